@@ -1,0 +1,103 @@
+"""`create_app(settings)`: routes, middleware, error pages and the database lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.templating import Jinja2Templates
+from tortoise.contrib.starlette import RegisterTortoise
+
+from intake.attachments import AttachmentStore
+from intake.csrf import CsrfCookieMiddleware
+from intake.headers import SecurityHeadersMiddleware
+from intake.i18n import LanguageMiddleware
+from intake.routes import routes
+from intake.settings import Settings
+from intake.submission import Submission
+from intake.templating import create_templates, render
+from workflows.database import ensure_database_dir, tortoise_config
+from workflows.reference import ReferenceData, load_reference
+
+log = logging.getLogger("intake")
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """What handlers need, built once at start and kept on `app.state.intake`."""
+
+    settings: Settings
+    reference: ReferenceData
+    templates: Jinja2Templates
+    submission: Submission
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/open311/")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse([{"code": 404, "description": "not found"}], status_code=404)
+    return render(request, "public/not_found.html", status_code=404)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return await not_found(request, exc)
+    if _is_api(request):
+        return JSONResponse([{"code": exc.status_code, "description": str(exc.detail)}],
+                            status_code=exc.status_code)
+    return render(request, "public/error.html", {"status": exc.status_code},
+                  status_code=exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    # Logged by path only: the request may carry a reporter's personal data.
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if _is_api(request):
+        return JSONResponse([{"code": 500, "description": "internal error"}], status_code=500)
+    return render(request, "public/error.html", {"status": 500}, status_code=500)
+
+
+def create_app(settings: Settings) -> Starlette:
+    reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
+    store = AttachmentStore(settings.attachments_dir)
+    context = AppContext(
+        settings=settings,
+        reference=reference,
+        templates=create_templates(),
+        submission=Submission(settings, reference, store),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ensure_database_dir(settings.database_url)
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            yield
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(LanguageMiddleware),
+            Middleware(CsrfCookieMiddleware, secure=settings.https),
+        ],
+        exception_handlers={404: not_found, HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.intake = context
+    return app
+
+
+def create_app_from_env() -> Starlette:
+    """The factory uvicorn workers call: each reads the same environment."""
+    return create_app(Settings.from_env())

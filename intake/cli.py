@@ -1,0 +1,115 @@
+"""The `intake` command: serve, migrate, check the configuration, verify the audit trail."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+from tortoise import Tortoise
+
+from intake.settings import Settings, SettingsError
+from workflows.audit import verify_chain
+from workflows.database import apply_migrations, ensure_database_dir, tortoise_config
+from workflows.reference import load_reference
+from workflows.tomlfile import ConfigError
+
+
+def _settings_and_reference() -> Settings:
+    settings = Settings.from_env()
+    load_reference(settings.config_dir)
+    return settings
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = _settings_and_reference()
+    asyncio.run(apply_migrations(settings.database_url))
+    address = f"http://{args.host}:{args.port}"
+    print(f"Intake is starting on {address} (database: {settings.database_kind}, "
+          f"data: {settings.data_dir})")
+    print(f"  Citizens' report form:  {address}/report")
+    print(f"  Follow a report:        {address}/track")
+    print(f"  Open311 API:            {address}/open311/v2/services.json")
+    if settings.database_kind == "sqlite" and args.workers > 1:
+        print("  Note: SQLite serialises writes; use PostgreSQL for several workers.")
+    sys.stdout.flush()
+    uvicorn.run("intake.app:create_app_from_env", factory=True, host=args.host, port=args.port,
+                workers=args.workers, proxy_headers=True, log_level="info")
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    asyncio.run(apply_migrations(settings.database_url))
+    print("Database schema is up to date.")
+    return 0
+
+
+def check_config(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    reference = load_reference(settings.config_dir)
+    print(f"{settings.config_dir}: {len(reference.agencies)} agencies, "
+          f"{len(reference.rules)} routing rules, {len(reference.places.communes)} communes: OK")
+    return 0
+
+
+async def _with_database(settings: Settings, action: Callable[[], Awaitable[int]]) -> int:
+    ensure_database_dir(settings.database_url)
+    await Tortoise.init(config=tortoise_config(settings.database_url),
+                        _enable_global_fallback=True)
+    try:
+        return await action()
+    finally:
+        await Tortoise.close_connections()
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def verify() -> int:
+        report = await verify_chain()
+        if report.intact:
+            print(f"Audit trail intact: {report.events_checked} events verified.")
+            return 0
+        print(f"AUDIT TRAIL BROKEN at event {report.broken_seq}: {report.problem} "
+              f"({report.events_checked} events before it verified).", file=sys.stderr)
+        return 1
+
+    return asyncio.run(_with_database(settings, verify))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="intake", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_parser = commands.add_parser("serve", help="apply migrations and run the web service")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--workers", type=int, default=1)
+    serve_parser.set_defaults(handler=serve)
+
+    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(
+        handler=migrate)
+    commands.add_parser("check-config", help="check the files in config/").set_defaults(
+        handler=check_config)
+
+    audit = commands.add_parser("audit", help="the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser("verify", help="check that the hash chain is whole").set_defaults(
+        handler=audit_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (SettingsError, ConfigError) as exc:
+        print(f"intake: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""Every URL of the service, in one flat list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from intake import health, open311, public
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+routes: list[BaseRoute] = [
+    Route("/", public.home, name="home"),
+    Route("/report", public.report_form, methods=["GET"], name="report_form"),
+    Route("/report", public.submit_report, methods=["POST"], name="submit_report"),
+    Route("/receipt/{code}", public.receipt, name="receipt"),
+    Route("/track", public.track, name="track"),
+    Route("/track/access", public.reporter_access, methods=["POST"], name="reporter_access"),
+    Route("/track/{code}/reporter", public.reporter_page, methods=["GET"], name="reporter_page"),
+    Route("/track/{code}/reporter", public.reporter_followup, methods=["POST"],
+          name="reporter_followup"),
+    Route("/lang/{language}", public.switch_language, name="switch_language"),
+    Route("/healthz", health.healthz, name="healthz"),
+    Mount("/open311/v2", routes=[
+        Route("/services.json", open311.services, name="services"),
+        Route("/services/{code}.json", open311.service_definition, name="service_definition"),
+        Route("/requests.json", open311.create_request, methods=["POST"], name="create_request"),
+        Route("/requests/{code}.json", open311.get_request, name="get_request"),
+    ]),
+    Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+]

@@ -1,0 +1,114 @@
+"""Settings read once from the environment into a frozen object.
+
+A bad value fails at start with a message naming the variable; nothing is read lazily.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CHECKOUT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = CHECKOUT_DIR / "config"
+TEMPLATES_DIR = CHECKOUT_DIR / "templates"
+SECRET_KEY_FILE = "secret_key"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str = field(repr=False)
+    base_url: str
+    config_dir: Path
+    max_attachments: int = 5
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    max_description_chars: int = 5000
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def database_kind(self) -> str:
+        return "postgres" if self.database_url.startswith(("postgres", "asyncpg")) else "sqlite"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("INTAKE_DATA_DIR", "data")).resolve()
+        config_dir = Path(env.get("INTAKE_CONFIG_DIR", str(DEFAULT_CONFIG_DIR))).resolve()
+        if not config_dir.is_dir():
+            raise SettingsError(f"INTAKE_CONFIG_DIR: {config_dir} is not a directory")
+        base_url = env.get("INTAKE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+            raise SettingsError(f"INTAKE_BASE_URL: {base_url!r} is not an http(s) URL")
+        database_url = env.get("INTAKE_DATABASE_URL") or _default_sqlite_url(data_dir)
+        if not database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
+            raise SettingsError(
+                "INTAKE_DATABASE_URL: expected sqlite://, postgres:// or asyncpg://, "
+                f"got {database_url.split(':', 1)[0]!r}"
+            )
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            secret_key=env.get("INTAKE_SECRET_KEY") or _stored_secret_key(data_dir),
+            base_url=base_url,
+            config_dir=config_dir,
+            max_attachments=_positive_int(env, "INTAKE_MAX_ATTACHMENTS", 5),
+            max_attachment_bytes=_positive_int(env, "INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
+            max_image_pixels=_positive_int(env, "INTAKE_MAX_IMAGE_PIXELS", 40_000_000),
+            max_description_chars=_positive_int(env, "INTAKE_MAX_DESCRIPTION_CHARS", 5000),
+        )
+
+
+def _default_sqlite_url(data_dir: Path) -> str:
+    # synchronous=NORMAL is safe in WAL mode and measurably faster (see shared/STACK.md).
+    return f"sqlite://{data_dir / 'intake.sqlite3'}?synchronous=NORMAL"
+
+
+def _stored_secret_key(data_dir: Path) -> str:
+    """Generate the key once and keep it in the data dir, so sessions survive restarts."""
+    path = data_dir / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # Written whole to a temporary name, then linked into place: two workers starting at once
+    # agree on one key, and neither ever reads a half-written file.
+    temporary = data_dir / f".{SECRET_KEY_FILE}.{secrets.token_hex(8)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_text().strip()
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name}: must be greater than 0, got {value}")
+    return value

@@ -1,0 +1,154 @@
+"""Shared fixtures: a migrated database per test (SQLite always, PostgreSQL when configured),
+the app with its real lifespan, and an httpx client over ASGITransport.
+
+PostgreSQL: set INTAKE_TEST_POSTGRES_URL (an admin URL, e.g.
+postgres://postgres:postgres@127.0.0.1:5432/postgres). Without it the PostgreSQL half of the
+suite is skipped, loudly; with CI=true set, it fails instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from intake.app import create_app
+from intake.settings import DEFAULT_CONFIG_DIR, Settings
+from workflows.database import apply_migrations
+
+POSTGRES_URL = os.environ.get("INTAKE_TEST_POSTGRES_URL", "")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+NO_POSTGRES = "NO POSTGRESQL SERVER: set INTAKE_TEST_POSTGRES_URL to run these tests on PostgreSQL"
+
+
+def _run_apart(work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run set-up work on its own event loop: session fixtures are first asked for from
+    inside a test's running loop."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, work()).result()
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "intake.sqlite3"
+    _run_apart(lambda: apply_migrations(f"sqlite://{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    if not POSTGRES_URL:
+        if IN_CI:
+            pytest.fail(f"{NO_POSTGRES} (CI=true: nothing may be skipped)")
+        pytest.skip(NO_POSTGRES)
+    name = f"intake_template_{uuid.uuid4().hex[:12]}"
+
+    async def create() -> None:
+        admin = await asyncpg.connect(POSTGRES_URL)
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        await apply_migrations(_with_database(POSTGRES_URL, name))
+
+    _run_apart(create)
+    yield name
+    _run_apart(lambda: _drop_database(name))
+
+
+async def _drop_database(name: str) -> None:
+    admin = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A freshly migrated, empty database for one test."""
+    if request.param == "sqlite":
+        path = tmp_path / "db" / "intake.sqlite3"
+        path.parent.mkdir()
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite://{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"intake_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await admin.close()
+    yield _with_database(POSTGRES_URL, name)
+    await _drop_database(name)
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    """A copy of config/ that a test may edit."""
+    target = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, target)
+    return target
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, config_dir: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-key-not-for-production",
+        base_url="http://testserver",
+        config_dir=config_dir,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    # Tortoise caches prepared INSERT statements per process, keyed by connection name only:
+    # moving from a SQLite test to a PostgreSQL one would reuse SQLite's "?" placeholders.
+    EXECUTOR_CACHE.clear()
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} TESTS SKIPPED", red=True, bold=True)
+        reasons = {str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+                   for report in skipped}
+        for reason in sorted(reasons):
+            terminalreporter.write_line(f"  {reason}", red=True, bold=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and session.testsfailed == 0 and exitstatus == 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None and reporter.stats.get("skipped"):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED

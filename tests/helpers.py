@@ -1,0 +1,79 @@
+"""Building blocks for tests: valid report fields, real images, and form posting."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import httpx
+from PIL import ExifTags, Image
+
+VALID_REPORT: dict[str, str] = {
+    "category": "counterfeit",
+    "product_name": "Nước mắm Phú Quốc 500 ml",
+    "brand": "Hưng Thịnh",
+    "product_group": "food",
+    "barcode": "8934588063053",
+    "label_origin": "vn",
+    "quantity": "2",
+    "price_vnd": "150.000",
+    "purchase_date": "2026-10-02",
+    "sales_channel": "market",
+    "shop_name": "Sạp số 12",
+    "commune": "Phường Hoàn Kiếm",
+    "street": "Chợ Đồng Xuân, tầng 1",
+    "description": "Chai nước mắm có nhãn mờ, nắp không có tem chống hàng giả, mùi lạ.",
+}
+
+REPORTER = {
+    "reporter_name": "Nguyễn Thị Hằng",
+    "reporter_phone": "0912345678",
+    "reporter_email": "hang.nguyen@example.vn",
+    "consent": "1",
+}
+
+
+def jpeg_with_gps(width: int = 64, height: int = 48) -> bytes:
+    """A real JPEG whose EXIF carries a GPS position, as phone cameras write it."""
+    image = Image.new("RGB", (width, height), (200, 30, 30))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (21.0, 2.0, 3.5)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (105.0, 51.0, 2.0)
+    output = io.BytesIO()
+    image.save(output, format="JPEG", exif=exif)
+    return output.getvalue()
+
+
+def png_bytes(width: int = 32, height: int = 32) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGBA", (width, height), (0, 128, 0, 255)).save(output, format="PNG")
+    return output.getvalue()
+
+
+PE_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def csrf_token(client: httpx.AsyncClient, path: str = "/report") -> str:
+    page = await client.get(path)
+    match = _CSRF.search(page.text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+async def post_report(
+    client: httpx.AsyncClient,
+    fields: dict[str, str] | None = None,
+    files: list[tuple[str, bytes, str]] | None = None,
+) -> httpx.Response:
+    data = {"csrf_token": await csrf_token(client), **(VALID_REPORT if fields is None else fields)}
+    multipart = [("photos", (name, content, kind)) for name, content, kind in files or []]
+    # An empty file part, as a browser sends for an untouched file input, keeps it multipart.
+    multipart = multipart or [("photos", ("", b"", "application/octet-stream"))]
+    return await client.post("/report", data=data, files=multipart)

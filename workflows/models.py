@@ -1,0 +1,126 @@
+"""The ORM models. Times are stored in UTC; agencies live in config/, cases refer to them by code."""
+
+# Class docstrings become table comments in migrations, and Tortoise splits SQLite DDL on ";",
+# so they must not contain one.
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Case(Model):
+    """One citizen report and everything the agencies do with it."""
+
+    id = fields.IntField(primary_key=True)
+    tracking_code = fields.CharField(max_length=10, unique=True)
+    # HMAC of the reporter's PIN; the PIN itself is shown once, on the receipt.
+    pin_digest = fields.CharField(max_length=64)
+    pin_failures = fields.IntField(default=0)
+    pin_locked_until = fields.DatetimeField(null=True)
+    intake_channel = fields.CharField(max_length=16, default="web")
+    language = fields.CharField(max_length=2, default="vi")
+
+    category = fields.CharField(max_length=32, db_index=True)
+    product_name = fields.CharField(max_length=200)
+    brand = fields.CharField(max_length=200, default="")
+    product_group = fields.CharField(max_length=32, db_index=True)
+    barcode = fields.CharField(max_length=32, default="")
+    # None: no barcode given, or not a GTIN we can check; False: the check digit is wrong.
+    barcode_check_ok = fields.BooleanField(null=True)
+    barcode_gs1_prefix = fields.CharField(max_length=3, default="")
+    barcode_gs1_office = fields.CharField(max_length=100, default="")
+    label_origin = fields.CharField(max_length=8, default="unknown")
+    quantity = fields.IntField(null=True)
+    price_vnd = fields.BigIntField(null=True)
+    purchase_date = fields.DateField(null=True)
+
+    sales_channel = fields.CharField(max_length=16, db_index=True)
+    shop_name = fields.CharField(max_length=200, default="")
+    province = fields.CharField(max_length=100, default="")
+    commune = fields.CharField(max_length=100, default="", db_index=True)
+    street = fields.CharField(max_length=200, default="")
+    online_url = fields.CharField(max_length=500, default="")
+    platform = fields.CharField(max_length=100, default="")
+    description = fields.TextField()
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+
+    reporter_name = fields.CharField(max_length=100, default="")
+    reporter_phone = fields.CharField(max_length=20, default="")
+    reporter_email = fields.CharField(max_length=254, default="")
+    consent = fields.BooleanField(default=False)
+
+    status = fields.CharField(max_length=16, default="received", db_index=True)
+    # None: no rule named an agency, the case waits in the intake officers' triage queue.
+    agency_code = fields.CharField(max_length=16, null=True, db_index=True)
+    routing_rule = fields.IntField(null=True)
+    routing_reason = fields.CharField(max_length=300, default="")
+    due_at = fields.DatetimeField(null=True, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    version = fields.IntField(default=1)
+
+    attachments: fields.ReverseRelation[Attachment]
+    messages: fields.ReverseRelation[CaseMessage]
+
+    class Meta:
+        table = "case"
+
+
+class Attachment(Model):
+    """A photo or PDF kept under the data dir by a random name, served only to authorised staff."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="attachments", on_delete=fields.RESTRICT
+    )
+    storage_name = fields.CharField(max_length=80, unique=True)
+    original_name = fields.CharField(max_length=255)
+    content_type = fields.CharField(max_length=64)
+    size = fields.IntField()
+    # SHA-256 of the bytes as the citizen sent them (evidence); the stored file is re-encoded.
+    received_sha256 = fields.CharField(max_length=64)
+    stored_sha256 = fields.CharField(max_length=64)
+    added_by = fields.CharField(max_length=16, default="reporter")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "attachment"
+
+
+class CaseMessage(Model):
+    """What the reporter adds later (with code and PIN), and the agency's public replies."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="messages", on_delete=fields.RESTRICT
+    )
+    author = fields.CharField(max_length=16)  # "reporter" or "agency"
+    body = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "case_message"
+
+
+class AuditEvent(Model):
+    """One link of the append-only, hash-chained audit trail (triggers refuse UPDATE and DELETE)."""
+
+    id = fields.IntField(primary_key=True)
+    seq = fields.BigIntField(unique=True)
+    case: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="audit_events", null=True, on_delete=fields.RESTRICT
+    )
+    actor_type = fields.CharField(max_length=16)  # citizen, staff, system
+    actor_id = fields.CharField(max_length=64, default="")
+    action = fields.CharField(max_length=32)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+    reason = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "audit_event"

@@ -1,0 +1,30 @@
+"""Everything read from config/ at start: agencies, routing rules, places and service levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflows.agencies import Agency, load_agencies
+from workflows.places import Places, load_places
+from workflows.routing import Rule, load_rules
+from workflows.sla import ServiceLevels, load_service_levels
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    agencies: dict[str, Agency]
+    rules: list[Rule]
+    places: Places
+    service_levels: ServiceLevels
+
+
+def load_reference(config_dir: Path) -> ReferenceData:
+    agencies = load_agencies(config_dir / "agencies.toml")
+    places = load_places(config_dir / "communes.toml")
+    return ReferenceData(
+        agencies=agencies,
+        rules=load_rules(config_dir / "routing.toml", agencies, places.communes),
+        places=places,
+        service_levels=load_service_levels(config_dir / "sla.toml", config_dir / "holidays.toml"),
+    )
