@@ -91,7 +91,10 @@ def _reencode_image(received: bytes, max_pixels: int) -> tuple[str, str, bytes]:
             upright.save(output, format=image.format, **options)
     except AttachmentRejected:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard, before our limit can be checked: the header claims a huge image.
+        raise AttachmentRejected("too_many_pixels", limit_mp=max_pixels // 1_000_000) from None
+    except UnidentifiedImageError:
         raise AttachmentRejected("wrong_type") from None
     except (OSError, SyntaxError, ValueError):
         # Truncated or corrupt image data.

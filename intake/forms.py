@@ -168,7 +168,7 @@ def _whole_number(raw: Mapping[str, str], name: str, low: int, high: int,
     typed = raw.get(name, "").strip()
     if not typed:
         return None
-    if not typed.isdigit():
+    if not (typed.isascii() and typed.isdigit()):
         errors[name] = Problem(N_("Give a whole number."))
         return None
     value = int(typed)
@@ -188,15 +188,15 @@ def _price(typed: str, errors: Errors) -> int | None:
         errors["price_vnd"] = Problem(N_("The price cannot be negative."))
         return None
     digits = _PRICE_DECORATIONS.sub("", typed)
-    if not digits.isdigit() or len(digits) > 20:
+    if not (digits.isascii() and digits.isdigit()):
         errors["price_vnd"] = Problem(N_("Give the price in đồng, digits only, e.g. 150000."))
         return None
-    value = int(digits)
-    if value > MAX_PRICE_VND:
+    # Compare lengths first: int() of a huge digit string is slow, and this is public input.
+    if len(digits.lstrip("0")) > len(str(MAX_PRICE_VND)) or int(digits) > MAX_PRICE_VND:
         errors["price_vnd"] = Problem(N_("The price cannot be more than {limit} đồng."),
                                       {"limit": MAX_PRICE_VND})
         return None
-    return value
+    return int(digits)
 
 
 def _purchase_date(typed: str, today: dt.date, errors: Errors) -> dt.date | None:
