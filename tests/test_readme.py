@@ -1,0 +1,28 @@
+"""The README's two commands are the ones CI runs and the ones that exist."""
+
+from __future__ import annotations
+
+import re
+
+from intake.cli import build_parser
+from intake.settings import CHECKOUT_DIR
+
+README = (CHECKOUT_DIR / "README.md").read_text(encoding="utf-8")
+
+
+def shell_blocks() -> list[str]:
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", README, re.DOTALL)]
+
+
+def test_the_readme_starts_with_the_two_commands_and_ci_runs_the_second():
+    start, test = shell_blocks()[:2]
+    assert start.endswith(".venv/bin/intake serve")
+    assert test.endswith("-m pytest")
+    ci_lines = (CHECKOUT_DIR / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test in ci_lines
+
+
+def test_every_intake_command_the_readme_names_exists():
+    parser = build_parser()
+    for command in set(re.findall(r"`intake ([a-z-]+(?: [a-z]+)?)", README)):
+        parser.parse_args(command.split())
