@@ -52,7 +52,10 @@ async def home(request: Request) -> Response:
 
 
 async def report_form(request: Request) -> Response:
-    return render(request, "public/report.html", {"values": {}, "errors": {}, "files_lost": False})
+    # "Not stated" until the citizen says otherwise: a preselected country would skew the data.
+    values = {"label_origin": "unknown"}
+    return render(request, "public/report.html",
+                  {"values": values, "errors": {}, "files_lost": False})
 
 
 async def submit_report(request: Request) -> Response:
@@ -112,8 +115,12 @@ async def receipt(request: Request) -> Response:
     except (BadSignature, ValueError):
         pin = None
     agency = context_agency(request, case.agency_code)
-    return render(request, "public/receipt.html",
-                  {"case": case, "pin": pin, "agency": agency}, headers=NO_STORE)
+    response = render(request, "public/receipt.html",
+                      {"case": case, "pin": pin, "agency": agency}, headers=NO_STORE)
+    # The PIN is shown once: a reload or the back button does not show it again.
+    response.delete_cookie(RECEIPT_COOKIE, path="/receipt", httponly=True, samesite="lax",
+                           secure=_context(request).settings.https)
+    return response
 
 
 def context_agency(request: Request, code: str | None) -> Any:

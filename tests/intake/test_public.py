@@ -62,7 +62,7 @@ async def test_a_citizen_files_a_report_with_a_photo_and_tracks_it(client, setti
     assert actions == [("created", ""), ("routed", "routed to qltt by rule 1: category=counterfeit")]
 
 
-async def test_the_pin_is_shown_on_the_receipt_only_to_the_browser_that_filed(client, app):
+async def test_the_pin_is_shown_once_and_only_to_the_browser_that_filed(client, app):
     code, pin, _ = await file_and_read_receipt(client)
     other_browser = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                       base_url="http://testserver")
@@ -70,6 +70,8 @@ async def test_the_pin_is_shown_on_the_receipt_only_to_the_browser_that_filed(cl
         receipt = await other_browser.get(f"/receipt/{code}")
     assert receipt.status_code == 200
     assert pin not in receipt.text and code[:5] in receipt.text
+    reloaded = await client.get(f"/receipt/{code}")
+    assert code[:5] in reloaded.text and not PIN_ON_RECEIPT.search(reloaded.text)
 
 
 async def test_vietnamese_text_round_trips_exactly(client):
@@ -223,3 +225,13 @@ async def test_the_pages_switch_to_english_and_remember_it(client):
     assert "Report a product" in page.text and 'lang="en"' in page.text
     assert (await client.get("/lang/en", params={"next": "https://evil.example"})).headers[
         "location"] == "/"
+
+
+async def test_the_language_switch_comes_back_to_the_same_lookup(client):
+    page = await client.get("/track", params={"code": "ABCDE-12345"})
+    assert 'href="/lang/en?next=/track%3Fcode%3DABCDE-12345"' in page.text
+
+
+async def test_the_label_origin_starts_as_not_stated(client):
+    page = await client.get("/report")
+    assert '<option value="unknown" selected>' in page.text
