@@ -7,6 +7,7 @@ import re
 import httpx
 import pytest
 from PIL import ExifTags, Image
+from tortoise import connections
 
 from intake.settings import Settings
 from tests.helpers import (
@@ -235,3 +236,30 @@ async def test_the_language_switch_comes_back_to_the_same_lookup(client):
 async def test_the_label_origin_starts_as_not_stated(client):
     page = await client.get("/report")
     assert '<option value="unknown" selected>' in page.text
+
+
+async def _refuse_attachment_rows() -> None:
+    """A database fault in the middle of filing: the attachment INSERT fails."""
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$; "
+            "CREATE TRIGGER refuse BEFORE INSERT ON attachment "
+            "FOR EACH ROW EXECUTE FUNCTION refuse();")
+    else:
+        await connection.execute_script(
+            "CREATE TRIGGER refuse BEFORE INSERT ON attachment "
+            "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;")
+
+
+async def test_a_fault_while_filing_leaves_no_case_no_event_and_no_file(app, settings):
+    await _refuse_attachment_rows()
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        response = await post_report(browser, files=[jpeg("anh.jpg")])
+    assert response.status_code == 500
+    assert "phản ánh chưa được lưu" in response.text
+    assert await Case.all().count() == 0
+    assert await AuditEvent.all().count() == 0
+    assert stored_files(settings) == []
