@@ -12,9 +12,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from intake.formdata import read_form, text_fields, uploaded_files
 from intake.forms import N_, Errors, Problem, validate_report
 from intake.i18n import translate
-from intake.formdata import read_form, text_fields, uploaded_files
 from intake.submission import StorageUnavailable
 from workflows.audit import Actor
 from workflows.catalog import (

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 
 from tests.helpers import post_report
-from workflows.models import AuditEvent
 from tests.workflows.test_audit import _drop_triggers
+from workflows.models import AuditEvent
 
 INTAKE = [sys.executable, "-m", "intake.cli"]
 

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -115,8 +117,8 @@ class AuditEvent(Model):
     actor_type = fields.CharField(max_length=16)  # citizen, staff, system
     actor_id = fields.CharField(max_length=64, default="")
     action = fields.CharField(max_length=32)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: Any = fields.JSONField(null=True)
+    after: Any = fields.JSONField(null=True)
     reason = fields.TextField(default="")
     created_at = fields.DatetimeField()
     prev_hash = fields.CharField(max_length=64)

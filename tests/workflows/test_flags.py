@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import post_report, VALID_REPORT
+from tests.helpers import VALID_REPORT, post_report
 from workflows.flags import BAD_CHECK_DIGIT, FOREIGN_PREFIX_ON_VIETNAMESE_LABEL, case_flags
 from workflows.models import Case
 

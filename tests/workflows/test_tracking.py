@@ -21,11 +21,11 @@ def test_codes_use_only_unambiguous_characters_and_do_not_repeat():
 def test_a_code_is_not_guessable_from_the_one_before():
     """Consecutive codes share no more characters in place than chance allows (1 in 32)."""
     codes = [new_tracking_code() for _ in range(5000)]
-    same_place = sum(a == b for first, second in zip(codes, codes[1:]) for a, b in zip(first, second))
+    same_place = sum(a == b for first, second in zip(codes, codes[1:], strict=False) for a, b in zip(first, second, strict=True))
     expected = (len(codes) - 1) * 10 / 32
     assert 0.8 * expected < same_place < 1.2 * expected
     # Nor are they ordered: half of the pairs go up, half go down.
-    rising = sum(first < second for first, second in zip(codes, codes[1:]))
+    rising = sum(first < second for first, second in zip(codes, codes[1:], strict=False))
     assert 0.45 < rising / (len(codes) - 1) < 0.55
 
 
