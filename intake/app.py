@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,9 +26,14 @@ from intake.settings import Settings
 from intake.submission import Submission
 from intake.templating import create_templates, render
 from workflows.database import ensure_database_dir, tortoise_config
+from workflows.delivery.smtp import SmtpSender
+from workflows.notifications import Notifier
+from workflows.outbox import RetryPolicy
+from workflows.outbox_sender import OutboxSender
 from workflows.reference import ReferenceData, load_reference
 
 log = logging.getLogger("intake")
+SENDER_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class AppContext:
     reference: ReferenceData
     templates: Jinja2Templates
     submission: Submission
+    outbox_sender: OutboxSender
 
 
 def _is_api(request: Request) -> bool:
@@ -71,18 +79,36 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings) -> Starlette:
     reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
     store = AttachmentStore(settings.attachments_dir)
+    notifier = Notifier(settings.base_url, reference.agencies)
     context = AppContext(
         settings=settings,
         reference=reference,
         templates=create_templates(),
-        submission=Submission(settings, reference, store),
+        submission=Submission(settings, reference, store, notifier),
+        outbox_sender=create_outbox_sender(settings, notifier),
     )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ensure_database_dir(settings.database_url)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            yield
+            if not settings.smtp.configured:
+                log.warning("INTAKE_SMTP_HOST is not set: emails are queued in the outbox "
+                            "and NOT sent until it is")
+                yield
+                return
+            sender_task = asyncio.create_task(context.outbox_sender.run_forever(),
+                                              name="outbox-sender")
+            try:
+                yield
+            finally:
+                context.outbox_sender.stop()
+                # A batch stuck on a silent mail server is cut short: its leases expire and
+                # the messages are sent later, by this worker or another.
+                _, still_running = await asyncio.wait({sender_task}, timeout=SENDER_GRACE_SECONDS)
+                for task in still_running:
+                    task.cancel()
+                    await asyncio.wait({task})
 
     app = Starlette(
         routes=routes,
@@ -96,6 +122,17 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.intake = context
     return app
+
+
+def create_outbox_sender(settings: Settings, notifier: Notifier) -> OutboxSender:
+    return OutboxSender(
+        SmtpSender(settings.smtp),
+        RetryPolicy(max_attempts=settings.outbox_max_attempts,
+                    first_delay=dt.timedelta(seconds=settings.outbox_first_retry_seconds)),
+        notifier,
+        digest_hour=settings.digest_hour,
+        poll_seconds=settings.outbox_poll_seconds,
+    )
 
 
 def create_app_from_env() -> Starlette:

@@ -1,4 +1,4 @@
-"""The `intake` command: serve, migrate, check the configuration, verify the audit trail."""
+"""The `intake` command: serve, migrate, check the configuration, the audit trail, the outbox."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from collections.abc import Awaitable, Callable
 import uvicorn
 from tortoise import Tortoise
 
+from intake.app import create_outbox_sender
 from intake.settings import Settings, SettingsError
 from workflows.audit import verify_chain
 from workflows.database import apply_migrations, ensure_database_dir, tortoise_config
+from workflows.notifications import Notifier
+from workflows.outbox import outbox_status, requeue_failed
+from workflows.outbox_sender import OutboxSender
 from workflows.reference import load_reference
 from workflows.tomlfile import ConfigError
 
@@ -34,6 +38,11 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  Open311 API:            {address}/open311/v2/services.json")
     if settings.database_kind == "sqlite" and args.workers > 1:
         print("  Note: SQLite serialises writes; use PostgreSQL for several workers.")
+    if settings.smtp.configured:
+        print(f"  Mail goes out through {settings.smtp.host}:{settings.smtp.port} "
+              f"({settings.smtp.tls}).")
+    else:
+        print("  WARNING: INTAKE_SMTP_HOST is not set: alerts are queued, NOT sent, until it is.")
     sys.stdout.flush()
     uvicorn.run("intake.app:create_app_from_env", factory=True, host=args.host, port=args.port,
                 workers=args.workers, proxy_headers=True, log_level="info")
@@ -80,6 +89,59 @@ def audit_verify(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, verify))
 
 
+def _outbox_sender(settings: Settings) -> OutboxSender:
+    reference = load_reference(settings.config_dir)
+    return create_outbox_sender(settings, Notifier(settings.base_url, reference.agencies))
+
+
+def outbox_run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if not settings.smtp.configured:
+        print("intake: INTAKE_SMTP_HOST is not set: nothing can be sent.", file=sys.stderr)
+        return 2
+    sender = _outbox_sender(settings)
+
+    async def run() -> int:
+        if args.once:
+            print(f"{await sender.run_until_idle()} messages attempted.")
+        else:
+            print(f"Sending mail through {settings.smtp.host}:{settings.smtp.port}; "
+                  "Ctrl+C to stop.")
+            await sender.run_forever()
+        return 0
+
+    try:
+        return asyncio.run(_with_database(settings, run))
+    except KeyboardInterrupt:
+        return 0
+
+
+def outbox_status_command(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def show() -> int:
+        status = await outbox_status()
+        print(f"pending: {status.pending}  sent: {status.sent}  failed: {status.failed}")
+        if status.last_error:
+            print(f"last error: {status.last_error}")
+        if not settings.smtp.configured and status.pending:
+            print("INTAKE_SMTP_HOST is not set: pending mail waits until it is.")
+        return 1 if status.failed else 0
+
+    return asyncio.run(_with_database(settings, show))
+
+
+def outbox_retry(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def retry() -> int:
+        count = await requeue_failed(args.ids or None)
+        print(f"{count} failed messages queued again.")
+        return 0
+
+    return asyncio.run(_with_database(settings, retry))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_commands.add_parser("verify", help="check that the hash chain is whole").set_defaults(
         handler=audit_verify)
+
+    outbox = commands.add_parser("outbox", help="the email outbox")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    run_parser = outbox_commands.add_parser("run", help="send queued mail (also runs in serve)")
+    run_parser.add_argument("--once", action="store_true", help="send what is due, then exit")
+    run_parser.set_defaults(handler=outbox_run)
+    outbox_commands.add_parser(
+        "status", help="pending, sent and failed counts; exits 1 if any failed").set_defaults(
+        handler=outbox_status_command)
+    retry_parser = outbox_commands.add_parser("retry", help="queue failed messages again")
+    retry_parser.add_argument("ids", nargs="*", type=int, help="only these message ids")
+    retry_parser.set_defaults(handler=outbox_retry)
     return parser
 
 

@@ -190,6 +190,7 @@ async def create_request(request: Request) -> Response:
         return error_response(request, 503, {"form": Problem(
             N_("Your report could not be saved just now. Nothing was stored. "
                "Please try again in a few minutes."))})
+    context.outbox_sender.wake()
     notice = translate(_language(request),
                        N_("Received. Keep the code and the PIN to follow the report."))
     return JSONResponse(

@@ -83,6 +83,7 @@ async def submit_report(request: Request) -> Response:
                              "Please try again in a few minutes."))
         return _report_errors(request, values, {"form": problem}, uploads_sent=bool(uploads),
                               status_code=503)
+    context.outbox_sender.wake()
     response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)
     receipt = _signer(request, "receipt").dumps([filed.case.tracking_code, filed.pin])
     _set_cookie(request, response, RECEIPT_COOKIE, receipt, path="/receipt",

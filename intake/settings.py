@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from workflows.delivery.smtp import TLS_MODES, SmtpConfig
+
 CHECKOUT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = CHECKOUT_DIR / "config"
 TEMPLATES_DIR = CHECKOUT_DIR / "templates"
@@ -33,6 +35,11 @@ class Settings:
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     max_description_chars: int = 5000
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    outbox_max_attempts: int = 8
+    outbox_poll_seconds: float = 2.0
+    outbox_first_retry_seconds: float = 60.0
+    digest_hour: int = 7
 
     @property
     def attachments_dir(self) -> Path:
@@ -72,6 +79,12 @@ class Settings:
             max_attachment_bytes=_positive_int(env, "INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
             max_image_pixels=_positive_int(env, "INTAKE_MAX_IMAGE_PIXELS", 40_000_000),
             max_description_chars=_positive_int(env, "INTAKE_MAX_DESCRIPTION_CHARS", 5000),
+            smtp=_smtp_config(env),
+            outbox_max_attempts=_positive_int(env, "INTAKE_OUTBOX_MAX_ATTEMPTS", 8),
+            outbox_poll_seconds=_positive_float(env, "INTAKE_OUTBOX_POLL_SECONDS", 2.0),
+            outbox_first_retry_seconds=_positive_float(env, "INTAKE_OUTBOX_FIRST_RETRY_SECONDS",
+                                                       60.0),
+            digest_hour=_hour(env, "INTAKE_DIGEST_HOUR", 7),
         )
 
 
@@ -99,6 +112,47 @@ def _stored_secret_key(data_dir: Path) -> str:
     finally:
         temporary.unlink()
     return path.read_text().strip()
+
+
+def _smtp_config(env: Mapping[str, str]) -> SmtpConfig:
+    tls = env.get("INTAKE_SMTP_TLS", "none").strip().lower() or "none"
+    if tls not in TLS_MODES:
+        raise SettingsError(f"INTAKE_SMTP_TLS: expected one of {', '.join(TLS_MODES)}, got {tls!r}")
+    default_port = {"none": 25, "starttls": 587, "tls": 465}[tls]
+    mail_from = env.get("INTAKE_MAIL_FROM", "Intake <no-reply@localhost>")
+    if "@" not in mail_from or "\n" in mail_from or "\r" in mail_from:
+        raise SettingsError(f"INTAKE_MAIL_FROM: {mail_from!r} is not an email address")
+    return SmtpConfig(
+        host=env.get("INTAKE_SMTP_HOST", "").strip(),
+        port=_positive_int(env, "INTAKE_SMTP_PORT", default_port),
+        username=env.get("INTAKE_SMTP_USERNAME", ""),
+        password=env.get("INTAKE_SMTP_PASSWORD", ""),
+        tls=tls,
+        mail_from=mail_from,
+        timeout_seconds=_positive_float(env, "INTAKE_SMTP_TIMEOUT_SECONDS", 30.0),
+    )
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a number, got {raw!r}") from None
+    if not value > 0:
+        raise SettingsError(f"{name}: must be greater than 0, got {raw}")
+    return value
+
+
+def _hour(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 0 <= int(raw) <= 23:
+        raise SettingsError(f"{name}: expected an hour from 0 to 23, got {raw!r}")
+    return int(raw)
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -16,6 +16,7 @@ from intake.forms import N_, Problem
 from intake.settings import Settings
 from workflows.audit import Actor
 from workflows.models import Case
+from workflows.notifications import Notifier
 from workflows.reference import ReferenceData
 from workflows.reports import (
     EvidenceFile,
@@ -43,6 +44,7 @@ class Submission:
     settings: Settings
     reference: ReferenceData
     store: AttachmentStore
+    notifier: Notifier
 
     def uploads_problem(self, uploads: list[UploadFile]) -> Problem | None:
         """A cheap check before any file is read: how many, and how large."""
@@ -81,7 +83,8 @@ class Submission:
     async def file(self, draft: ReportDraft, files: list[CheckedFile], actor: Actor) -> FiledReport:
         evidence = await run_in_threadpool(self._store, files)
         try:
-            return await file_report(draft, evidence, self.reference, self.settings.secret_key, actor)
+            return await file_report(draft, evidence, self.reference, self.settings.secret_key,
+                                     actor, self.notifier)
         except BaseException:
             self.store.discard(evidence)
             raise

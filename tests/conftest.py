@@ -14,6 +14,8 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -26,7 +28,9 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from intake.app import create_app
 from intake.settings import DEFAULT_CONFIG_DIR, Settings
+from tests.smtp_server import SmtpServer
 from workflows.database import apply_migrations
+from workflows.delivery.smtp import SmtpConfig
 
 POSTGRES_URL = os.environ.get("INTAKE_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -110,7 +114,16 @@ def config_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path, config_dir: Path) -> Settings:
+    """No mail server: messages stay queued. Tests about mail use `mail_settings`."""
     return Settings(
         data_dir=tmp_path / "data",
         database_url=database_url,
@@ -121,7 +134,19 @@ def settings(database_url: str, tmp_path: Path, config_dir: Path) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[Starlette]:
+def mail_settings(settings: Settings, smtp_server: SmtpServer) -> Settings:
+    return replace(
+        settings,
+        smtp=SmtpConfig(host="127.0.0.1", port=smtp_server.port, timeout_seconds=5,
+                        mail_from="Intake Tỉnh <no-reply@intake.example.vn>"),
+        outbox_poll_seconds=0.05,
+        outbox_first_retry_seconds=0.01,
+    )
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[Starlette]:
+    """The app with its real lifespan: database, and the outbox sender when SMTP is set."""
     # Tortoise caches prepared INSERT statements per process, keyed by connection name only:
     # moving from a SQLite test to a PostgreSQL one would reuse SQLite's "?" placeholders.
     EXECUTOR_CACHE.clear()
@@ -130,10 +155,20 @@ async def app(settings: Settings) -> AsyncIterator[Starlette]:
         yield application
 
 
+def browser(app: Starlette, **transport_options: Any) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, **transport_options)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    async with running_app(settings) as application:
+        yield application
+
+
 @pytest.fixture
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with browser(app) as http:
         yield http
 
 

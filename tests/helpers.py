@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+import time
+from collections.abc import Callable
 
 import httpx
 from PIL import ExifTags, Image
+
+from workflows.models import OutboxMessage
 
 VALID_REPORT: dict[str, str] = {
     "category": "counterfeit",
@@ -77,3 +82,19 @@ async def post_report(
     # An empty file part, as a browser sends for an untouched file input, keeps it multipart.
     multipart = multipart or [("photos", ("", b"", "application/octet-stream"))]
     return await client.post("/report", data=data, files=multipart)
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        await asyncio.sleep(0.02)
+
+
+async def settled(**which: str) -> OutboxMessage:
+    """The message, once the sender has finished with it (sent or failed)."""
+    deadline = time.monotonic() + 20
+    while (message := await OutboxMessage.get(**which)).status == "pending":
+        assert time.monotonic() < deadline, "the message stayed pending"
+        await asyncio.sleep(0.02)
+    return message

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import post_report
+from tests.conftest import browser, running_app
+from tests.helpers import post_report, settled
 from tests.workflows.test_audit import _drop_triggers
 from workflows.models import AuditEvent
 
@@ -80,3 +81,29 @@ def test_serve_creates_the_database_on_first_start_and_answers(tmp_path: Path):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"Citizens' report form:  http://127.0.0.1:{port}/report" in output
+
+
+async def test_outbox_status_shows_failures_and_retry_sends_them(mail_settings, smtp_server):
+    smtp_server.handler.refuse_permanently.add("qltt@example.gov.vn")
+    env = {"INTAKE_DATABASE_URL": mail_settings.database_url,
+           "INTAKE_DATA_DIR": str(mail_settings.data_dir),
+           "INTAKE_CONFIG_DIR": str(mail_settings.config_dir),
+           "INTAKE_SMTP_HOST": "127.0.0.1", "INTAKE_SMTP_PORT": str(smtp_server.port)}
+    async with running_app(mail_settings) as app, browser(app) as client:
+        await post_report(client)
+        await settled(kind="agency_alert")
+
+        failing = run_intake("outbox", "status", env=env)
+        assert failing.returncode == 1
+        assert "pending: 0  sent: 0  failed: 1" in failing.stdout
+        assert "to qltt@example.gov.vn: 550 5.1.1" in failing.stdout
+
+        smtp_server.handler.refuse_permanently.clear()
+        retried = run_intake("outbox", "retry", env=env)
+        assert "1 failed messages queued again." in retried.stdout
+        # The app's own sender may take it too; one of the two sends it, once.
+        sent = run_intake("outbox", "run", "--once", env=env)
+        assert sent.returncode == 0, sent.stderr
+        await settled(kind="agency_alert")
+        assert "pending: 0  sent: 1  failed: 0" in run_intake("outbox", "status", env=env).stdout
+    assert len(smtp_server.handler.received) == 1

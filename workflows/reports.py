@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from workflows.audit import Actor, append_event
 from workflows.barcodes import check_barcode
 from workflows.models import Attachment, Case, CaseMessage
+from workflows.notifications import Notifier
 from workflows.reference import ReferenceData
 from workflows.routing import RoutingFacts, route
 from workflows.tracking import new_pin, new_tracking_code, pin_digest, pin_matches
@@ -90,10 +91,11 @@ async def file_report(
     reference: ReferenceData,
     secret_key: str,
     actor: Actor,
+    notifier: Notifier,
 ) -> FiledReport:
     for attempt in range(_CODE_ATTEMPTS):
         try:
-            return await _file_once(draft, evidence, reference, secret_key, actor)
+            return await _file_once(draft, evidence, reference, secret_key, actor, notifier)
         except IntegrityError:
             # A tracking code collision (2^50 codes) is all but impossible, but cheap to survive.
             if attempt == _CODE_ATTEMPTS - 1:
@@ -107,6 +109,7 @@ async def _file_once(
     reference: ReferenceData,
     secret_key: str,
     actor: Actor,
+    notifier: Notifier,
 ) -> FiledReport:
     code, pin = new_tracking_code(), new_pin()
     barcode = check_barcode(draft.barcode) if draft.barcode else None
@@ -133,7 +136,7 @@ async def _file_once(
         for file in evidence:
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
                                     **asdict(file))
-        await append_event(
+        created = await append_event(
             connection,
             case=case,
             actor=actor,
@@ -147,7 +150,7 @@ async def _file_once(
                 "attachments": [_evidence_record(file) for file in evidence],
             },
         )
-        await append_event(
+        routed = await append_event(
             connection,
             case=case,
             actor=Actor.system(),
@@ -156,6 +159,8 @@ async def _file_once(
             after={"agency": decision.agency_code, "rule": decision.rule_number},
             reason=decision.reason,
         )
+        await notifier.case_filed(connection, case, created)
+        await notifier.case_routed(connection, case, routed)
     return FiledReport(case, pin)
 
 

@@ -10,6 +10,7 @@ from PIL import ExifTags, Image
 from tortoise import connections
 
 from intake.settings import Settings
+from tests.conftest import browser
 from tests.helpers import (
     MINIMAL_PDF,
     PE_EXECUTABLE,
@@ -65,9 +66,7 @@ async def test_a_citizen_files_a_report_with_a_photo_and_tracks_it(client, setti
 
 async def test_the_pin_is_shown_once_and_only_to_the_browser_that_filed(client, app):
     code, pin, _ = await file_and_read_receipt(client)
-    other_browser = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                      base_url="http://testserver")
-    async with other_browser:
+    async with browser(app) as other_browser:
         receipt = await other_browser.get(f"/receipt/{code}")
     assert receipt.status_code == 200
     assert pin not in receipt.text and code[:5] in receipt.text
@@ -255,9 +254,8 @@ async def _refuse_attachment_rows() -> None:
 
 async def test_a_fault_while_filing_leaves_no_case_no_event_and_no_file(app, settings):
     await _refuse_attachment_rows()
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
-        response = await post_report(browser, files=[jpeg("anh.jpg")])
+    async with browser(app, raise_app_exceptions=False) as unlucky:
+        response = await post_report(unlucky, files=[jpeg("anh.jpg")])
     assert response.status_code == 500
     assert "phản ánh chưa được lưu" in response.text
     assert await Case.all().count() == 0

@@ -14,6 +14,14 @@ def test_defaults_put_everything_under_the_data_dir(tmp_path: Path):
     # The generated key is kept, so a restart keeps sessions and PIN digests valid.
     assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path)}).secret_key == settings.secret_key
     assert settings.secret_key not in repr(settings)
+    assert not settings.smtp.configured
+
+
+def test_smtp_settings_pick_the_port_for_the_tls_mode_and_hide_the_password(tmp_path: Path):
+    settings = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path), "INTAKE_SMTP_HOST": "mail.tinh.gov.vn",
+                                  "INTAKE_SMTP_TLS": "starttls", "INTAKE_SMTP_PASSWORD": "bí-mật"})
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.tls) == ("mail.tinh.gov.vn", 587, "starttls")
+    assert "bí-mật" not in repr(settings)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +32,9 @@ def test_defaults_put_everything_under_the_data_dir(tmp_path: Path):
         ({"INTAKE_DATABASE_URL": "mysql://x"}, "INTAKE_DATABASE_URL: expected sqlite://"),
         ({"INTAKE_BASE_URL": "intake.example.vn"}, "INTAKE_BASE_URL: 'intake.example.vn' is not"),
         ({"INTAKE_CONFIG_DIR": "/no/such/dir"}, "INTAKE_CONFIG_DIR: /no/such/dir is not a directory"),
+        ({"INTAKE_SMTP_TLS": "ssl"}, "INTAKE_SMTP_TLS: expected one of none, starttls, tls, got 'ssl'"),
+        ({"INTAKE_DIGEST_HOUR": "24"}, "INTAKE_DIGEST_HOUR: expected an hour from 0 to 23, got '24'"),
+        ({"INTAKE_MAIL_FROM": "Intake"}, "INTAKE_MAIL_FROM: 'Intake' is not an email address"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path: Path, environ, message):

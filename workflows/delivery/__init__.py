@@ -1,0 +1,1 @@
+"""Senders: how an outbox message leaves the building. Deciding what to send is elsewhere."""

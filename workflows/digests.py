@@ -1,0 +1,44 @@
+"""The daily digest of overdue cases for each agency, queued once a day after a set hour
+(Asia/Ho_Chi_Minh). Any number of senders may call this: the digest's event key lets only one
+row exist per agency and day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from workflows.models import Case, OutboxMessage
+from workflows.notifications import Notifier
+from workflows.public_view import CLOSED_STATUSES
+from workflows.sla import VIETNAM
+
+DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back office anyway
+
+
+async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
+    return await (Case.filter(agency_code=agency_code, due_at__lt=now)
+                  .exclude(status__in=CLOSED_STATUSES).order_by("due_at").limit(DIGEST_LIMIT))
+
+
+async def queue_due_digests(notifier: Notifier, hour: int, now: dt.datetime) -> int:
+    """Queue today's digests that are due and not yet queued; returns how many were queued."""
+    local = now.astimezone(VIETNAM)
+    if local.hour < hour:
+        return 0
+    day, queued = local.date(), 0
+    for agency in notifier.agencies.values():
+        key = f"digest:{agency.code}:{day.isoformat()}"
+        if await OutboxMessage.exists(event_key=key):
+            continue
+        overdue = await overdue_cases(agency.code, now)
+        if not overdue:
+            continue
+        try:
+            async with in_transaction() as connection:
+                await notifier.overdue_digest(connection, agency, overdue, day, now)
+            queued += 1
+        except IntegrityError:
+            pass  # another sender queued it first
+    return queued

@@ -1,0 +1,81 @@
+"""Which emails an event causes, and to whom. Called inside the event's transaction, so the
+message is queued if and only if the change is stored. Delivery happens later (outbox)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from workflows.agencies import Agency
+from workflows.flags import case_flags
+from workflows.mail import MailRenderer
+from workflows.models import AuditEvent, Case
+from workflows.outbox import enqueue
+
+# Agencies work in Vietnamese; citizens get the language they used.
+AGENCY_LANGUAGE = "vi"
+
+
+@dataclass(frozen=True)
+class Notifier:
+    base_url: str
+    agencies: dict[str, Agency]
+    renderer: MailRenderer = field(default_factory=MailRenderer)
+
+    def _links(self, case: Case) -> dict[str, str]:
+        return {
+            "case_url": f"{self.base_url}/staff/cases/{case.tracking_code}",
+            "track_url": f"{self.base_url}/track?code={case.tracking_code}",
+        }
+
+    async def case_routed(self, connection: BaseDBAsyncClient, case: Case,
+                          routed: AuditEvent) -> None:
+        """Alert the agency's mailbox. No reporter contact details go into the alert."""
+        agency = self.agencies.get(case.agency_code or "")
+        if agency is None:
+            return  # the triage queue: officers see it in the back office
+        context: dict[str, Any] = {
+            "case": case, "agency": agency, "flags": case_flags(case), **self._links(case)}
+        await enqueue(
+            connection, event_key=f"audit:{routed.seq}:agency_alert", kind="agency_alert",
+            recipient=agency.email, case=case,
+            mail=self.renderer.render("agency_alert", AGENCY_LANGUAGE, context))
+
+    async def case_filed(self, connection: BaseDBAsyncClient, case: Case,
+                         created: AuditEvent) -> None:
+        """Acknowledge to a citizen who left an email address and agreed to be contacted."""
+        if not (case.reporter_email and case.consent):
+            return
+        agency = self.agencies.get(case.agency_code or "")
+        await enqueue(
+            connection, event_key=f"audit:{created.seq}:citizen_ack", kind="citizen_ack",
+            recipient=case.reporter_email, case=case,
+            mail=self.renderer.render("citizen_ack", case.language,
+                                      {"case": case, "agency": agency, **self._links(case)}))
+
+    async def case_resolved(self, connection: BaseDBAsyncClient, case: Case,
+                            resolved: AuditEvent, public_outcome: str) -> None:
+        """Tell the citizen the public outcome. Called by the transition that resolves a case."""
+        if not (case.reporter_email and case.consent):
+            return
+        agency = self.agencies.get(case.agency_code or "")
+        await enqueue(
+            connection, event_key=f"audit:{resolved.seq}:resolution_notice",
+            kind="resolution_notice", recipient=case.reporter_email, case=case,
+            mail=self.renderer.render(
+                "resolution_notice", case.language,
+                {"case": case, "agency": agency, "outcome": public_outcome, **self._links(case)}))
+
+    async def overdue_digest(self, connection: BaseDBAsyncClient, agency: Agency,
+                             overdue: list[Case], day: dt.date, now: dt.datetime) -> None:
+        """One digest per agency per day: the event key makes a second one impossible."""
+        await enqueue(
+            connection, event_key=f"digest:{agency.code}:{day.isoformat()}", kind="overdue_digest",
+            recipient=agency.email,
+            mail=self.renderer.render(
+                "overdue_digest", AGENCY_LANGUAGE,
+                {"agency": agency, "cases": overdue, "day": day, "now": now,
+                 "base_url": self.base_url}))
