@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import getpass
+import secrets
 import sys
 from collections.abc import Awaitable, Callable
 
@@ -12,6 +15,7 @@ from tortoise import Tortoise
 
 from intake.app import create_outbox_sender
 from intake.settings import Settings, SettingsError
+from workflows.accounts import ROLES, AccountError, create_user, set_active
 from workflows.audit import verify_chain
 from workflows.database import apply_migrations, ensure_database_dir, tortoise_config
 from workflows.notifications import Notifier
@@ -27,15 +31,56 @@ def _settings_and_reference() -> Settings:
     return settings
 
 
+DEMO_ACCOUNTS = (
+    ("officer@demo.intake", "officer", None),
+    ("qltt.lead@demo.intake", "lead", "qltt"),
+    ("qltt.inspector@demo.intake", "inspector", "qltt"),
+    ("khcn.inspector@demo.intake", "inspector", "khcn"),
+    ("bvntd.inspector@demo.intake", "inspector", "bvntd"),
+    ("analyst@demo.intake", "analyst", None),
+    ("admin@demo.intake", "admin", None),
+)
+
+
+def _demo_password(settings: Settings) -> str:
+    """One generated password for the demo accounts, kept in the data dir."""
+    path = settings.data_dir / "demo_password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+async def _ensure_demo_accounts(settings: Settings, password: str) -> None:
+    agencies = set(load_reference(settings.config_dir).agencies)
+    for email, role, agency in DEMO_ACCOUNTS:
+        if agency is None or agency in agencies:
+            with contextlib.suppress(AccountError):  # already there
+                await create_user(email, password, role, agency, agencies, name=email.split("@")[0])
+
+
 def serve(args: argparse.Namespace) -> int:
     settings = _settings_and_reference()
     asyncio.run(apply_migrations(settings.database_url))
     address = f"http://{args.host}:{args.port}"
+    if args.demo:
+        password = _demo_password(settings)
+
+        async def ensure() -> int:
+            await _ensure_demo_accounts(settings, password)
+            return 0
+
+        asyncio.run(_with_database(settings, ensure))
+        print("Demo staff accounts (password for all: " + password + "):")
+        for email, role, agency in DEMO_ACCOUNTS:
+            print(f"  {email:32} {role}{' of ' + agency if agency else ''}")
+        print(f"  Sign in at {address}/staff/login")
     print(f"Intake is starting on {address} (database: {settings.database_kind}, "
           f"data: {settings.data_dir})")
     print(f"  Citizens' report form:  {address}/report")
     print(f"  Follow a report:        {address}/track")
     print(f"  Open311 API:            {address}/open311/v2/services.json")
+    print(f"  Back office:            {address}/staff/login")
     if settings.database_kind == "sqlite" and args.workers > 1:
         print("  Note: SQLite serialises writes; use PostgreSQL for several workers.")
     if settings.smtp.configured:
@@ -142,6 +187,46 @@ def outbox_retry(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, retry))
 
 
+def create_user_command(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    reference = load_reference(settings.config_dir)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("intake: the two passwords differ", file=sys.stderr)
+            return 2
+
+    async def create() -> int:
+        try:
+            user = await create_user(args.email, password, args.role, args.agency,
+                                     set(reference.agencies), name=args.name)
+        except AccountError as error:
+            print(f"intake: {error}", file=sys.stderr)
+            return 2
+        where = f" of {user.agency_code}" if user.agency_code else ""
+        print(f"Created {user.role}{where}: {user.email}")
+        return 0
+
+    return asyncio.run(_with_database(settings, create))
+
+
+def set_active_command(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def change() -> int:
+        try:
+            user = await set_active(args.email, args.command == "enable-user")
+        except AccountError as error:
+            print(f"intake: {error}", file=sys.stderr)
+            return 2
+        print(f"{user.email} is now {'enabled' if user.active else 'disabled (signed out everywhere)'}.")
+        return 0
+
+    return asyncio.run(_with_database(settings, change))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--workers", type=int, default=1)
+    serve_parser.add_argument("--demo", action="store_true",
+                              help="create demo staff accounts and print how to sign in")
     serve_parser.set_defaults(handler=serve)
 
     commands.add_parser("migrate", help="apply pending database migrations").set_defaults(
@@ -161,6 +248,19 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_commands.add_parser("verify", help="check that the hash chain is whole").set_defaults(
         handler=audit_verify)
+
+    user_parser = commands.add_parser("create-user", help="create a staff account")
+    user_parser.add_argument("email")
+    user_parser.add_argument("--role", required=True, choices=ROLES)
+    user_parser.add_argument("--agency", help="agency code, for a lead or an inspector")
+    user_parser.add_argument("--name", default="")
+    user_parser.add_argument("--password-stdin", action="store_true",
+                             help="read the password from the first line of standard input")
+    user_parser.set_defaults(handler=create_user_command)
+    for verb in ("disable-user", "enable-user"):
+        toggle = commands.add_parser(verb, help=f"{verb.split('-')[0]} a staff account")
+        toggle.add_argument("email")
+        toggle.set_defaults(handler=set_active_command)
 
     outbox = commands.add_parser("outbox", help="the email outbox")
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)

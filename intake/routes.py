@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from intake import health, open311, public
+from intake import health, open311, public, staff
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -28,6 +28,15 @@ routes: list[BaseRoute] = [
         Route("/services/{code}.json", open311.service_definition, name="service_definition"),
         Route("/requests.json", open311.create_request, methods=["POST"], name="create_request"),
         Route("/requests/{code}.json", open311.get_request, name="get_request"),
+    ]),
+    Mount("/staff", routes=[
+        Route("/login", staff.login_form, methods=["GET"], name="login_form"),
+        Route("/login", staff.login, methods=["POST"], name="login"),
+        Route("/logout", staff.logout, methods=["POST"], name="logout"),
+        Route("/queue", staff.queue, name="queue"),
+        Route("/cases/{code}", staff.case_page, name="case"),
+        Route("/cases/{code}/attachments/{attachment_id:int}", staff.attachment,
+              name="attachment"),
     ]),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]

@@ -46,6 +46,9 @@ def create_templates() -> Jinja2Templates:
         vnd=i18n.format_vnd,
         tracking_code=format_tracking_code,
         pin=format_pin,
+        # For links that change one query parameter and keep the others (filters, pages).
+        dict_with=lambda mapping, **updates: {**mapping, **updates},
+        dict_without=lambda mapping, *keys: {k: v for k, v in mapping.items() if k not in keys},
     )
     return Jinja2Templates(env=environment, context_processors=[_page_context])
 

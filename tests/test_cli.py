@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -60,7 +61,7 @@ def test_serve_creates_the_database_on_first_start_and_answers(tmp_path: Path):
     data_dir, port = tmp_path / "data", free_port()
     env = {**os.environ, "INTAKE_DATA_DIR": str(data_dir)}
     env.pop("INTAKE_DATABASE_URL", None)
-    server = subprocess.Popen([*INTAKE, "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([*INTAKE, "serve", "--demo", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -77,10 +78,21 @@ def test_serve_creates_the_database_on_first_start_and_answers(tmp_path: Path):
         assert form.status_code == 200 and "Phản ánh sản phẩm" in form.text
         assert (data_dir / "intake.sqlite3").exists()
         assert (data_dir / "secret_key").stat().st_mode & 0o077 == 0
+        # The printed demo account signs in.
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as staff:
+            login = staff.get("/staff/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+            signed_in = staff.post("/staff/login", data={
+                "email": "qltt.inspector@demo.intake", "csrf_token": token,
+                "password": (data_dir / "demo_password").read_text().strip()})
+            assert signed_in.status_code == 303
+            queue = staff.get("/staff/queue")
+            assert "Danh sách hồ sơ" in queue.text and "qltt.inspector" in queue.text
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"Citizens' report form:  http://127.0.0.1:{port}/report" in output
+    assert "qltt.inspector@demo.intake" in output and "password for all:" in output
 
 
 async def test_outbox_status_shows_failures_and_retry_sends_them(mail_settings, smtp_server):
@@ -107,3 +119,22 @@ async def test_outbox_status_shows_failures_and_retry_sends_them(mail_settings, 
         await settled(kind="agency_alert")
         assert "pending: 0  sent: 1  failed: 0" in run_intake("outbox", "status", env=env).stdout
     assert len(smtp_server.handler.received) == 1
+
+
+def test_create_user_from_the_command_line(settings, config_dir):
+    env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir),
+           "INTAKE_CONFIG_DIR": str(config_dir)}
+
+    def create(*args: str, password: str = "một-mật-khẩu-dài") -> subprocess.CompletedProcess:
+        return subprocess.run([*INTAKE, "create-user", *args, "--password-stdin"], input=password + "\n",
+                              env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
+
+    made = create("Lan.Tran@KHCN.gov.vn", "--role", "inspector", "--agency", "khcn")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "Created inspector of khcn: lan.tran@khcn.gov.vn"
+    again = create("lan.tran@khcn.gov.vn", "--role", "inspector", "--agency", "khcn")
+    assert "an account for lan.tran@khcn.gov.vn already exists" in again.stderr
+    no_agency = create("x@y.vn", "--role", "lead")
+    assert no_agency.returncode == 2 and "give --agency (bvntd, khcn, qltt)" in no_agency.stderr
+    short = create("y@y.vn", "--role", "officer", password="ngắn")
+    assert "the password needs at least 10 characters" in short.stderr

@@ -1,0 +1,120 @@
+"""The back office: sign in and out, the case queue, a case, its attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from intake.csrf import CSRF_FIELD, csrf_valid
+from intake.formdata import read_form, text_fields
+from intake.forms import N_, Problem
+from intake.i18n import format_datetime
+from intake.staff_auth import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    set_session_cookie,
+    staff_only,
+)
+from intake.templating import render
+from workflows.accounts import SignInRefused, authenticate, end_session, start_session
+from workflows.case_view import case_view
+from workflows.models import Attachment, StaffUser
+from workflows.queue import QueueFilters, queue_page
+from workflows.tracking import normalize_tracking_code
+from workflows.visibility import CASE_ROLES, visible_case
+
+# Served files may be anything a citizen sent: never let the browser run or sniff them.
+ATTACHMENT_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox",
+    "Cache-Control": "private, no-store",
+}
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _context(request: Request) -> Any:
+    return request.app.state.intake
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/staff/") and not target.startswith("//"):
+        return target
+    return "/staff/queue"
+
+
+async def login_form(request: Request) -> Response:
+    return render(request, "staff/login.html",
+                  {"next": _safe_next(request.query_params.get("next")), "email": "",
+                   "problem": None}, headers=NO_STORE)
+
+
+async def login(request: Request) -> Response:
+    settings = _context(request).settings
+    form = await read_form(request, settings)
+    values = text_fields(form) if not isinstance(form, Problem) else {}
+    email, target = values.get("email", ""), _safe_next(values.get("next"))
+    problem: Problem | None = form if isinstance(form, Problem) else None
+    user: StaffUser | None = None
+    if problem is None and not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
+        problem = Problem(N_("This form had expired. Please try again."))
+    if problem is None:
+        address = request.client.host if request.client else "unknown"
+        try:
+            user = await authenticate(email, values.get("password", ""), address)
+        except SignInRefused as refused:
+            problem = (Problem(N_("Too many failed sign-ins. Try again after {time}."),
+                               {"time": format_datetime(refused.locked_until)})
+                       if refused.locked_until else
+                       Problem(N_("The email or the password is not right.")))
+    if user is None:
+        return render(request, "staff/login.html",
+                      {"next": target, "email": email, "problem": problem},
+                      status_code=429 if problem and problem.params else 400, headers=NO_STORE)
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, await start_session(user))
+    return response
+
+
+async def logout(request: Request) -> Response:
+    form = await read_form(request, _context(request).settings)
+    values = text_fields(form) if not isinstance(form, Problem) else {}
+    response = RedirectResponse("/staff/login", status_code=303)
+    if csrf_valid(request, _context(request).settings.secret_key, values.get(CSRF_FIELD)):
+        await end_session(request.cookies.get(SESSION_COOKIE))
+        clear_session_cookie(request, response)
+    return response
+
+
+@staff_only(*CASE_ROLES)
+async def queue(request: Request, user: StaffUser) -> Response:
+    filters = QueueFilters.from_query(dict(request.query_params))
+    page = await queue_page(user, filters)
+    return render(request, "staff/queue.html",
+                  {"user": user, "filters": filters, "page": page,
+                   "query": dict(request.query_params)}, headers=NO_STORE)
+
+
+@staff_only(*CASE_ROLES)
+async def case_page(request: Request, user: StaffUser) -> Response:
+    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
+    if case is None:
+        return render(request, "public/not_found.html", status_code=404)
+    view = await case_view(case)
+    agency = _context(request).reference.agencies.get(case.agency_code or "")
+    return render(request, "staff/case.html", {"user": user, "view": view, "agency": agency},
+                  headers=NO_STORE)
+
+
+@staff_only(*CASE_ROLES)
+async def attachment(request: Request, user: StaffUser) -> Response:
+    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
+    number = request.path_params["attachment_id"]
+    found = await Attachment.get_or_none(id=number, case_id=case.id) if case else None
+    if found is None:
+        return render(request, "public/not_found.html", status_code=404)
+    store = _context(request).submission.store
+    return FileResponse(store.path_of(found.storage_name), media_type=found.content_type,
+                        filename=found.original_name, content_disposition_type="attachment",
+                        headers=ATTACHMENT_HEADERS)

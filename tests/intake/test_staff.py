@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import httpx
+import pytest
+
+from tests.conftest import browser
+from tests.helpers import REPORTER, VALID_REPORT, csrf_token, jpeg_with_gps, post_report
+from workflows.accounts import create_user, set_active
+from workflows.models import Case, LoginThrottle, StaffSession
+
+PASSWORD = "mật-khẩu-đủ-dài-1"
+AGENCIES = {"qltt", "khcn", "bvntd"}
+ACCOUNTS = {
+    "officer": ("can-bo@tinh.gov.vn", "officer", None),
+    "qltt": ("thanh-tra@qltt.gov.vn", "inspector", "qltt"),
+    "khcn": ("thanh-tra@khcn.gov.vn", "inspector", "khcn"),
+    "qltt_lead": ("truong-phong@qltt.gov.vn", "lead", "qltt"),
+    "analyst": ("thong-ke@tinh.gov.vn", "analyst", None),
+    "admin": ("quan-tri@tinh.gov.vn", "admin", None),
+}
+
+
+@pytest.fixture
+async def accounts(app):
+    for email, role, agency in ACCOUNTS.values():
+        await create_user(email, PASSWORD, role, agency, AGENCIES)
+
+
+async def sign_in(client: httpx.AsyncClient, who: str, password: str = PASSWORD,
+                  follow: str = "/staff/queue") -> httpx.Response:
+    token = await csrf_token(client, "/staff/login")
+    return await client.post("/staff/login", data={"email": ACCOUNTS[who][0].upper(),
+                                                   "password": password, "next": follow,
+                                                   "csrf_token": token})
+
+
+@pytest.fixture
+async def cases(client):
+    """A counterfeit case (qltt) with a photo and a named reporter, a labelling case (khcn)
+    and a case for the triage queue."""
+    await post_report(client, {**VALID_REPORT, **REPORTER}, [("tem.jpg", jpeg_with_gps(), "image/jpeg")])
+    await post_report(client, {**VALID_REPORT, "category": "labelling",
+                               "product_name": "Dầu gội Clear giả"})
+    await post_report(client, {**VALID_REPORT, "category": "food_safety", "product_group": "drugs",
+                               "product_name": "Thực phẩm chức năng không rõ nguồn gốc"})
+    return {case.category: case for case in await Case.all()}
+
+
+async def test_the_back_office_asks_visitors_to_sign_in(client):
+    response = await client.get("/staff/queue", params={"status": "received"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/staff/login?next=%2Fstaff%2Fqueue%3Fstatus%3Dreceived"
+
+
+async def test_signing_in_opens_a_fresh_server_side_session(client, accounts):
+    first = await sign_in(client, "qltt")
+    assert first.status_code == 303 and first.headers["location"] == "/staff/queue"
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith("intake_session=")
+    assert "HttpOnly" in cookie and "Path=/staff" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # http base URL in tests
+    queue = await client.get("/staff/queue")
+    assert queue.status_code == 200 and "thanh-tra@qltt.gov.vn" in queue.text
+    second = await sign_in(client, "qltt")
+    assert second.cookies["intake_session"] != first.cookies["intake_session"]
+    token = first.cookies["intake_session"]
+    assert token not in str(await StaffSession.all().values_list("token_digest", flat=True))
+
+
+async def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(client, accounts):
+    wrong = await sign_in(client, "qltt", password="sai-mật-khẩu-rồi")
+    token = await csrf_token(client, "/staff/login")
+    unknown = await client.post("/staff/login", data={"email": "khong-co@tinh.gov.vn",
+                                                      "password": PASSWORD, "csrf_token": token})
+    assert wrong.status_code == unknown.status_code == 400
+    message = "Email hoặc mật khẩu không đúng."
+    assert message in wrong.text and message in unknown.text
+    assert "intake_session" not in wrong.headers.get("set-cookie", "")
+
+
+async def test_repeated_failures_lock_the_account_even_for_the_right_password(client, accounts):
+    for _ in range(5):
+        await sign_in(client, "khcn", password="đoán-thử-mật-khẩu")
+    locked = await sign_in(client, "khcn")
+    assert locked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in locked.text
+    # Another account from the same address is not locked by these five.
+    assert (await sign_in(client, "qltt")).status_code == 303
+    # The count is in the database: every worker sees the same lock.
+    assert await LoginThrottle.filter(key="account:thanh-tra@khcn.gov.vn",
+                                      locked_until__isnull=False).exists()
+
+
+async def test_logout_and_disabling_an_account_end_sessions_at_once(client, app, accounts):
+    await sign_in(client, "qltt")
+    stolen = client.cookies["intake_session"]
+    token = await csrf_token(client, "/staff/queue")
+    await client.post("/staff/logout", data={"csrf_token": token})
+    async with browser(app) as thief:
+        thief.cookies.set("intake_session", stolen, path="/staff")
+        assert (await thief.get("/staff/queue")).status_code == 303
+
+    await sign_in(client, "officer")
+    assert (await client.get("/staff/queue")).status_code == 200
+    await set_active(ACCOUNTS["officer"][0], False)
+    assert (await client.get("/staff/queue")).status_code == 303
+    assert (await sign_in(client, "officer")).status_code == 400
+
+
+async def test_an_idle_session_expires(client, accounts):
+    await sign_in(client, "qltt")
+    await StaffSession.all().update(last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31))
+    assert (await client.get("/staff/queue")).status_code == 303
+
+
+async def test_each_agency_sees_only_its_own_cases(client, app, accounts, cases):
+    counterfeit, labelling = cases["counterfeit"], cases["labelling"]
+    photo = await counterfeit.attachments.all().first()
+    own = f"/staff/cases/{counterfeit.tracking_code}"
+    urls = [own, f"{own}/attachments/{photo.id}"]
+
+    await sign_in(client, "khcn")
+    queue = await client.get("/staff/queue")
+    assert "Dầu gội Clear giả" in queue.text and "Nước mắm" not in queue.text
+    for url in urls:
+        assert (await client.get(url)).status_code == 404
+    assert (await client.get(f"/staff/cases/{labelling.tracking_code}")).status_code == 200
+
+    async with browser(app) as lead:
+        await sign_in(lead, "qltt_lead")
+        page = await lead.get(own)
+        assert page.status_code == 200
+        for shown in ("Nguyễn Thị Hằng", "0912345678", "routed to qltt by rule 1", "tem.jpg"):
+            assert shown in page.text
+        download = await lead.get(urls[1])
+        assert download.status_code == 200 and download.content[:3] == b"\xff\xd8\xff"
+        assert download.headers["content-disposition"].startswith("attachment;")
+        assert download.headers["content-security-policy"] == "sandbox"
+        assert download.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("who", "status"), [("analyst", 403), ("admin", 403)])
+async def test_roles_without_case_work_are_refused(client, accounts, cases, who, status):
+    await sign_in(client, who)
+    assert (await client.get("/staff/queue")).status_code == status
+    code = cases["counterfeit"].tracking_code
+    assert (await client.get(f"/staff/cases/{code}")).status_code == status
+
+
+async def test_officers_see_every_case_and_the_triage_queue(client, accounts, cases):
+    await sign_in(client, "officer")
+    everything = await client.get("/staff/queue")
+    assert "Tất cả (3)" in everything.text
+    triage = await client.get("/staff/queue", params={"queue": "triage"})
+    assert "Thực phẩm chức năng không rõ nguồn gốc" in triage.text
+    assert "Dầu gội Clear giả" not in triage.text
+
+
+async def test_the_queue_filters_searches_and_flags_overdue_cases(client, accounts, cases):
+    await Case.filter(id=cases["labelling"].id).update(due_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    await sign_in(client, "officer")
+    found = await client.get("/staff/queue", params={"q": "clear"})
+    assert "Dầu gội Clear giả" in found.text and "Nước mắm" not in found.text
+    code = cases["counterfeit"].tracking_code
+    by_code = await client.get("/staff/queue", params={"q": f"{code[:5]}-{code[5:]}".lower()})
+    assert "Nước mắm" in by_code.text and "Dầu gội" not in by_code.text
+    overdue = await client.get("/staff/queue", params={"overdue": "1"})
+    assert "Dầu gội Clear giả" in overdue.text and "Nước mắm" not in overdue.text
+    assert re.search(r'<tr class="overdue">', overdue.text)
+    odd = await client.get("/staff/queue", params={"page": "x", "status": "nonsense",
+                                                   "q": "' OR 1=1 --"})
+    assert odd.status_code == 200 and "Không có hồ sơ nào phù hợp." in odd.text

@@ -1,0 +1,27 @@
+"""Everything the back office shows on one case page, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workflows.flags import Flag, case_flags
+from workflows.models import Attachment, AuditEvent, Case, CaseMessage
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    attachments: list[Attachment]
+    timeline: list[AuditEvent]
+    messages: list[CaseMessage]
+    flags: list[Flag]
+
+
+async def case_view(case: Case) -> CaseView:
+    return CaseView(
+        case=case,
+        attachments=await Attachment.filter(case_id=case.id).order_by("id"),
+        timeline=await AuditEvent.filter(case_id=case.id).order_by("seq"),
+        messages=await CaseMessage.filter(case_id=case.id).order_by("created_at"),
+        flags=case_flags(case),
+    )

@@ -1,0 +1,99 @@
+"""A staff member's case queue: filtered, sorted, paginated, with counts per status.
+
+One query for the page and one for the counts, whatever the page size: no query per case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from workflows.catalog import CATEGORY_CODES, PRODUCT_GROUP_CODES, SALES_CHANNEL_CODES, STATUSES
+from workflows.models import Case, StaffUser
+from workflows.public_view import CLOSED_STATUSES
+from workflows.tracking import normalize_tracking_code
+from workflows.visibility import visible_cases
+
+PER_PAGE = 25
+SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
+STATUS_CODES = frozenset(term.code for term in STATUSES)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    category: str = ""
+    product_group: str = ""
+    channel: str = ""
+    commune: str = ""
+    triage_only: bool = False
+    overdue: bool = False
+    search: str = ""
+    sort: str = "due"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> QueueFilters:
+        """Unknown values are ignored rather than refused: a stale bookmark still opens."""
+        def pick(name: str, allowed: frozenset[str]) -> str:
+            value = query.get(name, "")
+            return value if value in allowed else ""
+
+        page = query.get("page", "1")
+        return cls(
+            status=pick("status", STATUS_CODES),
+            category=pick("category", CATEGORY_CODES),
+            product_group=pick("product_group", PRODUCT_GROUP_CODES),
+            channel=pick("channel", SALES_CHANNEL_CODES),
+            commune=query.get("commune", "").strip()[:100],
+            triage_only=query.get("queue") == "triage",
+            overdue=query.get("overdue") == "1",
+            search=" ".join(query.get("q", "").split())[:100],
+            sort=query.get("sort") if query.get("sort") in SORTS else "due",  # type: ignore[arg-type]
+            page=int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1,
+        )
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+    status_counts: dict[str, int]
+    now: dt.datetime
+
+
+def _search(text: str) -> Q:
+    condition = (Q(product_name__icontains=text) | Q(brand__icontains=text)
+                 | Q(shop_name__icontains=text))
+    code = normalize_tracking_code(text)
+    return condition | Q(tracking_code=code) if code else condition
+
+
+async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
+    now = dt.datetime.now(dt.UTC)
+    base = visible_cases(user)
+    for field, value in (("category", filters.category), ("product_group", filters.product_group),
+                         ("sales_channel", filters.channel), ("commune", filters.commune)):
+        if value:
+            base = base.filter(**{field: value})
+    if filters.triage_only:
+        base = base.filter(agency_code__isnull=True)
+    if filters.overdue:
+        base = base.filter(due_at__lt=now).exclude(status__in=CLOSED_STATUSES)
+    if filters.search:
+        base = base.filter(_search(filters.search))
+    counts = dict(await base.annotate(count=Count("id")).group_by("status")
+                  .values_list("status", "count"))
+    listed = base.filter(status=filters.status) if filters.status else base
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(filters.page, pages)
+    cases = await (listed.order_by(*SORTS[filters.sort])
+                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE))
+    return QueuePage(cases, total, page, pages, counts, now)
