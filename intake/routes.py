@@ -35,6 +35,7 @@ routes: list[BaseRoute] = [
         Route("/logout", staff.logout, methods=["POST"], name="logout"),
         Route("/queue", staff.queue, name="queue"),
         Route("/cases/{code}", staff.case_page, name="case"),
+        Route("/cases/{code}/actions", staff.case_action, methods=["POST"], name="case_action"),
         Route("/cases/{code}/attachments/{attachment_id:int}", staff.attachment,
               name="attachment"),
     ]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
@@ -20,10 +21,13 @@ from intake.staff_auth import (
 from intake.templating import render
 from workflows.accounts import SignInRefused, authenticate, end_session, start_session
 from workflows.case_view import case_view
-from workflows.models import Attachment, StaffUser
+from workflows.catalog import STATUSES, find
+from workflows.models import Attachment, Case, StaffUser
 from workflows.queue import QueueFilters, queue_page
+from workflows.states import OUTCOMES, allowed_actions
 from workflows.tracking import normalize_tracking_code
-from workflows.visibility import CASE_ROLES, visible_case
+from workflows.transitions import ActionRefused, ActionRequest, StaleCase, take_action
+from workflows.visibility import CASE_ROLES, assignable_staff, visible_case
 
 # Served files may be anything a citizen sent: never let the browser run or sniff them.
 ATTACHMENT_HEADERS = {
@@ -96,15 +100,82 @@ async def queue(request: Request, user: StaffUser) -> Response:
                    "query": dict(request.query_params)}, headers=NO_STORE)
 
 
+async def _render_case(request: Request, user: StaffUser, case: Case,
+                       problem: Problem | None = None, status_code: int = 200) -> Response:
+    view = await case_view(case)
+    agency = _context(request).reference.agencies.get(case.agency_code or "")
+    return render(request, "staff/case.html",
+                  {"user": user, "view": view, "agency": agency, "problem": problem,
+                   "actions": allowed_actions(case.status, user.role),
+                   "assignable": await assignable_staff(case), "outcomes": OUTCOMES},
+                  status_code=status_code, headers=NO_STORE)
+
+
 @staff_only(*CASE_ROLES)
 async def case_page(request: Request, user: StaffUser) -> Response:
     case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
     if case is None:
         return render(request, "public/not_found.html", status_code=404)
-    view = await case_view(case)
-    agency = _context(request).reference.agencies.get(case.agency_code or "")
-    return render(request, "staff/case.html", {"user": user, "view": view, "agency": agency},
-                  headers=NO_STORE)
+    return await _render_case(request, user, case)
+
+
+def _amount(values: dict[str, str], name: str) -> int | None:
+    typed = values.get(name, "").replace(".", "").replace(",", "").replace(" ", "")
+    if not typed:
+        return None
+    if not (typed.isascii() and typed.isdigit()) or len(typed) > 15:
+        raise ActionRefused(N_("Amounts are whole numbers of at most 15 digits."))
+    return int(typed)
+
+
+def _action_request(values: dict[str, str]) -> ActionRequest:
+    version, assignee = values.get("version", ""), values.get("assignee_id", "")
+    try:
+        due_date = (dt.date.fromisoformat(values["due_date"]) if values.get("due_date")
+                    else None)
+    except ValueError:
+        raise ActionRefused(N_("Choose a new due date after the current one.")) from None
+    return ActionRequest(
+        action=values.get("action", ""),
+        expected_version=int(version) if version.isascii() and version.isdigit() else -1,
+        reason=values.get("reason", ""),
+        agency_code=values.get("agency_code", ""),
+        assignee_id=int(assignee) if assignee.isascii() and assignee.isdigit() else None,
+        outcome=values.get("outcome", ""),
+        public_outcome=values.get("public_outcome", ""),
+        fine_vnd=_amount(values, "fine_vnd"),
+        seized_quantity=_amount(values, "seized_quantity"),
+        seized_value_vnd=_amount(values, "seized_value_vnd"),
+        legal_basis=values.get("legal_basis", ""),
+        due_date=due_date,
+    )
+
+
+@staff_only(*CASE_ROLES)
+async def case_action(request: Request, user: StaffUser) -> Response:
+    context = _context(request)
+    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
+    if case is None:
+        return render(request, "public/not_found.html", status_code=404)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return await _render_case(request, user, case, form, status_code=400)
+    values = text_fields(form)
+    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        return await _render_case(request, user, case,
+                                  Problem(N_("This form had expired. Please try again.")), 400)
+    try:
+        await take_action(case, user, _action_request(values), context.reference,
+                          context.submission.notifier)
+    except ActionRefused as refused:
+        params = dict(refused.params)
+        if "status" in params:  # the state's name in the reader's language, not its code
+            term = find(STATUSES, str(params["status"]))
+            params["status"] = term.label(request.state.language) if term else params["status"]
+        status = 409 if isinstance(refused, StaleCase) else 400
+        return await _render_case(request, user, case, Problem(refused.message, params), status)
+    context.outbox_sender.wake()
+    return RedirectResponse(f"/staff/cases/{case.tracking_code}", status_code=303)
 
 
 @staff_only(*CASE_ROLES)

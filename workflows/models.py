@@ -61,6 +61,17 @@ class Case(Model):
     due_at = fields.DatetimeField(null=True, db_index=True)
     # An agency alert could not be delivered: an officer must phone the agency instead.
     alert_undelivered = fields.BooleanField(default=False)
+    assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="assigned_cases", null=True, on_delete=fields.SET_NULL
+    )
+    # The resolution: what the agency found and did (feeds the statistics).
+    outcome = fields.CharField(max_length=24, default="")
+    public_outcome = fields.TextField(default="")
+    fine_vnd = fields.BigIntField(null=True)
+    seized_quantity = fields.IntField(null=True)
+    seized_value_vnd = fields.BigIntField(null=True)
+    legal_basis = fields.TextField(default="")
+    resolved_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
     version = fields.IntField(default=1)

@@ -31,3 +31,11 @@ async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | Non
     if not tracking_code or not may_work_cases(user):
         return None
     return await visible_cases(user).get_or_none(tracking_code=tracking_code)
+
+
+async def assignable_staff(case: Case) -> list[StaffUser]:
+    """Who a case can be assigned to: the active leads and inspectors of its agency."""
+    if not case.agency_code:
+        return []
+    return await StaffUser.filter(agency_code=case.agency_code, active=True,
+                                  role__in=["lead", "inspector"]).order_by("name", "email")

@@ -173,3 +173,42 @@ async def test_the_queue_filters_searches_and_flags_overdue_cases(client, accoun
     odd = await client.get("/staff/queue", params={"page": "x", "status": "nonsense",
                                                    "q": "' OR 1=1 --"})
     assert odd.status_code == 200 and "Không có hồ sơ nào phù hợp." in odd.text
+
+
+async def case_form_version(client: httpx.AsyncClient, code: str) -> tuple[str, str]:
+    page = await client.get(f"/staff/cases/{code}")
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    return version, re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+async def test_the_case_page_offers_only_allowed_actions_and_applies_them(client, app, accounts,
+                                                                          cases):
+    code = cases["counterfeit"].tracking_code
+    await sign_in(client, "qltt")  # an inspector: nothing to do on an unassigned case
+    assert "Thao tác" not in (await client.get(f"/staff/cases/{code}")).text
+
+    async with browser(app) as lead:
+        await sign_in(lead, "qltt_lead")
+        page = (await lead.get(f"/staff/cases/{code}")).text
+        assert "Giao cán bộ xử lý" in page and "Kết thúc xử lý" not in page
+        version, token = await case_form_version(lead, code)
+        inspector = re.search(r'<option value="(\d+)"[^>]*>thanh-tra@qltt.gov.vn', page).group(1)
+        done = await lead.post(f"/staff/cases/{code}/actions", data={
+            "action": "assign", "version": version, "assignee_id": inspector, "csrf_token": token})
+        assert done.status_code == 303
+        assert (await Case.get(tracking_code=code)).status == "assigned"
+
+        # The same form sent again carries the old version: refused, nothing overwritten.
+        stale = await lead.post(f"/staff/cases/{code}/actions", data={
+            "action": "reject", "version": version, "reason": "trùng", "csrf_token": token})
+        assert stale.status_code == 409
+        assert "Hồ sơ vừa được người khác thay đổi" in stale.text
+        wrong = await lead.post(f"/staff/cases/{code}/actions", data={
+            "action": "resolve", "version": str(int(version) + 1), "outcome": "not_confirmed",
+            "public_outcome": "x", "csrf_token": token})
+        assert wrong.status_code == 400
+        assert "Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “Đã giao xử lý”" in wrong.text
+    assert (await Case.get(tracking_code=code)).status == "assigned"
+
+    start_page = (await client.get(f"/staff/cases/{code}")).text
+    assert "Bắt đầu xử lý" in start_page
