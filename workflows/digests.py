@@ -1,6 +1,6 @@
-"""The daily digest of overdue cases for each agency, queued once a day after a set hour
-(Asia/Ho_Chi_Minh). Any number of senders may call this: the digest's event key lets only one
-row exist per agency and day."""
+"""The daily digest of overdue cases, for each lead of each agency, queued once a day after a
+set hour (Asia/Ho_Chi_Minh). Any number of senders may call this: the digest's event key lets
+only one row exist per agency, day and recipient."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import datetime as dt
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from workflows.models import Case, OutboxMessage
-from workflows.notifications import Notifier
+from workflows.agencies import Agency
+from workflows.models import Case, OutboxMessage, StaffUser
+from workflows.notifications import Notifier, digest_key
 from workflows.public_view import CLOSED_STATUSES
 from workflows.sla import VIETNAM
 
@@ -22,6 +23,13 @@ async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
                   .exclude(status__in=CLOSED_STATUSES).order_by("due_at").limit(DIGEST_LIMIT))
 
 
+async def digest_recipients(agency: Agency) -> list[str]:
+    """The agency's active leads; its shared mailbox while it has none."""
+    leads = await StaffUser.filter(agency_code=agency.code, role="lead", active=True).order_by(
+        "email").values_list("email", flat=True)
+    return [str(email) for email in leads] or [agency.email]
+
+
 async def queue_due_digests(notifier: Notifier, hour: int, now: dt.datetime) -> int:
     """Queue today's digests that are due and not yet queued; returns how many were queued."""
     local = now.astimezone(VIETNAM)
@@ -29,16 +37,18 @@ async def queue_due_digests(notifier: Notifier, hour: int, now: dt.datetime) -> 
         return 0
     day, queued = local.date(), 0
     for agency in notifier.agencies.values():
-        key = f"digest:{agency.code}:{day.isoformat()}"
-        if await OutboxMessage.exists(event_key=key):
-            continue
-        overdue = await overdue_cases(agency.code, now)
-        if not overdue:
-            continue
-        try:
-            async with in_transaction() as connection:
-                await notifier.overdue_digest(connection, agency, overdue, day, now)
-            queued += 1
-        except IntegrityError:
-            pass  # another sender queued it first
+        overdue: list[Case] | None = None
+        for recipient in await digest_recipients(agency):
+            if await OutboxMessage.exists(event_key=digest_key(agency.code, day, recipient)):
+                continue
+            if overdue is None:
+                overdue = await overdue_cases(agency.code, now)
+            if not overdue:
+                break
+            try:
+                async with in_transaction() as connection:
+                    await notifier.overdue_digest(connection, agency, recipient, overdue, day, now)
+                queued += 1
+            except IntegrityError:
+                pass  # another sender queued it first
     return queued

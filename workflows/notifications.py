@@ -69,13 +69,17 @@ class Notifier:
                 "resolution_notice", case.language,
                 {"case": case, "agency": agency, "outcome": public_outcome, **self._links(case)}))
 
-    async def overdue_digest(self, connection: BaseDBAsyncClient, agency: Agency,
+    async def overdue_digest(self, connection: BaseDBAsyncClient, agency: Agency, recipient: str,
                              overdue: list[Case], day: dt.date, now: dt.datetime) -> None:
-        """One digest per agency per day: the event key makes a second one impossible."""
+        """One digest per agency, day and recipient: the event key makes a second impossible."""
         await enqueue(
-            connection, event_key=f"digest:{agency.code}:{day.isoformat()}", kind="overdue_digest",
-            recipient=agency.email,
+            connection, event_key=digest_key(agency.code, day, recipient), kind="overdue_digest",
+            recipient=recipient,
             mail=self.renderer.render(
                 "overdue_digest", AGENCY_LANGUAGE,
                 {"agency": agency, "cases": overdue, "day": day, "now": now,
                  "base_url": self.base_url}))
+
+
+def digest_key(agency_code: str, day: dt.date, recipient: str) -> str:
+    return f"digest:{agency_code}:{day.isoformat()}:{recipient}"

@@ -19,6 +19,7 @@ from intake.settings import Settings
 from tests.conftest import browser, running_app
 from tests.helpers import REPORTER, VALID_REPORT, post_report, settled, wait_for
 from tests.smtp_server import SmtpServer
+from workflows.accounts import create_user
 from workflows.audit import Actor, append_event
 from workflows.delivery.smtp import DeliveryResult, Outcome, SmtpConfig
 from workflows.digests import queue_due_digests
@@ -288,6 +289,16 @@ async def test_overdue_digests_are_queued_once_a_day_after_the_hour(settings):
         assert await queue_due_digests(notifier, 7, later + dt.timedelta(hours=3)) == 0
         digest = await OutboxMessage.get(kind="overdue_digest")
         codes = await Case.filter(category="counterfeit").values_list("tracking_code", flat=True)
+        # Once the agency has leads, the digest goes to each of them instead of the mailbox.
+        for lead in ("truong-phong@qltt.gov.vn", "pho-phong@qltt.gov.vn"):
+            await create_user(lead, "mật-khẩu-đủ-dài-1", "lead", "qltt", {"qltt", "khcn", "bvntd"})
+        await create_user("thanh-tra@qltt.gov.vn", "mật-khẩu-đủ-dài-1", "inspector", "qltt",
+                          {"qltt", "khcn", "bvntd"})
+        next_day = later + dt.timedelta(days=1)
+        assert await queue_due_digests(notifier, 7, next_day) == 2
+        recipients = await OutboxMessage.filter(kind="overdue_digest").exclude(
+            id=digest.id).order_by("recipient").values_list("recipient", flat=True)
+        assert recipients == ["pho-phong@qltt.gov.vn", "truong-phong@qltt.gov.vn"]
     assert digest.recipient == AGENCY_MAILBOX
     assert digest.subject == "Chi cục Quản lý thị trường: 2 hồ sơ quá hạn"
     for code in codes:
