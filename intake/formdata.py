@@ -6,8 +6,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
-from intake.forms import N_, Problem
+from intake.forms import Problem
 from intake.settings import Settings
+from workflows.messages import N_
 
 
 async def read_form(request: Request, settings: Settings) -> FormData | Problem:

@@ -20,14 +20,10 @@ from workflows.catalog import (
     PRODUCT_GROUP_CODES,
     SALES_CHANNEL_CODES,
 )
+from workflows.messages import N_
 from workflows.places import Places
 from workflows.reports import ReportDraft
 from workflows.sla import VIETNAM
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where shown."""
-    return message
 
 
 @dataclass(frozen=True)

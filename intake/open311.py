@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from intake.formdata import read_form, text_fields, uploaded_files
-from intake.forms import N_, Errors, Problem, validate_report
+from intake.forms import Errors, Problem, validate_report
 from intake.i18n import translate
 from intake.submission import StorageUnavailable
 from workflows.audit import Actor
@@ -25,6 +25,7 @@ from workflows.catalog import (
     Term,
     find,
 )
+from workflows.messages import N_
 from workflows.public_view import find_case, public_status
 from workflows.sla import VIETNAM
 from workflows.tracking import normalize_tracking_code

@@ -16,11 +16,12 @@ from starlette.responses import RedirectResponse, Response
 
 from intake.csrf import CSRF_FIELD, csrf_valid
 from intake.formdata import read_form, text_fields, uploaded_files
-from intake.forms import N_, Errors, Problem, clean_text, validate_report
+from intake.forms import Errors, Problem, clean_text, validate_report
 from intake.i18n import LANGUAGE_COOKIE, LANGUAGES, format_datetime
 from intake.submission import StorageUnavailable
 from intake.templating import render
 from workflows.audit import Actor
+from workflows.messages import N_
 from workflows.public_view import find_case, public_status, reporter_thread
 from workflows.reports import PinRefused, ReportDraft, check_reporter_pin
 from workflows.tracking import normalize_tracking_code

@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from intake.csrf import CSRF_FIELD, csrf_valid
 from intake.formdata import read_form, text_fields
-from intake.forms import N_, Problem
+from intake.forms import Problem
 from intake.i18n import format_datetime
 from intake.staff_auth import (
     SESSION_COOKIE,
@@ -22,6 +22,7 @@ from intake.templating import render
 from workflows.accounts import SignInRefused, authenticate, end_session, start_session
 from workflows.case_view import case_view
 from workflows.catalog import STATUSES, find
+from workflows.messages import N_
 from workflows.models import Attachment, Case, StaffUser
 from workflows.queue import QueueFilters, queue_page
 from workflows.states import OUTCOMES, allowed_actions

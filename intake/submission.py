@@ -12,9 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from intake.attachments import AttachmentRejected, AttachmentStore, CheckedFile, check_file
-from intake.forms import N_, Problem
+from intake.forms import Problem
 from intake.settings import Settings
 from workflows.audit import Actor
+from workflows.messages import N_
 from workflows.models import Case
 from workflows.notifications import Notifier
 from workflows.reference import ReferenceData

@@ -12,15 +12,15 @@ from tortoise.transactions import in_transaction
 from workflows.agencies import Agency
 from workflows.models import Case, OutboxMessage, StaffUser
 from workflows.notifications import Notifier, digest_key
-from workflows.public_view import CLOSED_STATUSES
 from workflows.sla import VIETNAM
+from workflows.states import CLOSED_STATES
 
 DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back office anyway
 
 
 async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
     return await (Case.filter(agency_code=agency_code, due_at__lt=now)
-                  .exclude(status__in=CLOSED_STATUSES).order_by("due_at").limit(DIGEST_LIMIT))
+                  .exclude(status__in=CLOSED_STATES).order_by("due_at").limit(DIGEST_LIMIT))
 
 
 async def digest_recipients(agency: Agency) -> list[str]:

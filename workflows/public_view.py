@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from workflows.models import Attachment, Case, CaseMessage
-
-CLOSED_STATUSES = frozenset({"resolved", "rejected", "closed"})
+from workflows.states import CLOSED_STATES
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class PublicStatus:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in CLOSED_STATUSES
+        return self.status not in CLOSED_STATES
 
 
 async def find_case(tracking_code: str | None) -> Case | None:

@@ -14,7 +14,7 @@ from tortoise.functions import Count
 
 from workflows.catalog import CATEGORY_CODES, PRODUCT_GROUP_CODES, SALES_CHANNEL_CODES, STATUSES
 from workflows.models import Case, StaffUser
-from workflows.public_view import CLOSED_STATUSES
+from workflows.states import CLOSED_STATES
 from workflows.tracking import normalize_tracking_code
 from workflows.visibility import visible_cases
 
@@ -85,7 +85,7 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
     if filters.triage_only:
         base = base.filter(agency_code__isnull=True)
     if filters.overdue:
-        base = base.filter(due_at__lt=now).exclude(status__in=CLOSED_STATUSES)
+        base = base.filter(due_at__lt=now).exclude(status__in=CLOSED_STATES)
     if filters.search:
         base = base.filter(_search(filters.search))
     counts = dict(await base.annotate(count=Count("id")).group_by("status")

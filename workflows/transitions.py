@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from workflows.audit import Actor, append_event
+from workflows.messages import N_
 from workflows.models import Case, StaffUser
 from workflows.notifications import Notifier
 from workflows.reference import ReferenceData
@@ -25,10 +26,6 @@ MAX_REASON_CHARS = 2000
 AGENCY_ROLES = frozenset({"lead", "inspector"})
 # Actions an inspector may take only on a case assigned to them.
 ASSIGNEE_ACTIONS = frozenset({"start", "wait", "resume", "resolve"})
-
-
-def N_(message: str) -> str:
-    return message
 
 
 class ActionRefused(Exception):
