@@ -36,6 +36,8 @@ routes: list[BaseRoute] = [
         Route("/queue", staff.queue, name="queue"),
         Route("/cases/{code}", staff.case_page, name="case"),
         Route("/cases/{code}/actions", staff.case_action, methods=["POST"], name="case_action"),
+        Route("/cases/{code}/notes", staff.add_case_note, methods=["POST"], name="case_note"),
+        Route("/cases/{code}/replies", staff.add_case_reply, methods=["POST"], name="case_reply"),
         Route("/cases/{code}/attachments/{attachment_id:int}", staff.attachment,
               name="attachment"),
     ]),

@@ -20,6 +20,7 @@ from intake.staff_auth import (
 )
 from intake.templating import render
 from workflows.accounts import SignInRefused, authenticate, end_session, start_session
+from workflows.case_messages import add_note, add_public_reply
 from workflows.case_view import case_view
 from workflows.catalog import STATUSES, find
 from workflows.messages import N_
@@ -177,6 +178,41 @@ async def case_action(request: Request, user: StaffUser) -> Response:
         return await _render_case(request, user, case, Problem(refused.message, params), status)
     context.outbox_sender.wake()
     return RedirectResponse(f"/staff/cases/{case.tracking_code}", status_code=303)
+
+
+async def _write_on_case(request: Request, user: StaffUser, kind: str) -> Response:
+    context = _context(request)
+    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
+    if case is None:
+        return render(request, "public/not_found.html", status_code=404)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return await _render_case(request, user, case, form, status_code=400)
+    values = text_fields(form)
+    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        return await _render_case(request, user, case,
+                                  Problem(N_("This form had expired. Please try again.")), 400)
+    try:
+        if kind == "note":
+            await add_note(case, user, values.get("body", ""))
+        else:
+            await add_public_reply(case, user, values.get("body", ""),
+                                   context.submission.notifier)
+            context.outbox_sender.wake()
+    except ActionRefused as refused:
+        return await _render_case(request, user, case,
+                                  Problem(refused.message, refused.params), 400)
+    return RedirectResponse(f"/staff/cases/{case.tracking_code}", status_code=303)
+
+
+@staff_only(*CASE_ROLES)
+async def add_case_note(request: Request, user: StaffUser) -> Response:
+    return await _write_on_case(request, user, "note")
+
+
+@staff_only(*CASE_ROLES)
+async def add_case_reply(request: Request, user: StaffUser) -> Response:
+    return await _write_on_case(request, user, "reply")
 
 
 @staff_only(*CASE_ROLES)

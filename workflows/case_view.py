@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflows.flags import Flag, case_flags
-from workflows.models import Attachment, AuditEvent, Case, CaseMessage
+from workflows.models import Attachment, AuditEvent, Case, CaseMessage, CaseNote
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class CaseView:
     attachments: list[Attachment]
     timeline: list[AuditEvent]
     messages: list[CaseMessage]
+    notes: list[CaseNote]
     flags: list[Flag]
 
 
@@ -23,5 +24,6 @@ async def case_view(case: Case) -> CaseView:
         attachments=await Attachment.filter(case_id=case.id).order_by("id"),
         timeline=await AuditEvent.filter(case_id=case.id).order_by("seq"),
         messages=await CaseMessage.filter(case_id=case.id).order_by("created_at"),
+        notes=await CaseNote.filter(case_id=case.id).order_by("created_at").select_related("author"),
         flags=case_flags(case),
     )

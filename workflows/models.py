@@ -220,3 +220,20 @@ class LoginThrottle(Model):
 
     class Meta:
         table = "login_throttle"
+
+
+class CaseNote(Model):
+    """An internal note by staff: never shown to the reporter or the public."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="notes", on_delete=fields.RESTRICT
+    )
+    author: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="notes", on_delete=fields.RESTRICT
+    )
+    body = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "case_note"

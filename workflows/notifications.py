@@ -69,6 +69,19 @@ class Notifier:
                 "resolution_notice", case.language,
                 {"case": case, "agency": agency, "outcome": public_outcome, **self._links(case)}))
 
+    async def public_reply(self, connection: BaseDBAsyncClient, case: Case,
+                           replied: AuditEvent, body: str) -> None:
+        """Mail the agency's public reply to a reporter who left an address and consented."""
+        if not (case.reporter_email and case.consent):
+            return
+        agency = self.agencies.get(case.agency_code or "")
+        await enqueue(
+            connection, event_key=f"audit:{replied.seq}:reply_notice", kind="reply_notice",
+            recipient=case.reporter_email, case=case,
+            mail=self.renderer.render(
+                "reply_notice", case.language,
+                {"case": case, "agency": agency, "reply": body, **self._links(case)}))
+
     async def overdue_digest(self, connection: BaseDBAsyncClient, agency: Agency, recipient: str,
                              overdue: list[Case], day: dt.date, now: dt.datetime) -> None:
         """One digest per agency, day and recipient: the event key makes a second impossible."""

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import browser
 from tests.helpers import REPORTER, VALID_REPORT, csrf_token, jpeg_with_gps, post_report
 from workflows.accounts import create_user, set_active
-from workflows.models import Case, LoginThrottle, StaffSession
+from workflows.models import AuditEvent, Case, LoginThrottle, OutboxMessage, StaffSession
 
 PASSWORD = "mật-khẩu-đủ-dài-1"
 AGENCIES = {"qltt", "khcn", "bvntd"}
@@ -212,3 +212,40 @@ async def test_the_case_page_offers_only_allowed_actions_and_applies_them(client
 
     start_page = (await client.get(f"/staff/cases/{code}")).text
     assert "Bắt đầu xử lý" in start_page
+
+
+async def test_a_public_reply_reaches_the_reporter_and_a_note_stays_inside(client, app, accounts,
+                                                                           cases):
+    case = cases["counterfeit"]
+    code = case.tracking_code
+    async with browser(app) as inspector:
+        await sign_in(inspector, "qltt")
+        token = await csrf_token(inspector, f"/staff/cases/{code}")
+        note = "Chủ sạp là người quen của người phản ánh, cần giữ kín."
+        reply = "Cảm ơn bạn. Đoàn kiểm tra sẽ đến chợ Đồng Xuân trong tuần này."
+        assert (await inspector.post(f"/staff/cases/{code}/notes",
+                                     data={"body": note, "csrf_token": token})).status_code == 303
+        assert (await inspector.post(f"/staff/cases/{code}/replies",
+                                     data={"body": reply, "csrf_token": token})).status_code == 303
+        empty = await inspector.post(f"/staff/cases/{code}/notes",
+                                     data={"body": "  ", "csrf_token": token})
+        assert empty.status_code == 400 and "Hãy nhập nội dung trước." in empty.text
+        page = (await inspector.get(f"/staff/cases/{code}")).text
+        assert note in page and reply in page
+
+    track = (await client.get("/track", params={"code": code})).text
+    assert reply in track and note not in track
+    api = (await client.get(f"/open311/v2/requests/{code}.json")).json()[0]
+    assert api["status_notes"] == reply
+    mail = await OutboxMessage.get(kind="reply_notice")
+    assert mail.recipient == REPORTER["reporter_email"] and reply in mail.body_text
+    assert note not in mail.body_text
+    actions = await AuditEvent.filter(case_id=case.id).order_by("seq").values_list("action", flat=True)
+    assert actions[-2:] == ["note_added", "public_reply"]
+
+    async with browser(app) as other_agency:
+        await sign_in(other_agency, "khcn")
+        token = await csrf_token(other_agency, f"/staff/cases/{cases['labelling'].tracking_code}")
+        refused = await other_agency.post(f"/staff/cases/{code}/replies",
+                                          data={"body": "x", "csrf_token": token})
+        assert refused.status_code == 404

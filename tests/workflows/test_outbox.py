@@ -220,7 +220,8 @@ async def test_two_senders_deliver_each_of_500_messages_exactly_once(settings, s
         first, second = standalone_sender(mail), standalone_sender(mail)
         sent = await asyncio.gather(first.run_until_idle(), second.run_until_idle())
         assert await OutboxMessage.filter(status="sent").count() == 500
-    assert sum(sent) == 500 and all(sent)  # both senders did part of the work
+    # How the work splits between the two depends on timing; that it is never done twice does not.
+    assert sum(sent) == 500
     ids = Counter(received.message_id for received in smtp_server.handler.received)
     assert len(ids) == 500 and set(ids.values()) == {1}
 
