@@ -34,6 +34,33 @@ class Problem:
 
 Errors = dict[str, Problem]
 
+# The report's fields as the forms and error summaries name them.
+REPORT_LABELS: dict[str, str] = {
+    "category": N_("What is wrong"),
+    "product_name": N_("Product name"),
+    "brand": N_("Brand"),
+    "product_group": N_("Kind of product"),
+    "barcode": N_("Barcode or traceability stamp code"),
+    "label_origin": N_("Origin printed on the label"),
+    "quantity": N_("Quantity bought"),
+    "price_vnd": N_("Price paid (đồng)"),
+    "purchase_date": N_("Purchase date"),
+    "sales_channel": N_("Where it was sold"),
+    "shop_name": N_("Shop or seller name"),
+    "commune": N_("Commune or ward"),
+    "street": N_("Street address"),
+    "online_url": N_("Web page of the shop or product"),
+    "platform": N_("Platform"),
+    "description": N_("What happened"),
+    "photos": N_("Photos or receipts"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "reporter_name": N_("Your name"),
+    "reporter_phone": N_("Phone"),
+    "reporter_email": N_("Email"),
+    "consent": N_("Consent"),
+}
+
 # Single-line text fields and their length limits.
 TEXT_LIMITS: dict[str, int] = {
     "product_name": 200,

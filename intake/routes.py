@@ -34,6 +34,8 @@ routes: list[BaseRoute] = [
         Route("/login", staff.login, methods=["POST"], name="login"),
         Route("/logout", staff.logout, methods=["POST"], name="logout"),
         Route("/queue", staff.queue, name="queue"),
+        Route("/cases/new", staff.new_case_form, methods=["GET"], name="new_case_form"),
+        Route("/cases/new", staff.file_case, methods=["POST"], name="file_case"),
         Route("/cases/{code}", staff.case_page, name="case"),
         Route("/cases/{code}/actions", staff.case_action, methods=["POST"], name="case_action"),
         Route("/cases/{code}/notes", staff.add_case_note, methods=["POST"], name="case_note"),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from intake.csrf import CSRF_FIELD, csrf_valid
-from intake.formdata import read_form, text_fields
-from intake.forms import Problem
+from intake.formdata import read_form, text_fields, uploaded_files
+from intake.forms import Errors, Problem, validate_report
 from intake.i18n import format_datetime
 from intake.staff_auth import (
     SESSION_COOKIE,
@@ -18,8 +20,10 @@ from intake.staff_auth import (
     set_session_cookie,
     staff_only,
 )
+from intake.submission import StorageUnavailable
 from intake.templating import render
 from workflows.accounts import SignInRefused, authenticate, end_session, start_session
+from workflows.audit import Actor
 from workflows.case_messages import add_note, add_public_reply
 from workflows.case_view import case_view
 from workflows.catalog import STATUSES, find
@@ -106,11 +110,16 @@ async def _render_case(request: Request, user: StaffUser, case: Case,
                        problem: Problem | None = None, status_code: int = 200) -> Response:
     view = await case_view(case)
     agency = _context(request).reference.agencies.get(case.agency_code or "")
-    return render(request, "staff/case.html",
-                  {"user": user, "view": view, "agency": agency, "problem": problem,
-                   "actions": allowed_actions(case.status, user.role),
-                   "assignable": await assignable_staff(case), "outcomes": OUTCOMES},
-                  status_code=status_code, headers=NO_STORE)
+    pin = _pin_for_caller(request, case.tracking_code)
+    response = render(request, "staff/case.html",
+                      {"user": user, "view": view, "agency": agency, "problem": problem,
+                       "actions": allowed_actions(case.status, user.role),
+                       "assignable": await assignable_staff(case), "outcomes": OUTCOMES,
+                       "pin": pin},
+                      status_code=status_code, headers=NO_STORE)
+    if pin:
+        response.delete_cookie(STAFF_RECEIPT_COOKIE, path=f"/staff/cases/{case.tracking_code}")
+    return response
 
 
 @staff_only(*CASE_ROLES)
@@ -213,6 +222,73 @@ async def add_case_note(request: Request, user: StaffUser) -> Response:
 @staff_only(*CASE_ROLES)
 async def add_case_reply(request: Request, user: StaffUser) -> Response:
     return await _write_on_case(request, user, "reply")
+
+
+STAFF_CHANNELS = ("hotline", "letter", "walk_in")
+STAFF_RECEIPT_COOKIE = "intake_staff_receipt"
+
+
+@staff_only("officer")
+async def new_case_form(request: Request, user: StaffUser) -> Response:
+    return render(request, "staff/new_case.html",
+                  {"user": user, "values": {"label_origin": "unknown", "intake_channel": "hotline"},
+                   "errors": {}, "files_lost": False, "channels": STAFF_CHANNELS})
+
+
+@staff_only("officer")
+async def file_case(request: Request, user: StaffUser) -> Response:
+    """A report received by phone, letter or in person, filed by an officer for the caller."""
+    context = _context(request)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return _new_case_errors(request, user, {}, {"form": form}, uploads_sent=True)
+    values = text_fields(form)
+    uploads = uploaded_files(form, "photos")
+    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        problem = Problem(N_("This form had expired. Check your answers and press Send again."))
+        return _new_case_errors(request, user, values, {"form": problem}, bool(uploads))
+    draft, errors = validate_report(values, context.reference.places,
+                                    max_description_chars=context.settings.max_description_chars)
+    if values.get("intake_channel") not in STAFF_CHANNELS:
+        errors["intake_channel"] = Problem(N_("Choose how the report was received."))
+    checked, upload_problem = await context.submission.check_uploads(uploads)
+    if upload_problem:
+        errors["photos"] = upload_problem
+    if draft is None or errors:
+        return _new_case_errors(request, user, values, errors, bool(uploads))
+    draft = replace(draft, intake_channel=values["intake_channel"], language="vi")
+    try:
+        filed = await context.submission.file(draft, checked, Actor("staff", str(user.id)))
+    except StorageUnavailable:
+        problem = Problem(N_("Your report could not be saved just now. Nothing was stored. "
+                             "Please try again in a few minutes."))
+        return _new_case_errors(request, user, values, {"form": problem}, bool(uploads), 503)
+    context.outbox_sender.wake()
+    code = filed.case.tracking_code
+    response = RedirectResponse(f"/staff/cases/{code}", status_code=303)
+    # The caller needs the PIN: shown once to the officer, on the next page only.
+    signer = URLSafeTimedSerializer(context.settings.secret_key, salt="intake.staff-receipt")
+    response.set_cookie(STAFF_RECEIPT_COOKIE, signer.dumps([code, filed.pin]), max_age=600,
+                        path=f"/staff/cases/{code}", httponly=True, samesite="lax",
+                        secure=context.settings.https)
+    return response
+
+
+def _new_case_errors(request: Request, user: StaffUser, values: dict[str, str], errors: Errors,
+                     uploads_sent: bool, status_code: int = 400) -> Response:
+    return render(request, "staff/new_case.html",
+                  {"user": user, "values": values, "errors": errors, "files_lost": uploads_sent,
+                   "channels": STAFF_CHANNELS}, status_code=status_code)
+
+
+def _pin_for_caller(request: Request, code: str) -> str | None:
+    signer = URLSafeTimedSerializer(_context(request).settings.secret_key,
+                                    salt="intake.staff-receipt")
+    try:
+        shown_code, pin = signer.loads(request.cookies.get(STAFF_RECEIPT_COOKIE, ""), max_age=600)
+    except (BadSignature, ValueError):
+        return None
+    return str(pin) if shown_code == code else None
 
 
 @staff_only(*CASE_ROLES)

@@ -11,6 +11,7 @@ from starlette.templating import Jinja2Templates
 
 from intake import i18n
 from intake.csrf import CSRF_FIELD, csrf_token
+from intake.forms import REPORT_LABELS
 from intake.settings import TEMPLATES_DIR
 from workflows import catalog
 from workflows.tracking import format_pin, format_tracking_code
@@ -29,6 +30,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         "csrf_token": lambda: csrf_token(request, secret_key),
         "catalog": catalog,
         "reference": request.app.state.intake.reference,
+        "labels": {name: translations.gettext(label) for name, label in REPORT_LABELS.items()},
     }
 
 

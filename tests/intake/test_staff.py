@@ -249,3 +249,33 @@ async def test_a_public_reply_reaches_the_reporter_and_a_note_stays_inside(clien
         refused = await other_agency.post(f"/staff/cases/{code}/replies",
                                           data={"body": "x", "csrf_token": token})
         assert refused.status_code == 404
+
+
+async def test_an_officer_files_a_hotline_case_that_follows_the_same_routing(client, app, accounts):
+    await sign_in(client, "officer")
+    form = await client.get("/staff/cases/new")
+    assert form.status_code == 200 and "Đường dây nóng" in form.text
+    token = await csrf_token(client, "/staff/cases/new")
+    bad = await client.post("/staff/cases/new", data={**VALID_REPORT, "price_vnd": "-3",
+                                                     "intake_channel": "hotline",
+                                                     "csrf_token": token},
+                            files=[("photos", ("", b"", "application/octet-stream"))])
+    assert bad.status_code == 400 and "Giá không thể là số âm." in bad.text
+    assert 'value="Nước mắm Phú Quốc 500 ml"' in bad.text
+    filed = await client.post("/staff/cases/new", data={**VALID_REPORT, **REPORTER,
+                                                        "intake_channel": "hotline",
+                                                        "csrf_token": token},
+                              files=[("photos", ("", b"", "application/octet-stream"))])
+    assert filed.status_code == 303
+    case = await Case.get()
+    assert (case.intake_channel, case.agency_code, case.status) == ("hotline", "qltt", "received")
+    page = await client.get(filed.headers["location"])
+    pin = re.search(r'id="caller-pin">(\d{4} \d{4})<', page.text).group(1)
+    again = await client.get(filed.headers["location"])
+    assert pin not in again.text
+    created = await AuditEvent.get(case_id=case.id, action="created")
+    assert (created.actor_type, created.after["intake_channel"]) == ("staff", "hotline")
+
+    async with browser(app) as inspector:
+        await sign_in(inspector, "qltt")
+        assert (await inspector.get("/staff/cases/new")).status_code == 403
