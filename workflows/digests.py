@@ -19,7 +19,7 @@ DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back 
 
 
 async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
-    return await (Case.filter(agency_code=agency_code, due_at__lt=now)
+    return await (Case.filter(agency_code=agency_code, due_at__lt=now, paused_at__isnull=True)
                   .exclude(status__in=CLOSED_STATES).order_by("due_at").limit(DIGEST_LIMIT))
 
 

@@ -59,6 +59,8 @@ class Case(Model):
     routing_rule = fields.IntField(null=True)
     routing_reason = fields.CharField(max_length=300, default="")
     due_at = fields.DatetimeField(null=True, db_index=True)
+    # Set while the case waits (for the reporter, a business, a lab): the SLA clock is stopped.
+    paused_at = fields.DatetimeField(null=True)
     # An agency alert could not be delivered: an officer must phone the agency instead.
     alert_undelivered = fields.BooleanField(default=False)
     assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(

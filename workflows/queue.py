@@ -85,7 +85,8 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
     if filters.triage_only:
         base = base.filter(agency_code__isnull=True)
     if filters.overdue:
-        base = base.filter(due_at__lt=now).exclude(status__in=CLOSED_STATES)
+        base = base.filter(due_at__lt=now, paused_at__isnull=True).exclude(
+            status__in=CLOSED_STATES)
     if filters.search:
         base = base.filter(_search(filters.search))
     counts = dict(await base.annotate(count=Count("id")).group_by("status")

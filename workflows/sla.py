@@ -26,7 +26,19 @@ class ServiceLevels:
 
     def due_at(self, category: str, received_at: dt.datetime) -> dt.datetime:
         days = self.working_days.get(category, self.default_working_days)
-        day = received_at.astimezone(VIETNAM).date()
+        return self.add_working_days(received_at, days)
+
+    def working_days_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Working days from the day after `start` up to and including the day of `end`."""
+        day, last, count = (start.astimezone(VIETNAM).date(), end.astimezone(VIETNAM).date(), 0)
+        while day < last:
+            day += dt.timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
+
+    def add_working_days(self, due_at: dt.datetime, days: int) -> dt.datetime:
+        """The same end-of-day deadline, `days` working days later."""
+        day = due_at.astimezone(VIETNAM).date()
         while days > 0:
             day += dt.timedelta(days=1)
             if self.is_working_day(day):

@@ -117,6 +117,15 @@ async def _changes(transition: Transition, case: Case, request: ActionRequest,
             request.due_date, dt.time(23, 59, 59), tzinfo=VIETNAM).astimezone(dt.UTC)
     if transition.action == "reopen":
         changes.update(resolved_at=None)
+    if transition.action == "wait":
+        changes["paused_at"] = dt.datetime.now(dt.UTC)
+    if case.paused_at and case.due_at and transition.target not in (None, "waiting"):
+        # The clock stood still while the case waited: the deadline moves by the working
+        # days spent waiting.
+        paused_days = reference.service_levels.working_days_between(
+            case.paused_at, dt.datetime.now(dt.UTC))
+        changes.update(paused_at=None, due_at=reference.service_levels.add_working_days(
+            case.due_at, paused_days))
     if transition.target:
         changes["status"] = transition.target
     return changes

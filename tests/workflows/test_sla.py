@@ -46,3 +46,14 @@ def test_a_report_after_midnight_in_vietnam_counts_from_that_day(tmp_path):
 def test_broken_sla_files_fail_with_a_clear_message(tmp_path, sla, holidays, message):
     with pytest.raises(ConfigError, match=message):
         levels(tmp_path, sla, holidays)
+
+
+def test_working_days_between_and_added_skip_weekends_and_holidays(tmp_path):
+    service = levels(tmp_path, "default_working_days = 3\n", "holidays = [2026-09-02]\n")
+    friday = dt.datetime(2026, 8, 28, 3, 0, tzinfo=dt.UTC)
+    thursday = dt.datetime(2026, 9, 3, 3, 0, tzinfo=dt.UTC)
+    # Mon 31, Tue 1, (Wed 2 is a holiday), Thu 3.
+    assert service.working_days_between(friday, thursday) == 3
+    assert service.working_days_between(thursday, friday) == 0
+    moved = service.add_working_days(friday, 3)
+    assert moved.astimezone(VIETNAM).date() == dt.date(2026, 9, 3)

@@ -8,6 +8,7 @@ import pytest
 from tests.helpers import REPORTER, VALID_REPORT, post_report
 from workflows.accounts import create_user
 from workflows.models import AuditEvent, Case, OutboxMessage
+from workflows.queue import QueueFilters, queue_page
 from workflows.states import OPEN_STATES, TRANSITIONS, allowed_actions
 from workflows.transitions import ActionRefused, ActionRequest, StaleCase, take_action
 
@@ -149,3 +150,25 @@ async def test_of_two_people_acting_at_once_exactly_one_wins(client, people, act
     assert fresh.version == case.version + 1
     assert await AuditEvent.filter(case_id=case.id).exclude(
         action__in=["created", "routed"]).count() == 1
+
+
+async def test_waiting_stops_the_clock_and_moves_the_due_date_by_the_days_waited(
+        client, people, act, app):
+    await post_report(client)
+    case = await Case.get()
+    case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
+    case = await act(case, people["inspector"], "start")
+    case = await act(case, people["inspector"], "wait", reason="Chờ người bán giải trình.")
+    assert case.paused_at is not None
+    # It has waited since a week before its due date, which has passed meanwhile.
+    service = app.state.intake.reference.service_levels
+    due = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    started_waiting = due - dt.timedelta(days=7)
+    waited = service.working_days_between(started_waiting, dt.datetime.now(dt.UTC))
+    await Case.filter(id=case.id).update(paused_at=started_waiting, due_at=due)
+    assert (await queue_page(people["officer"], QueueFilters(overdue=True))).total == 0
+    case = await act(case, people["inspector"], "resume")
+    assert case.paused_at is None
+    assert case.due_at == service.add_working_days(due, waited)
+    assert case.due_at > dt.datetime.now(dt.UTC)  # the days spent waiting do not count
+    assert (await queue_page(people["officer"], QueueFilters(overdue=True))).total == 0
