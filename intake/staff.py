@@ -27,6 +27,7 @@ from workflows.audit import Actor
 from workflows.case_messages import add_note, add_public_reply
 from workflows.case_view import case_view
 from workflows.catalog import STATUSES, find
+from workflows.duplicates import possible_duplicates
 from workflows.messages import N_
 from workflows.models import Attachment, Case, StaffUser
 from workflows.queue import QueueFilters, queue_page
@@ -115,7 +116,7 @@ async def _render_case(request: Request, user: StaffUser, case: Case,
                       {"user": user, "view": view, "agency": agency, "problem": problem,
                        "actions": allowed_actions(case.status, user.role),
                        "assignable": await assignable_staff(case), "outcomes": OUTCOMES,
-                       "pin": pin},
+                       "pin": pin, "duplicates": await possible_duplicates(case, user)},
                       status_code=status_code, headers=NO_STORE)
     if pin:
         response.delete_cookie(STAFF_RECEIPT_COOKIE, path=f"/staff/cases/{case.tracking_code}")

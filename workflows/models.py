@@ -39,6 +39,9 @@ class Case(Model):
 
     sales_channel = fields.CharField(max_length=16, db_index=True)
     shop_name = fields.CharField(max_length=200, default="")
+    # The shop name folded for matching (see workflows.duplicates.shop_key): SQLite cannot
+    # compare Vietnamese letters case-insensitively, so the folding is done once, here.
+    shop_key = fields.CharField(max_length=200, default="", db_index=True)
     province = fields.CharField(max_length=100, default="")
     commune = fields.CharField(max_length=100, default="", db_index=True)
     street = fields.CharField(max_length=200, default="")

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from workflows.audit import Actor, append_event
 from workflows.barcodes import check_barcode
+from workflows.duplicates import shop_key
 from workflows.models import Attachment, Case, CaseMessage
 from workflows.notifications import Notifier
 from workflows.reference import ReferenceData
@@ -124,6 +125,7 @@ async def _file_once(
             tracking_code=code,
             pin_digest=pin_digest(secret_key, code, pin),
             province=reference.places.province,
+            shop_key=shop_key(draft.shop_name),
             barcode_check_ok=barcode.check_digit_ok if barcode else None,
             barcode_gs1_prefix=barcode.gs1_prefix if barcode else "",
             barcode_gs1_office=barcode.gs1_office if barcode else "",

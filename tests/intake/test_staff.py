@@ -279,3 +279,21 @@ async def test_an_officer_files_a_hotline_case_that_follows_the_same_routing(cli
     async with browser(app) as inspector:
         await sign_in(inspector, "qltt")
         assert (await inspector.get("/staff/cases/new")).status_code == 403
+
+
+async def test_the_case_page_lists_reports_about_the_same_goods_or_seller(client, app, accounts):
+    same_shop = {**VALID_REPORT, "barcode": "", "shop_name": "SẠP SỐ 12",
+                 "product_name": "Nước tương giả"}
+    same_barcode = {**VALID_REPORT, "shop_name": "Cửa hàng khác", "product_name": "Chai thứ ba"}
+    elsewhere = {**VALID_REPORT, "barcode": "", "commune": "Phường Láng",
+                 "product_name": "Không liên quan"}
+    other_agency = {**VALID_REPORT, "category": "labelling", "product_name": "Của Sở KH&CN"}
+    for fields in (VALID_REPORT, same_shop, same_barcode, elsewhere, other_agency):
+        await post_report(client, fields)
+    first = await Case.filter(product_name=VALID_REPORT["product_name"]).get()
+    await sign_in(client, "qltt")
+    page = (await client.get(f"/staff/cases/{first.tracking_code}")).text
+    assert "Có thể cùng hàng hóa hoặc người bán" in page
+    assert "Nước tương giả" in page and "Chai thứ ba" in page
+    assert "Không liên quan" not in page
+    assert "Của Sở KH&amp;CN" not in page  # another agency's case is never revealed
