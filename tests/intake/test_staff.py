@@ -297,3 +297,54 @@ async def test_the_case_page_lists_reports_about_the_same_goods_or_seller(client
     assert "Nước tương giả" in page and "Chai thứ ba" in page
     assert "Không liên quan" not in page
     assert "Của Sở KH&amp;CN" not in page  # another agency's case is never revealed
+
+
+# Every staff URL, and what each role gets for a case of qltt (200/303 allowed, 403 wrong role,
+# 404 another agency's case). POSTs carry a valid CSRF token and an empty body: what matters
+# here is who gets past the door, not what the action does.
+def staff_urls(code: str, attachment_id: int) -> list[tuple[str, str]]:
+    return [
+        ("GET", "/staff/queue"),
+        ("GET", "/staff/cases/new"),
+        ("GET", f"/staff/cases/{code}"),
+        ("GET", f"/staff/cases/{code}/attachments/{attachment_id}"),
+        ("POST", f"/staff/cases/{code}/actions"),
+        ("POST", f"/staff/cases/{code}/notes"),
+        ("POST", f"/staff/cases/{code}/replies"),
+    ]
+
+
+EXPECTED = {
+    #            queue new  case file action note reply
+    "officer":   (200, 200, 200, 200, 400, 400, 400),
+    "qltt":      (200, 403, 200, 200, 400, 400, 400),
+    "qltt_lead": (200, 403, 200, 200, 400, 400, 400),
+    "khcn":      (200, 403, 404, 404, 404, 404, 404),
+    "analyst":   (403, 403, 403, 403, 403, 403, 403),
+    "admin":     (403, 403, 403, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+async def test_every_staff_url_answers_each_role_as_it_should(client, accounts, cases, who):
+    case = cases["counterfeit"]
+    photo = await case.attachments.all().first()
+    await sign_in(client, who)
+    token = await csrf_token(client, "/staff/login")
+    answers = []
+    for method, url in staff_urls(case.tracking_code, photo.id):
+        if method == "GET":
+            response = await client.get(url)
+        else:
+            response = await client.post(url, data={"csrf_token": token})
+        answers.append(response.status_code)
+    assert tuple(answers) == EXPECTED[who]
+
+
+async def test_signed_out_visitors_reach_no_staff_url(client, cases):
+    case = cases["counterfeit"]
+    photo = await case.attachments.all().first()
+    for method, url in staff_urls(case.tracking_code, photo.id):
+        response = await (client.get(url) if method == "GET" else client.post(url, data={}))
+        assert response.status_code == 303, url
+        assert response.headers["location"].startswith("/staff/login?next=")
