@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -163,8 +164,12 @@ def _action_request(values: dict[str, str]) -> ActionRequest:
     )
 
 
-@staff_only(*CASE_ROLES)
-async def case_action(request: Request, user: StaffUser) -> Response:
+CaseWrite = Callable[[Case, dict[str, str]], Awaitable[object]]
+
+
+async def _post_on_case(request: Request, user: StaffUser, write: CaseWrite) -> Response:
+    """The one path for every form posted on a case page: find the case the user may see,
+    read the form, check CSRF, write, and show a refusal on the case page (409 when stale)."""
     context = _context(request)
     case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
     if case is None:
@@ -177,8 +182,7 @@ async def case_action(request: Request, user: StaffUser) -> Response:
         return await _render_case(request, user, case,
                                   Problem(N_("This form had expired. Please try again.")), 400)
     try:
-        await take_action(case, user, _action_request(values), context.reference,
-                          context.submission.notifier)
+        await write(case, values)
     except ActionRefused as refused:
         params = dict(refused.params)
         if "status" in params:  # the state's name in the reader's language, not its code
@@ -186,43 +190,28 @@ async def case_action(request: Request, user: StaffUser) -> Response:
             params["status"] = term.label(request.state.language) if term else params["status"]
         status = 409 if isinstance(refused, StaleCase) else 400
         return await _render_case(request, user, case, Problem(refused.message, params), status)
-    context.outbox_sender.wake()
+    context.outbox_sender.wake()  # the write may have queued mail
     return RedirectResponse(f"/staff/cases/{case.tracking_code}", status_code=303)
 
 
-async def _write_on_case(request: Request, user: StaffUser, kind: str) -> Response:
+@staff_only(*CASE_ROLES)
+async def case_action(request: Request, user: StaffUser) -> Response:
     context = _context(request)
-    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
-    if case is None:
-        return render(request, "public/not_found.html", status_code=404)
-    form = await read_form(request, context.settings)
-    if isinstance(form, Problem):
-        return await _render_case(request, user, case, form, status_code=400)
-    values = text_fields(form)
-    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
-        return await _render_case(request, user, case,
-                                  Problem(N_("This form had expired. Please try again.")), 400)
-    try:
-        if kind == "note":
-            await add_note(case, user, values.get("body", ""))
-        else:
-            await add_public_reply(case, user, values.get("body", ""),
-                                   context.submission.notifier)
-            context.outbox_sender.wake()
-    except ActionRefused as refused:
-        return await _render_case(request, user, case,
-                                  Problem(refused.message, refused.params), 400)
-    return RedirectResponse(f"/staff/cases/{case.tracking_code}", status_code=303)
+    return await _post_on_case(request, user, lambda case, values: take_action(
+        case, user, _action_request(values), context.reference, context.submission.notifier))
 
 
 @staff_only(*CASE_ROLES)
 async def add_case_note(request: Request, user: StaffUser) -> Response:
-    return await _write_on_case(request, user, "note")
+    return await _post_on_case(request, user,
+                               lambda case, values: add_note(case, user, values.get("body", "")))
 
 
 @staff_only(*CASE_ROLES)
 async def add_case_reply(request: Request, user: StaffUser) -> Response:
-    return await _write_on_case(request, user, "reply")
+    notifier = _context(request).submission.notifier
+    return await _post_on_case(request, user, lambda case, values: add_public_reply(
+        case, user, values.get("body", ""), notifier))
 
 
 STAFF_CHANNELS = ("hotline", "letter", "walk_in")
