@@ -218,7 +218,7 @@ async def get_request(request: Request) -> Response:
     return JSONResponse([{
         "service_request_id": status.tracking_code,
         "status": "open" if status.is_open else "closed",
-        "status_notes": status.replies[-1].body if status.replies else None,
+        "status_notes": status.outcome or (status.replies[-1].body if status.replies else None),
         "service_name": category.label(language) if category else status.category,
         "service_code": status.category,
         "agency_responsible": agency.name(language) if agency else None,

@@ -38,6 +38,8 @@ routes: list[BaseRoute] = [
         Route("/cases/new", staff.file_case, methods=["POST"], name="file_case"),
         Route("/cases/{code}", staff.case_page, name="case"),
         Route("/cases/{code}/actions", staff.case_action, methods=["POST"], name="case_action"),
+        Route("/cases/{code}/support", staff.support_action, methods=["POST"],
+              name="support_action"),
         Route("/cases/{code}/notes", staff.add_case_note, methods=["POST"], name="case_note"),
         Route("/cases/{code}/replies", staff.add_case_reply, methods=["POST"], name="case_reply"),
         Route("/cases/{code}/attachments/{attachment_id:int}", staff.attachment,

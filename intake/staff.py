@@ -27,12 +27,13 @@ from workflows.accounts import SignInRefused, authenticate, end_session, start_s
 from workflows.audit import Actor
 from workflows.case_messages import add_note, add_public_reply
 from workflows.case_view import case_view
-from workflows.catalog import STATUSES, find
+from workflows.catalog import STATUSES, SUPPORT_STATUSES, find
 from workflows.duplicates import possible_duplicates
 from workflows.messages import N_
 from workflows.models import Attachment, Case, StaffUser
 from workflows.queue import QueueFilters, queue_page
-from workflows.states import OUTCOMES, allowed_actions
+from workflows.states import OUTCOMES, allowed_actions, allowed_support_actions
+from workflows.supports import SupportRequest, take_support_action
 from workflows.tracking import normalize_tracking_code
 from workflows.transitions import ActionRefused, ActionRequest, StaleCase, take_action
 from workflows.visibility import CASE_ROLES, assignable_staff, visible_case
@@ -113,11 +114,23 @@ async def _render_case(request: Request, user: StaffUser, case: Case,
     view = await case_view(case)
     agency = _context(request).reference.agencies.get(case.agency_code or "")
     pin = _pin_for_caller(request, case.tracking_code)
+    leads = user.role == "officer" or user.agency_code == case.agency_code
+    own_support = next((s for s in view.supports if s.agency_code == user.agency_code), None)
     response = render(request, "staff/case.html",
                       {"user": user, "view": view, "agency": agency, "problem": problem,
-                       "actions": allowed_actions(case.status, user.role),
-                       "assignable": await assignable_staff(case), "outcomes": OUTCOMES,
-                       "pin": pin, "duplicates": await possible_duplicates(case, user)},
+                       "actions": allowed_actions(case.status, user.role) if leads else [],
+                       "assignable": await assignable_staff(case.agency_code),
+                       "outcomes": OUTCOMES, "pin": pin, "leads": leads,
+                       "own_support": own_support,
+                       "support_actions": allowed_support_actions(own_support.status, user.role)
+                       if own_support else [],
+                       "support_assignable": await assignable_staff(user.agency_code)
+                       if own_support else [],
+                       "support_candidates": [
+                           code for code in _context(request).reference.agencies
+                           if code != case.agency_code
+                           and code not in {s.agency_code for s in view.supports}],
+                       "duplicates": await possible_duplicates(case, user)},
                       status_code=status_code, headers=NO_STORE)
     if pin:
         response.delete_cookie(STAFF_RECEIPT_COOKIE, path=f"/staff/cases/{case.tracking_code}")
@@ -150,10 +163,10 @@ def _action_request(values: dict[str, str]) -> ActionRequest:
         raise ActionRefused(N_("Choose a new due date after the current one.")) from None
     return ActionRequest(
         action=values.get("action", ""),
-        expected_version=int(version) if version.isascii() and version.isdigit() else -1,
+        expected_version=_number(version, -1),
         reason=values.get("reason", ""),
         agency_code=values.get("agency_code", ""),
-        assignee_id=int(assignee) if assignee.isascii() and assignee.isdigit() else None,
+        assignee_id=_number(assignee, 0) or None,
         outcome=values.get("outcome", ""),
         public_outcome=values.get("public_outcome", ""),
         fine_vnd=_amount(values, "fine_vnd"),
@@ -161,7 +174,13 @@ def _action_request(values: dict[str, str]) -> ActionRequest:
         seized_value_vnd=_amount(values, "seized_value_vnd"),
         legal_basis=values.get("legal_basis", ""),
         due_date=due_date,
+        duplicate_of_code=values.get("duplicate_of", ""),
+        task=values.get("task", ""),
     )
+
+
+def _number(typed: str, fallback: int) -> int:
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else fallback
 
 
 CaseWrite = Callable[[Case, dict[str, str]], Awaitable[object]]
@@ -186,7 +205,7 @@ async def _post_on_case(request: Request, user: StaffUser, write: CaseWrite) -> 
     except ActionRefused as refused:
         params = dict(refused.params)
         if "status" in params:  # the state's name in the reader's language, not its code
-            term = find(STATUSES, str(params["status"]))
+            term = find(STATUSES + SUPPORT_STATUSES, str(params["status"]))
             params["status"] = term.label(request.state.language) if term else params["status"]
         status = 409 if isinstance(refused, StaleCase) else 400
         return await _render_case(request, user, case, Problem(refused.message, params), status)
@@ -199,6 +218,17 @@ async def case_action(request: Request, user: StaffUser) -> Response:
     context = _context(request)
     return await _post_on_case(request, user, lambda case, values: take_action(
         case, user, _action_request(values), context.reference, context.submission.notifier))
+
+
+@staff_only("lead", "inspector")
+async def support_action(request: Request, user: StaffUser) -> Response:
+    """A supporting agency's staff working their own task on another agency's case."""
+    return await _post_on_case(request, user, lambda case, values: take_support_action(
+        case, user, SupportRequest(
+            action=values.get("action", ""),
+            expected_version=_number(values.get("version", ""), -1),
+            assignee_id=_number(values.get("assignee_id", ""), 0) or None,
+            text=values.get("text", ""))))
 
 
 @staff_only(*CASE_ROLES)

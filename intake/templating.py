@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import jinja2
@@ -14,6 +15,7 @@ from intake.csrf import CSRF_FIELD, csrf_token
 from intake.forms import REPORT_LABELS
 from intake.settings import TEMPLATES_DIR
 from workflows import catalog
+from workflows.states import CLOSED_STATES
 from workflows.tracking import format_pin, format_tracking_code
 
 
@@ -31,6 +33,8 @@ def _page_context(request: Request) -> dict[str, Any]:
         "catalog": catalog,
         "reference": request.app.state.intake.reference,
         "labels": {name: translations.gettext(label) for name, label in REPORT_LABELS.items()},
+        "now": dt.datetime.now(dt.UTC),  # for "overdue" marks
+        "closed_states": CLOSED_STATES,
     }
 
 

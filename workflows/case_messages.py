@@ -14,8 +14,11 @@ from workflows.transitions import ActionRefused
 MAX_MESSAGE_CHARS = 5000
 
 
-def _check(case: Case, user: StaffUser, body: str) -> str:
-    if user.role in ("lead", "inspector") and user.agency_code != case.agency_code:
+def _check(case: Case, user: StaffUser, body: str, supporting_may: bool = False) -> str:
+    """The text to store. Supporting agencies write internal notes, but only the lead agency
+    speaks to the reporter. (The caller has already checked the user may see the case.)"""
+    if (user.role in ("lead", "inspector") and user.agency_code != case.agency_code
+            and not supporting_may):
         raise ActionRefused(N_("Only the agency handling the case may take this action."))
     if user.role not in ("officer", "lead", "inspector"):
         raise ActionRefused(N_("Your role may not take this action."))
@@ -29,7 +32,7 @@ def _check(case: Case, user: StaffUser, body: str) -> str:
 
 
 async def add_note(case: Case, user: StaffUser, body: str) -> CaseNote:
-    text = _check(case, user, body)
+    text = _check(case, user, body, supporting_may=True)
     async with in_transaction() as connection:
         note = await CaseNote.create(using_db=connection, case=case, author=user, body=text)
         # The audit event names the note, not its text: notes may hold personal data.

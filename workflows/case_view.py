@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflows.flags import Flag, case_flags
-from workflows.models import Attachment, AuditEvent, Case, CaseMessage, CaseNote
+from workflows.models import Attachment, AuditEvent, Case, CaseMessage, CaseNote, CaseSupport
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class CaseView:
     messages: list[CaseMessage]
     notes: list[CaseNote]
     flags: list[Flag]
+    supports: list[CaseSupport]
+    duplicate_of: Case | None
 
 
 async def case_view(case: Case) -> CaseView:
@@ -26,4 +28,8 @@ async def case_view(case: Case) -> CaseView:
         messages=await CaseMessage.filter(case_id=case.id).order_by("created_at"),
         notes=await CaseNote.filter(case_id=case.id).order_by("created_at").select_related("author"),
         flags=case_flags(case),
+        supports=await CaseSupport.filter(case_id=case.id).order_by("id").select_related(
+            "assignee"),
+        duplicate_of=await Case.get_or_none(
+            id=case.duplicate_of_id) if case.duplicate_of_id else None,  # type: ignore[attr-defined]
     )

@@ -110,6 +110,11 @@ STATUSES: tuple[Term, ...] = (
     Term("rejected", "Không thụ lý", "Rejected"),
     Term("closed", "Đã đóng", "Closed"),
 )
+# A supporting agency's task on a case (workflows.states.SUPPORT_TRANSITIONS).
+SUPPORT_STATUSES: tuple[Term, ...] = (
+    Term("open", "Đang phối hợp", "Open"),
+    Term("done", "Đã hoàn thành", "Done"),
+)
 
 
 def codes(terms: tuple[Term, ...]) -> frozenset[str]:

@@ -62,12 +62,18 @@ class Case(Model):
     routing_rule = fields.IntField(null=True)
     routing_reason = fields.CharField(max_length=300, default="")
     due_at = fields.DatetimeField(null=True, db_index=True)
+    # An officer must route a case no rule routed by then (the triage SLA).
+    triage_due_at = fields.DatetimeField(null=True)
     # Set while the case waits (for the reporter, a business, a lab): the SLA clock is stopped.
     paused_at = fields.DatetimeField(null=True)
     # An agency alert could not be delivered: an officer must phone the agency instead.
     alert_undelivered = fields.BooleanField(default=False)
     assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name="assigned_cases", null=True, on_delete=fields.SET_NULL
+    )
+    # Set when an officer rejects the case as a duplicate: its reporter gets that case's outcome.
+    duplicate_of: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="duplicates", null=True, on_delete=fields.RESTRICT
     )
     # The resolution: what the agency found and did (feeds the statistics).
     outcome = fields.CharField(max_length=24, default="")
@@ -83,9 +89,35 @@ class Case(Model):
 
     attachments: fields.ReverseRelation[Attachment]
     messages: fields.ReverseRelation[CaseMessage]
+    supports: fields.ReverseRelation[CaseSupport]
 
     class Meta:
         table = "case"
+
+
+class CaseSupport(Model):
+    """A supporting agency on a case: shared, not moved. It has its own task, assignee, due date
+    and status, and sees the case in its queue. The lead agency still resolves the case."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="supports", on_delete=fields.RESTRICT
+    )
+    agency_code = fields.CharField(max_length=16, db_index=True)
+    task = fields.TextField()
+    assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="support_tasks", null=True, on_delete=fields.SET_NULL
+    )
+    due_at = fields.DatetimeField()
+    status = fields.CharField(max_length=16, default="open")  # open, done
+    report = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    completed_at = fields.DatetimeField(null=True)
+    version = fields.IntField(default=1)
+
+    class Meta:
+        table = "case_support"
+        unique_together = (("case", "agency_code"),)
 
 
 class Attachment(Model):

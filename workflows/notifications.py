@@ -12,7 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from workflows.agencies import Agency
 from workflows.flags import case_flags
 from workflows.mail import MailRenderer
-from workflows.models import AuditEvent, Case
+from workflows.models import AuditEvent, Case, CaseSupport
 from workflows.outbox import enqueue
 
 # Agencies work in Vietnamese; citizens get the language they used.
@@ -44,6 +44,20 @@ class Notifier:
             recipient=agency.email, case=case,
             mail=self.renderer.render("agency_alert", AGENCY_LANGUAGE, context))
 
+    async def support_requested(self, connection: BaseDBAsyncClient, case: Case,
+                                support: CaseSupport, added: AuditEvent) -> None:
+        """Alert the supporting agency's mailbox to its task on another agency's case."""
+        agency = self.agencies.get(support.agency_code)
+        if agency is None:
+            return
+        context: dict[str, Any] = {
+            "case": case, "agency": agency, "support": support,
+            "lead_agency": self.agencies.get(case.agency_code or ""), **self._links(case)}
+        await enqueue(
+            connection, event_key=f"audit:{added.seq}:support_request", kind="support_request",
+            recipient=agency.email, case=case,
+            mail=self.renderer.render("support_request", AGENCY_LANGUAGE, context))
+
     async def case_filed(self, connection: BaseDBAsyncClient, case: Case,
                          created: AuditEvent) -> None:
         """Acknowledge to a citizen who left an email address and agreed to be contacted."""
@@ -63,7 +77,8 @@ class Notifier:
             return
         agency = self.agencies.get(case.agency_code or "")
         await enqueue(
-            connection, event_key=f"audit:{resolved.seq}:resolution_notice",
+            # One resolution may notify several reporters: those of its joined duplicates too.
+            connection, event_key=f"audit:{resolved.seq}:resolution_notice:{case.tracking_code}",
             kind="resolution_notice", recipient=case.reporter_email, case=case,
             mail=self.renderer.render(
                 "resolution_notice", case.language,

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from workflows.models import Attachment, Case, CaseMessage
-from workflows.states import CLOSED_STATES
+from workflows.states import CLOSED_STATES, SETTLED_STATES
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,10 @@ class PublicStatus:
     updated_at: dt.datetime
     due_at: dt.datetime | None
     replies: tuple[PublicReply, ...]
+    # What the agency found, in the words it wrote for the public, once the case is settled.
+    outcome: str = ""
+    # A report rejected as a duplicate shows the case it joined, and that case's outcome.
+    duplicate_of: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -43,6 +47,9 @@ async def find_case(tracking_code: str | None) -> Case | None:
 
 async def public_status(case: Case) -> PublicStatus:
     replies = await CaseMessage.filter(case_id=case.id, author="agency").order_by("created_at")
+    settled = case
+    if case.duplicate_of_id is not None:  # type: ignore[attr-defined]
+        settled = await Case.get(id=case.duplicate_of_id)  # type: ignore[attr-defined]
     return PublicStatus(
         tracking_code=case.tracking_code,
         status=case.status,
@@ -52,6 +59,8 @@ async def public_status(case: Case) -> PublicStatus:
         updated_at=case.updated_at,
         due_at=case.due_at,
         replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
+        outcome=settled.public_outcome if settled.status in SETTLED_STATES else "",
+        duplicate_of=settled.tracking_code if settled is not case else None,
     )
 
 

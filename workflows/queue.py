@@ -9,18 +9,26 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
-from workflows.catalog import CATEGORY_CODES, PRODUCT_GROUP_CODES, SALES_CHANNEL_CODES, STATUSES
-from workflows.models import Case, StaffUser
-from workflows.states import CLOSED_STATES
+from workflows.catalog import (
+    CATEGORY_CODES,
+    INTAKE_CHANNELS,
+    PRODUCT_GROUP_CODES,
+    SALES_CHANNEL_CODES,
+    STATUSES,
+    codes,
+)
+from workflows.models import Case, CaseSupport, StaffUser
+from workflows.states import OPEN_STATES
 from workflows.tracking import normalize_tracking_code
 from workflows.visibility import visible_cases
 
 PER_PAGE = 25
 SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
-STATUS_CODES = frozenset(term.code for term in STATUSES)
+STATUS_CODES = codes(STATUSES)
+INTAKE_CHANNEL_CODES = codes(INTAKE_CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,9 @@ class QueueFilters:
     product_group: str = ""
     channel: str = ""
     commune: str = ""
+    intake_channel: str = ""
     triage_only: bool = False
+    mine: bool = False
     overdue: bool = False
     search: str = ""
     sort: str = "due"
@@ -50,7 +60,9 @@ class QueueFilters:
             product_group=pick("product_group", PRODUCT_GROUP_CODES),
             channel=pick("channel", SALES_CHANNEL_CODES),
             commune=query.get("commune", "").strip()[:100],
+            intake_channel=pick("intake_channel", INTAKE_CHANNEL_CODES),
             triage_only=query.get("queue") == "triage",
+            mine=query.get("mine") == "1",
             overdue=query.get("overdue") == "1",
             search=" ".join(query.get("q", "").split())[:100],
             sort=query.get("sort") if query.get("sort") in SORTS else "due",  # type: ignore[arg-type]
@@ -66,6 +78,8 @@ class QueuePage:
     pages: int
     status_counts: dict[str, int]
     now: dt.datetime
+    # The user's agency's own task on listed cases it supports (rather than leads), by case id.
+    supports: dict[int, CaseSupport]
 
 
 def _search(text: str) -> Q:
@@ -75,18 +89,36 @@ def _search(text: str) -> Q:
     return condition | Q(tracking_code=code) if code else condition
 
 
+def _overdue(user: StaffUser, now: dt.datetime) -> Q:
+    """Past the resolution due date (clock running), past the triage due date, or holding a
+    supporting task of the user's agency past its own due date."""
+    late_supports = CaseSupport.filter(status="open", due_at__lt=now)
+    if user.role != "officer":
+        late_supports = late_supports.filter(agency_code=user.agency_code or "")
+    return (Q(Q(due_at__lt=now), Q(paused_at__isnull=True), Q(status__in=sorted(OPEN_STATES)))
+            | Q(Q(status="received"), Q(triage_due_at__lt=now))
+            | Q(id__in=Subquery(late_supports.values("case_id"))))
+
+
+def _mine(user: StaffUser) -> Q:
+    tasks = CaseSupport.filter(assignee_id=user.id, status="open").values("case_id")
+    return Q(assignee_id=user.id) | Q(id__in=Subquery(tasks))
+
+
 async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
     now = dt.datetime.now(dt.UTC)
     base = visible_cases(user)
     for field, value in (("category", filters.category), ("product_group", filters.product_group),
-                         ("sales_channel", filters.channel), ("commune", filters.commune)):
+                         ("sales_channel", filters.channel), ("commune", filters.commune),
+                         ("intake_channel", filters.intake_channel)):
         if value:
             base = base.filter(**{field: value})
     if filters.triage_only:
         base = base.filter(agency_code__isnull=True)
     if filters.overdue:
-        base = base.filter(due_at__lt=now, paused_at__isnull=True).exclude(
-            status__in=CLOSED_STATES)
+        base = base.filter(_overdue(user, now))
+    if filters.mine:
+        base = base.filter(_mine(user))
     if filters.search:
         base = base.filter(_search(filters.search))
     counts = dict(await base.annotate(count=Count("id")).group_by("status")
@@ -97,4 +129,9 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
     page = min(filters.page, pages)
     cases = await (listed.order_by(*SORTS[filters.sort])
                    .offset((page - 1) * PER_PAGE).limit(PER_PAGE))
-    return QueuePage(cases, total, page, pages, counts, now)
+    supports = {}
+    if user.agency_code and any(case.agency_code != user.agency_code for case in cases):
+        supports = {support.case_id: support  # type: ignore[attr-defined]
+                    for support in await CaseSupport.filter(
+                        agency_code=user.agency_code, case_id__in=[case.id for case in cases])}
+    return QueuePage(cases, total, page, pages, counts, now, supports)

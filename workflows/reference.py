@@ -26,5 +26,6 @@ def load_reference(config_dir: Path) -> ReferenceData:
         agencies=agencies,
         rules=load_rules(config_dir / "routing.toml", agencies, places.communes),
         places=places,
-        service_levels=load_service_levels(config_dir / "sla.toml", config_dir / "holidays.toml"),
+        service_levels=load_service_levels(config_dir / "sla.toml", config_dir / "holidays.toml",
+                                           agencies),
     )

@@ -132,7 +132,9 @@ async def _file_once(
             agency_code=decision.agency_code,
             routing_rule=decision.rule_number,
             routing_reason=decision.reason,
-            due_at=reference.service_levels.due_at(draft.category, received_at),
+            due_at=reference.service_levels.due_at(draft.category, received_at,
+                                                   decision.agency_code),
+            triage_due_at=reference.service_levels.triage_due_at(received_at),
             **asdict(draft),
         )
         for file in evidence:

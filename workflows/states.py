@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 OPEN_STATES = frozenset({"received", "triaged", "assigned", "in_progress", "waiting"})
 CLOSED_STATES = frozenset({"resolved", "rejected", "closed"})
+# States in which a case's outcome stands and may be shown to its reporter.
+SETTLED_STATES = frozenset({"resolved", "closed"})
 OUTCOMES = ("violation_confirmed", "not_confirmed", "referred", "insufficient_information")
 
 
@@ -17,7 +19,8 @@ class Transition:
     sources: frozenset[str]
     target: str | None  # None: the status stays (a transfer or an extension)
     roles: frozenset[str]
-    needs: frozenset[str] = frozenset()  # reason, agency, assignee, outcome, due_date
+    # reason, agency, assignee, outcome, due_date, duplicate_of, support (agency + task)
+    needs: frozenset[str] = frozenset()
     label_vi: str = ""
     label_en: str = ""
 
@@ -53,6 +56,10 @@ TRANSITIONS: tuple[Transition, ...] = (
        {"officer", "lead"}, {"agency", "reason"}, "Chuyển cơ quan khác", "Transfer to another agency"),
     _t("extend", set(OPEN_STATES), None, {"officer", "lead"}, {"due_date", "reason"},
        "Gia hạn xử lý", "Extend the due date"),
+    _t("mark_duplicate", {"received", "triaged", "assigned"}, "rejected", {"officer"},
+       {"duplicate_of", "reason"}, "Gộp vào phản ánh trùng", "Join to a duplicate case"),
+    _t("add_support", set(OPEN_STATES), None, {"officer", "lead"}, {"support"},
+       "Mời cơ quan phối hợp", "Add a supporting agency"),
 )
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
@@ -60,3 +67,20 @@ BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 def allowed_actions(status: str, role: str) -> list[Transition]:
     """What this role may do to a case in this status: the only buttons the page shows."""
     return [t for t in TRANSITIONS if status in t.sources and role in t.roles]
+
+
+# A supporting agency's own task on a case (states in catalog.SUPPORT_STATUSES), with its own
+# small workflow. Only the supporting agency's staff take these; `workflows.supports` applies them.
+SUPPORT_TRANSITIONS: tuple[Transition, ...] = (
+    _t("support_assign", {"open"}, "open", {"lead"}, {"assignee"},
+       "Giao cán bộ phối hợp", "Assign an inspector"),
+    _t("support_done", {"open"}, "done", {"lead", "inspector"}, {"report"},
+       "Báo cáo hoàn thành phối hợp", "Report the task done"),
+    _t("support_reopen", {"done"}, "open", {"lead"}, {"reason"},
+       "Mở lại nhiệm vụ phối hợp", "Reopen the task"),
+)
+SUPPORT_BY_ACTION = {transition.action: transition for transition in SUPPORT_TRANSITIONS}
+
+
+def allowed_support_actions(status: str, role: str) -> list[Transition]:
+    return [t for t in SUPPORT_TRANSITIONS if status in t.sources and role in t.roles]

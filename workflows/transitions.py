@@ -16,11 +16,12 @@ from tortoise.transactions import in_transaction
 
 from workflows.audit import Actor, append_event
 from workflows.messages import N_
-from workflows.models import Case, StaffUser
+from workflows.models import Case, CaseSupport, StaffUser
 from workflows.notifications import Notifier
 from workflows.reference import ReferenceData
 from workflows.sla import VIETNAM
-from workflows.states import BY_ACTION, OUTCOMES, Transition
+from workflows.states import BY_ACTION, OUTCOMES, SETTLED_STATES, Transition
+from workflows.tracking import normalize_tracking_code
 
 MAX_REASON_CHARS = 2000
 AGENCY_ROLES = frozenset({"lead", "inspector"})
@@ -57,6 +58,8 @@ class ActionRequest:
     seized_value_vnd: int | None = None
     legal_basis: str = ""
     due_date: dt.date | None = None
+    duplicate_of_code: str = ""
+    task: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -90,6 +93,16 @@ async def _changes(transition: Transition, case: Case, request: ActionRequest,
             raise ActionRefused(N_("The case is already with this agency."))
         changes.update(agency_code=request.agency_code, assignee_id=None,
                        alert_undelivered=False)
+    if transition.action == "triage":
+        # The case now has an agency, whose own service level may be longer than the default.
+        agency_due = reference.service_levels.due_at(case.category, case.created_at,
+                                                     request.agency_code)
+        if case.due_at is None or agency_due > case.due_at:
+            changes["due_at"] = agency_due
+    if "duplicate_of" in needs:
+        changes["duplicate_of_id"] = (await _original_of(case, request.duplicate_of_code)).id
+    if "support" in needs:
+        await _check_support(case, request, reference)
     if "assignee" in needs:
         assignee = await StaffUser.get_or_none(id=request.assignee_id or 0, active=True)
         if (assignee is None or assignee.role not in AGENCY_ROLES
@@ -116,7 +129,7 @@ async def _changes(transition: Transition, case: Case, request: ActionRequest,
         changes["due_at"] = dt.datetime.combine(
             request.due_date, dt.time(23, 59, 59), tzinfo=VIETNAM).astimezone(dt.UTC)
     if transition.action == "reopen":
-        changes.update(resolved_at=None)
+        changes.update(resolved_at=None, duplicate_of_id=None)
     if transition.action == "wait":
         changes["paused_at"] = dt.datetime.now(dt.UTC)
     if case.paused_at and case.due_at and transition.target not in (None, "waiting"):
@@ -129,6 +142,32 @@ async def _changes(transition: Transition, case: Case, request: ActionRequest,
     if transition.target:
         changes["status"] = transition.target
     return changes
+
+
+async def _original_of(case: Case, typed_code: str) -> Case:
+    original = await Case.get_or_none(tracking_code=normalize_tracking_code(typed_code) or "")
+    if original is None or original.id == case.id:
+        raise ActionRefused(N_("Give the tracking code of the other report on the same goods."))
+    if original.duplicate_of_id is not None:  # type: ignore[attr-defined]
+        raise ActionRefused(N_("That report is itself a duplicate: join this one to the case "
+                               "it was joined to."))
+    if original.status == "rejected":
+        raise ActionRefused(N_("That report was rejected: choose a case that is being handled."))
+    return original
+
+
+async def _check_support(case: Case, request: ActionRequest, reference: ReferenceData) -> None:
+    if request.agency_code not in reference.agencies or request.agency_code == case.agency_code:
+        raise ActionRefused(N_("Choose an agency other than the one handling the case."))
+    if await CaseSupport.exists(case_id=case.id, agency_code=request.agency_code):
+        raise ActionRefused(N_("This agency already supports the case."))
+    if not request.task.strip():
+        raise ActionRefused(N_("Describe the task of the supporting agency."))
+    if len(request.task) > MAX_REASON_CHARS:
+        raise ActionRefused(N_("The reason may have at most {limit} characters."),
+                            limit=MAX_REASON_CHARS)
+    if request.due_date is not None and request.due_date < dt.datetime.now(VIETNAM).date():
+        raise ActionRefused(N_("The due date cannot be in the past."))
 
 
 def _snapshot(case: Case, keys: list[str]) -> dict[str, Any]:
@@ -160,7 +199,32 @@ async def take_action(case: Case, user: StaffUser, request: ActionRequest,
             before=before, after=_snapshot(fresh, [k for k in keys if k not in ("resolved_at",)]),
             reason=request.reason.strip())
         if "agency" in transition.needs:
+            # The new lead agency no longer supports the case: it handles it.
+            await CaseSupport.filter(case_id=case.id, agency_code=fresh.agency_code).using_db(
+                connection).delete()
             await notifier.case_routed(connection, fresh, event)
+        if "support" in transition.needs:
+            support = await CaseSupport.create(
+                using_db=connection, case=fresh, agency_code=request.agency_code,
+                task=request.task.strip(), due_at=_support_due(fresh, request, reference))
+            await notifier.support_requested(connection, fresh, support, event)
         if transition.action == "resolve":
             await notifier.case_resolved(connection, fresh, event, fresh.public_outcome)
+            # Reporters of the duplicates joined to this case get its outcome too.
+            for duplicate in await Case.filter(duplicate_of_id=fresh.id).using_db(connection):
+                await notifier.case_resolved(connection, duplicate, event, fresh.public_outcome)
+        if transition.action == "mark_duplicate":
+            original = await Case.filter(
+                id=fresh.duplicate_of_id).using_db(connection).get()  # type: ignore[attr-defined]
+            if original.status in SETTLED_STATES:
+                await notifier.case_resolved(connection, fresh, event, original.public_outcome)
     return fresh
+
+
+def _support_due(case: Case, request: ActionRequest, reference: ReferenceData) -> dt.datetime:
+    """The date the lead agency set, or else the case's own due date."""
+    if request.due_date is not None:
+        return dt.datetime.combine(request.due_date, dt.time(23, 59, 59),
+                                   tzinfo=VIETNAM).astimezone(dt.UTC)
+    return case.due_at or reference.service_levels.due_at(
+        case.category, dt.datetime.now(dt.UTC), request.agency_code)

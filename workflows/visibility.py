@@ -1,14 +1,16 @@
 """Which cases a staff member may see. Every staff page and download asks here, on the server.
 
-Officers triage, so they see every case; leads and inspectors see their agency's cases only;
-admins and analysts see no case (analysts work on statistics without personal data).
+Officers triage, so they see every case; leads and inspectors see the cases their agency leads
+or supports; admins and analysts see no case (analysts work on statistics without personal
+data).
 """
 
 from __future__ import annotations
 
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from workflows.models import Case, StaffUser
+from workflows.models import Case, CaseSupport, StaffUser
 
 CASE_ROLES = frozenset({"officer", "lead", "inspector"})
 
@@ -21,7 +23,8 @@ def visible_cases(user: StaffUser) -> QuerySet[Case]:
     if user.role == "officer":
         return Case.all()
     if user.role in ("lead", "inspector") and user.agency_code:
-        return Case.filter(agency_code=user.agency_code)
+        supported = CaseSupport.filter(agency_code=user.agency_code).values("case_id")
+        return Case.filter(Q(agency_code=user.agency_code) | Q(id__in=Subquery(supported)))
     return Case.filter(id__in=[])
 
 
@@ -33,9 +36,10 @@ async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | Non
     return await visible_cases(user).get_or_none(tracking_code=tracking_code)
 
 
-async def assignable_staff(case: Case) -> list[StaffUser]:
-    """Who a case can be assigned to: the active leads and inspectors of its agency."""
-    if not case.agency_code:
+async def assignable_staff(agency_code: str | None) -> list[StaffUser]:
+    """Who a case, or a supporting agency's task, can be assigned to: the agency's active leads
+    and inspectors."""
+    if not agency_code:
         return []
-    return await StaffUser.filter(agency_code=case.agency_code, active=True,
+    return await StaffUser.filter(agency_code=agency_code, active=True,
                                   role__in=["lead", "inspector"]).order_by("name", "email")

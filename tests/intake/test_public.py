@@ -261,3 +261,16 @@ async def test_a_fault_while_filing_leaves_no_case_no_event_and_no_file(app, set
     assert await Case.all().count() == 0
     assert await AuditEvent.all().count() == 0
     assert stored_files(settings) == []
+
+
+async def test_track_shows_the_public_outcome_once_the_case_is_resolved(client):
+    await post_report(client)
+    case = await Case.get()
+    await Case.filter(id=case.id).update(status="in_progress", public_outcome="Đã xử phạt <cơ sở>.")
+    page = (await client.get("/track", params={"code": case.tracking_code})).text
+    assert "Đã xử phạt" not in page  # not before the agency has settled it
+    await Case.filter(id=case.id).update(status="resolved")
+    page = (await client.get("/track", params={"code": case.tracking_code})).text
+    assert "Đã xử phạt &lt;cơ sở&gt;." in page
+    api = await client.get(f"/open311/v2/requests/{case.tracking_code}.json")
+    assert api.json()[0]["status_notes"] == "Đã xử phạt <cơ sở>."

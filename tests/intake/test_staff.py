@@ -311,17 +311,18 @@ def staff_urls(code: str, attachment_id: int) -> list[tuple[str, str]]:
         ("POST", f"/staff/cases/{code}/actions"),
         ("POST", f"/staff/cases/{code}/notes"),
         ("POST", f"/staff/cases/{code}/replies"),
+        ("POST", f"/staff/cases/{code}/support"),
     ]
 
 
 EXPECTED = {
-    #            queue new  case file action note reply
-    "officer":   (200, 200, 200, 200, 400, 400, 400),
-    "qltt":      (200, 403, 200, 200, 400, 400, 400),
-    "qltt_lead": (200, 403, 200, 200, 400, 400, 400),
-    "khcn":      (200, 403, 404, 404, 404, 404, 404),
-    "analyst":   (403, 403, 403, 403, 403, 403, 403),
-    "admin":     (403, 403, 403, 403, 403, 403, 403),
+    #            queue new  case file action note reply support
+    "officer":   (200, 200, 200, 200, 400, 400, 400, 403),
+    "qltt":      (200, 403, 200, 200, 400, 400, 400, 400),
+    "qltt_lead": (200, 403, 200, 200, 400, 400, 400, 400),
+    "khcn":      (200, 403, 404, 404, 404, 404, 404, 404),
+    "analyst":   (403, 403, 403, 403, 403, 403, 403, 403),
+    "admin":     (403, 403, 403, 403, 403, 403, 403, 403),
 }
 
 
@@ -348,3 +349,33 @@ async def test_signed_out_visitors_reach_no_staff_url(client, cases):
         response = await (client.get(url) if method == "GET" else client.post(url, data={}))
         assert response.status_code == 303, url
         assert response.headers["location"].startswith("/staff/login?next=")
+
+
+async def test_a_supporting_agency_works_its_task_from_the_case_page(client, app, accounts, cases):
+    case = cases["counterfeit"]
+    await sign_in(client, "qltt_lead")
+    version, token = await case_form_version(client, case.tracking_code)
+    added = await client.post(f"/staff/cases/{case.tracking_code}/actions", data={
+        "csrf_token": token, "action": "add_support", "version": version, "agency_code": "khcn",
+        "task": "Kiểm tra tem nhãn <b>và</b> đo lường."})
+    assert added.status_code == 303
+    await client.post("/staff/logout", data={"csrf_token": token})
+
+    await sign_in(client, "khcn")
+    queue = (await client.get("/staff/queue")).text
+    assert case.tracking_code in queue and "đơn vị phối hợp" in queue
+    page = (await client.get(f"/staff/cases/{case.tracking_code}")).text
+    assert "Kiểm tra tem nhãn &lt;b&gt;và&lt;/b&gt; đo lường." in page
+    assert REPORTER["reporter_phone"] in page  # it works the case, so it sees the reporter
+    assert 'action="/staff/cases/' + case.tracking_code + '/replies"' not in page
+    assert 'value="reject"' not in page  # the case's own actions stay with the lead agency
+    token = await csrf_token(client, f"/staff/cases/{case.tracking_code}")
+    refused = await client.post(f"/staff/cases/{case.tracking_code}/support", data={
+        "csrf_token": token, "action": "support_done", "version": "1", "text": "Xong."})
+    assert refused.status_code == 400
+    assert "Chỉ cán bộ được giao nhiệm vụ" in refused.text
+    note = await client.post(f"/staff/cases/{case.tracking_code}/notes",
+                             data={"csrf_token": token, "body": "Sở KH&CN đã nhận nhiệm vụ."})
+    assert note.status_code == 303
+    page = (await client.get(f"/staff/cases/{case.tracking_code}")).text
+    assert "Sở KH&amp;CN đã nhận nhiệm vụ." in page

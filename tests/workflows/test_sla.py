@@ -12,7 +12,22 @@ from workflows.tomlfile import ConfigError
 def levels(tmp_path: Path, sla: str, holidays: str = "holidays = []\n"):
     (tmp_path / "sla.toml").write_text(sla, encoding="utf-8")
     (tmp_path / "holidays.toml").write_text(holidays, encoding="utf-8")
-    return load_service_levels(tmp_path / "sla.toml", tmp_path / "holidays.toml")
+    return load_service_levels(tmp_path / "sla.toml", tmp_path / "holidays.toml",
+                               {"qltt", "khcn", "bvntd"})
+
+
+def test_an_agency_may_have_its_own_resolution_times(tmp_path):
+    service = levels(tmp_path, "default_working_days = 15\ntriage_working_days = 1\n"
+                     "[working_days]\nfood_safety = 7\n"
+                     "[agencies.khcn]\ndefault_working_days = 20\n"
+                     "[agencies.khcn.working_days]\nlabelling = 25\n")
+    assert service.resolution_days("labelling", "khcn") == 25
+    assert service.resolution_days("counterfeit", "khcn") == 20
+    assert service.resolution_days("food_safety", "khcn") == 7  # a general category line wins
+    assert service.resolution_days("labelling", "qltt") == 15
+    assert service.resolution_days("labelling", None) == 15
+    monday = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
+    assert service.triage_due_at(monday).astimezone(VIETNAM).date() == dt.date(2026, 11, 24)
 
 
 def test_due_dates_skip_weekends_and_holidays_in_vietnam_time(tmp_path):
@@ -41,6 +56,10 @@ def test_a_report_after_midnight_in_vietnam_counts_from_that_day(tmp_path):
         ("default_working_days = 5\n[working_days]\nfakes = 3\n", "holidays = []\n",
          "line 3: unknown category 'fakes'"),
         ("default_working_days = 5\n", 'holidays = ["2 September"]\n', "holidays must be a list"),
+        ("default_working_days = 5\n[agencies.nowhere]\ndefault_working_days = 3\n",
+         "holidays = []\n", "unknown agency 'nowhere'"),
+        ("default_working_days = 5\ntriage_working_days = -1\n", "holidays = []\n",
+         "line 2: triage_working_days must be"),
     ],
 )
 def test_broken_sla_files_fail_with_a_clear_message(tmp_path, sla, holidays, message):

@@ -5,46 +5,12 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers import REPORTER, VALID_REPORT, post_report
-from workflows.accounts import create_user
+from tests.helpers import REPORTER, post_report
+from tests.workflows.conftest import triage_case
 from workflows.models import AuditEvent, Case, OutboxMessage
 from workflows.queue import QueueFilters, queue_page
 from workflows.states import OPEN_STATES, TRANSITIONS, allowed_actions
-from workflows.transitions import ActionRefused, ActionRequest, StaleCase, take_action
-
-PASSWORD = "mật-khẩu-đủ-dài-1"
-AGENCIES = {"qltt", "khcn", "bvntd"}
-
-
-@pytest.fixture
-async def people(app):
-    made = {}
-    for key, (role, agency) in {"officer": ("officer", None), "lead": ("lead", "qltt"),
-                                "inspector": ("inspector", "qltt"),
-                                "other_inspector": ("inspector", "qltt"),
-                                "khcn_lead": ("lead", "khcn"), "analyst": ("analyst", None)}.items():
-        made[key] = await create_user(f"{key}@tinh.gov.vn", PASSWORD, role, agency, AGENCIES)
-    return made
-
-
-@pytest.fixture
-def act(app):
-    context = app.state.intake
-
-    async def act(case: Case, user, action: str, **fields) -> Case:
-        fresh = await Case.get(id=case.id)
-        request = ActionRequest(action=action, expected_version=fields.pop("version", fresh.version),
-                                **fields)
-        return await take_action(fresh, user, request, context.reference,
-                                 context.submission.notifier)
-    return act
-
-
-async def triage_case(client) -> Case:
-    """A report no rule routes (food safety of a medicine): it waits for an officer."""
-    await post_report(client, {**VALID_REPORT, **REPORTER, "category": "food_safety",
-                               "product_group": "drugs"})
-    return await Case.get()
+from workflows.transitions import ActionRefused, StaleCase
 
 
 async def test_a_case_walks_the_whole_workflow_and_the_audit_trail_holds_each_step(

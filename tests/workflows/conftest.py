@@ -1,0 +1,49 @@
+"""People of every role and a shortcut to take an action as one of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import REPORTER, VALID_REPORT, post_report
+from workflows.accounts import create_user
+from workflows.models import Case
+from workflows.transitions import ActionRequest, take_action
+
+PASSWORD = "mật-khẩu-đủ-dài-1"
+AGENCIES = {"qltt", "khcn", "bvntd"}
+
+
+@pytest.fixture
+async def people(app):
+    made = {}
+    for key, (role, agency) in {"officer": ("officer", None), "lead": ("lead", "qltt"),
+                                "inspector": ("inspector", "qltt"),
+                                "other_inspector": ("inspector", "qltt"),
+                                "khcn_lead": ("lead", "khcn"),
+                                "khcn_inspector": ("inspector", "khcn"),
+                                "bvntd_lead": ("lead", "bvntd"),
+                                "analyst": ("analyst", None)}.items():
+        made[key] = await create_user(f"{key}@tinh.gov.vn", PASSWORD, role, agency, AGENCIES)
+    return made
+
+
+@pytest.fixture
+def act(app):
+    """Take an action on the case as it is now in the database (its current version unless
+    `version=` is given)."""
+    context = app.state.intake
+
+    async def act(case: Case, user, action: str, **fields) -> Case:
+        fresh = await Case.get(id=case.id)
+        request = ActionRequest(action=action, expected_version=fields.pop("version", fresh.version),
+                                **fields)
+        return await take_action(fresh, user, request, context.reference,
+                                 context.submission.notifier)
+    return act
+
+
+async def triage_case(client) -> Case:
+    """A report no rule routes (food safety of a medicine): it waits for an officer."""
+    await post_report(client, {**VALID_REPORT, **REPORTER, "category": "food_safety",
+                               "product_group": "drugs"})
+    return await Case.get()
