@@ -8,6 +8,7 @@ import contextlib
 import getpass
 import secrets
 import sys
+import time
 from collections.abc import Awaitable, Callable
 
 import uvicorn
@@ -18,6 +19,7 @@ from intake.settings import Settings, SettingsError
 from workflows.accounts import ROLES, AccountError, create_user, set_active
 from workflows.audit import verify_chain
 from workflows.database import apply_migrations, ensure_database_dir, tortoise_config
+from workflows.demo_data import DemoOptions, insert_demo_cases
 from workflows.notifications import Notifier
 from workflows.outbox import outbox_status, requeue_failed
 from workflows.outbox_sender import OutboxSender
@@ -227,6 +229,27 @@ def set_active_command(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, change))
 
 
+def demo_command(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    reference = load_reference(settings.config_dir)
+    asyncio.run(apply_migrations(settings.database_url))
+    started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        print(f"\r  {done:,} / {args.cases:,} cases ({rate:,.0f}/s)", end="", file=sys.stderr,
+              flush=True)
+
+    async def insert() -> int:
+        count = await insert_demo_cases(reference, DemoOptions(args.cases, seed=args.seed),
+                                        progress if sys.stderr.isatty() or args.progress else None)
+        print(f"\nInserted {count:,} demonstration cases in "
+              f"{time.perf_counter() - started:.1f} s ({settings.database_kind}).")
+        return 0
+
+    return asyncio.run(_with_database(settings, insert))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -238,6 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--demo", action="store_true",
                               help="create demo staff accounts and print how to sign in")
     serve_parser.set_defaults(handler=serve)
+
+    demo_parser = commands.add_parser(
+        "demo", help="insert realistic demonstration cases in bulk (for trials and benchmarks)")
+    demo_parser.add_argument("--cases", type=int, required=True, help="how many cases to add")
+    demo_parser.add_argument("--seed", type=int, default=2026, help="the same seed, the same data")
+    demo_parser.add_argument("--progress", action="store_true",
+                             help="show progress even when standard error is not a terminal")
+    demo_parser.set_defaults(handler=demo_command)
 
     commands.add_parser("migrate", help="apply pending database migrations").set_defaults(
         handler=migrate)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -15,7 +17,8 @@ import httpx
 from tests.conftest import browser, running_app
 from tests.helpers import post_report, settled
 from tests.workflows.test_audit import _drop_triggers
-from workflows.models import AuditEvent
+from workflows.catalog import CATEGORY_CODES
+from workflows.models import AuditEvent, Case
 
 INTAKE = [sys.executable, "-m", "intake.cli"]
 
@@ -138,3 +141,25 @@ def test_create_user_from_the_command_line(settings, config_dir):
     assert no_agency.returncode == 2 and "give --agency (bvntd, khcn, qltt)" in no_agency.stderr
     short = create("y@y.vn", "--role", "officer", password="ngắn")
     assert "the password needs at least 10 characters" in short.stderr
+
+
+async def test_demo_adds_realistic_cases_that_the_queue_and_routing_accept(client, settings):
+    env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir)}
+    result = run_intake("demo", "--cases", "1200", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Inserted 1,200 demonstration cases" in result.stdout
+    cases = await Case.all()
+    assert len(cases) == 1200 and len({case.tracking_code for case in cases}) == 1200
+    now = dt.datetime.now(dt.UTC)
+    assert all(now - dt.timedelta(days=731) < case.created_at <= now for case in cases)
+    categories = Counter(case.category for case in cases)
+    assert set(categories) == CATEGORY_CODES and categories.most_common(1)[0][0] == "counterfeit"
+    assert {case.agency_code for case in cases} >= {"qltt", "khcn", "bvntd", None}
+    settled_cases = [case for case in cases if case.status in ("resolved", "closed")]
+    assert len(settled_cases) > 600  # two years back, most cases are settled
+    assert all(case.created_at <= case.resolved_at <= now and case.outcome
+               for case in settled_cases)
+    assert not any(case.reporter_name or case.reporter_phone or case.reporter_email
+                   for case in cases)
+    again = run_intake("demo", "--cases", "10", env=env)  # adds, never collides
+    assert again.returncode == 0 and await Case.all().count() == 1210
