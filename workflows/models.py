@@ -42,6 +42,8 @@ class Case(Model):
     # The shop name folded for matching (see workflows.duplicates.shop_key): SQLite cannot
     # compare Vietnamese letters case-insensitively, so the folding is done once, here.
     shop_key = fields.CharField(max_length=200, default="", db_index=True)
+    # Product, brand and shop without diacritics or case, for the staff search (workflows.search).
+    search_text = fields.CharField(max_length=620, default="")
     province = fields.CharField(max_length=100, default="")
     commune = fields.CharField(max_length=100, default="", db_index=True)
     street = fields.CharField(max_length=200, default="")
@@ -93,6 +95,8 @@ class Case(Model):
 
     class Meta:
         table = "case"
+        # The queue lists open cases of a status (or of an agency) by due date.
+        indexes = (("status", "due_at"), ("agency_code", "status", "due_at"))
 
 
 class CaseSupport(Model):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
 from workflows.catalog import (
     CATEGORY_CODES,
@@ -21,8 +22,8 @@ from workflows.catalog import (
     codes,
 )
 from workflows.models import Case, CaseSupport, StaffUser
+from workflows.search import search_condition
 from workflows.states import OPEN_STATES
-from workflows.tracking import normalize_tracking_code
 from workflows.visibility import visible_cases
 
 PER_PAGE = 25
@@ -33,7 +34,7 @@ INTAKE_CHANNEL_CODES = codes(INTAKE_CHANNELS)
 
 @dataclass(frozen=True)
 class QueueFilters:
-    status: str = ""
+    status: str = ""  # "": the open cases (the work to do); "all": every case; or one status
     category: str = ""
     product_group: str = ""
     channel: str = ""
@@ -55,7 +56,7 @@ class QueueFilters:
 
         page = query.get("page", "1")
         return cls(
-            status=pick("status", STATUS_CODES),
+            status=pick("status", STATUS_CODES | {"all"}),
             category=pick("category", CATEGORY_CODES),
             product_group=pick("product_group", PRODUCT_GROUP_CODES),
             channel=pick("channel", SALES_CHANNEL_CODES),
@@ -81,12 +82,9 @@ class QueuePage:
     # The user's agency's own task on listed cases it supports (rather than leads), by case id.
     supports: dict[int, CaseSupport]
 
-
-def _search(text: str) -> Q:
-    condition = (Q(product_name__icontains=text) | Q(brand__icontains=text)
-                 | Q(shop_name__icontains=text))
-    code = normalize_tracking_code(text)
-    return condition | Q(tracking_code=code) if code else condition
+    @property
+    def open_count(self) -> int:
+        return sum(count for status, count in self.status_counts.items() if status in OPEN_STATES)
 
 
 def _overdue(user: StaffUser, now: dt.datetime) -> Q:
@@ -105,8 +103,8 @@ def _mine(user: StaffUser) -> Q:
     return Q(assignee_id=user.id) | Q(id__in=Subquery(tasks))
 
 
-async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
-    now = dt.datetime.now(dt.UTC)
+def filtered_cases(user: StaffUser, filters: QueueFilters, now: dt.datetime) -> QuerySet[Case]:
+    """The cases the user may see that match the filters (every status)."""
     base = visible_cases(user)
     for field, value in (("category", filters.category), ("product_group", filters.product_group),
                          ("sales_channel", filters.channel), ("commune", filters.commune),
@@ -120,15 +118,33 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
     if filters.mine:
         base = base.filter(_mine(user))
     if filters.search:
-        base = base.filter(_search(filters.search))
+        base = base.filter(search_condition(filters.search, Case._meta.db.capabilities.dialect))
+    return base
+
+
+def _in_status(cases: QuerySet[Case], status: str) -> QuerySet[Case]:
+    if status == "all":
+        return cases
+    return cases.filter(status__in=sorted(OPEN_STATES)) if not status else cases.filter(
+        status=status)
+
+
+def listing(cases: QuerySet[Case], filters: QueueFilters, page: int) -> QuerySet[Case]:
+    listed = _in_status(cases, filters.status)
+    return listed.order_by(*SORTS[filters.sort]).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+
+
+async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
+    now = dt.datetime.now(dt.UTC)
+    base = filtered_cases(user, filters, now)
     counts = dict(await base.annotate(count=Count("id")).group_by("status")
                   .values_list("status", "count"))
-    listed = base.filter(status=filters.status) if filters.status else base
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    total = sum(count for status, count in counts.items()
+                if filters.status == "all" or status == filters.status
+                or (not filters.status and status in OPEN_STATES))
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(filters.page, pages)
-    cases = await (listed.order_by(*SORTS[filters.sort])
-                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE))
+    cases = await listing(base, filters, page)
     supports = {}
     if user.agency_code and any(case.agency_code != user.agency_code for case in cases):
         supports = {support.case_id: support  # type: ignore[attr-defined]

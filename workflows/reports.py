@@ -20,6 +20,7 @@ from workflows.models import Attachment, Case, CaseMessage
 from workflows.notifications import Notifier
 from workflows.reference import ReferenceData
 from workflows.routing import RoutingFacts, route
+from workflows.search import search_text
 from workflows.tracking import new_pin, new_tracking_code, pin_digest, pin_matches
 
 _CODE_ATTEMPTS = 3
@@ -126,6 +127,7 @@ async def _file_once(
             pin_digest=pin_digest(secret_key, code, pin),
             province=reference.places.province,
             shop_key=shop_key(draft.shop_name),
+            search_text=search_text(draft.product_name, draft.brand, draft.shop_name),
             barcode_check_ok=barcode.check_digit_ok if barcode else None,
             barcode_gs1_prefix=barcode.gs1_prefix if barcode else "",
             barcode_gs1_office=barcode.gs1_office if barcode else "",

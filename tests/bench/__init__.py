@@ -1,0 +1,1 @@
+"""Benchmarks: run on demand with `python -m tests.bench`, never by pytest (see README)."""

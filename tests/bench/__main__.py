@@ -1,0 +1,55 @@
+"""Run the benchmarks: `python -m tests.bench [--cases N] [--databases sqlite,postgres]
+[--only queue,...] [--json FILE]`. Prints a table and writes the figures to a JSON file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+from dataclasses import asdict
+from pathlib import Path
+
+from tests.bench.common import BENCH_DIR, Results, filled_database
+from tests.bench.queue import queue_part
+
+PARTS = ("queue",)
+
+
+def _machine() -> str:
+    cores = os.cpu_count()
+    memory = ""
+    with open("/proc/meminfo", encoding="ascii") as info:
+        memory = f", {int(info.readline().split()[1]) // 1024 // 1024} GiB"
+    return f"{platform.processor() or platform.machine()}, {cores} cores{memory}, " \
+           f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+async def main(args: argparse.Namespace) -> Results:
+    results = Results()
+    for database in args.databases.split(","):
+        url = await filled_database(database, args.cases)
+        if "queue" in args.only:
+            print(f"queue over {args.cases:,} cases on {database}:", flush=True)
+            await queue_part(url, database, args.cases, args.repeat, results)
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--only", default=",".join(PARTS))
+    parser.add_argument("--repeat", type=int, default=40, help="timed requests per scenario")
+    parser.add_argument("--json", type=Path, default=BENCH_DIR / "results.json")
+    arguments = parser.parse_args()
+    figures = asyncio.run(main(arguments))
+    for name, plan in figures.plans.items():
+        print(f"\nquery plan, {name}:\n{plan}")
+    arguments.json.parent.mkdir(parents=True, exist_ok=True)
+    arguments.json.write_text(json.dumps(
+        {"machine": _machine(), "cases": arguments.cases,
+         "figures": [asdict(figure) for figure in figures.figures], "plans": figures.plans},
+        ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nFigures written to {arguments.json}")
