@@ -1,7 +1,8 @@
 """The ORM models. Times are stored in UTC; agencies live in config/, cases refer to them by code."""
 
 # Class docstrings become table comments in migrations, and Tortoise splits SQLite DDL on ";",
-# so they must not contain one.
+# so they must not contain one. A NOT NULL field added to an existing table needs a db_default:
+# without one, the migration fails on a database that already holds rows.
 
 from __future__ import annotations
 
@@ -41,9 +42,9 @@ class Case(Model):
     shop_name = fields.CharField(max_length=200, default="")
     # The shop name folded for matching (see workflows.duplicates.shop_key): SQLite cannot
     # compare Vietnamese letters case-insensitively, so the folding is done once, here.
-    shop_key = fields.CharField(max_length=200, default="", db_index=True)
+    shop_key = fields.CharField(max_length=200, default="", db_default="", db_index=True)
     # Product, brand and shop without diacritics or case, for the staff search (workflows.search).
-    search_text = fields.CharField(max_length=620, default="")
+    search_text = fields.CharField(max_length=620, default="", db_default="")
     province = fields.CharField(max_length=100, default="")
     commune = fields.CharField(max_length=100, default="", db_index=True)
     street = fields.CharField(max_length=200, default="")
@@ -69,7 +70,7 @@ class Case(Model):
     # Set while the case waits (for the reporter, a business, a lab): the SLA clock is stopped.
     paused_at = fields.DatetimeField(null=True)
     # An agency alert could not be delivered: an officer must phone the agency instead.
-    alert_undelivered = fields.BooleanField(default=False)
+    alert_undelivered = fields.BooleanField(default=False, db_default=False)
     assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name="assigned_cases", null=True, on_delete=fields.SET_NULL
     )
@@ -78,12 +79,12 @@ class Case(Model):
         "models.Case", related_name="duplicates", null=True, on_delete=fields.RESTRICT
     )
     # The resolution: what the agency found and did (feeds the statistics).
-    outcome = fields.CharField(max_length=24, default="")
-    public_outcome = fields.TextField(default="")
+    outcome = fields.CharField(max_length=24, default="", db_default="")
+    public_outcome = fields.TextField(default="", db_default="")
     fine_vnd = fields.BigIntField(null=True)
     seized_quantity = fields.IntField(null=True)
     seized_value_vnd = fields.BigIntField(null=True)
-    legal_basis = fields.TextField(default="")
+    legal_basis = fields.TextField(default="", db_default="")
     resolved_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Case',
             name='alert_undelivered',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
     ]

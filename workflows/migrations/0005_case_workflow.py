@@ -22,17 +22,17 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Case',
             name='legal_basis',
-            field=fields.TextField(default='', unique=False),
+            field=fields.TextField(default='', db_default='', unique=False),
         ),
         ops.AddField(
             model_name='Case',
             name='outcome',
-            field=fields.CharField(default='', max_length=24),
+            field=fields.CharField(default='', db_default='', max_length=24),
         ),
         ops.AddField(
             model_name='Case',
             name='public_outcome',
-            field=fields.TextField(default='', unique=False),
+            field=fields.TextField(default='', db_default='', unique=False),
         ),
         ops.AddField(
             model_name='Case',

@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Case',
             name='shop_key',
-            field=fields.CharField(default='', db_index=True, max_length=200),
+            field=fields.CharField(default='', db_default='', db_index=True, max_length=200),
         ),
     ]

@@ -19,6 +19,7 @@ SQLITE_FORWARD = [
     "VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO case_search(rowid, search_text) VALUES (new.id, new.search_text); END",
 ]
+SQLITE_REBUILD = ["INSERT INTO case_search(case_search) VALUES ('rebuild')"]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS case_search_insert",
     "DROP TRIGGER IF EXISTS case_search_delete",
@@ -54,10 +55,12 @@ async def _backfill(client, dialect):
 async def forward(apps, schema_editor):
     client = schema_editor.client
     dialect = client.capabilities.dialect
-    statements = {"sqlite": SQLITE_FORWARD, "postgres": POSTGRES_FORWARD}[dialect]
+    # Backfill first: the FTS5 update trigger deletes the old text from the index, which
+    # corrupts it if that text was never indexed. 'rebuild' then indexes every row.
+    await _backfill(client, dialect)
+    statements = {"sqlite": SQLITE_FORWARD + SQLITE_REBUILD, "postgres": POSTGRES_FORWARD}[dialect]
     for statement in statements:
         await client.execute_script(statement)
-    await _backfill(client, dialect)
 
 
 async def backward(apps, schema_editor):
@@ -74,7 +77,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="Case",
             name="search_text",
-            field=fields.CharField(default="", max_length=620),
+            field=fields.CharField(default="", db_default="", max_length=620),
         ),
         ops.RunPython(forward, backward),
     ]
