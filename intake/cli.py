@@ -5,25 +5,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import getpass
+import json
 import secrets
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import uvicorn
 from tortoise import Tortoise
 
 from intake.app import create_outbox_sender
 from intake.settings import Settings, SettingsError
+from workflows import exports, statistics
 from workflows.accounts import ROLES, AccountError, create_user, set_active
-from workflows.audit import verify_chain
+from workflows.agencies import Agency
+from workflows.audit import Actor, verify_chain
 from workflows.database import apply_migrations, ensure_database_dir, tortoise_config
 from workflows.demo_data import DemoOptions, insert_demo_cases
 from workflows.notifications import Notifier
 from workflows.outbox import outbox_status, requeue_failed
 from workflows.outbox_sender import OutboxSender
+from workflows.periods import Period, PeriodError, date_range, parse_period
 from workflows.reference import load_reference
+from workflows.sla import VIETNAM
 from workflows.tomlfile import ConfigError
 
 
@@ -250,6 +257,78 @@ def demo_command(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, insert))
 
 
+def _export_period(args: argparse.Namespace, cutoff_day: int) -> Period:
+    if args.period and (args.date_from or args.date_to):
+        raise PeriodError("give either --period or --from/--to, not both")
+    if args.period:
+        return parse_period(args.period, cutoff_day)
+    if not (args.date_from and args.date_to):
+        raise PeriodError("give --period (2026-10, 2026-Q3, 2026-H1, 2026) or --from and --to")
+    try:
+        first, last = dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to)
+    except ValueError:
+        raise PeriodError("--from and --to are dates such as 2026-10-01") from None
+    return date_range(first, last)
+
+
+def export_command(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    reference = load_reference(settings.config_dir)
+    try:
+        period = _export_period(args, reference.cutoff_day if args.cutoff is None else args.cutoff)
+    except PeriodError as error:
+        print(f"intake: {error}", file=sys.stderr)
+        return 2
+    if args.agency and args.agency not in reference.agencies:
+        print(f"intake: unknown agency {args.agency!r} (known: "
+              f"{', '.join(sorted(reference.agencies))})", file=sys.stderr)
+        return 2
+    if args.detail and args.format == "xlsx":
+        print("intake: the line list is written as CSV or JSON lines", file=sys.stderr)
+        return 2
+    extension = "jsonl" if args.detail and args.format == "json" else args.format
+    target = args.out or Path(exports.file_name(period, args.agency, extension, args.detail))
+
+    async def write() -> int:
+        if args.detail:
+            count = await _write_detail(period, args.agency, reference.agencies, args.format,
+                                        target)
+            print(f"Wrote {count:,} cases to {target}")
+        else:
+            report = await statistics.report(period, args.agency)
+            target.write_bytes(exports.render_report(
+                report, reference.agencies, args.format, dt.datetime.now(VIETNAM).date()))
+            print(f"Wrote {period.label} ({period.first_day:%d/%m/%Y}–"
+                  f"{period.last_day:%d/%m/%Y}) to {target}")
+        await exports.record_export(Actor("system", "cli"), period, args.agency, args.format,
+                                    args.detail)
+        return 0
+
+    return asyncio.run(_with_database(settings, write))
+
+
+async def _write_detail(period: Period, agency: str | None, agencies: dict[str, Agency],
+                        file_format: str, target: Path) -> int:
+    count, started = 0, time.perf_counter()
+    header = exports.detail_header()
+    with target.open("w", encoding="utf-8", newline="") as out:
+        if file_format == "csv":
+            out.write("\ufeff" + exports.csv_line(header))
+        async for row in exports.detail_rows(period, agency, agencies):
+            if file_format == "csv":
+                out.write(exports.csv_line(row))
+            else:
+                out.write(json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
+                          + "\n")
+            count += 1
+            if count % 50_000 == 0:
+                print(f"\r  {count:,} cases ({count / (time.perf_counter() - started):,.0f}/s)",
+                      end="", file=sys.stderr, flush=True)
+    if count >= 50_000:
+        print(file=sys.stderr)
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -269,6 +348,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--progress", action="store_true",
                              help="show progress even when standard error is not a terminal")
     demo_parser.set_defaults(handler=demo_command)
+
+    export = commands.add_parser(
+        "export", help="statistics for a period, or the case line list (--detail)")
+    export.add_argument("--period", help="2026-10, 2026-Q3, 2026-H1 or 2026")
+    export.add_argument("--from", dest="date_from", help="first day, e.g. 2026-10-01")
+    export.add_argument("--to", dest="date_to", help="last day, e.g. 2026-10-31")
+    export.add_argument("--format", choices=sorted(exports.FORMATS), default="xlsx")
+    export.add_argument("--out", type=Path, help="file to write (default: a name in .)")
+    export.add_argument("--agency", help="only this agency's cases")
+    export.add_argument("--cutoff", type=int, help="reporting cut-off day (default: config/)")
+    export.add_argument("--detail", action="store_true",
+                        help="one row per case, without reporter data or descriptions")
+    export.set_defaults(handler=export_command)
 
     commands.add_parser("migrate", help="apply pending database migrations").set_defaults(
         handler=migrate)

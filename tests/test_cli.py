@@ -19,6 +19,7 @@ from tests.helpers import post_report, settled
 from tests.workflows.test_audit import _drop_triggers
 from workflows.catalog import CATEGORY_CODES
 from workflows.models import AuditEvent, Case
+from workflows.sla import VIETNAM
 
 INTAKE = [sys.executable, "-m", "intake.cli"]
 
@@ -163,3 +164,21 @@ async def test_demo_adds_realistic_cases_that_the_queue_and_routing_accept(clien
                    for case in cases)
     again = run_intake("demo", "--cases", "10", env=env)  # adds, never collides
     assert again.returncode == 0 and await Case.all().count() == 1210
+
+
+async def test_export_writes_the_file_and_the_audit_trail(client, settings, tmp_path):
+    await post_report(client)
+    env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir)}
+    month = dt.datetime.now(VIETNAM).strftime("%Y-%m")
+    out = tmp_path / "thang.csv"
+    result = run_intake("export", "--period", month, "--cutoff", "0", "--format", "csv",
+                        "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Số phản ánh tiếp nhận,1," in out.read_text(encoding="utf-8-sig")
+    event = await AuditEvent.get(action="export")
+    assert event.after == {"period": month, "agency": None, "format": "csv", "detail": False}
+    wrong = run_intake("export", "--period", "2026-13", env=env)
+    assert wrong.returncode == 2 and "is not a period" in wrong.stderr
+    detail = run_intake("export", "--period", month, "--cutoff", "0", "--detail", "--format",
+                        "csv", "--out", str(tmp_path / "ds.csv"), env=env)
+    assert detail.returncode == 0 and "Wrote 1 cases" in detail.stdout
