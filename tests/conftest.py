@@ -65,16 +65,23 @@ def postgres_template() -> Iterator[str]:
     name = f"intake_template_{uuid.uuid4().hex[:12]}"
 
     async def create() -> None:
-        admin = await asyncpg.connect(POSTGRES_URL)
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await admin.close()
+        await create_postgres_database(name)
         await apply_migrations(_with_database(POSTGRES_URL, name))
 
     _run_apart(create)
     yield name
     _run_apart(lambda: _drop_database(name))
+
+
+async def create_postgres_database(name: str, template: str | None = None) -> str:
+    """Create a database on the test server (a copy of `template` if given); return its URL."""
+    admin = await asyncpg.connect(POSTGRES_URL)
+    try:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        await admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    finally:
+        await admin.close()
+    return _with_database(POSTGRES_URL, name)
 
 
 async def _drop_database(name: str) -> None:
@@ -96,12 +103,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         return
     template = request.getfixturevalue("postgres_template")
     name = f"intake_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    finally:
-        await admin.close()
-    yield _with_database(POSTGRES_URL, name)
+    yield await create_postgres_database(name, template)
     await _drop_database(name)
 
 

@@ -44,6 +44,10 @@ DETAIL_COLUMNS = (
     ("seized_value_vnd", "Giá trị hàng tạm giữ (đ)"),
 )
 DETAIL_BATCH = 2000
+# Line-list columns written as their Vietnamese label rather than their code.
+DETAIL_LABELS = {"category": catalog.CATEGORIES, "product_group": catalog.PRODUCT_GROUPS,
+                 "sales_channel": catalog.SALES_CHANNELS, "intake_channel": catalog.INTAKE_CHANNELS,
+                 "status": catalog.STATUSES}
 
 
 def neutralise(value: object) -> object:
@@ -237,11 +241,8 @@ def to_xlsx(report: Report, agencies: dict[str, Agency], made_on: dt.date) -> by
 def _detail_value(column: str, value: object, agencies: dict[str, Agency]) -> object:
     if isinstance(value, dt.datetime):
         return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
-    labels = {"category": catalog.CATEGORIES, "product_group": catalog.PRODUCT_GROUPS,
-              "sales_channel": catalog.SALES_CHANNELS, "intake_channel": catalog.INTAKE_CHANNELS,
-              "status": catalog.STATUSES}
-    if column in labels and isinstance(value, str):
-        return _term_label(labels[column], value)
+    if column in DETAIL_LABELS and isinstance(value, str):
+        return _term_label(DETAIL_LABELS[column], value)
     if column == "agency_code":
         return agencies[value].name_vi if value in agencies else "Chờ phân loại"
     if column == "outcome":

@@ -11,14 +11,13 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api.migrate import migrate
 
 from intake.settings import CHECKOUT_DIR
-from tests.conftest import POSTGRES_URL, _drop_database, _with_database
+from tests.conftest import _drop_database, create_postgres_database
 from workflows.database import apply_migrations, tortoise_config
 from workflows.models import Case
 from workflows.search import search_condition
@@ -48,12 +47,7 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path) -> AsyncItera
         yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
         return
     name = f"intake_empty_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield _with_database(POSTGRES_URL, name)
+    yield await create_postgres_database(name)
     await _drop_database(name)
 
 
