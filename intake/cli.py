@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import getpass
-import json
 import secrets
 import sys
 import time
@@ -25,10 +24,11 @@ from workflows.agencies import Agency
 from workflows.audit import Actor, verify_chain
 from workflows.database import apply_migrations, ensure_database_dir, tortoise_config
 from workflows.demo_data import DemoOptions, insert_demo_cases
+from workflows.models import Case
 from workflows.notifications import Notifier
 from workflows.outbox import outbox_status, requeue_failed
 from workflows.outbox_sender import OutboxSender
-from workflows.periods import Period, PeriodError, date_range, parse_period
+from workflows.periods import Period, PeriodError, ReportingCalendar, date_range
 from workflows.reference import load_reference
 from workflows.sla import VIETNAM
 from workflows.tomlfile import ConfigError
@@ -49,6 +49,9 @@ DEMO_ACCOUNTS = (
     ("analyst@demo.intake", "analyst", None),
     ("admin@demo.intake", "admin", None),
 )
+
+
+DEMO_CASES = 3000  # enough for the queue, the statistics and open data to show something
 
 
 def _demo_password(settings: Settings) -> str:
@@ -77,9 +80,13 @@ def serve(args: argparse.Namespace) -> int:
 
         async def ensure() -> int:
             await _ensure_demo_accounts(settings, password)
-            return 0
+            if await Case.exists():
+                return 0
+            return await insert_demo_cases(load_reference(settings.config_dir),
+                                           DemoOptions(DEMO_CASES))
 
-        asyncio.run(_with_database(settings, ensure))
+        if added := asyncio.run(_with_database(settings, ensure)):
+            print(f"Added {added:,} demonstration cases (two years) to the empty database.")
         print("Demo staff accounts (password for all: " + password + "):")
         for email, role, agency in DEMO_ACCOUNTS:
             print(f"  {email:32} {role}{' of ' + agency if agency else ''}")
@@ -90,6 +97,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  Follow a report:        {address}/track")
     print(f"  Open311 API:            {address}/open311/v2/services.json")
     print(f"  Back office:            {address}/staff/login")
+    print(f"  Open data:              {address}/open-data")
     if settings.database_kind == "sqlite" and args.workers > 1:
         print("  Note: SQLite serialises writes; use PostgreSQL for several workers.")
     if settings.smtp.configured:
@@ -257,11 +265,11 @@ def demo_command(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, insert))
 
 
-def _export_period(args: argparse.Namespace, cutoff_day: int) -> Period:
+def _export_period(args: argparse.Namespace, calendar: ReportingCalendar) -> Period:
     if args.period and (args.date_from or args.date_to):
         raise PeriodError("give either --period or --from/--to, not both")
     if args.period:
-        return parse_period(args.period, cutoff_day)
+        return calendar.period(args.period, args.cutoff)
     if not (args.date_from and args.date_to):
         raise PeriodError("give --period (2026-10, 2026-Q3, 2026-H1, 2026) or --from and --to")
     try:
@@ -275,7 +283,7 @@ def export_command(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     reference = load_reference(settings.config_dir)
     try:
-        period = _export_period(args, reference.cutoff_day if args.cutoff is None else args.cutoff)
+        period = _export_period(args, reference.calendar)
     except PeriodError as error:
         print(f"intake: {error}", file=sys.stderr)
         return 2
@@ -309,19 +317,12 @@ def export_command(args: argparse.Namespace) -> int:
 
 async def _write_detail(period: Period, agency: str | None, agencies: dict[str, Agency],
                         file_format: str, target: Path) -> int:
-    count, started = 0, time.perf_counter()
-    header = exports.detail_header()
+    count, started = -1 if file_format == "csv" else 0, time.perf_counter()  # the CSV header
     with target.open("w", encoding="utf-8", newline="") as out:
-        if file_format == "csv":
-            out.write("\ufeff" + exports.csv_line(header))
-        async for row in exports.detail_rows(period, agency, agencies):
-            if file_format == "csv":
-                out.write(exports.csv_line(row))
-            else:
-                out.write(json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
-                          + "\n")
+        async for line in exports.detail_lines(period, agency, agencies, file_format):
+            out.write(line)
             count += 1
-            if count % 50_000 == 0:
+            if count and count % 50_000 == 0:
                 print(f"\r  {count:,} cases ({count / (time.perf_counter() - started):,.0f}/s)",
                       end="", file=sys.stderr, flush=True)
     if count >= 50_000:

@@ -68,6 +68,13 @@ def format_datetime(value: dt.datetime | None) -> str:
     return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
+def format_number(value: float | int | None, language: str = "vi") -> str:
+    """Thousands grouped as the reader writes them (1.234,5 in Vietnamese, 1,234.5 in English)."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=language if language in LANGUAGES else "vi")
+
+
 def format_vnd(amount: int | None) -> str:
     if amount is None:
         return ""

@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from intake import health, open311, public, staff
+from intake import health, open311, open_data, public, staff, stats
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -23,6 +23,9 @@ routes: list[BaseRoute] = [
           name="reporter_followup"),
     Route("/lang/{language}", public.switch_language, name="switch_language"),
     Route("/healthz", health.healthz, name="healthz"),
+    Route("/open-data", open_data.open_data_page, name="open_data"),
+    Route("/open-data/monthly.csv", open_data.open_data_csv, name="open_data_csv"),
+    Route("/open-data/monthly.json", open_data.open_data_json, name="open_data_json"),
     Mount("/open311/v2", routes=[
         Route("/services.json", open311.services, name="services"),
         Route("/services/{code}.json", open311.service_definition, name="service_definition"),
@@ -34,6 +37,8 @@ routes: list[BaseRoute] = [
         Route("/login", staff.login, methods=["POST"], name="login"),
         Route("/logout", staff.logout, methods=["POST"], name="logout"),
         Route("/queue", staff.queue, name="queue"),
+        Route("/stats", stats.stats_page, name="stats"),
+        Route("/stats/export", stats.stats_export, name="stats_export"),
         Route("/cases/new", staff.new_case_form, methods=["GET"], name="new_case_form"),
         Route("/cases/new", staff.file_case, methods=["POST"], name="file_case"),
         Route("/cases/{code}", staff.case_page, name="case"),

@@ -54,7 +54,12 @@ def _context(request: Request) -> Any:
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/staff/") and not target.startswith("//"):
         return target
-    return "/staff/queue"
+    return ""
+
+
+def _home(user: StaffUser) -> str:
+    """Where a role starts: the case queue, or the statistics for those who work on no case."""
+    return "/staff/queue" if user.role in CASE_ROLES else "/staff/stats"
 
 
 async def login_form(request: Request) -> Response:
@@ -85,7 +90,7 @@ async def login(request: Request) -> Response:
         return render(request, "staff/login.html",
                       {"next": target, "email": email, "problem": problem},
                       status_code=429 if problem and problem.params else 400, headers=NO_STORE)
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(target or _home(user), status_code=303)
     set_session_cookie(request, response, await start_session(user))
     return response
 

@@ -50,6 +50,8 @@ def create_templates() -> Jinja2Templates:
         date=i18n.format_date,
         datetime=i18n.format_datetime,
         vnd=i18n.format_vnd,
+        number=jinja2.pass_context(lambda context, value: i18n.format_number(value,
+                                                                            context["lang"])),
         tracking_code=format_tracking_code,
         pin=format_pin,
         # For links that change one query parameter and keep the others (filters, pages).

@@ -92,11 +92,15 @@ def test_serve_creates_the_database_on_first_start_and_answers(tmp_path: Path):
             assert signed_in.status_code == 303
             queue = staff.get("/staff/queue")
             assert "Danh sách hồ sơ" in queue.text and "qltt.inspector" in queue.text
+        # Demonstration cases fill the queue, the statistics and the open data.
+        open_data = httpx.get(f"http://127.0.0.1:{port}/open-data/monthly.json").json()
+        assert sum(r["received"] for r in open_data["records"] if r["breakdown"] == "agency") > 0
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"Citizens' report form:  http://127.0.0.1:{port}/report" in output
     assert "qltt.inspector@demo.intake" in output and "password for all:" in output
+    assert "Added 3,000 demonstration cases" in output
 
 
 async def test_outbox_status_shows_failures_and_retry_sends_them(mail_settings, smtp_server):

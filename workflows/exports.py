@@ -273,6 +273,19 @@ def detail_header() -> list[str]:
     return [title for _, title in DETAIL_COLUMNS]
 
 
+async def detail_lines(period: Period, agency_code: str | None, agencies: dict[str, Agency],
+                       file_format: str) -> AsyncIterator[str]:
+    """The line list as text lines: CSV (a BOM and a header first) or JSON lines."""
+    header = detail_header()
+    if file_format == "csv":
+        yield "\ufeff" + csv_line(header)
+    async for row in detail_rows(period, agency_code, agencies):
+        if file_format == "csv":
+            yield csv_line(row)
+        else:
+            yield json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n"
+
+
 def csv_line(values: Iterable[object]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(list(values))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflows.agencies import Agency, load_agencies
-from workflows.periods import load_cutoff_day
+from workflows.periods import ReportingCalendar, load_calendar
 from workflows.places import Places, load_places
 from workflows.routing import Rule, load_rules
 from workflows.sla import ServiceLevels, load_service_levels
@@ -18,7 +18,7 @@ class ReferenceData:
     rules: list[Rule]
     places: Places
     service_levels: ServiceLevels
-    cutoff_day: int = 0  # reporting months end on this day (0: calendar months)
+    calendar: ReportingCalendar = ReportingCalendar()
 
 
 def load_reference(config_dir: Path) -> ReferenceData:
@@ -30,5 +30,5 @@ def load_reference(config_dir: Path) -> ReferenceData:
         places=places,
         service_levels=load_service_levels(config_dir / "sla.toml", config_dir / "holidays.toml",
                                            agencies),
-        cutoff_day=load_cutoff_day(config_dir / "reporting.toml"),
+        calendar=load_calendar(config_dir / "reporting.toml"),
     )

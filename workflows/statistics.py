@@ -136,3 +136,46 @@ async def report(period: Period, agency_code: str | None = None) -> Report:
     previous = period.previous()
     return Report(period, previous, agency_code, await figures(period, agency_code),
                   await figures(previous, agency_code))
+
+
+def _month_bucket(date_field: str, cutoff_day: int, dialect: str) -> RawSQL:
+    """The calendar month (YYYY-MM) of the Vietnam-time day `cutoff_day` days before: with a
+    cut-off, the reporting month is the month after it (see ReportingCalendar.month_label)."""
+    if dialect == "sqlite":
+        return RawSQL(f"strftime('%Y-%m', {date_field}, '+7 hours', '-{int(cutoff_day)} days')")
+    return RawSQL(f"to_char(({date_field} AT TIME ZONE 'Asia/Ho_Chi_Minh') - "
+                  f"interval '{int(cutoff_day)} days', 'YYYY-MM')")
+
+
+def _reporting_label(bucket: str, cutoff_day: int) -> str:
+    year, month = int(bucket[:4]), int(bucket[5:7])
+    if not cutoff_day:
+        return bucket
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+async def monthly_counts(months: list[Period], column: str | None, date_field: str = "created_at",
+                         agency_code: str | None = None, in_time: bool = False,
+                         ) -> dict[str, dict[str, int]]:
+    """Cases per reporting month (label -> key of `column` -> count) by the month of
+    `date_field`, in one GROUP BY over the months' span. `in_time`: only cases resolved by
+    their due date."""
+    if not months:
+        return {}
+    cutoff_day = months[0].cutoff_day
+    dialect = Case._meta.db.capabilities.dialect
+    scope = _scope(agency_code).filter(**{f"{date_field}__gte": months[0].start,
+                                          f"{date_field}__lt": months[-1].end})
+    if in_time:
+        scope = scope.filter(resolved_at__lte=F("due_at"))
+    grouping = ("bucket", column) if column else ("bucket",)
+    rows = await (scope.annotate(bucket=_month_bucket(date_field, cutoff_day, dialect),
+                                 n=Count("id"))
+                  .group_by(*grouping).values_list(*grouping, "n"))
+    counts: dict[str, dict[str, int]] = {month.label: {} for month in months}
+    for row in rows:
+        label = _reporting_label(str(row[0]), cutoff_day)
+        key = str(row[1] or "") if column else ""
+        if label in counts:
+            counts[label][key] = counts[label].get(key, 0) + int(row[-1])
+    return counts

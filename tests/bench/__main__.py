@@ -12,9 +12,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from tests.bench.common import BENCH_DIR, Results, filled_database
+from tests.bench.export import export_part
 from tests.bench.queue import queue_part
 
-PARTS = ("queue",)
+PARTS = ("queue", "export")
 
 
 def _machine() -> str:
@@ -33,6 +34,9 @@ async def main(args: argparse.Namespace) -> Results:
         if "queue" in args.only:
             print(f"queue over {args.cases:,} cases on {database}:", flush=True)
             await queue_part(url, database, args.cases, args.repeat, results)
+        if "export" in args.only:
+            print(f"export over {args.cases:,} cases on {database}:", flush=True)
+            await export_part(url, database, args.cases, results)
     return results
 
 

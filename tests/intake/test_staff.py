@@ -7,46 +7,10 @@ import httpx
 import pytest
 
 from tests.conftest import browser
-from tests.helpers import REPORTER, VALID_REPORT, csrf_token, jpeg_with_gps, post_report
-from workflows.accounts import create_user, set_active
+from tests.helpers import REPORTER, VALID_REPORT, csrf_token, post_report
+from tests.intake.conftest import ACCOUNTS, PASSWORD, sign_in
+from workflows.accounts import set_active
 from workflows.models import AuditEvent, Case, LoginThrottle, OutboxMessage, StaffSession
-
-PASSWORD = "mật-khẩu-đủ-dài-1"
-AGENCIES = {"qltt", "khcn", "bvntd"}
-ACCOUNTS = {
-    "officer": ("can-bo@tinh.gov.vn", "officer", None),
-    "qltt": ("thanh-tra@qltt.gov.vn", "inspector", "qltt"),
-    "khcn": ("thanh-tra@khcn.gov.vn", "inspector", "khcn"),
-    "qltt_lead": ("truong-phong@qltt.gov.vn", "lead", "qltt"),
-    "analyst": ("thong-ke@tinh.gov.vn", "analyst", None),
-    "admin": ("quan-tri@tinh.gov.vn", "admin", None),
-}
-
-
-@pytest.fixture
-async def accounts(app):
-    for email, role, agency in ACCOUNTS.values():
-        await create_user(email, PASSWORD, role, agency, AGENCIES)
-
-
-async def sign_in(client: httpx.AsyncClient, who: str, password: str = PASSWORD,
-                  follow: str = "/staff/queue") -> httpx.Response:
-    token = await csrf_token(client, "/staff/login")
-    return await client.post("/staff/login", data={"email": ACCOUNTS[who][0].upper(),
-                                                   "password": password, "next": follow,
-                                                   "csrf_token": token})
-
-
-@pytest.fixture
-async def cases(client):
-    """A counterfeit case (qltt) with a photo and a named reporter, a labelling case (khcn)
-    and a case for the triage queue."""
-    await post_report(client, {**VALID_REPORT, **REPORTER}, [("tem.jpg", jpeg_with_gps(), "image/jpeg")])
-    await post_report(client, {**VALID_REPORT, "category": "labelling",
-                               "product_name": "Dầu gội Clear giả"})
-    await post_report(client, {**VALID_REPORT, "category": "food_safety", "product_group": "drugs",
-                               "product_name": "Thực phẩm chức năng không rõ nguồn gốc"})
-    return {case.category: case for case in await Case.all()}
 
 
 async def test_the_back_office_asks_visitors_to_sign_in(client):
@@ -300,7 +264,7 @@ async def test_the_case_page_lists_reports_about_the_same_goods_or_seller(client
 
 
 # Every staff URL, and what each role gets for a case of qltt (200/303 allowed, 403 wrong role,
-# 404 another agency's case). POSTs carry a valid CSRF token and an empty body: what matters
+# 404 another agency's case or statistics). POSTs carry a valid CSRF token and an empty body: what matters
 # here is who gets past the door, not what the action does.
 def staff_urls(code: str, attachment_id: int) -> list[tuple[str, str]]:
     return [
@@ -312,17 +276,20 @@ def staff_urls(code: str, attachment_id: int) -> list[tuple[str, str]]:
         ("POST", f"/staff/cases/{code}/notes"),
         ("POST", f"/staff/cases/{code}/replies"),
         ("POST", f"/staff/cases/{code}/support"),
+        ("GET", "/staff/stats"),
+        ("GET", "/staff/stats/export?format=csv"),
+        ("GET", "/staff/stats/export?format=csv&detail=1&agency=khcn"),
     ]
 
 
 EXPECTED = {
-    #            queue new  case file action note reply support
-    "officer":   (200, 200, 200, 200, 400, 400, 400, 403),
-    "qltt":      (200, 403, 200, 200, 400, 400, 400, 400),
-    "qltt_lead": (200, 403, 200, 200, 400, 400, 400, 400),
-    "khcn":      (200, 403, 404, 404, 404, 404, 404, 404),
-    "analyst":   (403, 403, 403, 403, 403, 403, 403, 403),
-    "admin":     (403, 403, 403, 403, 403, 403, 403, 403),
+    #            queue new  case file action note reply support stats export khcn-list
+    "officer":   (200, 200, 200, 200, 400, 400, 400, 403, 200, 200, 200),
+    "qltt":      (200, 403, 200, 200, 400, 400, 400, 400, 403, 403, 403),
+    "qltt_lead": (200, 403, 200, 200, 400, 400, 400, 400, 200, 200, 404),
+    "khcn":      (200, 403, 404, 404, 404, 404, 404, 404, 403, 403, 403),
+    "analyst":   (403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200),
+    "admin":     (403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200),
 }
 
 

@@ -98,6 +98,13 @@ def test_periods_and_their_boundaries():
     year = parse_period("2026")
     assert (year.first_day, year.last_day, year.previous().label) == (
         dt.date(2026, 1, 1), dt.date(2026, 12, 31), "2025")
+    ready_for_november = parse_period("2026", cutoff_day=14, year_end_month=11)
+    assert (ready_for_november.first_day, ready_for_november.last_day) == (
+        dt.date(2025, 11, 15), dt.date(2026, 11, 14))
+    before = ready_for_november.previous()
+    assert (before.label, before.first_day, before.last_day) == (
+        "2025", dt.date(2024, 11, 15), dt.date(2025, 11, 14))
+    assert parse_period("2026", cutoff_day=14).previous().first_day == dt.date(2024, 12, 15)
     span = date_range(dt.date(2026, 3, 1), dt.date(2026, 3, 10)).previous()
     assert (span.first_day, span.last_day) == (dt.date(2026, 2, 19), dt.date(2026, 2, 28))
     for wrong in ("2026-13", "10/2026", "2026-Q5", ""):

@@ -1,0 +1,81 @@
+"""Export: `intake export` over every case in the database (the report and the line list), run
+as a separate process so that its time and peak memory are its own. The line list of one month
+is measured too: peak memory that does not grow from a month to all the cases shows that rows
+are streamed, not gathered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.common import Figure, Results, bench_settings, connected
+from workflows.models import Case
+from workflows.sla import VIETNAM
+
+# The child reports its own peak resident memory (VmHWM): the rusage of a forked child would
+# count the parent's memory at the fork too.
+CHILD = """import sys
+from intake.cli import main
+code = main(sys.argv[1:])
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print("peak-kib", peak.split()[1], file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _run_export(url: str, arguments: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak resident MiB, bytes written) of one `intake export`."""
+    settings = bench_settings(url)
+    environment = {**os.environ, "INTAKE_DATABASE_URL": url,
+                   "INTAKE_DATA_DIR": str(settings.data_dir),
+                   "INTAKE_SECRET_KEY": settings.secret_key}
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "export.out"
+        started = time.perf_counter()
+        finished = subprocess.run(
+            [sys.executable, "-c", CHILD, "export", *arguments, "--out", str(target)],
+            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            check=False)
+        seconds = time.perf_counter() - started
+        if finished.returncode:
+            raise SystemExit(f"intake export {' '.join(arguments)} failed: {finished.stderr}")
+        peak = next(line for line in finished.stderr.splitlines() if line.startswith("peak-kib"))
+        return seconds, int(peak.split()[1]) / 1024, target.stat().st_size
+
+
+async def _span(url: str) -> tuple[dt.date, dt.date, dt.date]:
+    """The first and last days holding cases, and a day in the busiest recent month."""
+    async with connected(url):
+        first = await Case.all().order_by("created_at").first().values_list("created_at",
+                                                                              flat=True)
+        last = await Case.all().order_by("-created_at").first().values_list("created_at",
+                                                                              flat=True)
+    assert isinstance(first, dt.datetime) and isinstance(last, dt.datetime)
+    return (first.astimezone(VIETNAM).date(), last.astimezone(VIETNAM).date(),
+            (last - dt.timedelta(days=20)).astimezone(VIETNAM).date())
+
+
+async def export_part(url: str, database: str, cases: int, results: Results) -> None:
+    first, last, recent = await _span(url)
+    every_case = ["--from", first.isoformat(), "--to", last.isoformat()]
+    one_month = ["--period", f"{recent:%Y-%m}", "--cutoff", "0"]
+    runs = (
+        ("report, every case (xlsx)", every_case + ["--format", "xlsx"]),
+        ("line list, one month (csv)", one_month + ["--detail", "--format", "csv"]),
+        ("line list, every case (csv)", every_case + ["--detail", "--format", "csv"]),
+    )
+    peaks = {}
+    for label, arguments in runs:
+        seconds, peak, size = _run_export(url, arguments)
+        peaks[label] = peak
+        results.add(Figure("export", database, f"{label} time", seconds, "s",
+                           note=f"{cases:,} cases, {size / 1e6:,.1f} MB written"))
+        results.add(Figure("export", database, f"{label} peak memory", peak, "MiB"))
+    ratio = peaks["line list, every case (csv)"] / peaks["line list, one month (csv)"]
+    results.add(Figure("export", database, "peak memory, every case / one month", ratio, "×",
+                       goal="≈ 1 (streamed)", met=ratio < 1.25))
