@@ -303,7 +303,11 @@ def export_command(args: argparse.Namespace) -> int:
                                         target)
             print(f"Wrote {count:,} cases to {target}")
         else:
+            started = time.perf_counter()
+            print(f"Counting {period.label} and {period.previous().label} in the database…",
+                  end="", file=sys.stderr, flush=True)
             report = await statistics.report(period, args.agency)
+            print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr)
             target.write_bytes(exports.render_report(
                 report, reference.agencies, args.format, dt.datetime.now(VIETNAM).date()))
             print(f"Wrote {period.label} ({period.first_day:%d/%m/%Y}–"

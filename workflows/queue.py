@@ -24,7 +24,7 @@ from workflows.catalog import (
 from workflows.models import Case, CaseSupport, StaffUser
 from workflows.search import search_condition
 from workflows.states import OPEN_STATES
-from workflows.visibility import visible_cases
+from workflows.visibility import visible_cases, visible_parts
 
 PER_PAGE = 25
 SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
@@ -88,14 +88,16 @@ class QueuePage:
 
 
 def _overdue(user: StaffUser, now: dt.datetime) -> Q:
-    """Past the resolution due date (clock running), past the triage due date, or holding a
-    supporting task of the user's agency past its own due date."""
+    """Open cases past the resolution due date (clock running), past the triage due date, or
+    holding a supporting task of the user's agency past its own due date. (The outer "open"
+    lets the database count them from the status index instead of reading every case.)"""
     late_supports = CaseSupport.filter(status="open", due_at__lt=now)
     if user.role != "officer":
         late_supports = late_supports.filter(agency_code=user.agency_code or "")
-    return (Q(Q(due_at__lt=now), Q(paused_at__isnull=True), Q(status__in=sorted(OPEN_STATES)))
-            | Q(Q(status="received"), Q(triage_due_at__lt=now))
-            | Q(id__in=Subquery(late_supports.values("case_id"))))
+    return Q(Q(status__in=sorted(OPEN_STATES)),
+             Q(Q(due_at__lt=now), Q(paused_at__isnull=True))
+             | Q(Q(status="received"), Q(triage_due_at__lt=now))
+             | Q(id__in=Subquery(late_supports.values("case_id"))))
 
 
 def _mine(user: StaffUser) -> Q:
@@ -103,9 +105,11 @@ def _mine(user: StaffUser) -> Q:
     return Q(assignee_id=user.id) | Q(id__in=Subquery(tasks))
 
 
-def filtered_cases(user: StaffUser, filters: QueueFilters, now: dt.datetime) -> QuerySet[Case]:
-    """The cases the user may see that match the filters (every status)."""
-    base = visible_cases(user)
+def filtered_cases(user: StaffUser, filters: QueueFilters, now: dt.datetime,
+                   base: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """The cases the user may see (or those of `base`) that match the filters (every
+    status)."""
+    base = visible_cases(user) if base is None else base
     for field, value in (("category", filters.category), ("product_group", filters.product_group),
                          ("sales_channel", filters.channel), ("commune", filters.commune),
                          ("intake_channel", filters.intake_channel)):
@@ -137,8 +141,12 @@ def listing(cases: QuerySet[Case], filters: QueueFilters, page: int) -> QuerySet
 async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
     now = dt.datetime.now(dt.UTC)
     base = filtered_cases(user, filters, now)
-    counts = dict(await base.annotate(count=Count("id")).group_by("status")
-                  .values_list("status", "count"))
+    counts: dict[str, int] = {}
+    for part in visible_parts(user):
+        for status, count in await (filtered_cases(user, filters, now, part)
+                                    .annotate(count=Count("id")).group_by("status")
+                                    .values_list("status", "count")):
+            counts[status] = counts.get(status, 0) + count
     total = sum(count for status, count in counts.items()
                 if filters.status == "all" or status == filters.status
                 or (not filters.status and status in OPEN_STATES))

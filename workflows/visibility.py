@@ -28,6 +28,17 @@ def visible_cases(user: StaffUser) -> QuerySet[Case]:
     return Case.filter(id__in=[])
 
 
+def visible_parts(user: StaffUser) -> list[QuerySet[Case]]:
+    """The same cases as visible_cases, as disjoint sets that an index counts on its own: an
+    agency's own cases, and those it only supports (counting through the OR of both scans every
+    case)."""
+    if user.role in ("lead", "inspector") and user.agency_code:
+        supported = CaseSupport.filter(agency_code=user.agency_code).values("case_id")
+        return [Case.filter(agency_code=user.agency_code),
+                Case.filter(id__in=Subquery(supported)).exclude(agency_code=user.agency_code)]
+    return [visible_cases(user)]
+
+
 async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | None:
     """The case if this user may see it; None both when it does not exist and when it is
     another agency's, so that a URL reveals nothing."""

@@ -41,6 +41,7 @@ async def test_a_supporting_agency_shares_the_case_with_its_own_task(client, peo
     khcn_queue = await queue_page(people["khcn_inspector"], QueueFilters())
     assert [c.tracking_code for c in khcn_queue.cases] == [case.tracking_code]
     assert khcn_queue.supports[case.id].task == "Kiểm tra nhãn và đo lường của lô hàng."
+    assert (khcn_queue.total, khcn_queue.status_counts) == (1, {case.status: 1})
     assert await visible_case(people["khcn_inspector"], case.tracking_code) is not None
     assert await visible_case(people["bvntd_lead"], case.tracking_code) is None
 
