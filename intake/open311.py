@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.forms import Errors, Problem, validate_report
 from intake.i18n import translate
+from intake.limits import client_address, retry_after, too_many_reports
 from intake.submission import StorageUnavailable
 from workflows.audit import Actor
 from workflows.catalog import (
@@ -27,6 +28,7 @@ from workflows.catalog import (
 )
 from workflows.messages import N_
 from workflows.public_view import find_case, public_status
+from workflows.rate_limits import Allowance, RateLimited, spend
 from workflows.sla import VIETNAM
 from workflows.tracking import normalize_tracking_code
 
@@ -185,6 +187,13 @@ async def create_request(request: Request) -> Response:
     if draft is None or errors:
         return error_response(request, 400, errors)
     draft = replace(draft, intake_channel="api", language=_language(request))
+    try:
+        await spend(Allowance("report", context.settings.report_rate_limit),
+                    client_address(request))
+    except RateLimited as limited:
+        response = error_response(request, 429, {"form": too_many_reports(limited)})
+        response.headers["Retry-After"] = retry_after(limited)
+        return response
     try:
         filed = await context.submission.file(draft, checked, Actor("citizen", "open311"))
     except StorageUnavailable:

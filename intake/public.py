@@ -18,11 +18,13 @@ from intake.csrf import CSRF_FIELD, csrf_valid
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.forms import Errors, Problem, clean_text, validate_report
 from intake.i18n import LANGUAGE_COOKIE, LANGUAGES, format_datetime
+from intake.limits import client_address, retry_after, too_many_reports
 from intake.submission import StorageUnavailable
 from intake.templating import render
 from workflows.audit import Actor
 from workflows.messages import N_
 from workflows.public_view import find_case, public_status, reporter_thread
+from workflows.rate_limits import Allowance, RateLimited, spend
 from workflows.reports import PinRefused, ReportDraft, check_reporter_pin
 from workflows.tracking import normalize_tracking_code
 
@@ -31,6 +33,8 @@ RECEIPT_MAX_AGE = 15 * 60
 REPORTER_COOKIE = "intake_reporter"
 REPORTER_MAX_AGE = 30 * 60
 FILE_FIELD = "photos"
+# Hidden from people by the stylesheet, left empty by them; bots that fill every field fill it.
+HONEYPOT_FIELD = "website"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -76,7 +80,19 @@ async def submit_report(request: Request) -> Response:
         errors[FILE_FIELD] = upload_problem
     if draft is None or errors:
         return _report_errors(request, values, errors, uploads_sent=bool(uploads))
+    if context.settings.honeypot and values.get(HONEYPOT_FIELD):
+        problem = Problem(N_("The field “Leave this empty” was filled in, so the report was not "
+                             "sent. If you are a person, clear that field and press Send again."))
+        return _report_errors(request, values, {"form": problem}, uploads_sent=bool(uploads))
     draft = _with_request_facts(draft, request)
+    try:
+        await spend(Allowance("report", context.settings.report_rate_limit), client_address(request))
+    except RateLimited as limited:
+        problem = too_many_reports(limited)
+        response = _report_errors(request, values, {"form": problem}, uploads_sent=bool(uploads),
+                                  status_code=429)
+        response.headers["Retry-After"] = retry_after(limited)
+        return response
     try:
         filed = await context.submission.file(draft, checked, Actor.citizen())
     except StorageUnavailable:
@@ -133,6 +149,16 @@ async def track(request: Request) -> Response:
     typed = request.query_params.get("code", "")
     if not typed:
         return render(request, "public/track.html", {"typed": "", "status": None, "problem": None})
+    try:
+        await spend(Allowance("track", _context(request).settings.track_rate_limit),
+                    client_address(request))
+    except RateLimited as limited:
+        problem = Problem(N_("Too many look-ups from your network in the last hour. Please try "
+                             "again after {time}."), {"time": format_datetime(limited.retry_at)})
+        response = render(request, "public/track.html",
+                          {"typed": typed, "status": None, "problem": problem}, status_code=429)
+        response.headers["Retry-After"] = retry_after(limited)
+        return response
     case = await find_case(normalize_tracking_code(typed))
     if case is None:
         problem = Problem(N_("No report has this code. Check the code on your receipt."))

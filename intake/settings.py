@@ -40,6 +40,11 @@ class Settings:
     outbox_poll_seconds: float = 2.0
     outbox_first_retry_seconds: float = 60.0
     digest_hour: int = 7
+    # Reports filed per address per hour (web form and Open311 together), and case look-ups on
+    # /track per address per hour; 0 turns a limit off (for a trusted gateway).
+    report_rate_limit: int = 0
+    track_rate_limit: int = 0
+    honeypot: bool = True  # a hidden field that people leave empty and form-filling bots do not
 
     @property
     def attachments_dir(self) -> Path:
@@ -85,6 +90,9 @@ class Settings:
             outbox_first_retry_seconds=_positive_float(env, "INTAKE_OUTBOX_FIRST_RETRY_SECONDS",
                                                        60.0),
             digest_hour=_hour(env, "INTAKE_DIGEST_HOUR", 7),
+            report_rate_limit=_whole(env, "INTAKE_RATE_LIMIT", 20),
+            track_rate_limit=_whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
+            honeypot=_switch(env, "INTAKE_HONEYPOT", True),
         )
 
 
@@ -153,6 +161,31 @@ def _hour(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 0 <= int(raw) <= 23:
         raise SettingsError(f"{name}: expected an hour from 0 to 23, got {raw!r}")
     return int(raw)
+
+
+def _whole(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number, 0 allowed (0 turns a limit off)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{name}: must be 0 (no limit) or more, got {value}")
+    return value
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise SettingsError(f"{name}: expected on or off, got {raw!r}")
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

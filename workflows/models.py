@@ -305,3 +305,16 @@ class PublishedMonth(Model):
 
     class Meta:
         table = "published_month"
+
+
+class RateCounter(Model):
+    """Requests counted per key ("report:<address>") in a window, in the database so that
+    every worker counts against the same allowance."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=300, unique=True)
+    window_start = fields.DatetimeField()
+    hits = fields.IntField(default=0)
+
+    class Meta:
+        table = "rate_counter"

@@ -17,6 +17,16 @@ def test_defaults_put_everything_under_the_data_dir(tmp_path: Path):
     assert not settings.smtp.configured
 
 
+def test_public_limits_default_on_and_zero_turns_them_off(tmp_path: Path):
+    defaults = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path)})
+    assert (defaults.report_rate_limit, defaults.track_rate_limit, defaults.honeypot) == (
+        20, 300, True)
+    gateway = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path), "INTAKE_RATE_LIMIT": "0",
+                                 "INTAKE_TRACK_RATE_LIMIT": "0", "INTAKE_HONEYPOT": "off"})
+    assert (gateway.report_rate_limit, gateway.track_rate_limit, gateway.honeypot) == (
+        0, 0, False)
+
+
 def test_smtp_settings_pick_the_port_for_the_tls_mode_and_hide_the_password(tmp_path: Path):
     settings = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path), "INTAKE_SMTP_HOST": "mail.tinh.gov.vn",
                                   "INTAKE_SMTP_TLS": "starttls", "INTAKE_SMTP_PASSWORD": "bí-mật"})
@@ -35,6 +45,8 @@ def test_smtp_settings_pick_the_port_for_the_tls_mode_and_hide_the_password(tmp_
         ({"INTAKE_SMTP_TLS": "ssl"}, "INTAKE_SMTP_TLS: expected one of none, starttls, tls, got 'ssl'"),
         ({"INTAKE_DIGEST_HOUR": "24"}, "INTAKE_DIGEST_HOUR: expected an hour from 0 to 23, got '24'"),
         ({"INTAKE_MAIL_FROM": "Intake"}, "INTAKE_MAIL_FROM: 'Intake' is not an email address"),
+        ({"INTAKE_RATE_LIMIT": "-1"}, "INTAKE_RATE_LIMIT: must be 0 (no limit) or more, got -1"),
+        ({"INTAKE_HONEYPOT": "maybe"}, "INTAKE_HONEYPOT: expected on or off, got 'maybe'"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path: Path, environ, message):

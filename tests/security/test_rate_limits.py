@@ -1,0 +1,82 @@
+"""Per-address allowances on the public endpoints and the honeypot: a flood is refused with a
+clear message and Retry-After, nothing of it is stored, and other addresses are not affected."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from tests.conftest import browser, running_app
+from tests.helpers import VALID_REPORT, post_report
+from tests.intake.test_open311 import API_REPORT
+from workflows.models import Case
+from workflows.rate_limits import Allowance, RateLimited, spend
+
+
+@pytest.fixture
+async def limited_app(settings):
+    async with running_app(replace(settings, report_rate_limit=2, track_rate_limit=3)) as app:
+        yield app
+
+
+def from_address(app, address: str) -> httpx.AsyncClient:
+    return browser(app, client=(address, 40000))
+
+
+async def test_a_third_report_within_the_hour_is_refused_and_kept_on_the_form(limited_app):
+    async with from_address(limited_app, "203.0.113.7") as client:
+        for _ in range(2):
+            assert (await post_report(client)).status_code == 303
+        refused = await post_report(client, {**VALID_REPORT, "product_name": "Lần thứ ba"})
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["retry-after"]) <= 3600
+        assert "Có quá nhiều phản ánh được gửi từ mạng của bạn" in refused.text
+        assert 'value="Lần thứ ba"' in refused.text  # what was typed is kept
+        api = await client.post("/open311/v2/requests.json", data={
+            **API_REPORT, "attribute[product_name]": "Qua API"})
+        assert api.status_code == 429 and api.json()[0]["code"] == 429
+    async with from_address(limited_app, "198.51.100.9") as neighbour:
+        assert (await post_report(neighbour)).status_code == 303  # another address is not held
+    assert await Case.all().count() == 3
+    assert not await Case.filter(product_name__in=["Lần thứ ba", "Qua API"]).exists()
+
+
+async def test_case_look_ups_are_limited_per_address(limited_app):
+    async with from_address(limited_app, "203.0.113.8") as client:
+        answers = [(await client.get("/track", params={"code": f"AAAA-BBB{n}"})).status_code
+                   for n in range(4)]
+        assert answers == [404, 404, 404, 429]
+        assert "Có quá nhiều lượt tra cứu" in (await client.get("/track?code=X")).text
+
+
+async def test_workers_share_one_count(limited_app):
+    """Ten requests at once from one address, as several workers would see them: exactly the
+    allowance gets through."""
+    allowance = Allowance("report", 4)
+    results = await asyncio.gather(*(spend(allowance, "192.0.2.1") for _ in range(10)),
+                                   return_exceptions=True)
+    assert sum(result is None for result in results) == 4
+    assert all(isinstance(r, RateLimited) for r in results if r is not None)
+
+
+async def test_the_allowance_comes_back_after_an_hour_and_zero_turns_it_off(app):
+    start = dt.datetime(2026, 11, 1, 8, tzinfo=dt.UTC)
+    allowance = Allowance("report", 1)
+    await spend(allowance, "192.0.2.2", start)
+    with pytest.raises(RateLimited) as limited:
+        await spend(allowance, "192.0.2.2", start + dt.timedelta(minutes=59))
+    assert limited.value.retry_at == start + dt.timedelta(hours=1)
+    await spend(allowance, "192.0.2.2", start + dt.timedelta(hours=1))
+    for _ in range(50):
+        await spend(Allowance("report", 0), "192.0.2.3")  # a trusted gateway
+
+
+async def test_a_filled_honeypot_is_refused_with_a_message_a_person_can_act_on(client):
+    response = await post_report(client, {**VALID_REPORT, "website": "http://spam.example"})
+    assert response.status_code == 400
+    assert "Để trống ô này" in response.text and "xóa nội dung ô đó" in response.text
+    assert not await Case.exists()
