@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 
 from intake.attachments import AttachmentStore
+from intake.body_limit import BodyLimitMiddleware
 from intake.csrf import CsrfCookieMiddleware
 from intake.headers import SecurityHeadersMiddleware
 from intake.i18n import LanguageMiddleware
@@ -114,6 +115,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
             Middleware(CsrfCookieMiddleware, secure=settings.https),
         ],

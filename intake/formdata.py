@@ -20,7 +20,12 @@ async def read_form(request: Request, settings: Settings) -> FormData | Problem:
             max_fields=100,
             max_part_size=max(settings.max_description_chars * 4, 64 * 1024),
         )
-    except HTTPException:
+    except HTTPException as refused:
+        if refused.status_code == 413:
+            return Problem(N_("The form was too large to be read: send at most {files} files of "
+                              "at most {megabytes} MB each."),
+                           {"files": settings.max_attachments,
+                            "megabytes": settings.max_attachment_bytes // (1024 * 1024)})
         return Problem(N_("The form could not be read. Please try again with fewer or smaller files."))
     except ClientDisconnect:
         return Problem(N_("The upload was interrupted. Please send the form again."))

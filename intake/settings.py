@@ -47,6 +47,12 @@ class Settings:
     honeypot: bool = True  # a hidden field that people leave empty and form-filling bots do not
 
     @property
+    def max_body_bytes(self) -> int:
+        """Every allowed photo at its largest, and a megabyte for the fields and the multipart
+        framing: no valid report is bigger."""
+        return self.max_attachments * self.max_attachment_bytes + 1024 * 1024
+
+    @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "attachments"
 
