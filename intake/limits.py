@@ -25,6 +25,11 @@ def too_many_reports(limited: RateLimited) -> Problem:
                    {"time": format_datetime(limited.retry_at)})
 
 
+def too_many_lookups(limited: RateLimited) -> Problem:
+    return Problem(N_("Too many look-ups from your network in the last hour. Please try again "
+                      "after {time}."), {"time": format_datetime(limited.retry_at)})
+
+
 def retry_after(limited: RateLimited) -> str:
     seconds = (limited.retry_at - dt.datetime.now(dt.UTC)).total_seconds()
     return str(max(1, math.ceil(seconds)))

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.forms import Errors, Problem, validate_report
 from intake.i18n import translate
-from intake.limits import client_address, retry_after, too_many_reports
+from intake.limits import client_address, retry_after, too_many_lookups, too_many_reports
 from intake.submission import StorageUnavailable
 from workflows.audit import Actor
 from workflows.catalog import (
@@ -216,6 +216,13 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 async def get_request(request: Request) -> Response:
     typed = request.path_params["code"]
+    try:
+        await spend(Allowance("track", request.app.state.intake.settings.track_rate_limit),
+                    client_address(request))
+    except RateLimited as limited:
+        response = error_response(request, 429, {"request": too_many_lookups(limited)})
+        response.headers["Retry-After"] = retry_after(limited)
+        return response
     case = await find_case(normalize_tracking_code(typed))
     if case is None:
         return error_response(request, 404, {"service_request_id": Problem(

@@ -18,7 +18,7 @@ from intake.csrf import CSRF_FIELD, csrf_valid
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.forms import Errors, Problem, clean_text, validate_report
 from intake.i18n import LANGUAGE_COOKIE, LANGUAGES, format_datetime
-from intake.limits import client_address, retry_after, too_many_reports
+from intake.limits import client_address, retry_after, too_many_lookups, too_many_reports
 from intake.submission import StorageUnavailable
 from intake.templating import render
 from workflows.audit import Actor
@@ -153,10 +153,8 @@ async def track(request: Request) -> Response:
         await spend(Allowance("track", _context(request).settings.track_rate_limit),
                     client_address(request))
     except RateLimited as limited:
-        problem = Problem(N_("Too many look-ups from your network in the last hour. Please try "
-                             "again after {time}."), {"time": format_datetime(limited.retry_at)})
-        response = render(request, "public/track.html",
-                          {"typed": typed, "status": None, "problem": problem}, status_code=429)
+        response = render(request, "public/track.html", {
+            "typed": typed, "status": None, "problem": too_many_lookups(limited)}, status_code=429)
         response.headers["Retry-After"] = retry_after(limited)
         return response
     case = await find_case(normalize_tracking_code(typed))

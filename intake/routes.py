@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from intake import health, open311, open_data, public, staff, stats
+from intake import health, open311, open_data, openapi, public, staff, stats
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -27,6 +27,7 @@ routes: list[BaseRoute] = [
     Route("/open-data/monthly.csv", open_data.open_data_csv, name="open_data_csv"),
     Route("/open-data/monthly.json", open_data.open_data_json, name="open_data_json"),
     Mount("/open311/v2", routes=[
+        Route("/openapi.json", openapi.openapi, name="openapi"),
         Route("/services.json", open311.services, name="services"),
         Route("/services/{code}.json", open311.service_definition, name="service_definition"),
         Route("/requests.json", open311.create_request, methods=["POST"], name="create_request"),
