@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
 from intake.attachments import AttachmentStore
 from intake.body_limit import BodyLimitMiddleware
@@ -77,6 +78,20 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return render(request, "public/error.html", {"status": 500}, status_code=500)
 
 
+async def database_busy(request: Request, exc: Exception) -> Response:
+    """The database refused or lost the work (locked too long, connection gone): nothing was
+    stored, and a retry in a moment usually succeeds. Never a 500."""
+    if isinstance(exc, IntegrityError):  # a broken rule, not a busy database: a bug
+        return await server_error(request, exc)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                type(exc).__name__)
+    headers = {"Retry-After": "30"}
+    if _is_api(request):
+        return JSONResponse([{"code": 503, "description": "busy: nothing was stored, try again"}],
+                            status_code=503, headers=headers)
+    return render(request, "public/error.html", {"status": 503}, status_code=503, headers=headers)
+
+
 def create_app(settings: Settings) -> Starlette:
     reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
     store = AttachmentStore(settings.attachments_dir)
@@ -119,7 +134,9 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(LanguageMiddleware),
             Middleware(CsrfCookieMiddleware, secure=settings.https),
         ],
-        exception_handlers={404: not_found, HTTPException: http_error, Exception: server_error},
+        exception_handlers={404: not_found, HTTPException: http_error,
+                            OperationalError: database_busy, DBConnectionError: database_busy,
+                            Exception: server_error},
         lifespan=lifespan,
     )
     app.state.intake = context

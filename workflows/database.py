@@ -7,14 +7,22 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 
 MODELS_APP = "models"
 
 
+def _connection(database_url: str) -> str | dict[str, Any]:
+    """PostgreSQL by URL; SQLite through workflows.sqlite_backend (BEGIN IMMEDIATE)."""
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    return {**expand_db_url(database_url), "engine": "workflows.sqlite_backend"}
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {
             MODELS_APP: {
                 "models": ["workflows.models"],
