@@ -12,8 +12,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from intake.i18n import translate
 from intake.templating import render
 from workflows import catalog
+from workflows.messages import N_
 from workflows.open_data import MonthFigures, published_months
 
 COLUMNS = ("month", "first_day", "last_day", "breakdown", "code", "name_vi", "name_en",
@@ -28,7 +30,9 @@ def _names(request: Request, breakdown: str, code: str) -> tuple[str, str]:
         agency = request.app.state.intake.reference.agencies.get(code)
         if agency:
             return agency.name_vi, agency.name_en
-        return ("Chờ phân loại", "Awaiting triage") if not code else (code, code)
+        if not code:
+            return translate("vi", N_("Awaiting triage")), translate("en", N_("Awaiting triage"))
+        return code, code
     term = catalog.find(TERMS[breakdown], code)
     return (term.vi, term.en) if term else (code, code)
 

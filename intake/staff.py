@@ -15,6 +15,7 @@ from intake.csrf import CSRF_FIELD, csrf_valid
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.forms import Errors, Problem, validate_report
 from intake.i18n import format_datetime
+from intake.limits import client_address
 from intake.staff_auth import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -78,9 +79,8 @@ async def login(request: Request) -> Response:
     if problem is None and not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
         problem = Problem(N_("This form had expired. Please try again."))
     if problem is None:
-        address = request.client.host if request.client else "unknown"
         try:
-            user = await authenticate(email, values.get("password", ""), address)
+            user = await authenticate(email, values.get("password", ""), client_address(request))
         except SignInRefused as refused:
             problem = (Problem(N_("Too many failed sign-ins. Try again after {time}."),
                                {"time": format_datetime(refused.locked_until)})

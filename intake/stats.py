@@ -7,6 +7,7 @@ a 404, as for cases. Every download is written to the audit trail with who took 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,7 +91,7 @@ def _chart_data(board: Dashboard, language: str,
                    for code, values in board.category_series()],
         "by_agency": [(agency_names.get(code, code) if code else translate(
             language, N_("Awaiting triage")), count)
-            for code, count in biggest(board.report.current.by["agency_code"])],
+            for code, count in biggest(now.by["agency_code"])],
         "communes": [(name or "—", count) for name, count in biggest(now.by["commune"])][:10],
         "brands": now.top_brands,
     }
@@ -160,6 +161,6 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
     return Response(body, media_type=exports.FORMATS[file_format], headers=headers)
 
 
-async def _encoded(lines):  # type: ignore[no-untyped-def]
+async def _encoded(lines: AsyncIterator[str]) -> AsyncIterator[bytes]:
     async for line in lines:
         yield line.encode("utf-8")
