@@ -81,8 +81,6 @@ async def server_error(request: Request, exc: Exception) -> Response:
 async def database_busy(request: Request, exc: Exception) -> Response:
     """The database refused or lost the work (locked too long, connection gone): nothing was
     stored, and a retry in a moment usually succeeds. Never a 500."""
-    if isinstance(exc, IntegrityError):  # a broken rule, not a busy database: a bug
-        return await server_error(request, exc)
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
                 type(exc).__name__)
     headers = {"Retry-After": "30"}
@@ -136,7 +134,8 @@ def create_app(settings: Settings) -> Starlette:
         ],
         exception_handlers={404: not_found, HTTPException: http_error,
                             OperationalError: database_busy, DBConnectionError: database_busy,
-                            Exception: server_error},
+                            # A subclass of OperationalError, but a broken rule is a bug: 500.
+                            IntegrityError: server_error, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.intake = context

@@ -19,12 +19,17 @@ def may_work_cases(user: StaffUser) -> bool:
     return user.role in CASE_ROLES
 
 
+def _supported_by(agency_code: str) -> Subquery:
+    """The ids of the cases the agency supports (another agency leads them)."""
+    return Subquery(CaseSupport.filter(agency_code=agency_code).values("case_id"))
+
+
 def visible_cases(user: StaffUser) -> QuerySet[Case]:
     if user.role == "officer":
         return Case.all()
     if user.role in ("lead", "inspector") and user.agency_code:
-        supported = CaseSupport.filter(agency_code=user.agency_code).values("case_id")
-        return Case.filter(Q(agency_code=user.agency_code) | Q(id__in=Subquery(supported)))
+        return Case.filter(Q(agency_code=user.agency_code)
+                           | Q(id__in=_supported_by(user.agency_code)))
     return Case.filter(id__in=[])
 
 
@@ -33,9 +38,9 @@ def visible_parts(user: StaffUser) -> list[QuerySet[Case]]:
     agency's own cases, and those it only supports (counting through the OR of both scans every
     case)."""
     if user.role in ("lead", "inspector") and user.agency_code:
-        supported = CaseSupport.filter(agency_code=user.agency_code).values("case_id")
         return [Case.filter(agency_code=user.agency_code),
-                Case.filter(id__in=Subquery(supported)).exclude(agency_code=user.agency_code)]
+                Case.filter(id__in=_supported_by(user.agency_code))
+                .exclude(agency_code=user.agency_code)]
     return [visible_cases(user)]
 
 
