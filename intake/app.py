@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
-from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
+from tortoise.exceptions import IntegrityError
 
 from intake.attachments import AttachmentStore
 from intake.body_limit import BodyLimitMiddleware
@@ -27,7 +27,7 @@ from intake.routes import routes
 from intake.settings import Settings
 from intake.submission import Submission
 from intake.templating import create_templates, render
-from workflows.database import ensure_database_dir, tortoise_config
+from workflows.database import DATABASE_UNAVAILABLE, ensure_database_dir, tortoise_config
 from workflows.delivery.smtp import SmtpSender
 from workflows.notifications import Notifier
 from workflows.outbox import RetryPolicy
@@ -36,6 +36,7 @@ from workflows.reference import ReferenceData, load_reference
 
 log = logging.getLogger("intake")
 SENDER_GRACE_SECONDS = 5.0
+
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(CsrfCookieMiddleware, secure=settings.https),
         ],
         exception_handlers={404: not_found, HTTPException: http_error,
-                            OperationalError: database_busy, DBConnectionError: database_busy,
+                            **{kind: database_busy for kind in DATABASE_UNAVAILABLE},
                             # A subclass of OperationalError, but a broken rule is a bug: 500.
                             IntegrityError: server_error, Exception: server_error},
         lifespan=lifespan,

@@ -11,13 +11,17 @@ import hashlib
 import io
 import os
 import secrets
+import time
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from workflows.models import Attachment
 from workflows.reports import EvidenceFile
 
 # Image format (as Pillow names it) -> (content type, file extension, save options).
@@ -28,6 +32,7 @@ IMAGE_FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
 }
 PDF = ("application/pdf", "pdf")
 MAX_NAME_CHARS = 100
+SWEEP_BATCH = 500
 
 
 class AttachmentRejected(ValueError):
@@ -149,3 +154,32 @@ class AttachmentStore:
     def discard(self, files: list[EvidenceFile]) -> None:
         for file in files:
             self.path_of(file.storage_name).unlink(missing_ok=True)
+
+    def files_older_than(self, seconds: float) -> Iterator[Path]:
+        """Stored files last written more than `seconds` ago: a newer one may belong to a
+        report that is being filed right now, by this worker or another."""
+        cutoff = time.time() - seconds
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if path.is_file() and path.stat().st_mtime < cutoff:
+                        yield path
+
+
+async def sweep_orphans(store: AttachmentStore, min_age_seconds: float) -> int:
+    """Remove files no attachment row names: what a crash between writing a file and
+    committing its case leaves behind. They are never served (a file is only reachable
+    through its row), but they hold photos nobody can see or delete. Returns how many."""
+    removed = 0
+    files = store.files_older_than(min_age_seconds)
+    while batch := list(islice(files, SWEEP_BATCH)):
+        names = {path.name for path in batch}
+        known = set(await Attachment.filter(storage_name__in=names)
+                    .values_list("storage_name", flat=True))
+        for path in batch:
+            if path.name not in known:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

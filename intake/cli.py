@@ -17,6 +17,7 @@ import uvicorn
 from tortoise import Tortoise
 
 from intake.app import create_outbox_sender
+from intake.attachments import AttachmentStore, sweep_orphans
 from intake.settings import Settings, SettingsError
 from workflows import exports, statistics
 from workflows.accounts import ROLES, AccountError, create_user, set_active
@@ -51,6 +52,7 @@ DEMO_ACCOUNTS = (
 )
 
 
+SWEEP_MIN_AGE_MINUTES = 60  # far longer than any one report takes to file
 DEMO_CASES = 3000  # enough for the queue, the statistics and open data to show something
 
 
@@ -75,6 +77,10 @@ def serve(args: argparse.Namespace) -> int:
     settings = _settings_and_reference()
     asyncio.run(apply_migrations(settings.database_url))
     address = f"http://{args.host}:{args.port}"
+    swept = asyncio.run(_with_database(settings, lambda: sweep_orphans(
+        AttachmentStore(settings.attachments_dir), SWEEP_MIN_AGE_MINUTES * 60)))
+    if swept:
+        print(f"Removed {swept:,} attachment files left by an earlier crash.")
     if args.demo:
         password = _demo_password(settings)
 
@@ -149,6 +155,18 @@ def audit_verify(args: argparse.Namespace) -> int:
         return 1
 
     return asyncio.run(_with_database(settings, verify))
+
+
+def attachments_sweep(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def sweep() -> int:
+        removed = await sweep_orphans(AttachmentStore(settings.attachments_dir),
+                                      args.min_age_minutes * 60)
+        print(f"Removed {removed:,} attachment files that no case refers to.")
+        return 0
+
+    return asyncio.run(_with_database(settings, sweep))
 
 
 def _outbox_sender(settings: Settings) -> OutboxSender:
@@ -389,6 +407,14 @@ def build_parser() -> argparse.ArgumentParser:
         toggle = commands.add_parser(verb, help=f"{verb.split('-')[0]} a staff account")
         toggle.add_argument("email")
         toggle.set_defaults(handler=set_active_command)
+
+    attachments = commands.add_parser("attachments", help="stored evidence files")
+    attachment_commands = attachments.add_subparsers(dest="attachments_command", required=True)
+    sweep_parser = attachment_commands.add_parser(
+        "sweep", help="remove files left by a crash before their case was stored")
+    sweep_parser.add_argument("--min-age-minutes", type=float, default=SWEEP_MIN_AGE_MINUTES,
+                              help="leave younger files alone: they may be being filed now")
+    sweep_parser.set_defaults(handler=attachments_sweep)
 
     outbox = commands.add_parser("outbox", help="the email outbox")
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)

@@ -19,7 +19,7 @@ from intake.formdata import read_form, text_fields, uploaded_files
 from intake.forms import Errors, Problem, clean_text, validate_report
 from intake.i18n import LANGUAGE_COOKIE, LANGUAGES, format_datetime
 from intake.limits import client_address, retry_after, too_many_lookups, too_many_reports
-from intake.submission import StorageUnavailable
+from intake.submission import NOTHING_STORED, StorageUnavailable
 from intake.templating import render
 from workflows.audit import Actor
 from workflows.messages import N_
@@ -87,19 +87,21 @@ async def submit_report(request: Request) -> Response:
     draft = _with_request_facts(draft, request)
     try:
         await spend(Allowance("report", context.settings.report_rate_limit), client_address(request))
+        filed = await context.submission.file(draft, checked, Actor.citizen())
     except RateLimited as limited:
         problem = too_many_reports(limited)
         response = _report_errors(request, values, {"form": problem}, uploads_sent=bool(uploads),
                                   status_code=429)
         response.headers["Retry-After"] = retry_after(limited)
         return response
-    try:
-        filed = await context.submission.file(draft, checked, Actor.citizen())
-    except StorageUnavailable:
+    except NOTHING_STORED:
+        # The disk or the database refused: the form comes back as typed, to send again.
         problem = Problem(N_("Your report could not be saved just now. Nothing was stored. "
                              "Please try again in a few minutes."))
-        return _report_errors(request, values, {"form": problem}, uploads_sent=bool(uploads),
-                              status_code=503)
+        response = _report_errors(request, values, {"form": problem}, uploads_sent=bool(uploads),
+                                  status_code=503)
+        response.headers["Retry-After"] = "30"
+        return response
     context.outbox_sender.wake()
     response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)
     receipt = _signer(request, "receipt").dumps([filed.case.tracking_code, filed.pin])

@@ -15,6 +15,7 @@ from intake.attachments import AttachmentRejected, AttachmentStore, CheckedFile,
 from intake.forms import Problem
 from intake.settings import Settings
 from workflows.audit import Actor
+from workflows.database import DATABASE_UNAVAILABLE
 from workflows.messages import N_
 from workflows.models import Case
 from workflows.notifications import Notifier
@@ -38,6 +39,10 @@ REJECTION_MESSAGES: dict[str, str] = {
 
 class StorageUnavailable(Exception):
     """The disk refused a write (full, read-only): nothing was stored, the person may retry."""
+
+
+# Filing failed before anything was stored: the disk or the database refused for now.
+NOTHING_STORED: tuple[type[Exception], ...] = (StorageUnavailable, *DATABASE_UNAVAILABLE)
 
 
 @dataclass(frozen=True)

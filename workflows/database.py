@@ -6,11 +6,23 @@ import os
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.migrations.api import migrate
 
 MODELS_APP = "models"
+
+# The database refused or lost the work. Tortoise wraps some of these; asyncpg raises the rest
+# itself when the pool opens a new connection (server down, restarting, database closed to
+# connections, too many clients) or finds its connection cut.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OperationalError, DBConnectionError, ConnectionError, TimeoutError,
+    asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+    asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.ObjectNotInPrerequisiteStateError,
+)
 
 
 def _connection(database_url: str) -> str | dict[str, Any]:

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
+import time
 import zlib
 
 import pytest
 from PIL import Image
 
-from intake.attachments import AttachmentRejected, AttachmentStore, check_file, safe_display_name
-from tests.helpers import MINIMAL_PDF, PE_EXECUTABLE, jpeg_with_gps, png_bytes
+from intake.attachments import (
+    AttachmentRejected,
+    AttachmentStore,
+    check_file,
+    safe_display_name,
+    sweep_orphans,
+)
+from tests.helpers import MINIMAL_PDF, PE_EXECUTABLE, jpeg_with_gps, png_bytes, post_report
+from workflows.models import Attachment
 
 MB = 1024 * 1024
 
@@ -79,3 +88,19 @@ def test_the_store_uses_random_names_and_refuses_paths(tmp_path):
         store.path_of("../secret_key")
     store.discard([first, second])
     assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
+async def test_the_sweep_removes_only_old_files_that_no_case_refers_to(app, client):
+    assert (await post_report(client, files=[("tem.jpg", jpeg_with_gps(), "image/jpeg")])
+            ).status_code == 303
+    store = app.state.intake.submission.store
+    filed = store.path_of((await Attachment.get()).storage_name)
+    left_by_a_crash, being_filed_now = (
+        store.path_of(store.save(check("a.jpg", jpeg_with_gps())).storage_name) for _ in range(2))
+    two_hours_ago = time.time() - 7200
+    for path in (filed, left_by_a_crash):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    assert await sweep_orphans(store, min_age_seconds=3600) == 1
+    assert not left_by_a_crash.exists()
+    assert filed.exists() and being_filed_now.exists()
