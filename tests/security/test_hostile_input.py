@@ -4,14 +4,16 @@ mail or in any export."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from tests.helpers import REPORTER, VALID_REPORT, jpeg_with_gps, post_report
 from tests.intake.conftest import sign_in
 from tests.intake.test_open311 import API_REPORT
-from workflows.models import Case, OutboxMessage
+from workflows.models import Attachment, Case, OutboxMessage
 
 HOSTILE_FORM = [
     ({"product_name": "Nước\x00mắm"}, "Trường này có ký tự không được phép"),
@@ -77,3 +79,31 @@ async def test_markup_typed_by_a_citizen_is_shown_as_text_everywhere(client, acc
     listing = await client.get("/staff/stats/export", params={"format": "csv", "detail": "1"})
     assert "'=HYPERLINK" in listing.content.decode("utf-8-sig")  # neutralised for spreadsheets
     assert not re.search(r',=HYPERLINK', listing.content.decode("utf-8-sig"))
+
+
+def jpeg_polyglot() -> bytes:
+    """A real JPEG that is also an HTML page: script in a comment segment and after the end
+    marker. A browser that sniffed it, or a viewer that read past the image, would run it."""
+    photo = jpeg_with_gps()
+    script = b"<html><script>alert(document.cookie)</script></html>"
+    comment = b"\xff\xfe" + (len(script) + 2).to_bytes(2, "big") + script
+    return photo[:2] + comment + photo[2:] + b"PK\x03\x04" + script
+
+
+async def test_a_jpeg_polyglot_is_stored_as_a_plain_image_and_served_inert(client, accounts):
+    polyglot = jpeg_polyglot()
+    assert Image.open(io.BytesIO(polyglot)).format == "JPEG"  # a valid photo, so it is accepted
+    filed = await post_report(client, files=[("bang-chung.html", polyglot, "text/html")])
+    assert filed.status_code == 303
+    attachment = await Attachment.get()
+    assert (attachment.content_type, attachment.storage_name[-4:]) == ("image/jpeg", ".jpg")
+    await sign_in(client, "officer")
+    case = await Case.get()
+    served = await client.get(f"/staff/cases/{case.tracking_code}/attachments/{attachment.id}")
+    assert served.status_code == 200 and served.content[:3] == b"\xff\xd8\xff"
+    assert b"<script" not in served.content and b"PK\x03\x04" not in served.content  # re-encoded
+    assert served.headers["content-type"] == "image/jpeg"
+    assert served.headers["content-disposition"].startswith("attachment;")
+    assert served.headers["content-security-policy"] == "sandbox"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert attachment.received_sha256 != attachment.stored_sha256  # what was sent, kept as evidence
