@@ -13,6 +13,7 @@ from urllib.parse import quote
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from tortoise.exceptions import IntegrityError
 
 from intake.csrf import CSRF_FIELD, csrf_valid
 from intake.formdata import read_form, text_fields, uploaded_files
@@ -94,6 +95,8 @@ async def submit_report(request: Request) -> Response:
                                   status_code=429)
         response.headers["Retry-After"] = retry_after(limited)
         return response
+    except IntegrityError:
+        raise  # a broken rule is a bug, for the 500 handler, not a "try again"
     except NOTHING_STORED:
         # The disk or the database refused: the form comes back as typed, to send again.
         problem = Problem(N_("Your report could not be saved just now. Nothing was stored. "

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,23 +14,11 @@ import httpx
 
 from tests.conftest import browser, running_app
 from tests.helpers import post_report, settled
+from tests.live import INTAKE, free_port, run_intake
 from tests.workflows.test_audit import _drop_triggers
 from workflows.catalog import CATEGORY_CODES
 from workflows.models import AuditEvent, Case
 from workflows.sla import VIETNAM
-
-INTAKE = [sys.executable, "-m", "intake.cli"]
-
-
-def run_intake(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([*INTAKE, *args], env={**os.environ, **env}, capture_output=True,
-                          text=True, timeout=timeout)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_audit_verify_passes_and_then_points_at_a_hand_edited_event(client, settings):

@@ -27,25 +27,8 @@ from intake.settings import Settings
 from tests.conftest import IN_CI, POSTGRES_URL, browser, running_app
 from tests.helpers import VALID_REPORT, jpeg_with_gps, post_report
 from tests.intake.test_open311 import API_REPORT
-from tests.test_cli import INTAKE, free_port, run_intake
+from tests.live import free_port, run_intake, start_server
 from workflows.models import Attachment, AuditEvent, Case
-
-
-def start_server(settings, port: int, workers: int = 1) -> subprocess.Popen:
-    env = {**os.environ, "INTAKE_DATABASE_URL": settings.database_url,
-           "INTAKE_DATA_DIR": str(settings.data_dir), "INTAKE_SECRET_KEY": settings.secret_key,
-           "INTAKE_RATE_LIMIT": "0"}
-    server = subprocess.Popen([*INTAKE, "serve", "--port", str(port), "--workers", str(workers)],
-                              env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except httpx.TransportError:
-            assert server.poll() is None and time.monotonic() < deadline, "no server"
-            time.sleep(0.1)
 
 
 async def test_a_server_killed_mid_burst_keeps_every_acknowledged_report_whole(settings):

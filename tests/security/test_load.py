@@ -19,8 +19,7 @@ import pytest
 from tests.conftest import running_app
 from tests.helpers import VALID_REPORT, jpeg_with_gps
 from tests.intake.test_open311 import API_REPORT
-from tests.security.test_faults import start_server
-from tests.test_cli import free_port, run_intake
+from tests.live import free_port, run_intake, start_server
 from workflows.models import AuditEvent, Case, OutboxMessage
 
 CLIENTS = 50

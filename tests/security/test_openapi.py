@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.test_cli import free_port
+from tests.live import free_port
 
 
 @pytest.fixture(scope="module")

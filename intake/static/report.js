@@ -1,0 +1,100 @@
+// The report form, enhanced where JavaScript runs: previews of the chosen photos, a progress
+// bar while the files are sent, and the error summary focused so it is read out first.
+// Without JavaScript the form works the same: it is an ordinary multipart POST.
+(function () {
+  "use strict";
+
+  var SHOW_PROGRESS_FROM_BYTES = 256 * 1024;
+
+  function megabytes(bytes) {
+    var language = document.documentElement.lang || "vi";
+    var number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
+    return number.format(bytes / (1024 * 1024)) + " MB";
+  }
+
+  function showPreviews(input, list) {
+    while (list.firstChild) {
+      var old = list.firstChild.querySelector("img");
+      if (old) URL.revokeObjectURL(old.src);
+      list.removeChild(list.firstChild);
+    }
+    Array.prototype.forEach.call(input.files, function (file) {
+      var item = document.createElement("li");
+      if (/^image\//.test(file.type)) {
+        var image = document.createElement("img");
+        image.src = URL.createObjectURL(file);
+        image.alt = "";  // the name beside it says what it is
+        item.appendChild(image);
+      }
+      var caption = document.createElement("span");
+      caption.textContent = file.name + " · " + megabytes(file.size);
+      item.appendChild(caption);
+      list.appendChild(item);
+    });
+    list.hidden = input.files.length === 0;
+  }
+
+  function totalSize(input) {
+    return Array.prototype.reduce.call(input.files, function (sum, file) {
+      return sum + file.size;
+    }, 0);
+  }
+
+  // Show the server's answer (the receipt, or the form with its messages) as if the browser
+  // had loaded it, and keep its address so a reload or a bookmark works.
+  function showAnswer(request) {
+    var answer = new DOMParser().parseFromString(request.responseText, "text/html");
+    document.title = answer.title;
+    document.body.replaceWith(answer.body);
+    if (request.responseURL && request.responseURL !== window.location.href) {
+      window.history.replaceState(null, "", request.responseURL);
+    }
+    window.scrollTo(0, 0);
+    setup();
+  }
+
+  function sendWithProgress(form, status, bar, button) {
+    var request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", function (event) {
+      if (!event.lengthComputable) return;
+      var percent = Math.round((event.loaded / event.total) * 100);
+      bar.value = percent;
+      status.firstChild.textContent = form.dataset.sending.replace("{percent}", percent);
+    });
+    request.addEventListener("load", function () { showAnswer(request); });
+    request.addEventListener("error", function () {
+      status.firstChild.textContent = form.dataset.failed;
+      bar.hidden = true;
+      button.disabled = false;
+    });
+    button.disabled = true;
+    status.hidden = false;
+    bar.hidden = false;
+    request.send(new FormData(form));
+  }
+
+  function setup() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+    var form = document.querySelector("form[data-sending]");
+    if (!form) return;
+    var input = form.querySelector("input[type=file]");
+    var previews = document.getElementById(input.id + "-previews");
+    var status = document.getElementById("upload-status");
+    var bar = status.querySelector("progress");
+    var button = form.querySelector("button[type=submit]");
+    input.addEventListener("change", function () { showPreviews(input, previews); });
+    form.addEventListener("submit", function (event) {
+      if (!window.FormData || totalSize(input) < SHOW_PROGRESS_FROM_BYTES) return;
+      event.preventDefault();
+      sendWithProgress(form, status, bar, button);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,49 @@
+"""The `intake` command in a real process: for tests that need a server over TCP (a browser,
+several workers, a kill) or the command line as an operator types it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from intake.settings import Settings
+
+INTAKE = [sys.executable, "-m", "intake.cli"]
+
+
+def run_intake(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([*INTAKE, *args], env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(settings: Settings, port: int, workers: int = 1,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`intake serve` on `settings`' database and data folder, once it answers /healthz.
+    No rate limits: the load comes from one address."""
+    environment = {**os.environ, "INTAKE_DATABASE_URL": settings.database_url,
+                   "INTAKE_DATA_DIR": str(settings.data_dir),
+                   "INTAKE_SECRET_KEY": settings.secret_key,
+                   "INTAKE_CONFIG_DIR": str(settings.config_dir),
+                   "INTAKE_BASE_URL": f"http://127.0.0.1:{port}",
+                   "INTAKE_RATE_LIMIT": "0", "INTAKE_TRACK_RATE_LIMIT": "0", **(env or {})}
+    server = subprocess.Popen([*INTAKE, "serve", "--port", str(port), "--workers", str(workers)],
+                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except httpx.TransportError:
+            assert server.poll() is None and time.monotonic() < deadline, "no server"
+            time.sleep(0.1)
