@@ -18,13 +18,13 @@ from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import IntegrityError
 
-from intake.attachments import AttachmentStore
 from intake.body_limit import BodyLimitMiddleware
 from intake.csrf import CsrfCookieMiddleware
 from intake.headers import SecurityHeadersMiddleware
 from intake.i18n import LanguageMiddleware
 from intake.routes import routes
 from intake.settings import Settings
+from intake.storage import store_for
 from intake.submission import Submission
 from intake.templating import create_templates, render
 from workflows.database import DATABASE_UNAVAILABLE, ensure_database_dir, tortoise_config
@@ -93,7 +93,7 @@ async def database_busy(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
-    store = AttachmentStore(settings.attachments_dir)
+    store = store_for(settings)
     notifier = Notifier(settings.base_url, reference.agencies)
     context = AppContext(
         settings=settings,

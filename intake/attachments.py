@@ -1,5 +1,5 @@
-"""Evidence files: type checked by content, images re-encoded without metadata, stored by
-random names under the data dir.
+"""Evidence files: type checked by content, images re-encoded without metadata (where they
+are stored: `intake.storage`).
 
 Re-encoding drops EXIF (with GPS position), XMP and ICC data: a reporter's photo must not tell
 where they live. The SHA-256 of the bytes as received is kept as evidence.
@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import secrets
-import time
 import unicodedata
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
-from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-from workflows.models import Attachment
-from workflows.reports import EvidenceFile
 
 # Image format (as Pillow names it) -> (content type, file extension, save options).
 IMAGE_FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
@@ -32,7 +23,6 @@ IMAGE_FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
 }
 PDF = ("application/pdf", "pdf")
 MAX_NAME_CHARS = 100
-SWEEP_BATCH = 500
 
 
 class AttachmentRejected(ValueError):
@@ -105,81 +95,3 @@ def _reencode_image(received: bytes, max_pixels: int) -> tuple[str, str, bytes]:
         # Truncated or corrupt image data.
         raise AttachmentRejected("damaged") from None
     return content_type, extension, output.getvalue()
-
-
-class AttachmentStore:
-    """Files under `root/ab/<random>.<ext>`. A name is only reachable through its database row."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path_of(self, storage_name: str) -> Path:
-        if "/" in storage_name or "\\" in storage_name or storage_name.startswith("."):
-            raise ValueError(f"not a storage name: {storage_name!r}")
-        return self.root / storage_name[:2] / storage_name
-
-    def save(self, checked: CheckedFile) -> EvidenceFile:
-        storage_name = f"{secrets.token_hex(16)}.{checked.extension}"
-        path = self.path_of(storage_name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(checked.content)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError:
-            path.unlink(missing_ok=True)
-            raise
-        return EvidenceFile(
-            storage_name=storage_name,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            received_sha256=checked.received_sha256,
-            stored_sha256=hashlib.sha256(checked.content).hexdigest(),
-        )
-
-    def save_all(self, files: list[CheckedFile]) -> list[EvidenceFile]:
-        """Store every file or none: on a failure the ones already written are removed."""
-        saved: list[EvidenceFile] = []
-        try:
-            for checked in files:
-                saved.append(self.save(checked))
-        except OSError:
-            self.discard(saved)
-            raise
-        return saved
-
-    def discard(self, files: list[EvidenceFile]) -> None:
-        for file in files:
-            self.path_of(file.storage_name).unlink(missing_ok=True)
-
-    def files_older_than(self, seconds: float) -> Iterator[Path]:
-        """Stored files last written more than `seconds` ago: a newer one may belong to a
-        report that is being filed right now, by this worker or another."""
-        cutoff = time.time() - seconds
-        if not self.root.is_dir():
-            return
-        for folder in self.root.iterdir():
-            if folder.is_dir():
-                for path in folder.iterdir():
-                    if path.is_file() and path.stat().st_mtime < cutoff:
-                        yield path
-
-
-async def sweep_orphans(store: AttachmentStore, min_age_seconds: float) -> int:
-    """Remove files no attachment row names: what a crash between writing a file and
-    committing its case leaves behind. They are never served (a file is only reachable
-    through its row), but they hold photos nobody can see or delete. Returns how many."""
-    removed = 0
-    files = store.files_older_than(min_age_seconds)
-    while batch := list(islice(files, SWEEP_BATCH)):
-        names = {path.name for path in batch}
-        known = set(await Attachment.filter(storage_name__in=names)
-                    .values_list("storage_name", flat=True))
-        for path in batch:
-            if path.name not in known:
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed

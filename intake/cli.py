@@ -17,8 +17,8 @@ import uvicorn
 from tortoise import Tortoise
 
 from intake.app import create_outbox_sender
-from intake.attachments import AttachmentStore, sweep_orphans
 from intake.settings import Settings, SettingsError
+from intake.storage import store_for, sweep_orphans
 from workflows import exports, statistics
 from workflows.accounts import ROLES, AccountError, create_user, set_active
 from workflows.agencies import Agency
@@ -78,7 +78,7 @@ def serve(args: argparse.Namespace) -> int:
     asyncio.run(apply_migrations(settings.database_url))
     address = f"http://{args.host}:{args.port}"
     swept = asyncio.run(_with_database(settings, lambda: sweep_orphans(
-        AttachmentStore(settings.attachments_dir), SWEEP_MIN_AGE_MINUTES * 60)))
+        store_for(settings), SWEEP_MIN_AGE_MINUTES * 60)))
     if swept:
         print(f"Removed {swept:,} attachment files left by an earlier crash.")
     if args.demo:
@@ -161,8 +161,7 @@ def attachments_sweep(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
 
     async def sweep() -> int:
-        removed = await sweep_orphans(AttachmentStore(settings.attachments_dir),
-                                      args.min_age_minutes * 60)
+        removed = await sweep_orphans(store_for(settings), args.min_age_minutes * 60)
         print(f"Removed {removed:,} attachment files that no case refers to.")
         return 0
 

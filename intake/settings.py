@@ -45,6 +45,11 @@ class Settings:
     report_rate_limit: int = 0
     track_rate_limit: int = 0
     honeypot: bool = True  # a hidden field that people leave empty and form-filling bots do not
+    # Evidence files in an S3-compatible bucket instead of data_dir/attachments (several
+    # machines without a shared volume); the endpoint for stores other than AWS.
+    s3_bucket: str = ""
+    s3_prefix: str = "attachments/"
+    s3_endpoint_url: str = ""
 
     @property
     def max_body_bytes(self) -> int:
@@ -99,7 +104,17 @@ class Settings:
             report_rate_limit=_whole(env, "INTAKE_RATE_LIMIT", 20),
             track_rate_limit=_whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
             honeypot=_switch(env, "INTAKE_HONEYPOT", True),
+            s3_bucket=env.get("INTAKE_S3_BUCKET", ""),
+            s3_prefix=env.get("INTAKE_S3_PREFIX", "attachments/"),
+            s3_endpoint_url=_optional_url(env, "INTAKE_S3_ENDPOINT_URL"),
         )
+
+
+def _optional_url(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "")
+    if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+        raise SettingsError(f"{name}: {value!r} is not an http(s) URL")
+    return value
 
 
 def _default_sqlite_url(data_dir: Path) -> str:

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from intake.csrf import CSRF_FIELD, csrf_valid
 from intake.formdata import read_form, text_fields, uploaded_files
@@ -324,6 +325,15 @@ async def attachment(request: Request, user: StaffUser) -> Response:
     if found is None:
         return render(request, "public/not_found.html", status_code=404)
     store = _context(request).submission.store
-    return FileResponse(store.path_of(found.storage_name), media_type=found.content_type,
-                        filename=found.original_name, content_disposition_type="attachment",
-                        headers=ATTACHMENT_HEADERS)
+    return StreamingResponse(store.chunks(found.storage_name), media_type=found.content_type,
+                             headers={**ATTACHMENT_HEADERS,
+                                      "Content-Disposition": _download(found.original_name)})
+
+
+def _download(filename: str) -> str:
+    """As Starlette's FileResponse writes it: a name that is not plain ASCII goes RFC 5987-
+    encoded, so a Vietnamese file name arrives intact."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from intake.attachments import AttachmentRejected, AttachmentStore, CheckedFile, check_file
+from intake.attachments import AttachmentRejected, CheckedFile, check_file
 from intake.forms import Problem
 from intake.settings import Settings
+from intake.storage import EvidenceStore
 from workflows.audit import Actor
 from workflows.database import DATABASE_UNAVAILABLE
 from workflows.messages import N_
@@ -49,7 +50,7 @@ NOTHING_STORED: tuple[type[Exception], ...] = (StorageUnavailable, *DATABASE_UNA
 class Submission:
     settings: Settings
     reference: ReferenceData
-    store: AttachmentStore
+    store: EvidenceStore
     notifier: Notifier
 
     def uploads_problem(self, uploads: list[UploadFile]) -> Problem | None:

@@ -9,13 +9,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from intake.attachments import (
-    AttachmentRejected,
-    AttachmentStore,
-    check_file,
-    safe_display_name,
-    sweep_orphans,
-)
+from intake.attachments import AttachmentRejected, check_file, safe_display_name
+from intake.storage import LocalStore, sweep_orphans
 from tests.helpers import MINIMAL_PDF, PE_EXECUTABLE, jpeg_with_gps, png_bytes, post_report
 from workflows.models import Attachment
 
@@ -80,7 +75,7 @@ def test_display_names_lose_paths_and_control_characters(typed, shown):
 
 
 def test_the_store_uses_random_names_and_refuses_paths(tmp_path):
-    store = AttachmentStore(tmp_path)
+    store = LocalStore(tmp_path)
     first, second = store.save_all([check("a.jpg", jpeg_with_gps())] * 2)
     assert first.storage_name != second.storage_name
     assert store.path_of(first.storage_name).read_bytes()
