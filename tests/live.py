@@ -39,11 +39,18 @@ def start_server(settings: Settings, port: int, workers: int = 1,
                    "INTAKE_RATE_LIMIT": "0", "INTAKE_TRACK_RATE_LIMIT": "0", **(env or {})}
     server = subprocess.Popen([*INTAKE, "serve", "--port", str(port), "--workers", str(workers)],
                               env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+    wait_until_answering(server, f"http://127.0.0.1:{port}")
+    return server
+
+
+def wait_until_answering(server: subprocess.Popen, base_url: str, seconds: float = 30) -> None:
+    """Until the server answers HTTP at all (any status); fails if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
+            httpx.get(f"{base_url}/healthz", timeout=1)
+            return
         except httpx.TransportError:
-            assert server.poll() is None and time.monotonic() < deadline, "no server"
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{server.args} did not answer on {base_url}") from None
             time.sleep(0.1)

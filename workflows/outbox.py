@@ -92,29 +92,33 @@ async def claim_batch(limit: int, lease: dt.timedelta = LEASE) -> list[OutboxMes
 async def record_results(
     messages: list[OutboxMessage], results: dict[int, DeliveryResult], policy: RetryPolicy
 ) -> None:
-    """Write what happened to each claimed message; a final failure of an agency alert flags
-    the case, so that an officer phones the agency instead."""
+    """Write what happened to each claimed message, in one transaction: the sent ones in one
+    UPDATE per attempt count (usually one), the others one by one. A final failure of an agency
+    alert flags the case, so that an officer phones the agency instead."""
     now = _now()
-    for message in messages:
-        result = results[message.id]
-        mine = OutboxMessage.filter(id=message.id, claim_token=message.claim_token)
-        attempts = message.attempts + 1
-        if result.outcome is Outcome.SENT:
-            await mine.update(status="sent", attempts=attempts, sent_at=now, lease_until=None,
-                              last_error="")
-            continue
-        detail = result.detail[:ERROR_TEXT_LIMIT]
-        if result.outcome is Outcome.RETRY and attempts < policy.max_attempts:
-            await mine.update(attempts=attempts, last_error=detail, lease_until=None,
-                              next_attempt_at=now + policy.delay(attempts))
-            continue
-        permanent = result.outcome is Outcome.REFUSED
-        async with in_transaction() as connection:
+    sent: dict[tuple[int, str], list[int]] = {}  # (attempts, claim token) -> ids
+    async with in_transaction() as connection:
+        for message in messages:
+            result = results[message.id]
+            attempts = message.attempts + 1
+            if result.outcome is Outcome.SENT:
+                sent.setdefault((attempts, message.claim_token), []).append(message.id)
+                continue
+            mine = OutboxMessage.filter(id=message.id, claim_token=message.claim_token)
+            detail = result.detail[:ERROR_TEXT_LIMIT]
+            if result.outcome is Outcome.RETRY and attempts < policy.max_attempts:
+                await mine.using_db(connection).update(
+                    attempts=attempts, last_error=detail, lease_until=None,
+                    next_attempt_at=now + policy.delay(attempts))
+                continue
             updated = await mine.using_db(connection).update(
                 status="failed", attempts=attempts, last_error=detail, lease_until=None,
-                permanent_failure=permanent)
+                permanent_failure=result.outcome is Outcome.REFUSED)
             if updated and message.kind == "agency_alert" and message.case_id:  # type: ignore[attr-defined]
                 await _flag_undelivered(connection, message, detail)
+        for (attempts, token), ids in sent.items():
+            await OutboxMessage.filter(id__in=ids, claim_token=token).using_db(connection).update(
+                status="sent", attempts=attempts, sent_at=now, lease_until=None, last_error="")
 
 
 async def _flag_undelivered(connection: BaseDBAsyncClient, message: OutboxMessage,

@@ -27,7 +27,7 @@ class OutboxSender:
         notifier: Notifier,
         *,
         digest_hour: int,
-        batch_size: int = 20,
+        batch_size: int = 50,  # one SMTP connection and two transactions per batch
         poll_seconds: float = 2.0,
     ) -> None:
         self.sender = sender

@@ -1,5 +1,6 @@
 """Run the benchmarks: `python -m tests.bench [--cases N] [--databases sqlite,postgres]
-[--only queue,...] [--json FILE]`. Prints a table and writes the figures to a JSON file."""
+[--only throughput,outbox,queue,export] [--json FILE]`. Prints a table and writes the figures
+to a JSON file. Throughput needs wrk (apt-get install wrk)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from tests.bench.common import BENCH_DIR, Results, filled_database
 from tests.bench.export import export_part
+from tests.bench.outbox import outbox_part
 from tests.bench.queue import queue_part
+from tests.bench.throughput import throughput_part
 
-PARTS = ("queue", "export")
+PARTS = ("throughput", "outbox", "queue", "export")
 
 
 def _machine() -> str:
@@ -30,6 +33,15 @@ def _machine() -> str:
 async def main(args: argparse.Namespace) -> Results:
     results = Results()
     for database in args.databases.split(","):
+        if "throughput" in args.only:
+            print(f"throughput on {database}, {args.connections} connections, "
+                  f"{args.seconds} s each:", flush=True)
+            await throughput_part(database, args.connections, args.seconds, results)
+        if "outbox" in args.only:
+            print(f"outbox on {database}:", flush=True)
+            await outbox_part(database, args.mails, results)
+        if "queue" not in args.only and "export" not in args.only:
+            continue
         url = await filled_database(database, args.cases)
         if "queue" in args.only:
             print(f"queue over {args.cases:,} cases on {database}:", flush=True)
@@ -46,6 +58,9 @@ if __name__ == "__main__":
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--only", default=",".join(PARTS))
     parser.add_argument("--repeat", type=int, default=40, help="timed requests per scenario")
+    parser.add_argument("--connections", type=int, default=16, help="throughput: concurrent")
+    parser.add_argument("--seconds", type=int, default=15, help="throughput: per scenario")
+    parser.add_argument("--mails", type=int, default=3000, help="outbox: messages to send")
     parser.add_argument("--json", type=Path, default=BENCH_DIR / "results.json")
     arguments = parser.parse_args()
     figures = asyncio.run(main(arguments))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -125,3 +126,30 @@ async def filled_database(kind: str, cases: int) -> str:
         await Tortoise.get_connection("default").execute_script("ANALYZE")
         print(f"  filled in {time.perf_counter() - started:.0f} s", flush=True)
     return url
+
+
+async def fresh_database(kind: str, purpose: str) -> str:
+    """An empty, migrated database for a part that writes (throughput, outbox)."""
+    if kind == "sqlite":
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        for leftover in BENCH_DIR.glob(f"{purpose}.sqlite3*"):
+            leftover.unlink()
+        url = f"sqlite://{BENCH_DIR / f'{purpose}.sqlite3'}?synchronous=NORMAL"  # as served
+    else:
+        if not POSTGRES_URL:
+            raise SystemExit("Set INTAKE_TEST_POSTGRES_URL to benchmark PostgreSQL.")
+        url = urlunsplit(urlsplit(POSTGRES_URL)._replace(
+            path=f"/intake_bench_{purpose}_{uuid.uuid4().hex[:6]}"))
+        await _create_postgres_database(url)
+    await apply_migrations(url)
+    return url
+
+
+async def drop_database(url: str) -> None:
+    if url.startswith("postgres"):
+        admin = await asyncpg.connect(POSTGRES_URL)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" '
+                                "WITH (FORCE)")
+        finally:
+            await admin.close()

@@ -7,17 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.live import free_port
+from tests.live import free_port, wait_until_answering
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +28,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("INTAKE_DATABASE_URL", None)
     server = subprocess.Popen([sys.executable, "-m", "intake.cli", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base_url}/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline, "the server did not answer in 30 s"
-            time.sleep(0.2)
+    wait_until_answering(server, base_url)
     yield base_url
     server.terminate()
     _, errors = server.communicate(timeout=10)

@@ -1,0 +1,173 @@
+"""Intake throughput: reports per second through `POST /open311/v2/requests.json` and the web
+form `/report` (with one 200 KB photo and without), against the bare Starlette endpoint of
+tests/bench/bare.py receiving the very same bytes, in the same run. The load comes from wrk
+(Debian's `wrk`), a separate process over loopback, with a fixed number of connections for a
+fixed time; both servers are one uvicorn worker. Goal: Intake ≥ 0.5 × bare."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from PIL import Image
+
+from tests.bench.common import Figure, Results, bench_settings, drop_database, fresh_database
+from tests.helpers import VALID_REPORT
+from tests.intake.test_open311 import API_REPORT
+from tests.live import INTAKE, free_port, wait_until_answering
+
+GOAL_RATIO = 0.5
+PHOTO_BYTES = 200 * 1024
+# wrk's Lua: the body and headers from files, the percentiles in microseconds as JSON.
+WRK_SCRIPT = """
+local body = io.open(os.getenv("BENCH_BODY"), "rb"):read("*a")
+wrk.method = "POST"
+wrk.body = body
+for line in io.lines(os.getenv("BENCH_HEADERS")) do
+  local name, value = line:match("^([^:]+): (.*)$")
+  wrk.headers[name] = value
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    '{"requests": %d, "seconds": %f, "errors": %d, "p50": %d, "p95": %d, "p99": %d}\\n',
+    summary.requests, summary.duration / 1e6,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    fields: dict[str, str]
+    file_field: str
+    with_photo: bool
+    needs_csrf: bool
+
+
+SCENARIOS = (
+    Scenario("Open311 POST, no photo", "/open311/v2/requests.json", API_REPORT, "media", False,
+             False),
+    Scenario("Open311 POST, one 200 KB photo", "/open311/v2/requests.json", API_REPORT, "media",
+             True, False),
+    Scenario("web form, no photo", "/report", VALID_REPORT, "photos", False, True),
+    Scenario("web form, one 200 KB photo", "/report", VALID_REPORT, "photos", True, True),
+)
+
+
+def photo() -> bytes:
+    """A JPEG of about 200 KB, as a phone photo scaled down for upload would be."""
+    side = 200
+    while True:
+        output = io.BytesIO()
+        Image.effect_noise((side, side), 64).convert("RGB").save(output, "JPEG", quality=90)
+        if output.tell() >= PHOTO_BYTES:
+            return output.getvalue()
+        side += 20
+
+
+def multipart(fields: dict[str, str], file_field: str, content: bytes | None) -> tuple[bytes, str]:
+    """The body and content type a browser would send; an empty file part when no photo, as a
+    browser sends for a file input left empty."""
+    part = ("tem.jpg", content, "image/jpeg") if content else ("", b"", "application/octet-stream")
+    request = httpx.Request("POST", "http://bench/", data=fields, files=[(file_field, part)])
+    return request.read(), request.headers["content-type"]
+
+
+@contextmanager
+def serving(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
+    server = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_answering(server, base)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wrk(url: str, body: bytes, headers: dict[str, str], connections: int,
+        seconds: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        script, body_file, header_file = (Path(folder) / name for name in
+                                          ("bench.lua", "body", "headers"))
+        script.write_text(WRK_SCRIPT)
+        body_file.write_bytes(body)
+        header_file.write_text("".join(f"{name}: {value}\n" for name, value in headers.items()))
+        finished = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+             "-s", str(script), url],
+            env={**os.environ, "BENCH_BODY": str(body_file), "BENCH_HEADERS": str(header_file)},
+            capture_output=True, text=True, check=True)
+    line = next(line for line in finished.stdout.splitlines() if line.startswith("{"))
+    return json.loads(line)
+
+
+async def throughput_part(kind: str, connections: int, seconds: int, results: Results) -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("The throughput benchmark needs wrk: apt-get install wrk")
+    url = await fresh_database(kind, "throughput")
+    settings = bench_settings(url)
+    shutil.rmtree(settings.data_dir / "attachments", ignore_errors=True)
+    intake_env = {"INTAKE_DATABASE_URL": url, "INTAKE_DATA_DIR": str(settings.data_dir),
+                  "INTAKE_SECRET_KEY": settings.secret_key, "INTAKE_RATE_LIMIT": "0"}
+    intake_port, bare_port = free_port(), free_port()
+    image = photo()
+    try:
+        with serving([*INTAKE, "serve", "--port", str(intake_port)], intake_port,
+                     intake_env) as intake, \
+             serving([sys.executable, "-m", "uvicorn", "tests.bench.bare:app", "--port",
+                      str(bare_port), "--log-level", "info"], bare_port, {}) as bare:
+            for scenario in SCENARIOS:
+                fields, headers = dict(scenario.fields), {}
+                if scenario.needs_csrf:
+                    page = httpx.get(f"{intake}/report")
+                    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+                    assert token, "no CSRF token on /report"
+                    fields["csrf_token"] = token.group(1)
+                    headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in page.cookies.items())
+                body, content_type = multipart(fields, scenario.file_field,
+                                               image if scenario.with_photo else None)
+                headers["Content-Type"] = content_type
+                check = httpx.post(f"{intake}{scenario.path}", content=body, headers=headers)
+                assert check.status_code in (201, 303), (scenario.name, check.status_code,
+                                                         check.text[:500])
+                measured = {}
+                for target, base in (("intake", intake), ("bare", bare)):
+                    measured[target] = wrk(f"{base}{scenario.path}", body, headers,
+                                           connections, seconds)
+                _report(kind, scenario, measured, len(body), results)
+    finally:
+        await drop_database(url)
+
+
+def _report(kind: str, scenario: Scenario, measured: dict[str, dict[str, float]], size: int,
+            results: Results) -> None:
+    rates = {target: figures["requests"] / figures["seconds"]
+             for target, figures in measured.items()}
+    for target, figures in measured.items():
+        if figures["errors"]:
+            raise SystemExit(f"{target} answered {figures['errors']} errors in {scenario.name}")
+        note = (f"p50 {figures['p50'] / 1000:.1f} ms, p95 {figures['p95'] / 1000:.1f} ms, "
+                f"p99 {figures['p99'] / 1000:.1f} ms, body {size / 1024:.0f} KiB")
+        results.add(Figure("throughput", kind, f"{scenario.name}: {target}", rates[target],
+                           "req/s", note=note))
+        print(f"  {'':9} {note}", flush=True)
+    ratio = rates["intake"] / rates["bare"]
+    results.add(Figure("throughput", kind, f"{scenario.name}: intake / bare", ratio, "×",
+                       goal=f"≥ {GOAL_RATIO}", met=ratio >= GOAL_RATIO))
