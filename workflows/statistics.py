@@ -87,7 +87,7 @@ async def _percentile(resolved: QuerySet[Case], count: int, share: float,
 
 
 async def _top(received: QuerySet[Case], column: str) -> list[tuple[str, int]]:
-    rows = await (received.exclude(**{column: ""}).annotate(n=Count("id")).group_by(column)
+    rows = await (received.exclude(**{column: ""}).annotate(n=Count("created_at")).group_by(column)
                   .order_by("-n", column).limit(TOP).values_list(column, "n"))
     return [(str(key), int(n)) for key, n in rows]
 
@@ -98,7 +98,10 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
     received = scope.filter(created_at__gte=period.start, created_at__lt=period.end)
     by: dict[str, dict[str, int]] = {}
     for column in BREAKDOWNS:
-        rows = await received.annotate(n=Count("id")).group_by(column).values_list(column, "n")
+        # COUNT of an indexed, never-empty column, not of the id: PostgreSQL then counts from
+        # the covering index alone instead of visiting every row.
+        rows = await (received.annotate(n=Count("created_at")).group_by(column)
+                      .values_list(column, "n"))
         by[column] = {str(key) if key is not None else "": int(n) for key, n in rows}
     total = sum(by["category"].values())
     settled_by_end = await received.filter(resolved_at__lt=period.end).count()
@@ -107,7 +110,7 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
                                      status__in=["rejected", "closed"]).count()
 
     resolved = scope.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
-    outcome_rows = await resolved.annotate(n=Count("id")).group_by("outcome").values_list(
+    outcome_rows = await resolved.annotate(n=Count("resolved_at")).group_by("outcome").values_list(
         "outcome", "n")
     outcomes = {str(key): int(n) for key, n in outcome_rows if key}
     resolved_count = sum(outcomes.values())
@@ -115,7 +118,8 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
     sums = await resolved.annotate(fines=Sum("fine_vnd"), quantity=Sum("seized_quantity"),
                                    value=Sum("seized_value_vnd")).first().values(
         "fines", "quantity", "value")
-    shops = await (received.exclude(shop_key="").annotate(n=Count("id"), name=Max("shop_name"))
+    shops = await (received.exclude(shop_key="").annotate(n=Count("created_at"),
+                                                          name=Max("shop_name"))
                    .group_by("shop_key", "commune").order_by("-n", "shop_key").limit(TOP)
                    .values_list("name", "commune", "n"))
     return Figures(
@@ -170,7 +174,7 @@ async def monthly_counts(months: list[Period], column: str | None, date_field: s
         scope = scope.filter(resolved_at__lte=F("due_at"))
     grouping = ("bucket", column) if column else ("bucket",)
     rows = await (scope.annotate(bucket=_month_bucket(date_field, cutoff_day, dialect),
-                                 n=Count("id"))
+                                 n=Count(date_field))
                   .group_by(*grouping).values_list(*grouping, "n"))
     counts: dict[str, dict[str, int]] = {month.label: {} for month in months}
     for row in rows:

@@ -117,7 +117,8 @@ async def test_roles_without_case_work_are_refused(client, accounts, cases, who,
 async def test_officers_see_every_case_and_the_triage_queue(client, accounts, cases):
     await sign_in(client, "officer")
     everything = await client.get("/staff/queue")
-    assert "Tất cả (3)" in everything.text
+    assert "Đang mở (3)" in everything.text
+    assert "Tất cả (3)" in (await client.get("/staff/queue", params={"status": "all"})).text
     triage = await client.get("/staff/queue", params={"queue": "triage"})
     assert "Thực phẩm chức năng không rõ nguồn gốc" in triage.text
     assert "Dầu gội Clear giả" not in triage.text
@@ -137,6 +138,19 @@ async def test_the_queue_filters_searches_and_flags_overdue_cases(client, accoun
     odd = await client.get("/staff/queue", params={"page": "x", "status": "nonsense",
                                                    "q": "' OR 1=1 --"})
     assert odd.status_code == 200 and "Không có hồ sơ nào phù hợp." in odd.text
+
+
+async def test_the_queue_counts_open_work_and_reaches_closed_cases_on_request(client, accounts,
+                                                                             cases):
+    await Case.filter(id=cases["labelling"].id).update(status="resolved")
+    await sign_in(client, "officer")
+    queue = (await client.get("/staff/queue")).text
+    assert "Đang mở (2)" in queue and "Dầu gội Clear giả" not in queue
+    # Closed statuses are one click away, counted only when shown: counting every closed case
+    # on each view would read them all.
+    assert re.search(r"Đã giải quyết</a>", queue)
+    resolved = (await client.get("/staff/queue", params={"status": "resolved"})).text
+    assert "Đã giải quyết (1)" in resolved and "Dầu gội Clear giả" in resolved
 
 
 async def case_form_version(client: httpx.AsyncClient, code: str) -> tuple[str, str]:
