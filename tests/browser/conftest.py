@@ -100,12 +100,19 @@ def _name(role: str, agency: str | None) -> str:
             "admin": "Quản trị"}.get(role, "Nguyễn Văn An" if agency == "qltt" else "Đỗ Hữu Phúc")
 
 
+# JavaScript errors of every page the current test opened. An exception raised inside a
+# Playwright event handler is only logged, so errors are gathered here and checked at the end.
+_page_errors: list[str] = []
+
+
 @pytest.fixture
 async def chrome(chromium: str) -> AsyncIterator[Browser]:
+    _page_errors.clear()
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
+    assert not _page_errors, f"JavaScript errors: {_page_errors}"
 
 
 async def new_page(browser: Browser, base_url: str, viewport: dict[str, int] = DESK,
@@ -116,7 +123,7 @@ async def new_page(browser: Browser, base_url: str, viewport: dict[str, int] = D
                                         **options)
     context.set_default_timeout(10_000)
     page = await context.new_page()
-    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    page.on("pageerror", lambda error: _page_errors.append(f"{page.url}: {error}"))
     return page
 
 
