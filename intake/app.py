@@ -38,7 +38,6 @@ log = logging.getLogger("intake")
 SENDER_GRACE_SECONDS = 5.0
 
 
-
 @dataclass(frozen=True)
 class AppContext:
     """What handlers need, built once at start and kept on `app.state.intake`."""

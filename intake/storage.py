@@ -124,12 +124,11 @@ class S3Store(EvidenceStore):
     """Objects `<prefix><random>.<ext>` in one bucket of any S3-compatible store (AWS, MinIO,
     Ceph, a cloud provider's). Credentials come from the usual AWS variables or files."""
 
-    def __init__(self, bucket: str, prefix: str = "attachments/", endpoint_url: str = "",
-                 client: Any = None) -> None:
+    def __init__(self, bucket: str, prefix: str = "attachments/", endpoint_url: str = "") -> None:
         import boto3  # only installations that use S3 need it: pip install 'intake[s3]'
 
         self.bucket, self.prefix = bucket, prefix
-        self.client = client or boto3.client("s3", endpoint_url=endpoint_url or None)
+        self.client: Any = boto3.client("s3", endpoint_url=endpoint_url or None)
 
     def _key(self, storage_name: str) -> str:
         return self.prefix + _checked_name(storage_name)

@@ -98,10 +98,9 @@ class Case(Model):
         table = "case"
         # The queue lists open cases of a status (or of an agency) by due date, and counts them,
         # overdue ones too, from these indexes alone (PostgreSQL needs the id in them for
-        # that). The statistics
-        # read cases received (or resolved) in a period from covering indexes alone, never
-        # from the wide rows: four times faster at 200,000 cases. (Long texts get indexes of
-        # their own: a PostgreSQL index entry must stay under 2,704 bytes.)
+        # that). The statistics read cases received (or resolved) in a period from covering
+        # indexes alone, never from the wide rows: four times faster at 200,000 cases. (Long
+        # texts get indexes of their own: a PostgreSQL index entry must stay under 2,704 bytes.)
         indexes = (("status", "due_at", "paused_at", "triage_due_at", "id"),
                    ("agency_code", "status", "due_at", "paused_at", "triage_due_at", "id"),
                    ("created_at", "category", "agency_code", "commune", "product_group",
