@@ -18,21 +18,21 @@ from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import IntegrityError
 
-from intake.body_limit import BodyLimitMiddleware
-from intake.csrf import CsrfCookieMiddleware
-from intake.headers import SecurityHeadersMiddleware
-from intake.i18n import LanguageMiddleware
+from intake.middleware.body_limit import BodyLimitMiddleware
+from intake.middleware.csrf import CsrfCookieMiddleware
+from intake.middleware.headers import SecurityHeadersMiddleware
+from intake.middleware.language import LanguageMiddleware
 from intake.routes import routes
-from intake.settings import Settings
-from intake.storage import store_for
+from intake.settings import Settings, store_for
 from intake.submission import Submission
 from intake.templating import create_templates, render
-from workflows.database import DATABASE_UNAVAILABLE, ensure_database_dir, tortoise_config
-from workflows.delivery.smtp import SmtpSender
-from workflows.notifications import Notifier
-from workflows.outbox import RetryPolicy
-from workflows.outbox_sender import OutboxSender
-from workflows.reference import ReferenceData, load_reference
+from workflows.db.config import ensure_database_dir, tortoise_config
+from workflows.db.errors import DATABASE_UNAVAILABLE
+from workflows.mail.notifications import Notifier
+from workflows.mail.outbox import RetryPolicy
+from workflows.mail.sender import OutboxSender
+from workflows.mail.smtp import SmtpSender
+from workflows.reference.loading import ReferenceData, load_reference
 
 log = logging.getLogger("intake")
 SENDER_GRACE_SECONDS = 5.0

@@ -17,22 +17,23 @@ import uvicorn
 from tortoise import Tortoise
 
 from intake.app import create_outbox_sender
-from intake.settings import Settings, SettingsError
-from intake.storage import store_for, sweep_orphans
-from workflows import exports, statistics
-from workflows.accounts import ROLES, AccountError, create_user, set_active
-from workflows.agencies import Agency
-from workflows.audit import Actor, verify_chain
-from workflows.database import apply_migrations, ensure_database_dir, tortoise_config
-from workflows.demo_data import DemoOptions, insert_demo_cases
-from workflows.models import Case
-from workflows.notifications import Notifier
-from workflows.outbox import outbox_status, requeue_failed
-from workflows.outbox_sender import OutboxSender
-from workflows.periods import Period, PeriodError, ReportingCalendar, date_range
-from workflows.reference import load_reference
-from workflows.sla import VIETNAM
-from workflows.tomlfile import ConfigError
+from intake.settings import Settings, SettingsError, store_for
+from workflows.access.accounts import ROLES, AccountError, create_user, set_active
+from workflows.audit.log import Actor
+from workflows.audit.verify import verify_chain
+from workflows.cases.demo import DemoOptions, insert_demo_cases
+from workflows.cases.models import Case
+from workflows.db.config import apply_migrations, ensure_database_dir, tortoise_config
+from workflows.evidence.sweep import sweep_orphans
+from workflows.figures import exports, statistics
+from workflows.i18n.formatting import VIETNAM
+from workflows.mail.notifications import Notifier
+from workflows.mail.outbox import outbox_status, requeue_failed
+from workflows.mail.sender import OutboxSender
+from workflows.reference.agencies import Agency
+from workflows.reference.loading import load_reference
+from workflows.reference.reporting import Period, PeriodError, ReportingCalendar, date_range
+from workflows.reference.tomlfile import ConfigError
 
 
 def _settings_and_reference() -> Settings:

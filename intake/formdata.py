@@ -6,9 +6,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
-from intake.forms import Problem
 from intake.settings import Settings
-from workflows.messages import N_
+from workflows.i18n.messages import N_, Problem
 
 
 async def read_form(request: Request, settings: Settings) -> FormData | Problem:

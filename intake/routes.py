@@ -7,7 +7,11 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from intake import health, open311, open_data, openapi, public, staff, stats
+from intake import health
+from intake.api import open311, openapi
+from intake.backoffice import staff, stats
+from intake.public import open_data
+from intake.public import pages as public
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

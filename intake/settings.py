@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from workflows.delivery.smtp import TLS_MODES, SmtpConfig
+from workflows.evidence.storage import EvidenceStore, LocalStore, S3Store
+from workflows.mail.smtp import TLS_MODES, SmtpConfig
+from workflows.reference.loading import DEFAULT_CONFIG_DIR
 
-CHECKOUT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_DIR = CHECKOUT_DIR / "config"
-TEMPLATES_DIR = CHECKOUT_DIR / "templates"
 SECRET_KEY_FILE = "secret_key"
 
 
@@ -220,3 +219,10 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name}: must be greater than 0, got {value}")
     return value
+
+
+def store_for(settings: Settings) -> EvidenceStore:
+    """Where evidence files live under these settings: a bucket, or the data folder."""
+    if settings.s3_bucket:
+        return S3Store(settings.s3_bucket, settings.s3_prefix, settings.s3_endpoint_url)
+    return LocalStore(settings.attachments_dir)

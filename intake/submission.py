@@ -11,23 +11,18 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from intake.attachments import AttachmentRejected, CheckedFile, check_file
-from intake.forms import Problem
 from intake.settings import Settings
-from intake.storage import EvidenceStore
-from workflows.audit import Actor
-from workflows.database import DATABASE_UNAVAILABLE
-from workflows.messages import N_
-from workflows.models import Case
-from workflows.notifications import Notifier
-from workflows.reference import ReferenceData
-from workflows.reports import (
-    EvidenceFile,
-    FiledReport,
-    ReportDraft,
-    add_reporter_followup,
-    file_report,
-)
+from workflows.audit.log import Actor
+from workflows.cases.filing import FiledReport, file_report
+from workflows.cases.models import Case
+from workflows.cases.reporter import add_reporter_followup
+from workflows.cases.validation import ReportDraft
+from workflows.db.errors import DATABASE_UNAVAILABLE
+from workflows.evidence.checks import AttachmentRejected, CheckedFile, check_file
+from workflows.evidence.storage import EvidenceFile, EvidenceStore
+from workflows.i18n.messages import N_, Problem
+from workflows.mail.notifications import Notifier
+from workflows.reference.loading import ReferenceData
 
 REJECTION_MESSAGES: dict[str, str] = {
     "too_large": N_("“{name}” is larger than {limit_mb} MB."),

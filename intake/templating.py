@@ -10,29 +10,30 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from intake import i18n
-from intake.csrf import CSRF_FIELD, csrf_token
-from intake.forms import REPORT_LABELS
-from intake.settings import TEMPLATES_DIR
-from workflows import catalog
-from workflows.states import CLOSED_STATES
-from workflows.tracking import format_pin, format_tracking_code
+from intake.middleware.csrf import CSRF_FIELD, csrf_token
+from workflows.cases.states import CLOSED_STATES
+from workflows.cases.tracking import format_pin, format_tracking_code
+from workflows.cases.validation import REPORT_LABELS
+from workflows.i18n import formatting
+from workflows.i18n.locations import TEMPLATES_DIR
+from workflows.i18n.translations import translate, translations
+from workflows.reference import catalog
 
 
 def _page_context(request: Request) -> dict[str, Any]:
     language = request.state.language
-    translations = i18n.translations(language)
+    catalogue = translations(language)
     secret_key = request.app.state.intake.settings.secret_key
     return {
         "lang": language,
-        "_": translations.gettext,
-        "ngettext": translations.ngettext,
-        "tr": lambda problem: i18n.translate(language, problem.message, problem.params),
+        "_": catalogue.gettext,
+        "ngettext": catalogue.ngettext,
+        "tr": lambda problem: translate(language, problem.message, problem.params),
         "csrf_field": CSRF_FIELD,
         "csrf_token": lambda: csrf_token(request, secret_key),
         "catalog": catalog,
         "reference": request.app.state.intake.reference,
-        "labels": {name: translations.gettext(label) for name, label in REPORT_LABELS.items()},
+        "labels": {name: catalogue.gettext(label) for name, label in REPORT_LABELS.items()},
         "now": dt.datetime.now(dt.UTC),  # for "overdue" marks
         "closed_states": CLOSED_STATES,
     }
@@ -47,10 +48,10 @@ def create_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     environment.filters.update(
-        date=i18n.format_date,
-        datetime=i18n.format_datetime,
-        vnd=i18n.format_vnd,
-        number=jinja2.pass_context(lambda context, value: i18n.format_number(value,
+        date=formatting.format_date,
+        datetime=formatting.format_datetime,
+        vnd=formatting.format_vnd,
+        number=jinja2.pass_context(lambda context, value: formatting.format_number(value,
                                                                             context["lang"])),
         tracking_code=format_tracking_code,
         pin=format_pin,

@@ -27,10 +27,11 @@ from starlette.applications import Starlette
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from intake.app import create_app
-from intake.settings import DEFAULT_CONFIG_DIR, Settings
+from intake.settings import Settings
 from tests.smtp_server import SmtpServer
-from workflows.database import apply_migrations
-from workflows.delivery.smtp import SmtpConfig
+from workflows.db.config import apply_migrations
+from workflows.mail.smtp import SmtpConfig
+from workflows.reference.loading import DEFAULT_CONFIG_DIR
 
 POSTGRES_URL = os.environ.get("INTAKE_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import httpx
 from PIL import ExifTags, Image
 
-from workflows.models import OutboxMessage
+from workflows.mail.models import OutboxMessage
 
 VALID_REPORT: dict[str, str] = {
     "category": "counterfeit",

@@ -15,10 +15,11 @@ import httpx
 from tests.conftest import browser, running_app
 from tests.helpers import post_report, settled
 from tests.live import INTAKE, free_port, run_intake
-from tests.workflows.test_audit import _drop_triggers
-from workflows.catalog import CATEGORY_CODES
-from workflows.models import AuditEvent, Case
-from workflows.sla import VIETNAM
+from tests.workflows.audit.test_log import _drop_triggers
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import Case
+from workflows.i18n.formatting import VIETNAM
+from workflows.reference.catalog import CATEGORY_CODES
 
 
 async def test_audit_verify_passes_and_then_points_at_a_hand_edited_event(client, settings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from intake.settings import CHECKOUT_DIR
+from workflows.i18n.locations import CHECKOUT_DIR
 
 
 def run(*command: str) -> subprocess.CompletedProcess:

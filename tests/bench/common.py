@@ -17,11 +17,11 @@ import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from intake.settings import DEFAULT_CONFIG_DIR, Settings
-from workflows.database import apply_migrations, tortoise_config
-from workflows.demo_data import DemoOptions, insert_demo_cases
-from workflows.models import Case
-from workflows.reference import load_reference
+from intake.settings import Settings
+from workflows.cases.demo import DemoOptions, insert_demo_cases
+from workflows.cases.models import Case
+from workflows.db.config import apply_migrations, tortoise_config
+from workflows.reference.loading import DEFAULT_CONFIG_DIR, load_reference
 
 BENCH_DIR = Path(os.environ.get("INTAKE_BENCH_DIR", "data/bench")).resolve()
 POSTGRES_URL = os.environ.get("INTAKE_TEST_POSTGRES_URL", "")

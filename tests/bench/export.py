@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from tests.bench.common import Figure, Results, bench_settings, connected
-from workflows.models import Case
-from workflows.sla import VIETNAM
+from workflows.cases.models import Case
+from workflows.i18n.formatting import VIETNAM
 
 # The child reports its own peak resident memory (VmHWM): the rusage of a forked child would
 # count the parent's memory at the fork too.

@@ -22,12 +22,12 @@ from tests.bench.common import (
     fresh_database,
 )
 from tests.live import free_port
-from workflows.delivery.smtp import SmtpConfig
-from workflows.mail import RenderedMail
-from workflows.models import OutboxMessage
-from workflows.notifications import Notifier
-from workflows.outbox import enqueue
-from workflows.reference import load_reference
+from workflows.mail.models import OutboxMessage
+from workflows.mail.notifications import Notifier
+from workflows.mail.outbox import enqueue
+from workflows.mail.rendering import RenderedMail
+from workflows.mail.smtp import SmtpConfig
+from workflows.reference.loading import load_reference
 
 GOAL_PER_SECOND = 200.0
 # About the size of a real agency alert: a few facts, a link, both parts.

@@ -12,9 +12,9 @@ from tortoise import Tortoise
 from intake.app import create_app
 from tests.bench.common import Figure, Results, bench_settings, connected, p50_p95, timed
 from tests.helpers import csrf_token
-from workflows.accounts import AccountError, create_user
-from workflows.models import StaffUser
-from workflows.queue import QueueFilters, filtered_cases, listing
+from workflows.access.accounts import AccountError, create_user
+from workflows.access.models import StaffUser
+from workflows.cases.queue import QueueFilters, filtered_cases, listing
 
 PASSWORD = "benchmark-password-1"
 GOAL_MS = 50.0

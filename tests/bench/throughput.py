@@ -24,7 +24,7 @@ from PIL import Image
 
 from tests.bench.common import Figure, Results, bench_settings, drop_database, fresh_database
 from tests.helpers import VALID_REPORT
-from tests.intake.test_open311 import API_REPORT
+from tests.intake.api.test_open311 import API_REPORT
 from tests.live import INTAKE, free_port, wait_until_answering
 
 GOAL_RATIO = 0.5

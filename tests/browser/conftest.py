@@ -25,7 +25,7 @@ from intake.settings import Settings
 from tests.conftest import IN_CI, running_app
 from tests.intake.conftest import ACCOUNTS, AGENCIES, PASSWORD
 from tests.live import free_port, start_server
-from workflows.accounts import create_user
+from workflows.access.accounts import create_user
 
 AXE_VERSION = "4.14.1"
 AXE_TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"

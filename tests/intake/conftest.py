@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from tests.helpers import REPORTER, VALID_REPORT, csrf_token, jpeg_with_gps, post_report
-from workflows.accounts import create_user
-from workflows.models import Case
+from workflows.access.accounts import create_user
+from workflows.cases.models import Case
 
 PASSWORD = "mật-khẩu-đủ-dài-1"
 AGENCIES = {"qltt", "khcn", "bvntd"}

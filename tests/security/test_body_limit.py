@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import browser, running_app
 from tests.helpers import VALID_REPORT, csrf_token, jpeg_with_gps
-from workflows.models import Case
+from workflows.cases.models import Case
 
 MB = 1024 * 1024
 

@@ -26,9 +26,10 @@ import pytest
 from intake.settings import Settings
 from tests.conftest import IN_CI, POSTGRES_URL, browser, running_app
 from tests.helpers import VALID_REPORT, jpeg_with_gps, post_report
-from tests.intake.test_open311 import API_REPORT
+from tests.intake.api.test_open311 import API_REPORT
 from tests.live import free_port, run_intake, start_server
-from workflows.models import Attachment, AuditEvent, Case
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import Attachment, Case
 
 
 async def test_a_server_killed_mid_burst_keeps_every_acknowledged_report_whole(settings):

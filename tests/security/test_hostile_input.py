@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 
 from tests.helpers import REPORTER, VALID_REPORT, jpeg_with_gps, post_report
+from tests.intake.api.test_open311 import API_REPORT
 from tests.intake.conftest import sign_in
-from tests.intake.test_open311 import API_REPORT
-from workflows.models import Attachment, Case, OutboxMessage
+from workflows.cases.models import Attachment, Case
+from workflows.mail.models import OutboxMessage
 
 HOSTILE_FORM = [
     ({"product_name": "Nước\x00mắm"}, "Trường này có ký tự không được phép"),

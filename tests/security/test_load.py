@@ -18,9 +18,11 @@ import pytest
 
 from tests.conftest import running_app
 from tests.helpers import VALID_REPORT, jpeg_with_gps
-from tests.intake.test_open311 import API_REPORT
+from tests.intake.api.test_open311 import API_REPORT
 from tests.live import free_port, run_intake, start_server
-from workflows.models import AuditEvent, Case, OutboxMessage
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import Case
+from workflows.mail.models import OutboxMessage
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("INTAKE_LOAD_SECONDS", "60"))

@@ -12,9 +12,9 @@ import pytest
 
 from tests.conftest import browser, running_app
 from tests.helpers import VALID_REPORT, post_report
-from tests.intake.test_open311 import API_REPORT
-from workflows.models import Case
-from workflows.rate_limits import Allowance, RateLimited, spend
+from tests.intake.api.test_open311 import API_REPORT
+from workflows.access.limits import Allowance, RateLimited, spend
+from workflows.cases.models import Case
 
 
 @pytest.fixture

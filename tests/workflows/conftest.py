@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import REPORTER, VALID_REPORT, post_report
-from workflows.accounts import create_user
-from workflows.models import Case
-from workflows.transitions import ActionRequest, take_action
+from workflows.access.accounts import create_user
+from workflows.cases.models import Case
+from workflows.cases.transitions import ActionRequest, take_action
 
 PASSWORD = "mật-khẩu-đủ-dài-1"
 AGENCIES = {"qltt", "khcn", "bvntd"}

@@ -1,0 +1,166 @@
+"""The statistics page and its downloads, for admins, officers, analysts and agency leads.
+
+A lead sees and downloads only their own agency's figures; asking for another agency by URL is
+a 404, as for cases. Every download is written to the audit trail with who took it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from intake.backoffice.auth import staff_only
+from intake.templating import render
+from workflows.access.models import StaffUser
+from workflows.audit.log import Actor
+from workflows.figures import charts, exports
+from workflows.figures.dashboard import Dashboard, dashboard
+from workflows.figures.statistics import report
+from workflows.i18n.formatting import VIETNAM
+from workflows.i18n.messages import N_
+from workflows.i18n.translations import translate
+from workflows.reference import catalog
+from workflows.reference.reporting import Period, PeriodError, date_range
+
+STATS_ROLES = ("admin", "officer", "lead", "analyst")
+DOWNLOAD_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    period: Period
+    agency_code: str | None
+    problem: str | None  # why the typed period was not understood (the current month is shown)
+    typed: dict[str, str]
+
+
+def _agency_for(request: Request, user: StaffUser) -> tuple[bool, str | None]:
+    """(allowed, agency): a lead is held to their own agency; others choose any or all."""
+    asked = request.query_params.get("agency", "")
+    if user.role == "lead":
+        return asked in ("", user.agency_code), user.agency_code
+    known = request.app.state.intake.reference.agencies
+    return (not asked or asked in known), (asked or None)
+
+
+def _period(request: Request) -> tuple[Period, str | None]:
+    calendar = request.app.state.intake.reference.calendar
+    params = request.query_params
+    today = dt.datetime.now(VIETNAM).date()
+    try:
+        if params.get("from") or params.get("to"):
+            return date_range(dt.date.fromisoformat(params.get("from", "")),
+                              dt.date.fromisoformat(params.get("to", ""))), None
+        if params.get("period"):
+            return calendar.period(params["period"][:20]), None
+    except (PeriodError, ValueError):
+        return calendar.month(today), N_("Write the period as 2026-10, 2026-Q3, 2026-H1 or "
+                                         "2026, or give both dates, the end after the start.")
+    return calendar.month(today), None
+
+
+def _query(request: Request, user: StaffUser) -> StatsQuery | None:
+    allowed, agency_code = _agency_for(request, user)
+    if not allowed:
+        return None
+    period, problem = _period(request)
+    typed = {key: request.query_params.get(key, "")[:20] for key in ("period", "from", "to")}
+    return StatsQuery(period, agency_code, problem, typed)
+
+
+def _chart_data(board: Dashboard, language: str,
+                agency_names: dict[str, str]) -> dict[str, Any]:
+    """The rows behind each chart, (label, value), also shown as its table."""
+    now = board.report.current
+
+    def term(terms: tuple[catalog.Term, ...], code: str) -> str:
+        found = catalog.find(terms, code)
+        return found.label(language) if found else (code or "—")
+
+    def biggest(counts: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    return {
+        "month_labels": [month.label for month in board.months],
+        "series": [(term(catalog.CATEGORIES, code), values)
+                   for code, values in board.category_series()],
+        "by_agency": [(agency_names.get(code, code) if code else translate(
+            language, N_("Awaiting triage")), count)
+            for code, count in biggest(now.by["agency_code"])],
+        "communes": [(name or "—", count) for name, count in biggest(now.by["commune"])][:10],
+        "brands": now.top_brands,
+    }
+
+
+def _draw(language: str, data: dict[str, Any]) -> dict[str, str]:
+    def _(message: str) -> str:
+        return translate(language, message)
+
+    return {
+        "monthly": charts.stacked_bars(_(N_("Reports per month, by category")),
+                                       data["month_labels"], data["series"]),
+        "agencies": charts.pie(_(N_("Share by agency")), data["by_agency"]),
+        "communes": charts.horizontal_bars(_(N_("Communes and wards with the most reports")),
+                                           data["communes"]),
+        "brands": charts.horizontal_bars(_(N_("Brands reported most")), data["brands"]),
+    }
+
+
+async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
+                        problem: str | None = None, status_code: int = 200) -> Response:
+    reference = request.app.state.intake.reference
+    language = request.state.language
+    board = await dashboard(query.period, reference.calendar, query.agency_code)
+    agency_names = {code: agency.name(language) for code, agency in reference.agencies.items()}
+    data = _chart_data(board, language, agency_names)
+    return render(request, "staff/stats.html", {
+        "user": user, "query": query, "board": board, "data": data, "charts": _draw(language, data),
+        "agency_names": agency_names, "problem": problem or query.problem,
+        "current_month": reference.calendar.month(dt.datetime.now(VIETNAM).date()),
+    }, status_code=status_code, headers={"Cache-Control": "private, no-store"})
+
+
+@staff_only(*STATS_ROLES)
+async def stats_page(request: Request, user: StaffUser) -> Response:
+    query = _query(request, user)
+    if query is None:
+        return render(request, "public/not_found.html", status_code=404)
+    return await _render_stats(request, user, query)
+
+
+@staff_only(*STATS_ROLES)
+async def stats_export(request: Request, user: StaffUser) -> Response:
+    """The period's figures as XLSX, CSV or JSON; with detail=1 the case line list (CSV or
+    JSON lines), streamed."""
+    query = _query(request, user)
+    if query is None:
+        return render(request, "public/not_found.html", status_code=404)
+    file_format = request.query_params.get("format", "xlsx")
+    detail = request.query_params.get("detail") == "1"
+    if query.problem or file_format not in exports.FORMATS or (detail and file_format == "xlsx"):
+        return await _render_stats(request, user, query, query.problem or N_(
+            "This download does not exist. Choose one on this page."), status_code=400)
+    agencies = request.app.state.intake.reference.agencies
+    actor = Actor("staff", str(user.id))
+    await exports.record_export(actor, query.period, query.agency_code, file_format, detail)
+    extension = "jsonl" if detail and file_format == "json" else file_format
+    name = exports.file_name(query.period, query.agency_code, extension, detail)
+    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+    if detail:
+        media = exports.FORMATS[file_format] if file_format == "csv" else "application/jsonl"
+        lines = exports.detail_lines(query.period, query.agency_code, agencies, file_format)
+        return StreamingResponse(_encoded(lines), media_type=media, headers=headers)
+    figures = await report(query.period, query.agency_code)
+    body = exports.render_report(figures, agencies, file_format,
+                                 dt.datetime.now(VIETNAM).date())
+    return Response(body, media_type=exports.FORMATS[file_format], headers=headers)
+
+
+async def _encoded(lines: AsyncIterator[str]) -> AsyncIterator[bytes]:
+    async for line in lines:
+        yield line.encode("utf-8")

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import re
+
+from tests.helpers import PE_EXECUTABLE, jpeg_with_gps
+from workflows.cases.models import Attachment, Case
+
+API_REPORT = {
+    "service_code": "smuggled",
+    "description": "Thuốc lá ngoại không có tem nhập khẩu, bán công khai ở quầy tạp hóa.",
+    "attribute[product_name]": "Thuốc lá Esse Change",
+    "attribute[brand]": "Esse",
+    "attribute[product_group]": "other",
+    "attribute[channel]": "shop",
+    "attribute[shop_name]": "Tạp hóa Minh Anh",
+    "attribute[barcode]": "8801116005871",
+    "attribute[price_vnd]": "25000",
+    "attribute[purchase_date]": "2026-11-01",
+    "lat": "21.0285",
+    "long": "105.8542",
+    "first_name": "Trần",
+    "last_name": "Văn Bình",
+    "phone": "0987654321",
+    "attribute[consent]": "true",
+}
+
+
+async def test_services_list_every_category_in_vietnamese_or_english(client):
+    response = await client.get("/open311/v2/services.json", headers={"accept-language": "vi"})
+    services = {s["service_code"]: s for s in response.json()}
+    assert set(services) == {"counterfeit", "imitation", "smuggled", "substandard", "food_safety",
+                             "trade_fraud", "labelling", "consumer_dispute"}
+    assert services["counterfeit"]["service_name"] == "Hàng giả"
+    english = (await client.get("/open311/v2/services.json")).json()
+    assert english[0]["service_name"] == "Counterfeit goods"
+
+
+async def test_a_service_definition_lists_the_counterfeit_attributes(client):
+    definition = (await client.get("/open311/v2/services/counterfeit.json")).json()
+    codes = [a["code"] for a in definition["attributes"]]
+    for code in ("product_name", "brand", "barcode", "shop_name", "channel", "url",
+                 "purchase_date", "price_vnd", "product_group"):
+        assert code in codes
+    groups = next(a for a in definition["attributes"] if a["code"] == "product_group")
+    assert {"key": "food", "name": "Food and drink"} in groups["values"]
+    missing = await client.get("/open311/v2/services/nothing.json")
+    assert missing.status_code == 404
+    assert missing.json() == [{"code": 404, "description": "service_code: Unknown service code."}]
+
+
+async def test_an_app_files_a_report_with_media_and_follows_it(client):
+    response = await client.post("/open311/v2/requests.json", data=API_REPORT,
+                                 files=[("media", ("tem.jpg", jpeg_with_gps(), "image/jpeg"))])
+    assert response.status_code == 201, response.text
+    [created] = response.json()
+    code = created["service_request_id"]
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{10}", code)
+    assert re.fullmatch(r"\d{8}", created["pin"])
+
+    case = await Case.get(tracking_code=code)
+    assert (case.agency_code, case.intake_channel, case.sales_channel) == ("qltt", "api", "shop")
+    assert case.reporter_name == "Trần Văn Bình" and case.consent
+    assert case.barcode_check_ok is True and case.barcode_gs1_prefix == "880"
+    assert await Attachment.filter(case=case).count() == 1
+
+    [status] = (await client.get(f"/open311/v2/requests/{code}.json")).json()
+    assert status["service_request_id"] == code
+    assert status["status"] == "open"
+    assert status["service_code"] == "smuggled"
+    assert status["agency_responsible"] == "Market Management Office"
+    assert status["requested_datetime"].endswith("+07:00")
+    assert status["expected_datetime"] > status["requested_datetime"]
+    body = str(status)
+    for private in ("Trần", "0987654321", "Tạp hóa Minh Anh", "Thuốc lá ngoại"):
+        assert private not in body
+
+
+async def test_errors_name_the_field_in_open311_form_and_store_nothing(client):
+    bad = {**API_REPORT, "service_code": "fake_news", "attribute[price_vnd]": "-1",
+           "attribute[colour]": "red", "lat": "999"}
+    response = await client.post("/open311/v2/requests.json", data=bad,
+                                 files=[("media", ("a.jpg", PE_EXECUTABLE, "image/jpeg"))])
+    assert response.status_code == 400
+    descriptions = {e["description"] for e in response.json()}
+    assert all(e["code"] == 400 for e in response.json())
+    assert "service_code: Unknown service code." in descriptions
+    assert "attribute[price_vnd]: The price cannot be negative." in descriptions
+    assert "attribute[colour]: Unknown attribute. See the service definition." in descriptions
+    assert "lat: Must be between -90 and 90 degrees." in descriptions
+    assert "media: “a.jpg” is not a photo (JPEG, PNG, WebP) or a PDF." in descriptions
+    assert await Case.all().count() == 0
+
+
+async def test_errors_come_in_vietnamese_when_asked(client):
+    response = await client.post("/open311/v2/requests.json",
+                                 data={**API_REPORT, "attribute[price_vnd]": "-1"},
+                                 headers={"accept-language": "vi-VN,vi;q=0.9"})
+    assert response.json() == [{"code": 400,
+                                "description": "attribute[price_vnd]: Giá không thể là số âm."}]
+
+
+async def test_an_unknown_request_is_a_404_in_open311_form(client):
+    response = await client.get("/open311/v2/requests/ZZZZZZZZZZ.json")
+    assert response.status_code == 404
+    assert response.json()[0]["code"] == 404
+
+
+async def test_health_check_reports_the_database(client):
+    response = await client.get("/healthz")
+    assert response.json() == {"status": "ok", "database": "ok"}

@@ -1,0 +1,111 @@
+"""The statistics page and its downloads, as the steering committee's staff and the agencies'
+leads use them."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+
+import openpyxl
+
+from tests.helpers import REPORTER, VALID_REPORT
+from tests.intake.conftest import sign_in
+from workflows.access.models import StaffUser
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import Case
+
+PRIVATE = (REPORTER["reporter_name"], REPORTER["reporter_phone"], REPORTER["reporter_email"],
+           VALID_REPORT["description"])
+
+
+def headline(page: str, label: str) -> str:
+    """The current period's value in the headline row called `label`."""
+    match = re.search(re.escape(label) + r'</th>\s*<td class="number">([^<]*)</td>', page)
+    assert match, label
+    return match.group(1)
+
+
+def chart_svgs(page: str) -> list[str]:
+    return [base64.b64decode(data).decode("utf-8")
+            for data in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)]
+
+
+async def test_the_page_shows_this_months_figures_and_charts_beside_their_tables(
+        client, accounts, cases):
+    await sign_in(client, "analyst")
+    page = (await client.get("/staff/stats")).text
+    assert headline(page, "Số phản ánh tiếp nhận") == "3"
+    svgs = chart_svgs(page)
+    assert len(svgs) == 4
+    assert all("<script" not in svg for svg in svgs)  # drawn on the server, no JavaScript
+    assert "Hàng giả" in svgs[0]  # the monthly chart's legend names the categories
+    assert "Phường Hoàn Kiếm" in svgs[2]
+    # Each chart's numbers are also in a table, for screen readers and for print.
+    assert re.search(r'<th scope="row">Phường Hoàn Kiếm</th><td class="number">3</td>', page)
+    assert re.search(r'<th scope="row">Hưng Thịnh</th><td class="number">3</td>', page)
+    assert not any(value in page for value in PRIVATE)
+    english = (await client.get("/staff/stats?lang=en")).text
+    assert headline(english, "Reports received") == "3"
+
+
+async def test_a_lead_sees_and_downloads_only_their_agency(client, accounts, cases):
+    own = await Case.filter(agency_code="qltt").count()
+    assert 0 < own < 3
+    await sign_in(client, "qltt_lead")
+    page = (await client.get("/staff/stats")).text
+    assert headline(page, "Số phản ánh tiếp nhận") == str(own)
+    assert 'id="agency"' not in page  # nothing to choose
+    assert (await client.get("/staff/stats?agency=khcn")).status_code == 404
+    download = await client.get("/staff/stats/export", params={"format": "json"})
+    assert download.json()["agency"] == "qltt"
+    assert download.json()["current"]["received"] == own
+
+
+async def test_downloads_hold_the_figures_without_personal_data_and_are_audited(
+        client, accounts, cases):
+    await sign_in(client, "officer")
+    page = (await client.get("/staff/stats")).text
+    period = re.search(r'name="period" value="([^"]+)"', page).group(1)
+
+    xlsx = await client.get("/staff/stats/export", params={"period": period, "format": "xlsx"})
+    assert xlsx.status_code == 200
+    assert f"thong-ke-{period}-tinh.xlsx" in xlsx.headers["content-disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.active["A1"].value.startswith("BÁO CÁO THỐNG KÊ")
+    assert workbook.active["B9"].value == 3  # reports received, this period
+
+    listing = await client.get("/staff/stats/export",
+                               params={"period": period, "format": "csv", "detail": "1"})
+    assert listing.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(listing.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Mã phản ánh" and len(rows) == 4
+    assert {row[5] for row in rows[1:]} >= {"Nước mắm Phú Quốc 500 ml", "Dầu gội Clear giả"}
+    for body in (xlsx.content.decode("latin-1"), listing.content.decode("utf-8")):
+        assert not any(value in body for value in PRIVATE)
+
+    officer = await StaffUser.get(role="officer")
+    exported = await AuditEvent.filter(action="export").order_by("seq").values(
+        "actor_type", "actor_id", "after")
+    assert [(e["actor_type"], e["actor_id"], e["after"]["format"], e["after"]["detail"])
+            for e in exported] == [("staff", str(officer.id), "xlsx", False),
+                                   ("staff", str(officer.id), "csv", True)]
+
+
+async def test_a_period_not_understood_is_explained_in_vietnamese(client, accounts, cases):
+    await sign_in(client, "analyst")
+    page = await client.get("/staff/stats", params={"period": "2026-13"})
+    assert page.status_code == 200
+    assert "Ghi kỳ báo cáo theo dạng 2026-10" in page.text
+    assert 'value="2026-13"' in page.text  # what was typed stays in the field
+    wrong = await client.get("/staff/stats/export", params={"period": "2026-10", "format": "pdf"})
+    assert wrong.status_code == 400 and "Không có tệp tải về này" in wrong.text
+    assert not await AuditEvent.filter(action="export").exists()
+
+
+async def test_staff_who_work_no_cases_start_on_the_statistics(client, accounts):
+    signed_in = await sign_in(client, "analyst", follow="")
+    assert signed_in.headers["location"] == "/staff/stats"
+    queue_people = await sign_in(client, "qltt", follow="")
+    assert queue_people.headers["location"] == "/staff/queue"

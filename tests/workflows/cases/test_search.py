@@ -1,0 +1,61 @@
+"""Staff search: with or without diacritics, any characters, through the index."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import VALID_REPORT, post_report
+from workflows.cases.models import Case
+from workflows.cases.queue import QueueFilters, queue_page
+from workflows.cases.search import fold
+
+
+def test_folding_drops_diacritics_case_and_extra_spaces():
+    assert fold("  Nước Mắm   ĐẶC BIỆT ") == "nuoc mam dac biet"
+    assert fold("Đường Phèn") == fold("duong phen")
+
+
+async def found(user, typed: str) -> set[str]:
+    page = await queue_page(user, QueueFilters(search=typed))
+    return {case.product_name for case in page.cases}
+
+
+@pytest.fixture
+async def products(client):
+    for name, brand, shop in (("Nước mắm Phú Quốc", "Hưng Thịnh", "Tạp hóa Đức Anh"),
+                              ("Sữa bột", "Meiji", "Shop 100% chính hãng"),
+                              ('Rượu "Vang" O\'Brien', "", "Quầy 5_A")):
+        await post_report(client, {**VALID_REPORT, "product_name": name, "brand": brand,
+                                   "shop_name": shop})
+
+
+async def test_staff_find_cases_by_product_brand_or_shop_with_or_without_diacritics(
+        people, products):
+    officer = people["officer"]
+    assert await found(officer, "nuoc mam") == {"Nước mắm Phú Quốc"}
+    assert await found(officer, "NƯỚC MẮM") == {"Nước mắm Phú Quốc"}
+    assert await found(officer, "hung thinh") == {"Nước mắm Phú Quốc"}
+    assert await found(officer, "duc anh") == {"Nước mắm Phú Quốc"}
+    assert await found(officer, "meiji") == {"Sữa bột"}
+    assert await found(officer, "Mắm") == {"Nước mắm Phú Quốc"}
+    assert await found(officer, "mắm tôm") == set()
+
+
+@pytest.mark.parametrize("typed", ['"', "'", '"vang"', "o'brien", "100%", "5_a", "%", "_",
+                                   "' OR 1=1 --", '" OR "', "vang*", "NEAR(a b)", "a\x00b",
+                                   "); DROP TABLE case; --", "\\"])
+async def test_search_metacharacters_are_only_text(people, products, typed):
+    expected = {"%": {"Sữa bột"}, "100%": {"Sữa bột"}, "_": {'Rượu "Vang" O\'Brien'},
+                "5_a": {'Rượu "Vang" O\'Brien'}, '"vang"': {'Rượu "Vang" O\'Brien'},
+                "o'brien": {'Rượu "Vang" O\'Brien'}, '"': {'Rượu "Vang" O\'Brien'},
+                "'": {'Rượu "Vang" O\'Brien'}}
+    assert await found(people["officer"], typed) == expected.get(typed, set())
+    assert await Case.all().count() == 3
+
+
+async def test_a_tracking_code_finds_exactly_its_case(people, products):
+    case = await Case.first()
+    for typed in (case.tracking_code, case.tracking_code.lower(),
+                  f"{case.tracking_code[:5]}-{case.tracking_code[5:]}"):
+        page = await queue_page(people["officer"], QueueFilters(search=typed))
+        assert [c.id for c in page.cases] == [case.id]

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+
+from tests.helpers import REPORTER, VALID_REPORT
+from workflows.cases.validation import validate_report
+from workflows.reference.places import Places
+
+PLACES = Places("Thành phố Hà Nội", ("Phường Hoàn Kiếm", "Phường Láng"))
+TODAY = dt.date(2026, 11, 23)
+
+
+def validate(**changes: str):
+    return validate_report({**VALID_REPORT, **changes}, PLACES, max_description_chars=5000,
+                           today=TODAY)
+
+
+def test_a_valid_report_is_cleaned():
+    draft, errors = validate(price_vnd="1.250.000 đ", purchase_date="02/10/2026",
+                             barcode=" 8934588063053 ")
+    assert errors == {}
+    assert draft.price_vnd == 1_250_000
+    assert draft.purchase_date == dt.date(2026, 10, 2)
+    assert draft.barcode == "8934588063053"
+    assert draft.consent is False and draft.reporter_name == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"price_vnd": "-1"}, "price_vnd", "The price cannot be negative."),
+        ({"price_vnd": "1" + "0" * 30}, "price_vnd", "The price cannot be more than {limit} đồng."),
+        ({"price_vnd": "mười nghìn"}, "price_vnd", "Give the price in đồng, digits only, e.g. 150000."),
+        ({"purchase_date": "2026-11-24"}, "purchase_date", "The purchase date cannot be in the future."),
+        ({"purchase_date": "hôm qua"}, "purchase_date", "Give a date as dd/mm/yyyy."),
+        ({"quantity": "0"}, "quantity", "Give a number from {low} to {high}."),
+        ({"commune": "Phường Không Có"}, "commune", "Choose a commune or ward from the list."),
+        ({"sales_channel": "online"}, "online_url",
+         "For goods sold online, give the page address or the platform's name."),
+        ({"online_url": "javascript:alert(1)"}, "online_url",
+         "Give a web address starting with http:// or https://."),
+        ({"description": "giả"}, "description",
+         "Please describe what happened in at least {minimum} characters."),
+        ({"description": "x" * 5001}, "description", "At most {limit} characters (you typed {length})."),
+        ({"product_name": "Nước\x00mắm"}, "product_name", "This field contains characters that are not allowed."),
+        ({"latitude": "21.0"}, "longitude", "Give a number in degrees, e.g. 21.0285."),
+        ({"reporter_email": "hang@"}, "reporter_email", "Give an email address such as ten@example.com."),
+        ({"reporter_phone": "12"}, "reporter_phone", "Give a phone number of 9 to 15 digits."),
+        ({"reporter_name": "Hằng"}, "consent",
+         "To leave your name or contact details, agree that the agencies may use them to handle "
+         "this report. Or leave them empty to report anonymously."),
+    ],
+)
+def test_each_bad_value_gets_its_own_message(changes, field, message):
+    draft, errors = validate(**changes)
+    assert draft is None
+    assert errors[field].message == message
+
+
+def test_contact_details_with_consent_are_kept_and_normalised():
+    draft, errors = validate(**{**REPORTER, "reporter_phone": "0912 345 678"})
+    assert errors == {}
+    assert (draft.reporter_name, draft.reporter_phone, draft.consent) == (
+        "Nguyễn Thị Hằng", "0912345678", True)
+
+
+def test_decomposed_vietnamese_is_stored_composed():
+    """Some keyboards send "ư" as "u" plus a combining horn: search must find both."""
+    composed = "Nước mắm"
+    draft, _ = validate(product_name=unicodedata.normalize("NFD", composed))
+    assert draft.product_name == composed
+
+
+def test_communes_are_free_text_without_a_list():
+    draft, errors = validate_report({**VALID_REPORT, "commune": "Xã Tân Lập"}, Places("", ()),
+                                    max_description_chars=5000, today=TODAY)
+    assert errors == {} and draft.commune == "Xã Tân Lập"
+
+
+@pytest.mark.parametrize("typed", ["²", "٣٠٠٠", "１２"])
+def test_digits_of_other_scripts_are_refused_cleanly(typed):
+    _, errors = validate(price_vnd=typed, quantity=typed)
+    assert set(errors) == {"price_vnd", "quantity"}

@@ -1,0 +1,96 @@
+"""The committed migrations match the models, and apply to an empty database and to one that
+already holds cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.migrations.api.migrate import migrate
+
+from tests.conftest import _drop_database, create_postgres_database
+from workflows.cases.models import Case
+from workflows.cases.search import search_condition
+from workflows.db.config import apply_migrations, tortoise_config
+from workflows.i18n.locations import CHECKOUT_DIR
+
+
+def test_models_and_migrations_agree(tmp_path):
+    # makemigrations writes a file when it finds a change, so it runs on a copy.
+    shutil.copytree(CHECKOUT_DIR / "workflows", tmp_path / "workflows",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    # The tortoise CLI waits forever if the SQLite file's folder is missing: create it.
+    (tmp_path / "data").mkdir()
+    env = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(tmp_path)}
+    env.pop("INTAKE_DATABASE_URL", None)
+    command = [sys.executable, "-m", "tortoise", "-c", "workflows.db.config.TORTOISE_ORM"]
+    migrate = subprocess.run([*command, "migrate"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    check = subprocess.run([*command, "makemigrations"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert "No changes detected" in check.stdout, check.stdout + check.stderr
+
+
+@pytest.fixture
+async def empty_database(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
+    """A database with no tables at all, of the kind the test is parametrised with."""
+    if request.node.callspec.params["database_url"] == "sqlite":
+        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"intake_empty_{uuid.uuid4().hex[:12]}"
+    yield await create_postgres_database(name)
+    await _drop_database(name)
+
+
+async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, empty_database):
+    """Each migration that adds a column must work on a table with rows in it."""
+    database_url = empty_database
+    await migrate(config=tortoise_config(database_url), target="models.0004_staff_accounts")
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        connection = Tortoise.get_connection("default")
+        sqlite = connection.capabilities.dialect == "sqlite"
+        values = {"tracking_code": "AAAAAAAAAA", "pin_digest": "0" * 64, "pin_failures": 0,
+                  "intake_channel": "web", "language": "vi", "category": "counterfeit",
+                  "product_name": "Nước mắm", "brand": "Phú Quốc", "product_group": "food",
+                  "barcode": "", "barcode_gs1_prefix": "", "barcode_gs1_office": "",
+                  "label_origin": "unknown", "sales_channel": "shop", "shop_name": "Sạp 12",
+                  "province": "", "commune": "", "street": "", "online_url": "", "platform": "",
+                  "description": "Cũ.", "reporter_name": "", "reporter_phone": "",
+                  "reporter_email": "", "consent": False, "status": "received",
+                  "routing_reason": "", "version": 1, "created_at": "2026-01-05 03:00:00+00:00",
+                  "updated_at": "2026-01-05 03:00:00+00:00"}
+        marks = ", ".join("?" if sqlite else f"${n}" for n in range(1, len(values) + 1))
+        params = list(values.values())
+        if not sqlite:
+            params = [dt.datetime(2026, 1, 5, 3, tzinfo=dt.UTC) if key.endswith("_at") else v
+                      for key, v in values.items()]
+        await connection.execute_query(
+            f'INSERT INTO "case" ({", ".join(values)}) VALUES ({marks})', params)
+    finally:
+        await Tortoise.close_connections()
+
+    await apply_migrations(database_url)
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        case = await Case.get(tracking_code="AAAAAAAAAA")
+        assert (case.product_name, case.outcome, case.shop_key, case.search_text) == (
+            "Nước mắm", "", "", "nuoc mam | phu quoc | sap 12")
+        found = await Case.filter(search_condition("nuoc mam", connection_dialect())).count()
+        assert found == 1
+    finally:
+        await Tortoise.close_connections()
+
+
+def connection_dialect() -> str:
+    return Tortoise.get_connection("default").capabilities.dialect

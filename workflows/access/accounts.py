@@ -1,0 +1,58 @@
+"""Staff accounts: who may work in the back office, in which role and agency."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from workflows.access.models import StaffSession, StaffUser
+from workflows.access.passwords import hash_password
+
+ROLES = ("admin", "officer", "lead", "inspector", "analyst")
+AGENCY_ROLES = frozenset({"lead", "inspector"})
+MIN_PASSWORD_CHARS = 10
+
+
+
+
+class AccountError(ValueError):
+    """A user cannot be created as asked; the message says why."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def create_user(email: str, password: str, role: str, agency_code: str | None,
+                      known_agencies: set[str], name: str = "") -> StaffUser:
+    email = normalize_email(email)
+    if "@" not in email or any(ch.isspace() for ch in email):
+        raise AccountError(f"{email!r} is not an email address")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    if role in AGENCY_ROLES and agency_code not in known_agencies:
+        raise AccountError(f"a {role} belongs to one agency: give --agency "
+                           f"({', '.join(sorted(known_agencies))})")
+    if role not in AGENCY_ROLES and agency_code:
+        raise AccountError(f"a {role} is not tied to an agency: leave out --agency")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_CHARS} characters")
+    try:
+        return await StaffUser.create(email=email, name=name.strip(), role=role,
+                                      agency_code=agency_code if role in AGENCY_ROLES else None,
+                                      password_hash=hash_password(password))
+    except IntegrityError:
+        raise AccountError(f"an account for {email} already exists") from None
+
+
+async def set_active(email: str, active: bool) -> StaffUser:
+    """Disable (or enable) an account; disabling ends all its sessions at once."""
+    user = await StaffUser.get_or_none(email=normalize_email(email))
+    if user is None:
+        raise AccountError(f"no account for {normalize_email(email)}")
+    async with in_transaction() as connection:
+        await StaffUser.filter(id=user.id).using_db(connection).update(active=active)
+        if not active:
+            await StaffSession.filter(user_id=user.id).using_db(connection).update(revoked=True)
+    user.active = active
+    return user

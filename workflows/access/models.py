@@ -1,0 +1,70 @@
+"""Staff accounts, their sessions, and the counters behind every limit. Times are stored in UTC."""
+
+# Class docstrings become table comments in migrations; see workflows/cases/models.py.
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class StaffUser(Model):
+    """A person who works cases: admin, officer, lead, inspector or analyst."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)  # stored lower-case
+    name = fields.CharField(max_length=100, default="")
+    role = fields.CharField(max_length=16)
+    # Leads and inspectors belong to one agency and see only its cases.
+    agency_code = fields.CharField(max_length=16, null=True)
+    password_hash = fields.CharField(max_length=200)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "staff_user"
+
+
+class StaffSession(Model):
+    """A signed-in browser. The cookie holds a random token, and only its SHA-256 is stored here,
+    so a stolen database copy opens no session."""
+
+    id = fields.IntField(primary_key=True)
+    token_digest = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()  # absolute limit, whatever the activity
+    revoked = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "staff_session"
+
+
+class LoginThrottle(Model):
+    """Failed sign-ins counted per account and per address, in the database so that every
+    worker sees the same count."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=300, unique=True)  # "account:<email>" or "ip:<address>"
+    failures = fields.IntField(default=0)
+    window_start = fields.DatetimeField()
+    locked_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "login_throttle"
+
+
+class RateCounter(Model):
+    """Requests counted per key ("report:<address>") in a window, in the database so that
+    every worker counts against the same allowance."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=300, unique=True)
+    window_start = fields.DatetimeField()
+    hits = fields.IntField(default=0)
+
+    class Meta:
+        table = "rate_counter"

@@ -1,0 +1,50 @@
+"""Server-side sessions: the cookie holds a random token, the table only its SHA-256, so that
+signing out or disabling an account ends a session at once, on every worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from workflows.access.models import StaffSession, StaffUser
+
+SESSION_IDLE = dt.timedelta(minutes=30)
+SESSION_ABSOLUTE = dt.timedelta(hours=12)
+# last_seen_at is written at most this often, not on every page.
+SESSION_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(user: StaffUser) -> str:
+    """A new session (a new id at every sign-in); returns the token for the cookie."""
+    token, now = secrets.token_urlsafe(32), _now()
+    await StaffSession.create(token_digest=_digest(token), user=user, created_at=now,
+                              last_seen_at=now, expires_at=now + SESSION_ABSOLUTE)
+    return token
+
+
+async def session_user(token: str | None) -> StaffUser | None:
+    """The signed-in user for a cookie token, if the session is still alive."""
+    if not token:
+        return None
+    now = _now()
+    session = await StaffSession.get_or_none(token_digest=_digest(token)).select_related("user")
+    if (session is None or session.revoked or session.expires_at <= now
+            or now - session.last_seen_at > SESSION_IDLE or not session.user.active):
+        return None
+    if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
+        await StaffSession.filter(id=session.id).update(last_seen_at=now)
+    return session.user
+
+
+async def end_session(token: str | None) -> None:
+    if token:
+        await StaffSession.filter(token_digest=_digest(token)).update(revoked=True)

@@ -1,0 +1,62 @@
+"""Which cases a staff member may see. Every staff page and download asks here, on the server.
+
+Officers triage, so they see every case; leads and inspectors see the cases their agency leads
+or supports; admins and analysts see no case (analysts work on statistics without personal
+data).
+"""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from workflows.access.models import StaffUser
+from workflows.cases.models import Case, CaseSupport
+
+CASE_ROLES = frozenset({"officer", "lead", "inspector"})
+
+
+def may_work_cases(user: StaffUser) -> bool:
+    return user.role in CASE_ROLES
+
+
+def _supported_by(agency_code: str) -> Subquery:
+    """The ids of the cases the agency supports (another agency leads them)."""
+    return Subquery(CaseSupport.filter(agency_code=agency_code).values("case_id"))
+
+
+def visible_cases(user: StaffUser) -> QuerySet[Case]:
+    if user.role == "officer":
+        return Case.all()
+    if user.role in ("lead", "inspector") and user.agency_code:
+        return Case.filter(Q(agency_code=user.agency_code)
+                           | Q(id__in=_supported_by(user.agency_code)))
+    return Case.filter(id__in=[])
+
+
+def visible_parts(user: StaffUser) -> list[QuerySet[Case]]:
+    """The same cases as visible_cases, as disjoint sets that an index counts on its own: an
+    agency's own cases, and those it only supports (counting through the OR of both scans every
+    case)."""
+    if user.role in ("lead", "inspector") and user.agency_code:
+        return [Case.filter(agency_code=user.agency_code),
+                Case.filter(id__in=_supported_by(user.agency_code))
+                .exclude(agency_code=user.agency_code)]
+    return [visible_cases(user)]
+
+
+async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | None:
+    """The case if this user may see it; None both when it does not exist and when it is
+    another agency's, so that a URL reveals nothing."""
+    if not tracking_code or not may_work_cases(user):
+        return None
+    return await visible_cases(user).get_or_none(tracking_code=tracking_code)
+
+
+async def assignable_staff(agency_code: str | None) -> list[StaffUser]:
+    """Who a case, or a supporting agency's task, can be assigned to: the agency's active leads
+    and inspectors."""
+    if not agency_code:
+        return []
+    return await StaffUser.filter(agency_code=agency_code, active=True,
+                                  role__in=["lead", "inspector"]).order_by("name", "email")

@@ -1,0 +1,53 @@
+"""What staff write on a case: internal notes, and public replies the reporter reads on /track
+(and receives by email when they left an address and consented)."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from workflows.access.models import StaffUser
+from workflows.audit.log import Actor, append_event
+from workflows.cases.models import Case, CaseMessage, CaseNote
+from workflows.cases.transitions import ActionRefused
+from workflows.i18n.messages import N_
+from workflows.mail.notifications import Notifier
+
+MAX_MESSAGE_CHARS = 5000
+
+
+def _check(case: Case, user: StaffUser, body: str, supporting_may: bool = False) -> str:
+    """The text to store. Supporting agencies write internal notes, but only the lead agency
+    speaks to the reporter. (The caller has already checked the user may see the case.)"""
+    if (user.role in ("lead", "inspector") and user.agency_code != case.agency_code
+            and not supporting_may):
+        raise ActionRefused(N_("Only the agency handling the case may take this action."))
+    if user.role not in ("officer", "lead", "inspector"):
+        raise ActionRefused(N_("Your role may not take this action."))
+    text = body.strip().replace("\r\n", "\n")
+    if not text:
+        raise ActionRefused(N_("Write something first."))
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ActionRefused(N_("At most {limit} characters (you typed {length})."),
+                            limit=MAX_MESSAGE_CHARS, length=len(text))
+    return text
+
+
+async def add_note(case: Case, user: StaffUser, body: str) -> CaseNote:
+    text = _check(case, user, body, supporting_may=True)
+    async with in_transaction() as connection:
+        note = await CaseNote.create(using_db=connection, case=case, author=user, body=text)
+        # The audit event names the note, not its text: notes may hold personal data.
+        await append_event(connection, case=case, actor=Actor("staff", str(user.id)),
+                           action="note_added", after={"note_id": note.id})
+    return note
+
+
+async def add_public_reply(case: Case, user: StaffUser, body: str,
+                           notifier: Notifier) -> CaseMessage:
+    text = _check(case, user, body)
+    async with in_transaction() as connection:
+        reply = await CaseMessage.create(using_db=connection, case=case, author="agency", body=text)
+        event = await append_event(connection, case=case, actor=Actor("staff", str(user.id)),
+                                   action="public_reply", after={"message_id": reply.id})
+        await notifier.public_reply(connection, case, event, text)
+    return reply

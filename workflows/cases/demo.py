@@ -1,0 +1,152 @@
+"""Realistic demonstration cases, inserted in bulk: for trying the back office and the
+statistics, and for the benchmarks (`intake demo --cases N`).
+
+Cases are spread over the last two years with plausible proportions of categories, products,
+sales channels, statuses and outcomes, routed by the configured rules. They carry no audit
+trail, attachments or reporter contact details, and their PINs are unknown: they are not
+anyone's reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from workflows.cases.duplicates import shop_key
+from workflows.cases.models import Case
+from workflows.cases.search import search_text
+from workflows.cases.tracking import new_tracking_code
+from workflows.reference.loading import ReferenceData
+from workflows.reference.routing import RoutingFacts, route
+
+# (category, weight): counterfeit and smuggled goods dominate what citizens report.
+CATEGORY_WEIGHTS = (("counterfeit", 30), ("imitation", 14), ("smuggled", 14), ("substandard", 10),
+                    ("food_safety", 12), ("trade_fraud", 7), ("labelling", 6),
+                    ("consumer_dispute", 7))
+# (product group, product, brands)
+PRODUCTS = (
+    ("food", "Nước mắm", ("Phú Quốc", "Nam Ngư", "Chinsu")),
+    ("food", "Sữa bột trẻ em", ("Vinamilk", "Abbott", "Meiji")),
+    ("food", "Bánh kẹo nhập khẩu", ("Orion", "Kinh Đô", "Oreo")),
+    ("food", "Rượu vang", ("Đà Lạt", "Chivas", "Hennessy")),
+    ("food", "Bia lon", ("Heineken", "Sài Gòn", "Tiger")),
+    ("cosmetics", "Kem chống nắng", ("Anessa", "La Roche-Posay", "Sunplay")),
+    ("cosmetics", "Son môi", ("Maybelline", "3CE", "Lemonade")),
+    ("drugs", "Thực phẩm chức năng", ("Blackmores", "DHC", "Kirkland")),
+    ("drugs", "Thuốc cảm cúm", ("Panadol", "Decolgen", "Tiffy")),
+    ("clothing", "Giày thể thao", ("Nike", "Adidas", "Biti's")),
+    ("clothing", "Túi xách", ("Louis Vuitton", "Gucci", "Chanel")),
+    ("electronics", "Sạc điện thoại", ("Samsung", "Apple", "Anker")),
+    ("electronics", "Tai nghe không dây", ("Apple", "Sony", "JBL")),
+    ("other", "Nước giặt", ("OMO", "Ariel", "Comfort")),
+    ("agricultural_inputs", "Phân bón", ("Đầu Trâu", "Bình Điền", "Lâm Thao")),
+    ("agricultural_inputs", "Thuốc bảo vệ thực vật", ("Syngenta", "Bayer", "Map Pacific")),
+    ("other", "Mũ bảo hiểm", ("Sơn", "Asia", "Protec")),
+)
+SALES_CHANNEL_WEIGHTS = (("market", 25), ("shop", 38), ("online", 30), ("street", 7))
+SHOPS = ("Tạp hóa Minh Anh", "Cửa hàng Thành Đạt", "Shop Hàng Hiệu 24h", "Đại lý Phúc Lộc",
+         "Siêu thị mini Hòa Bình", "Quầy thuốc Tâm An", "Mỹ phẩm Ngọc Trinh", "Điện máy Sao Việt",
+         "Cửa hàng nông sản Xanh", "Sạp chợ số 12")
+PLATFORMS = ("Shopee", "Lazada", "TikTok Shop", "Facebook", "Zalo")
+OUTCOME_WEIGHTS = (("violation_confirmed", 55), ("not_confirmed", 25), ("referred", 10),
+                   ("insufficient_information", 10))
+CLOSED_SHARE = {"resolved": 0.55, "closed": 0.3, "rejected": 0.15}
+OPEN_STATUSES = ("received", "triaged", "assigned", "in_progress", "waiting")
+BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    cases: int
+    seed: int = 2026
+    years: int = 2
+    now: dt.datetime | None = None
+
+
+def _pick(weights: tuple[tuple[str, int], ...], rng: random.Random) -> str:
+    return rng.choices([code for code, _ in weights], [w for _, w in weights])[0]
+
+
+def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
+               span_seconds: int, pin_digest: str) -> Case:
+    category = _pick(CATEGORY_WEIGHTS, rng)
+    group, product, brands = rng.choice(PRODUCTS)
+    channel = _pick(SALES_CHANNEL_WEIGHTS, rng)
+    communes = reference.places.communes or ("Phường Hoàn Kiếm",)
+    commune = rng.choice(communes)
+    # More reports lately: the square root skews ages towards the present.
+    age = dt.timedelta(seconds=int(span_seconds * rng.random() ** 1.6))
+    created = now - age
+    decision = route(RoutingFacts(category, group, channel, commune), reference.rules)
+    levels = reference.service_levels
+    due = levels.due_at(category, created, decision.agency_code)
+    shop = rng.choice(SHOPS) if channel != "online" else f"{rng.choice(SHOPS)} Online"
+    brand = rng.choice(brands)
+    # Older cases are mostly settled; the last weeks' mostly open.
+    settled = rng.random() < min(0.95, age.days / 45)
+    status = (rng.choices(list(CLOSED_SHARE), list(CLOSED_SHARE.values()))[0] if settled
+              else rng.choice(OPEN_STATUSES if decision.agency_code else ("received",)))
+    case = Case(
+        tracking_code=new_tracking_code(), pin_digest=pin_digest, intake_channel=rng.choices(
+            ("web", "api", "hotline", "letter", "walk_in"), (70, 10, 14, 3, 3))[0],
+        category=category, product_name=product, brand=brand, product_group=group,
+        sales_channel=channel, shop_name=shop, shop_key=shop_key(shop),
+        search_text=search_text(product, brand, shop),
+        province=reference.places.province, commune=commune,
+        online_url=f"https://shop.example/{rng.randrange(10**6)}" if channel == "online" else "",
+        platform=rng.choice(PLATFORMS) if channel == "online" else "",
+        description="Dữ liệu minh họa.", price_vnd=rng.randrange(20, 5000) * 1000,
+        status=status, agency_code=decision.agency_code, routing_rule=decision.rule_number,
+        routing_reason=decision.reason, due_at=due, triage_due_at=levels.triage_due_at(created),
+        created_at=created,
+    )
+    if status in ("resolved", "closed"):
+        # Most cases are settled in time; some take much longer.
+        days = levels.resolution_days(category, decision.agency_code)
+        took = dt.timedelta(days=rng.triangular(1, days * 2.2, days * 0.8))
+        case.resolved_at = min(created + took, now)
+        case.outcome = _pick(OUTCOME_WEIGHTS, rng)
+        case.public_outcome = "Đã xử lý theo quy định."
+        if case.outcome == "violation_confirmed":
+            case.fine_vnd = rng.randrange(5, 200) * 500_000
+            case.seized_quantity = rng.randrange(1, 500)
+            case.seized_value_vnd = case.seized_quantity * rng.randrange(10, 800) * 1000
+    return case
+
+
+def demo_cases(reference: ReferenceData, options: DemoOptions) -> Iterator[Case]:
+    rng = random.Random(options.seed)
+    now = options.now or dt.datetime.now(dt.UTC)
+    span = int(dt.timedelta(days=365 * options.years).total_seconds())
+    pin_digest = secrets.token_hex(32)  # matches no PIN: nobody can open these as a reporter
+    for _ in range(options.cases):
+        yield _demo_case(rng, reference, now, span, pin_digest)
+
+
+async def insert_demo_cases(reference: ReferenceData, options: DemoOptions,
+                            progress: Callable[[int], None] | None = None) -> int:
+    """Insert the cases in batches of BATCH rows, one transaction each; return how many."""
+    done, batch = 0, []
+    for case in demo_cases(reference, options):
+        batch.append(case)
+        if len(batch) == BATCH:
+            done += await _insert(batch)
+            batch = []
+            if progress:
+                progress(done)
+    if batch:
+        done += await _insert(batch)
+        if progress:
+            progress(done)
+    return done
+
+
+async def _insert(batch: list[Case]) -> int:
+    async with in_transaction() as connection:
+        await Case.bulk_create(batch, using_db=connection)
+    return len(batch)

@@ -1,0 +1,45 @@
+"""Other cases that may be about the same goods or seller: the same barcode, the same shop in
+the same commune or ward, or the same online page. Shown on the case page so that staff join
+up reports instead of inspecting one shop twice."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from tortoise.expressions import Q
+
+from workflows.access.models import StaffUser
+from workflows.access.visibility import visible_cases
+from workflows.cases.models import Case
+
+MAX_LISTED = 20
+
+
+def shop_key(shop_name: str) -> str:
+    """"SẠP SỐ  12" and "Sạp số 12" are the same shop."""
+    return " ".join(unicodedata.normalize("NFC", shop_name).casefold().split())
+
+
+def _same_goods_or_seller(case: Case) -> Q | None:
+    conditions = []
+    if case.barcode:
+        conditions.append(Q(barcode=case.barcode))
+    if case.shop_key and case.commune:
+        conditions.append(Q(shop_key=case.shop_key, commune=case.commune))
+    if case.online_url:
+        conditions.append(Q(online_url=case.online_url))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+async def possible_duplicates(case: Case, user: StaffUser) -> list[Case]:
+    """Only among the cases this user may see: a match must not reveal another agency's case."""
+    condition = _same_goods_or_seller(case)
+    if condition is None:
+        return []
+    return await (visible_cases(user).filter(condition).exclude(id=case.id)
+                  .order_by("-created_at").limit(MAX_LISTED))

@@ -1,0 +1,40 @@
+"""Warning signs staff should see on a case at a glance, derived from what the citizen gave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workflows.cases.barcodes import GS1_VIETNAM_PREFIX
+from workflows.cases.models import Case
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    vi: str
+    en: str
+
+    def label(self, language: str) -> str:
+        return self.en if language == "en" else self.vi
+
+
+BAD_CHECK_DIGIT = Flag(
+    "barcode_check_digit",
+    "Mã vạch sai số kiểm tra",
+    "Barcode check digit is wrong",
+)
+FOREIGN_PREFIX_ON_VIETNAMESE_LABEL = Flag(
+    "barcode_prefix_origin",
+    "Nhãn ghi sản xuất tại Việt Nam, nhưng mã vạch do tổ chức GS1 nước khác cấp",
+    "Labelled as made in Vietnam, barcode issued through another country's GS1 office",
+)
+
+
+def case_flags(case: Case) -> list[Flag]:
+    flags: list[Flag] = []
+    if case.barcode_check_ok is False:
+        flags.append(BAD_CHECK_DIGIT)
+    if (case.label_origin == "vn" and case.barcode_gs1_prefix
+            and case.barcode_gs1_prefix != GS1_VIETNAM_PREFIX):
+        flags.append(FOREIGN_PREFIX_ON_VIETNAMESE_LABEL)
+    return flags

@@ -1,0 +1,79 @@
+"""What anyone holding a tracking code may see of a case, and what its reporter may see.
+
+The public view is built field by field from a whitelist: the description, the shop and
+everything about the reporter stay out, whatever is added to the case later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from workflows.cases.models import Attachment, Case, CaseMessage
+from workflows.cases.states import CLOSED_STATES, SETTLED_STATES
+
+
+@dataclass(frozen=True)
+class PublicReply:
+    body: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    tracking_code: str
+    status: str
+    category: str
+    agency_code: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    due_at: dt.datetime | None
+    replies: tuple[PublicReply, ...]
+    # What the agency found, in the words it wrote for the public, once the case is settled.
+    outcome: str = ""
+    # A report rejected as a duplicate shows the case it joined, and that case's outcome.
+    duplicate_of: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATES
+
+
+async def find_case(tracking_code: str | None) -> Case | None:
+    if not tracking_code:
+        return None
+    return await Case.get_or_none(tracking_code=tracking_code)
+
+
+async def public_status(case: Case) -> PublicStatus:
+    replies = await CaseMessage.filter(case_id=case.id, author="agency").order_by("created_at")
+    settled = case
+    if case.duplicate_of_id is not None:  # type: ignore[attr-defined]
+        settled = await Case.get(id=case.duplicate_of_id)  # type: ignore[attr-defined]
+    return PublicStatus(
+        tracking_code=case.tracking_code,
+        status=case.status,
+        category=case.category,
+        agency_code=case.agency_code,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        due_at=case.due_at,
+        replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
+        outcome=settled.public_outcome if settled.status in SETTLED_STATES else "",
+        duplicate_of=settled.tracking_code if settled is not case else None,
+    )
+
+
+@dataclass(frozen=True)
+class ReporterThread:
+    """The exchange between an anonymous reporter and the agency, and the files they sent."""
+
+    messages: list[CaseMessage]
+    attachment_names: list[str]
+
+
+async def reporter_thread(case: Case) -> ReporterThread:
+    messages = await CaseMessage.filter(case_id=case.id).order_by("created_at")
+    names = await Attachment.filter(case_id=case.id, added_by="reporter").order_by("id").values_list(
+        "original_name", flat=True)
+    return ReporterThread(messages, list(names))  # type: ignore[arg-type]

@@ -1,0 +1,170 @@
+"""A staff member's case queue: filtered, sorted, paginated, with counts per open status.
+
+One query for the page and one for the counts, whatever the page size: no query per case.
+Only open cases are counted (and a closed status when it is the one shown): the work to do is
+a small part of a million cases, and counting every closed case would read them all on every
+page view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from workflows.access.models import StaffUser
+from workflows.access.visibility import visible_cases, visible_parts
+from workflows.cases.models import Case, CaseSupport
+from workflows.cases.search import search_condition
+from workflows.cases.states import OPEN_STATES
+from workflows.reference.catalog import (
+    CATEGORY_CODES,
+    INTAKE_CHANNELS,
+    PRODUCT_GROUP_CODES,
+    SALES_CHANNEL_CODES,
+    STATUSES,
+    codes,
+)
+
+PER_PAGE = 25
+SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
+STATUS_CODES = codes(STATUSES)
+INTAKE_CHANNEL_CODES = codes(INTAKE_CHANNELS)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""  # "": the open cases (the work to do); "all": every case; or one status
+    category: str = ""
+    product_group: str = ""
+    channel: str = ""
+    commune: str = ""
+    intake_channel: str = ""
+    triage_only: bool = False
+    mine: bool = False
+    overdue: bool = False
+    search: str = ""
+    sort: str = "due"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> QueueFilters:
+        """Unknown values are ignored rather than refused: a stale bookmark still opens."""
+        def pick(name: str, allowed: frozenset[str]) -> str:
+            value = query.get(name, "")
+            return value if value in allowed else ""
+
+        page = query.get("page", "1")
+        return cls(
+            status=pick("status", STATUS_CODES | {"all"}),
+            category=pick("category", CATEGORY_CODES),
+            product_group=pick("product_group", PRODUCT_GROUP_CODES),
+            channel=pick("channel", SALES_CHANNEL_CODES),
+            commune=query.get("commune", "").strip()[:100],
+            intake_channel=pick("intake_channel", INTAKE_CHANNEL_CODES),
+            triage_only=query.get("queue") == "triage",
+            mine=query.get("mine") == "1",
+            overdue=query.get("overdue") == "1",
+            search=" ".join(query.get("q", "").split())[:100],
+            sort=query.get("sort") if query.get("sort") in SORTS else "due",  # type: ignore[arg-type]
+            page=int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1,
+        )
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+    status_counts: dict[str, int]  # each open status, and the status shown if closed
+    now: dt.datetime
+    # The user's agency's own task on listed cases it supports (rather than leads), by case id.
+    supports: dict[int, CaseSupport]
+
+    @property
+    def open_count(self) -> int:
+        return sum(count for status, count in self.status_counts.items() if status in OPEN_STATES)
+
+
+def _overdue(user: StaffUser, now: dt.datetime) -> Q:
+    """Open cases past the resolution due date (clock running), past the triage due date, or
+    holding a supporting task of the user's agency past its own due date. (The outer "open"
+    lets the database count them from the status index instead of reading every case.)"""
+    late_supports = CaseSupport.filter(status="open", due_at__lt=now)
+    if user.role != "officer":
+        late_supports = late_supports.filter(agency_code=user.agency_code or "")
+    return Q(Q(status__in=sorted(OPEN_STATES)),
+             Q(Q(due_at__lt=now), Q(paused_at__isnull=True))
+             | Q(Q(status="received"), Q(triage_due_at__lt=now))
+             | Q(id__in=Subquery(late_supports.values("case_id"))))
+
+
+def _mine(user: StaffUser) -> Q:
+    tasks = CaseSupport.filter(assignee_id=user.id, status="open").values("case_id")
+    return Q(assignee_id=user.id) | Q(id__in=Subquery(tasks))
+
+
+def filtered_cases(user: StaffUser, filters: QueueFilters, now: dt.datetime,
+                   base: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """The cases the user may see (or those of `base`) that match the filters (every
+    status)."""
+    base = visible_cases(user) if base is None else base
+    for field, value in (("category", filters.category), ("product_group", filters.product_group),
+                         ("sales_channel", filters.channel), ("commune", filters.commune),
+                         ("intake_channel", filters.intake_channel)):
+        if value:
+            base = base.filter(**{field: value})
+    if filters.triage_only:
+        base = base.filter(agency_code__isnull=True)
+    if filters.overdue:
+        base = base.filter(_overdue(user, now))
+    if filters.mine:
+        base = base.filter(_mine(user))
+    if filters.search:
+        base = base.filter(search_condition(filters.search, Case._meta.db.capabilities.dialect))
+    return base
+
+
+def _in_status(cases: QuerySet[Case], status: str) -> QuerySet[Case]:
+    if status == "all":
+        return cases
+    return cases.filter(status__in=sorted(OPEN_STATES)) if not status else cases.filter(
+        status=status)
+
+
+def listing(cases: QuerySet[Case], filters: QueueFilters, page: int) -> QuerySet[Case]:
+    listed = _in_status(cases, filters.status)
+    return listed.order_by(*SORTS[filters.sort]).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+
+
+async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
+    now = dt.datetime.now(dt.UTC)
+    base = filtered_cases(user, filters, now)
+    counted = OPEN_STATES | ({filters.status} if filters.status not in ("", "all") else set())
+    counts: dict[str, int] = {}
+    for part in visible_parts(user):
+        for status, count in await (filtered_cases(user, filters, now, part)
+                                    .filter(status__in=sorted(counted))
+                                    # COUNT(status), not COUNT(id): read from the index alone
+                                    .annotate(count=Count("status")).group_by("status")
+                                    .values_list("status", "count")):
+            counts[status] = counts.get(status, 0) + count
+    if filters.status == "all":  # asked for: every case, counted once
+        total = await base.count()
+    else:
+        total = sum(count for status, count in counts.items()
+                    if status == filters.status or (not filters.status and status in OPEN_STATES))
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(filters.page, pages)
+    cases = await listing(base, filters, page)
+    supports = {}
+    if user.agency_code and any(case.agency_code != user.agency_code for case in cases):
+        supports = {support.case_id: support  # type: ignore[attr-defined]
+                    for support in await CaseSupport.filter(
+                        agency_code=user.agency_code, case_id__in=[case.id for case in cases])}
+    return QueuePage(cases, total, page, pages, counts, now, supports)

@@ -1,0 +1,1 @@
+"""The database: Tortoise configuration, migrations, the SQLite backend, its errors."""

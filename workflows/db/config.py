@@ -1,0 +1,62 @@
+"""The Tortoise ORM configuration and schema migrations, for the app, the CLI and the tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.migrations.api import migrate
+
+MODELS_APP = "models"
+# Each capability keeps its own tables; one Tortoise app ("models") holds them all, so that
+# foreign keys and migrations see one schema.
+MODEL_MODULES = ["workflows.cases.models", "workflows.access.models", "workflows.audit.models",
+                 "workflows.mail.models", "workflows.figures.models"]
+
+def _connection(database_url: str) -> str | dict[str, Any]:
+    """PostgreSQL by URL; SQLite through workflows.db.sqlite_backend (BEGIN IMMEDIATE)."""
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    return {**expand_db_url(database_url), "engine": "workflows.db.sqlite_backend"}
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": _connection(database_url)},
+        "apps": {
+            MODELS_APP: {
+                "models": MODEL_MODULES,
+                "migrations": "workflows.db.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def ensure_database_dir(database_url: str) -> None:
+    """SQLite creates its file on first connect, but not the folder it lives in."""
+    if database_url.startswith("sqlite://"):
+        path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def apply_migrations(database_url: str) -> None:
+    """Bring the schema up to date; safe to run on every start."""
+    ensure_database_dir(database_url)
+    try:
+        await migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+# For `python -m tortoise -c workflows.db.config.TORTOISE_ORM makemigrations`.
+TORTOISE_ORM = tortoise_config(
+    os.environ.get("INTAKE_DATABASE_URL")
+    or f"sqlite://{Path(os.environ.get('INTAKE_DATA_DIR', 'data')).resolve() / 'intake.sqlite3'}"
+)

@@ -1,1 +1,0 @@
-"""Senders: how an outbox message leaves the building. Deciding what to send is elsewhere."""

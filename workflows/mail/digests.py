@@ -1,0 +1,56 @@
+"""The daily digest of overdue cases, for each lead of each agency, queued once a day after a
+set hour (Asia/Ho_Chi_Minh). Any number of senders may call this: the digest's event key lets
+only one row exist per agency, day and recipient."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from workflows.access.models import StaffUser
+from workflows.cases.models import Case
+from workflows.cases.states import CLOSED_STATES
+from workflows.i18n.formatting import VIETNAM
+from workflows.mail.models import OutboxMessage
+from workflows.mail.notifications import Notifier, digest_key
+from workflows.reference.agencies import Agency
+
+DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back office anyway
+
+
+async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
+    return await (Case.filter(agency_code=agency_code, due_at__lt=now, paused_at__isnull=True)
+                  .exclude(status__in=CLOSED_STATES).order_by("due_at").limit(DIGEST_LIMIT))
+
+
+async def digest_recipients(agency: Agency) -> list[str]:
+    """The agency's active leads; its shared mailbox while it has none."""
+    leads = await StaffUser.filter(agency_code=agency.code, role="lead", active=True).order_by(
+        "email").values_list("email", flat=True)
+    return [str(email) for email in leads] or [agency.email]
+
+
+async def queue_due_digests(notifier: Notifier, hour: int, now: dt.datetime) -> int:
+    """Queue today's digests that are due and not yet queued; returns how many were queued."""
+    local = now.astimezone(VIETNAM)
+    if local.hour < hour:
+        return 0
+    day, queued = local.date(), 0
+    for agency in notifier.agencies.values():
+        overdue: list[Case] | None = None
+        for recipient in await digest_recipients(agency):
+            if await OutboxMessage.exists(event_key=digest_key(agency.code, day, recipient)):
+                continue
+            if overdue is None:
+                overdue = await overdue_cases(agency.code, now)
+            if not overdue:
+                break
+            try:
+                async with in_transaction() as connection:
+                    await notifier.overdue_digest(connection, agency, recipient, overdue, day, now)
+                queued += 1
+            except IntegrityError:
+                pass  # another sender queued it first
+    return queued

@@ -1,0 +1,45 @@
+"""The outbox table: mail waiting to be sent. Times are stored in UTC."""
+
+# Class docstrings become table comments in migrations; see workflows/cases/models.py.
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from workflows.cases.models import Case
+
+
+class OutboxMessage(Model):
+    """An email waiting to be sent, written in the same transaction as the change that caused it.
+
+    `event_key` names that event, and is unique: one event never queues two messages.
+    """
+
+    id = fields.IntField(primary_key=True)
+    event_key = fields.CharField(max_length=120, unique=True)
+    kind = fields.CharField(max_length=32)
+    case: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="outbox_messages", null=True, on_delete=fields.RESTRICT
+    )
+    recipient = fields.CharField(max_length=254)
+    subject = fields.CharField(max_length=300)
+    body_text = fields.TextField()
+    body_html = fields.TextField()
+    status = fields.CharField(max_length=16, default="pending")  # pending, sent, failed
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    # A sender's claim: other senders leave the row alone until the lease runs out.
+    lease_until = fields.DatetimeField(null=True)
+    claim_token = fields.CharField(max_length=32, default="")
+    last_error = fields.TextField(default="")
+    permanent_failure = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox_message"
+        indexes = (("status", "next_attempt_at"),)

@@ -1,0 +1,164 @@
+"""The durable email queue: messages are written with the change that causes them, claimed by a
+sender under a lease, and marked sent, retried later with backoff, or failed.
+
+Claims are safe with several senders on one database: PostgreSQL skips rows another sender has
+locked (FOR UPDATE SKIP LOCKED), and the claim itself is a conditional UPDATE, so two senders
+never both own a row. A sender that dies leaves its rows to be claimed again when the lease ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from workflows.audit.log import Actor, append_event
+from workflows.cases.models import Case
+from workflows.mail.models import OutboxMessage
+from workflows.mail.rendering import RenderedMail
+from workflows.mail.smtp import DeliveryResult, Outcome
+
+LEASE = dt.timedelta(minutes=5)
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_RETRY = dt.timedelta(hours=1)
+ERROR_TEXT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    first_delay: dt.timedelta = FIRST_RETRY
+    longest_delay: dt.timedelta = LONGEST_RETRY
+
+    def delay(self, attempts: int) -> dt.timedelta:
+        """Exponential, capped, with ±50% jitter so that a recovering server is not stampeded."""
+        base = min(self.first_delay * (2 ** max(attempts - 1, 0)), self.longest_delay)
+        return base * random.uniform(0.5, 1.5)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def enqueue(
+    connection: BaseDBAsyncClient,
+    *,
+    event_key: str,
+    kind: str,
+    recipient: str,
+    mail: RenderedMail,
+    case: Case | None = None,
+) -> OutboxMessage:
+    """Queue one message inside the caller's transaction. The event key must be new."""
+    return await OutboxMessage.create(
+        using_db=connection,
+        event_key=event_key,
+        kind=kind,
+        case=case,
+        recipient=recipient,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        next_attempt_at=_now(),
+    )
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return Q(status="pending", next_attempt_at__lte=now) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+
+
+async def claim_batch(limit: int, lease: dt.timedelta = LEASE) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for this sender, under a lease."""
+    now, token = _now(), secrets.token_hex(16)
+    async with in_transaction() as connection:
+        query = OutboxMessage.filter(_claimable(now)).order_by("id").limit(limit).using_db(connection)
+        if connection.capabilities.dialect == "postgres":
+            query = query.select_for_update(skip_locked=True)
+        ids = await query.values_list("id", flat=True)
+        if not ids:
+            return []
+        await OutboxMessage.filter(_claimable(now), id__in=ids).using_db(connection).update(
+            lease_until=now + lease, claim_token=token)
+    return await OutboxMessage.filter(claim_token=token, status="pending").order_by("id")
+
+
+async def record_results(
+    messages: list[OutboxMessage], results: dict[int, DeliveryResult], policy: RetryPolicy
+) -> None:
+    """Write what happened to each claimed message, in one transaction: the sent ones in one
+    UPDATE per attempt count (usually one), the others one by one. A final failure of an agency
+    alert flags the case, so that an officer phones the agency instead."""
+    now = _now()
+    sent: dict[tuple[int, str], list[int]] = {}  # (attempts, claim token) -> ids
+    async with in_transaction() as connection:
+        for message in messages:
+            result = results[message.id]
+            attempts = message.attempts + 1
+            if result.outcome is Outcome.SENT:
+                sent.setdefault((attempts, message.claim_token), []).append(message.id)
+                continue
+            mine = OutboxMessage.filter(id=message.id, claim_token=message.claim_token)
+            detail = result.detail[:ERROR_TEXT_LIMIT]
+            if result.outcome is Outcome.RETRY and attempts < policy.max_attempts:
+                await mine.using_db(connection).update(
+                    attempts=attempts, last_error=detail, lease_until=None,
+                    next_attempt_at=now + policy.delay(attempts))
+                continue
+            updated = await mine.using_db(connection).update(
+                status="failed", attempts=attempts, last_error=detail, lease_until=None,
+                permanent_failure=result.outcome is Outcome.REFUSED)
+            if updated and message.kind == "agency_alert" and message.case_id:  # type: ignore[attr-defined]
+                await _flag_undelivered(connection, message, detail)
+        for (attempts, token), ids in sent.items():
+            await OutboxMessage.filter(id__in=ids, claim_token=token).using_db(connection).update(
+                status="sent", attempts=attempts, sent_at=now, lease_until=None, last_error="")
+
+
+async def _flag_undelivered(connection: BaseDBAsyncClient, message: OutboxMessage,
+                            detail: str) -> None:
+    case = await Case.get(id=message.case_id).using_db(connection)  # type: ignore[attr-defined]
+    await Case.filter(id=case.id).using_db(connection).update(alert_undelivered=True)
+    await append_event(
+        connection, case=case, actor=Actor.system(), action="alert_undelivered",
+        before={"alert_undelivered": case.alert_undelivered},
+        after={"alert_undelivered": True, "recipient": message.recipient},
+        reason=detail,
+    )
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    pending: int
+    sent: int
+    failed: int
+    last_error: str
+
+
+async def outbox_status() -> OutboxStatus:
+    counts = dict(await OutboxMessage.annotate(count=Count("id")).group_by("status").values_list(
+        "status", "count"))
+    last_failure = await OutboxMessage.exclude(last_error="").order_by("-id").first()
+    return OutboxStatus(
+        pending=counts.get("pending", 0),
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0),
+        last_error=(f"message {last_failure.id} to {last_failure.recipient}: "
+                    f"{last_failure.last_error}") if last_failure else "",
+    )
+
+
+async def requeue_failed(message_ids: list[int] | None = None) -> int:
+    """Give failed messages a fresh set of attempts, now."""
+    failed = OutboxMessage.filter(status="failed")
+    if message_ids:
+        failed = failed.filter(id__in=message_ids)
+    return await failed.update(status="pending", attempts=0, next_attempt_at=_now(),
+                               lease_until=None, permanent_failure=False)

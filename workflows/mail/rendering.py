@@ -1,0 +1,52 @@
+"""Email content: each kind of message is three templates under templates/email/ — a subject, a
+plain-text part and an HTML part — rendered in the recipient's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from workflows.cases.tracking import format_tracking_code
+from workflows.i18n.formatting import format_date, format_datetime, format_vnd
+from workflows.i18n.locations import TEMPLATES_DIR
+from workflows.i18n.translations import translations
+from workflows.reference import catalog
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "email"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(date=format_date, datetime=format_datetime, vnd=format_vnd,
+                               tracking_code=format_tracking_code)
+    return environment
+
+
+class MailRenderer:
+    def __init__(self) -> None:
+        self.environment = _environment()
+
+    def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
+        gettext = translations(language).gettext
+        full = {**context, "_": gettext, "lang": language, "catalog": catalog}
+        subject = self.environment.get_template(f"{kind}.subject.txt").render(full)
+        return RenderedMail(
+            # A header is one line: a newline in the subject would be refused by the mail library.
+            subject=" ".join(subject.split()),
+            text=self.environment.get_template(f"{kind}.txt").render(full),
+            html=self.environment.get_template(f"{kind}.html").render(full),
+        )

@@ -1,0 +1,132 @@
+"""Delivering outbox messages by SMTP with aiosmtplib, one connection per batch.
+
+Each message ends in one of three outcomes: sent, a transient failure (4xx, timeout, server
+down: try again later) or a permanent refusal (5xx: the mailbox does not exist, give up now).
+"""
+
+from __future__ import annotations
+
+import email.utils
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from enum import Enum
+
+import aiosmtplib
+
+from workflows.mail.models import OutboxMessage
+
+TLS_MODES = ("none", "starttls", "tls")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = ""  # empty: nothing is sent, messages stay queued
+    port: int = 25
+    username: str = ""
+    password: str = field(default="", repr=False)
+    tls: str = "none"
+    mail_from: str = "Intake <no-reply@localhost>"
+    timeout_seconds: float = 30.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def from_domain(self) -> str:
+        address = email.utils.parseaddr(self.mail_from)[1]
+        return address.rpartition("@")[2] or "localhost"
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    RETRY = "retry"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: Outcome
+    detail: str = ""
+
+
+def message_id(message: OutboxMessage, domain: str) -> str:
+    """Derived from the outbox id: a retry of a mail that did arrive carries the same id."""
+    return f"<intake-outbox-{message.id}@{domain}>"
+
+
+def build_email(message: OutboxMessage, config: SmtpConfig) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = config.mail_from
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    mail["Message-ID"] = message_id(message, config.from_domain)
+    mail["Date"] = email.utils.format_datetime(message.created_at)
+    mail.set_content(message.body_text, charset="utf-8")
+    mail.add_alternative(message.body_html, subtype="html", charset="utf-8")
+    return mail
+
+
+def _classify(error: Exception) -> DeliveryResult:
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused) and error.recipients:
+        refusal = error.recipients[0]
+        return _by_code(refusal.code, refusal.message)
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return _by_code(error.code, error.message)
+    return DeliveryResult(Outcome.RETRY, f"{type(error).__name__}: {error}")
+
+
+def _by_code(code: int, text: str) -> DeliveryResult:
+    outcome = Outcome.REFUSED if 500 <= code < 600 else Outcome.RETRY
+    return DeliveryResult(outcome, f"{code} {text}".strip())
+
+
+class SmtpSender:
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+
+    def _client(self) -> aiosmtplib.SMTP:
+        config = self.config
+        return aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.port,
+            username=config.username or None,
+            password=config.password or None,
+            use_tls=config.tls == "tls",
+            start_tls=True if config.tls == "starttls" else False,
+            timeout=config.timeout_seconds,
+        )
+
+    async def deliver(self, messages: list[OutboxMessage]) -> dict[int, DeliveryResult]:
+        """Send a batch over one connection; every message gets a result, whatever happens."""
+        results: dict[int, DeliveryResult] = {}
+        client = self._client()
+        try:
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError) as error:
+            failure = _classify(error)
+            # A refusal at connect or login says nothing about the recipients: try again later.
+            retry = DeliveryResult(Outcome.RETRY, failure.detail)
+            return {message.id: retry for message in messages}
+        try:
+            for message in messages:
+                try:
+                    await client.send_message(build_email(message, self.config))
+                    results[message.id] = DeliveryResult(Outcome.SENT)
+                except aiosmtplib.SMTPServerDisconnected as error:
+                    lost = DeliveryResult(Outcome.RETRY, f"server disconnected: {error}")
+                    for remaining in messages:
+                        results.setdefault(remaining.id, lost)
+                    break
+                except (aiosmtplib.SMTPException, OSError) as error:
+                    results[message.id] = _classify(error)
+        except BaseException:
+            # Cancelled mid-conversation (shutdown): drop the line rather than wait on it.
+            client.close()
+            raise
+        if client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                client.close()
+        return results

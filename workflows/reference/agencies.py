@@ -1,0 +1,72 @@
+"""The agencies that act on cases, read from config/agencies.toml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflows.reference.tomlfile import TomlFile, read_toml
+
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,15}$")
+REQUIRED_TEXT = ("name_vi", "name_en", "email")
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name_vi: str
+    name_en: str
+    email: str
+    description_vi: str = ""
+    description_en: str = ""
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+    def description(self, language: str) -> str:
+        return self.description_en if language == "en" else self.description_vi
+
+
+def load_agencies(path: Path) -> dict[str, Agency]:
+    source = read_toml(path)
+    entries = source.data.get("agencies")
+    if not isinstance(entries, list) or not entries:
+        raise source.error("expected at least one [[agencies]] table")
+    agencies: dict[str, Agency] = {}
+    for index, entry in enumerate(entries):
+        agency = _parse_agency(source, index, entry)
+        if agency.code in agencies:
+            raise source.error(f"agency code {agency.code!r} appears twice", "agencies", index, "code")
+        agencies[agency.code] = agency
+    return agencies
+
+
+def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Agency:
+    known = {"code", *REQUIRED_TEXT, "description_vi", "description_en"}
+    for key in entry:
+        if key not in known:
+            raise source.error(f"unknown key {key!r} (known: {', '.join(sorted(known))})",
+                               "agencies", index, key)
+    code = entry.get("code")
+    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+        raise source.error(
+            "code must be 2-16 lowercase letters, digits or _ starting with a letter, "
+            f"got {code!r}", "agencies", index, "code")
+    for key in (*REQUIRED_TEXT, "description_vi", "description_en"):
+        value = entry.get(key, "")
+        if not isinstance(value, str) or (key in REQUIRED_TEXT and not value.strip()):
+            raise source.error(f"agency {code!r}: {key} must be a non-empty text",
+                               "agencies", index, key)
+    email = str(entry["email"])
+    if "@" not in email or any(c in email for c in " \r\n,;<>"):
+        raise source.error(f"agency {code!r}: {email!r} is not an email address",
+                           "agencies", index, "email")
+    return Agency(
+        code=code,
+        name_vi=str(entry["name_vi"]),
+        name_en=str(entry["name_en"]),
+        email=email,
+        description_vi=str(entry.get("description_vi", "")),
+        description_en=str(entry.get("description_en", "")),
+    )

@@ -1,0 +1,37 @@
+"""Everything read from config/ at start: agencies, routing rules, places and service levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflows.i18n.locations import CHECKOUT_DIR
+from workflows.reference.agencies import Agency, load_agencies
+from workflows.reference.places import Places, load_places
+from workflows.reference.reporting import ReportingCalendar, load_calendar
+from workflows.reference.routing import Rule, load_rules
+from workflows.reference.sla import ServiceLevels, load_service_levels
+
+DEFAULT_CONFIG_DIR = CHECKOUT_DIR / "config"
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    agencies: dict[str, Agency]
+    rules: list[Rule]
+    places: Places
+    service_levels: ServiceLevels
+    calendar: ReportingCalendar = ReportingCalendar()
+
+
+def load_reference(config_dir: Path) -> ReferenceData:
+    agencies = load_agencies(config_dir / "agencies.toml")
+    places = load_places(config_dir / "communes.toml")
+    return ReferenceData(
+        agencies=agencies,
+        rules=load_rules(config_dir / "routing.toml", agencies, places.communes),
+        places=places,
+        service_levels=load_service_levels(config_dir / "sla.toml", config_dir / "holidays.toml",
+                                           agencies),
+        calendar=load_calendar(config_dir / "reporting.toml"),
+    )

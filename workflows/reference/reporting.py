@@ -1,0 +1,170 @@
+"""Reporting periods: a month (2026-10), a quarter (2026-Q3), a half year (2026-H1), a year
+(2026) or a range of dates, counted in Vietnam time.
+
+Administrative reports rarely follow calendar months: with a cut-off day of 14 (the state
+reporting regime of Decree 09/2019/NĐ-CP), "October" runs from 15 September to 14 October,
+and a half year from 15 December to 14 June. Cut-off 0 means calendar months. The reporting
+year can end with another month than December (year_end_month 11 and cut-off 14: the year
+"2026" runs from 15 November 2025 to 14 November 2026, ready for a 15 November deadline).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflows.i18n.formatting import VIETNAM
+from workflows.reference.tomlfile import read_toml
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
+
+
+class PeriodError(ValueError):
+    """The period is not one Intake understands; the message says what it expects."""
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    first_day: dt.date  # inclusive, Vietnam time
+    last_day: dt.date  # inclusive
+    kind: str  # month, quarter, half, year, range
+    cutoff_day: int = 0
+    year_end_month: int = 12
+
+    @property
+    def start(self) -> dt.datetime:
+        """The first instant, in UTC, for comparing with stored times."""
+        return dt.datetime.combine(self.first_day, dt.time(), VIETNAM).astimezone(dt.UTC)
+
+    @property
+    def end(self) -> dt.datetime:
+        """The instant after the last day ends (exclusive), in UTC."""
+        following = self.last_day + dt.timedelta(days=1)
+        return dt.datetime.combine(following, dt.time(), VIETNAM).astimezone(dt.UTC)
+
+    def previous(self) -> Period:
+        """The period just before, of the same kind and length."""
+        if self.kind == "range":
+            days = (self.last_day - self.first_day).days + 1
+            last = self.first_day - dt.timedelta(days=1)
+            first = last - dt.timedelta(days=days - 1)
+            return Period(f"{first.isoformat()}..{last.isoformat()}", first, last, "range")
+        if self.kind == "year":
+            return parse_period(str(int(self.label) - 1), self.cutoff_day, self.year_end_month)
+        year, months = _position(self.label, self.year_end_month)
+        first_month = months[0] - len(months)
+        return _months_period(_label(self.kind, year, first_month), self.kind, year, first_month,
+                              len(months), self.cutoff_day)
+
+
+def _label(kind: str, year: int, first_month: int) -> str:
+    while first_month < 1:
+        year, first_month = year - 1, first_month + 12
+    return {"month": f"{year}-{first_month:02d}", "quarter": f"{year}-Q{(first_month + 2) // 3}",
+            "half": f"{year}-H{(first_month + 5) // 6}"}[kind]
+
+
+def _position(label: str, year_end_month: int = 12) -> tuple[int, list[int]]:
+    """The year and reporting months (1–12; below 1 for the year before) a label covers."""
+    match = _PATTERN.match(label)
+    assert match, label
+    year, month, quarter, half = match.groups()
+    if month:
+        return int(year), [int(month)]
+    if quarter:
+        return int(year), [3 * int(quarter) - 2 + n for n in range(3)]
+    if half:
+        return int(year), [6 * int(half) - 5 + n for n in range(6)]
+    return int(year), list(range(year_end_month - 11, year_end_month + 1))
+
+
+def _month_end(year: int, month: int, cutoff_day: int) -> dt.date:
+    """The last day of reporting month (year, month)."""
+    while month < 1:
+        year, month = year - 1, month + 12
+    while month > 12:
+        year, month = year + 1, month - 12
+    if cutoff_day:
+        return dt.date(year, month, cutoff_day)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _months_period(label: str, kind: str, year: int, first_month: int, count: int,
+                   cutoff_day: int) -> Period:
+    first = _month_end(year, first_month - 1, cutoff_day) + dt.timedelta(days=1)
+    last = _month_end(year, first_month + count - 1, cutoff_day)
+    return Period(label, first, last, kind, cutoff_day)
+
+
+def parse_period(text: str, cutoff_day: int = 0, year_end_month: int = 12) -> Period:
+    """`2026-10`, `2026-Q3`, `2026-H1` or `2026`, with the reporting cut-off day (0 to 28) and
+    the last reporting month of a year."""
+    if not 0 <= cutoff_day <= 28:
+        raise PeriodError("the cut-off day must be between 0 (calendar months) and 28")
+    if not 1 <= year_end_month <= 12:
+        raise PeriodError("the year's last month must be between 1 and 12")
+    match = _PATTERN.match(text.strip())
+    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+        raise PeriodError(f"{text!r} is not a period: write 2026-10, 2026-Q3, 2026-H1 or 2026")
+    year, months = _position(text.strip(), year_end_month)
+    kind = ("month" if match.group(2) else "quarter" if match.group(3)
+            else "half" if match.group(4) else "year")
+    period = _months_period(text.strip(), kind, year, months[0], len(months), cutoff_day)
+    return Period(period.label, period.first_day, period.last_day, kind, cutoff_day,
+                  year_end_month)
+
+
+def date_range(first: dt.date, last: dt.date) -> Period:
+    if last < first:
+        raise PeriodError("the end date comes before the start date")
+    return Period(f"{first.isoformat()}..{last.isoformat()}", first, last, "range")
+
+
+@dataclass(frozen=True)
+class ReportingCalendar:
+    """How reporting periods are cut, from config/reporting.toml."""
+
+    cutoff_day: int = 0  # reporting months end on this day (0: calendar months)
+    year_end_month: int = 12  # the reporting year ends with this reporting month
+    publish_after_days: int = 5  # a month's open data is published this many days after it ends
+
+    def period(self, text: str, cutoff_day: int | None = None) -> Period:
+        return parse_period(text, self.cutoff_day if cutoff_day is None else cutoff_day,
+                            self.year_end_month)
+
+    def month_label(self, day: dt.date) -> str:
+        """The reporting month a Vietnam-time day belongs to (with cut-off 14, 15 October
+        is in November)."""
+        if self.cutoff_day and day.day > self.cutoff_day:
+            return f"{day.year + day.month // 12}-{day.month % 12 + 1:02d}"
+        return f"{day.year}-{day.month:02d}"
+
+    def month(self, day: dt.date) -> Period:
+        return self.period(self.month_label(day))
+
+    def months_ending(self, last: Period, count: int) -> list[Period]:
+        """`count` reporting months, oldest first, the last one being `last`."""
+        months = [last]
+        while len(months) < count:
+            months.insert(0, months[0].previous())
+        return months
+
+
+def load_calendar(path: Path) -> ReportingCalendar:
+    """config/reporting.toml (calendar months and years when the file is absent)."""
+    if not path.exists():
+        return ReportingCalendar()
+    source = read_toml(path)
+
+    def whole(key: str, default: int, low: int, high: int) -> int:
+        value = source.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise source.error(f"{key} must be a whole number from {low} to {high}", key=key)
+        return value
+
+    return ReportingCalendar(whole("cutoff_day", 0, 0, 28), whole("year_end_month", 12, 1, 12),
+                             whole("publish_after_days", 5, 0, 60))
