@@ -7,17 +7,16 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import IntegrityError
 
+from intake.context import AppContext
 from intake.middleware.body_limit import BodyLimitMiddleware
 from intake.middleware.csrf import CsrfCookieMiddleware
 from intake.middleware.headers import SecurityHeadersMiddleware
@@ -32,21 +31,10 @@ from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import RetryPolicy
 from workflows.mail.sender import OutboxSender
 from workflows.mail.smtp import SmtpSender
-from workflows.reference.loading import ReferenceData, load_reference
+from workflows.reference.loading import load_reference
 
 log = logging.getLogger("intake")
 SENDER_GRACE_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class AppContext:
-    """What handlers need, built once at start and kept on `app.state.intake`."""
-
-    settings: Settings
-    reference: ReferenceData
-    templates: Jinja2Templates
-    submission: Submission
-    outbox_sender: OutboxSender
 
 
 def _is_api(request: Request) -> bool:
@@ -93,7 +81,7 @@ async def database_busy(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings) -> Starlette:
     reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
     store = store_for(settings)
-    notifier = Notifier(settings.base_url, reference.agencies)
+    notifier = Notifier(settings.base_url, reference)
     context = AppContext(
         settings=settings,
         reference=reference,

@@ -25,13 +25,12 @@ from workflows.cases.demo import DemoOptions, insert_demo_cases
 from workflows.cases.models import Case
 from workflows.db.config import apply_migrations, ensure_database_dir, tortoise_config
 from workflows.evidence.sweep import sweep_orphans
-from workflows.figures import exports, statistics
+from workflows.figures import files, line_list, statistics
 from workflows.i18n.formatting import VIETNAM
 from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import outbox_status, requeue_failed
 from workflows.mail.sender import OutboxSender
-from workflows.reference.agencies import Agency
-from workflows.reference.loading import load_reference
+from workflows.reference.loading import ReferenceData, load_reference
 from workflows.reference.reporting import Period, PeriodError, ReportingCalendar, date_range
 from workflows.reference.tomlfile import ConfigError
 
@@ -171,7 +170,7 @@ def attachments_sweep(args: argparse.Namespace) -> int:
 
 def _outbox_sender(settings: Settings) -> OutboxSender:
     reference = load_reference(settings.config_dir)
-    return create_outbox_sender(settings, Notifier(settings.base_url, reference.agencies))
+    return create_outbox_sender(settings, Notifier(settings.base_url, reference))
 
 
 def outbox_run(args: argparse.Namespace) -> int:
@@ -313,11 +312,11 @@ def export_command(args: argparse.Namespace) -> int:
         print("intake: the line list is written as CSV or JSON lines", file=sys.stderr)
         return 2
     extension = "jsonl" if args.detail and args.format == "json" else args.format
-    target = args.out or Path(exports.file_name(period, args.agency, extension, args.detail))
+    target = args.out or Path(files.file_name(period, args.agency, extension, args.detail))
 
     async def write() -> int:
         if args.detail:
-            count = await _write_detail(period, args.agency, reference.agencies, args.format,
+            count = await _write_detail(period, args.agency, reference, args.format,
                                         target)
             print(f"Wrote {count:,} cases to {target}")
         else:
@@ -326,22 +325,23 @@ def export_command(args: argparse.Namespace) -> int:
                   end="", file=sys.stderr, flush=True)
             report = await statistics.report(period, args.agency)
             print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            target.write_bytes(exports.render_report(
-                report, reference.agencies, args.format, dt.datetime.now(VIETNAM).date()))
+            target.write_bytes(files.render_report(
+                report, reference.agencies, reference.translator("vi"), args.format, dt.datetime.now(VIETNAM).date()))
             print(f"Wrote {period.label} ({period.first_day:%d/%m/%Y}–"
                   f"{period.last_day:%d/%m/%Y}) to {target}")
-        await exports.record_export(Actor("system", "cli"), period, args.agency, args.format,
+        await files.record_export(Actor("system", "cli"), period, args.agency, args.format,
                                     args.detail)
         return 0
 
     return asyncio.run(_with_database(settings, write))
 
 
-async def _write_detail(period: Period, agency: str | None, agencies: dict[str, Agency],
+async def _write_detail(period: Period, agency: str | None, reference: ReferenceData,
                         file_format: str, target: Path) -> int:
     count, started = -1 if file_format == "csv" else 0, time.perf_counter()  # the CSV header
     with target.open("w", encoding="utf-8", newline="") as out:
-        async for line in exports.detail_lines(period, agency, agencies, file_format):
+        async for line in line_list.lines(period, agency, reference.agencies,
+                                          reference.translator("vi"), file_format):
             out.write(line)
             count += 1
             if count and count % 50_000 == 0:
@@ -377,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--period", help="2026-10, 2026-Q3, 2026-H1 or 2026")
     export.add_argument("--from", dest="date_from", help="first day, e.g. 2026-10-01")
     export.add_argument("--to", dest="date_to", help="last day, e.g. 2026-10-31")
-    export.add_argument("--format", choices=sorted(exports.FORMATS), default="xlsx")
+    export.add_argument("--format", choices=sorted(files.FORMATS), default="xlsx")
     export.add_argument("--out", type=Path, help="file to write (default: a name in .)")
     export.add_argument("--agency", help="only this agency's cases")
     export.add_argument("--cutoff", type=int, help="reporting cut-off day (default: config/)")

@@ -10,30 +10,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from intake.context import app_context, translator
 from intake.middleware.csrf import CSRF_FIELD, csrf_token
 from workflows.cases.states import CLOSED_STATES
 from workflows.cases.tracking import format_pin, format_tracking_code
 from workflows.cases.validation import REPORT_LABELS
 from workflows.i18n import formatting
 from workflows.i18n.locations import TEMPLATES_DIR
-from workflows.i18n.translations import translate, translations
+from workflows.i18n.templates import FILTERS, template_words
 from workflows.reference import catalog
 
 
 def _page_context(request: Request) -> dict[str, Any]:
-    language = request.state.language
-    catalogue = translations(language)
-    secret_key = request.app.state.intake.settings.secret_key
+    context = app_context(request)
+    words = translator(request)
     return {
-        "lang": language,
-        "_": catalogue.gettext,
-        "ngettext": catalogue.ngettext,
-        "tr": lambda problem: translate(language, problem.message, problem.params),
+        **template_words(words, context.reference.agencies.values()),
         "csrf_field": CSRF_FIELD,
-        "csrf_token": lambda: csrf_token(request, secret_key),
+        "csrf_token": lambda: csrf_token(request, context.settings.secret_key),
         "catalog": catalog,
-        "reference": request.app.state.intake.reference,
-        "labels": {name: catalogue.gettext(label) for name, label in REPORT_LABELS.items()},
+        "reference": context.reference,
+        "labels": {name: words.gettext(label) for name, label in REPORT_LABELS.items()},
         "now": dt.datetime.now(dt.UTC),  # for "overdue" marks
         "closed_states": CLOSED_STATES,
     }
@@ -48,9 +45,7 @@ def create_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     environment.filters.update(
-        date=formatting.format_date,
-        datetime=formatting.format_datetime,
-        vnd=formatting.format_vnd,
+        **FILTERS,
         number=jinja2.pass_context(lambda context, value: formatting.format_number(value,
                                                                             context["lang"])),
         tracking_code=format_tracking_code,
@@ -66,6 +61,6 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    templates: Jinja2Templates = request.app.state.intake.templates
+    templates = app_context(request).templates
     return templates.TemplateResponse(request, name, context or {}, status_code=status_code,
                                       headers=headers)

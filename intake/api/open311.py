@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from intake.client import client_address, retry_after, too_many_lookups, too_many_reports
+from intake.context import app_context
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.submission import StorageUnavailable
 from workflows.access.limits import Allowance, RateLimited, spend
@@ -22,7 +23,7 @@ from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.validation import validate_report
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
-from workflows.i18n.translations import translate
+from workflows.i18n.translations import Translator
 from workflows.reference.catalog import (
     CATEGORIES,
     LABEL_ORIGINS,
@@ -73,21 +74,25 @@ def _language(request: Request) -> str:
 
 
 def error_response(request: Request, status: int, errors: Errors) -> JSONResponse:
-    language = _language(request)
+    words = _words(request)
     return JSONResponse(
         [{"code": status,
           "description": f"{API_NAME.get(field, field)}: "
-                         f"{translate(language, problem.message, problem.params)}"}
+                         f"{words.problem(problem)}"}
          for field, problem in errors.items()],
         status_code=status,
     )
 
 
-def _service(term: Term, language: str) -> dict[str, Any]:
+def _words(request: Request) -> Translator:
+    return app_context(request).reference.translator(_language(request))
+
+
+def _service(term: Term, words: Translator) -> dict[str, Any]:
     return {
         "service_code": term.code,
-        "service_name": term.label(language),
-        "description": term.hint(language),
+        "service_name": words.gettext(term.label),
+        "description": words.gettext(term.hint),
         "metadata": True,
         "type": "realtime",
         "keywords": "",
@@ -96,12 +101,12 @@ def _service(term: Term, language: str) -> dict[str, Any]:
 
 
 async def services(request: Request) -> Response:
-    language = _language(request)
-    return JSONResponse([_service(term, language) for term in CATEGORIES])
+    words = _words(request)
+    return JSONResponse([_service(term, words) for term in CATEGORIES])
 
 
-def _values(terms: tuple[Term, ...], language: str) -> list[dict[str, str]]:
-    return [{"key": term.code, "name": term.label(language)} for term in terms]
+def _values(terms: tuple[Term, ...], words: Translator) -> list[dict[str, str]]:
+    return [{"key": term.code, "name": words.gettext(term.label)} for term in terms]
 
 
 def _attribute(code: str, datatype: str, required: bool, description: str, order: int,
@@ -119,8 +124,8 @@ async def service_definition(request: Request) -> Response:
     term = find(CATEGORIES, request.path_params["code"])
     if term is None:
         return error_response(request, 404, {"service_code": Problem(N_("Unknown service code."))})
-    lang = _language(request)
-    communes = request.app.state.intake.reference.places.communes
+    lang = _words(request)
+    communes = app_context(request).reference.places.communes
     attributes = [
         _attribute("product_name", "string", True, "Product name", 1),
         _attribute("brand", "string", False, "Brand on the label", 2),
@@ -170,7 +175,7 @@ def _report_fields(fields: dict[str, str]) -> tuple[dict[str, str], Errors]:
 
 
 async def create_request(request: Request) -> Response:
-    context = request.app.state.intake
+    context = app_context(request)
     form = await read_form(request, context.settings)
     if isinstance(form, Problem):
         return error_response(request, 400, {"form": form})
@@ -201,8 +206,8 @@ async def create_request(request: Request) -> Response:
             N_("Your report could not be saved just now. Nothing was stored. "
                "Please try again in a few minutes."))})
     context.outbox_sender.wake()
-    notice = translate(_language(request),
-                       N_("Received. Keep the code and the PIN to follow the report."))
+    notice = _words(request)(
+        N_("Received. Keep the code and the PIN to follow the report."))
     return JSONResponse(
         [{"service_request_id": filed.case.tracking_code, "service_notice": notice,
           "account_id": None, "pin": filed.pin}],
@@ -217,7 +222,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 async def get_request(request: Request) -> Response:
     typed = request.path_params["code"]
     try:
-        await spend(Allowance("track", request.app.state.intake.settings.track_rate_limit),
+        await spend(Allowance("track", app_context(request).settings.track_rate_limit),
                     client_address(request))
     except RateLimited as limited:
         response = error_response(request, 429, {"request": too_many_lookups(limited)})
@@ -228,16 +233,15 @@ async def get_request(request: Request) -> Response:
         return error_response(request, 404, {"service_request_id": Problem(
             N_("No report has this code. Check the code on your receipt."))})
     status = await public_status(case)
-    language = _language(request)
-    category = find(CATEGORIES, status.category)
-    agency = request.app.state.intake.reference.agencies.get(status.agency_code or "")
+    words = _words(request)
+    agency = app_context(request).reference.agencies.get(status.agency_code or "")
     return JSONResponse([{
         "service_request_id": status.tracking_code,
         "status": "open" if status.is_open else "closed",
         "status_notes": status.outcome or (status.replies[-1].body if status.replies else None),
-        "service_name": category.label(language) if category else status.category,
+        "service_name": words.label(CATEGORIES, status.category),
         "service_code": status.category,
-        "agency_responsible": agency.name(language) if agency else None,
+        "agency_responsible": words.gettext(agency.label) if agency else None,
         "requested_datetime": _iso(status.created_at),
         "updated_datetime": _iso(status.updated_at),
         "expected_datetime": _iso(status.due_at),

@@ -19,6 +19,7 @@ from intake.backoffice.auth import (
     staff_only,
 )
 from intake.client import client_address
+from intake.context import translator
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.submission import StorageUnavailable
@@ -40,7 +41,7 @@ from workflows.cases.transitions import ActionRefused, ActionRequest, StaleCase,
 from workflows.cases.validation import validate_report
 from workflows.i18n.formatting import format_datetime
 from workflows.i18n.messages import N_, Errors, Problem
-from workflows.reference.catalog import STATUSES, SUPPORT_STATUSES, find
+from workflows.reference.catalog import STATUSES, SUPPORT_STATUSES
 
 # Served files may be anything a citizen sent: never let the browser run or sniff them.
 ATTACHMENT_HEADERS = {
@@ -213,8 +214,8 @@ async def _post_on_case(request: Request, user: StaffUser, write: CaseWrite) -> 
     except ActionRefused as refused:
         params = dict(refused.params)
         if "status" in params:  # the state's name in the reader's language, not its code
-            term = find(STATUSES + SUPPORT_STATUSES, str(params["status"]))
-            params["status"] = term.label(request.state.language) if term else params["status"]
+            params["status"] = translator(request).label(STATUSES + SUPPORT_STATUSES,
+                                                         str(params["status"]))
         status = 409 if isinstance(refused, StaleCase) else 400
         return await _render_case(request, user, case, Problem(refused.message, params), status)
     context.outbox_sender.wake()  # the write may have queued mail

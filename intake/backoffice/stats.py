@@ -15,15 +15,16 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from intake.backoffice.auth import staff_only
+from intake.context import translator
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.audit.log import Actor
-from workflows.figures import charts, exports
+from workflows.figures import charts, files, line_list
 from workflows.figures.dashboard import Dashboard, dashboard
 from workflows.figures.statistics import report
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
-from workflows.i18n.translations import translate
+from workflows.i18n.translations import Translator
 from workflows.reference import catalog
 from workflows.reference.reporting import Period, PeriodError, date_range
 
@@ -73,33 +74,28 @@ def _query(request: Request, user: StaffUser) -> StatsQuery | None:
     return StatsQuery(period, agency_code, problem, typed)
 
 
-def _chart_data(board: Dashboard, language: str,
+def _chart_data(board: Dashboard, words: Translator,
                 agency_names: dict[str, str]) -> dict[str, Any]:
     """The rows behind each chart, (label, value), also shown as its table."""
     now = board.report.current
-
-    def term(terms: tuple[catalog.Term, ...], code: str) -> str:
-        found = catalog.find(terms, code)
-        return found.label(language) if found else (code or "—")
 
     def biggest(counts: dict[str, int]) -> list[tuple[str, int]]:
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     return {
         "month_labels": [month.label for month in board.months],
-        "series": [(term(catalog.CATEGORIES, code), values)
+        "series": [(words.label(catalog.CATEGORIES, code), values)
                    for code, values in board.category_series()],
-        "by_agency": [(agency_names.get(code, code) if code else translate(
-            language, N_("Awaiting triage")), count)
+        "by_agency": [(agency_names.get(code, code) if code else words(N_("Awaiting triage")),
+                       count)
             for code, count in biggest(now.by["agency_code"])],
         "communes": [(name or "—", count) for name, count in biggest(now.by["commune"])][:10],
         "brands": now.top_brands,
     }
 
 
-def _draw(language: str, data: dict[str, Any]) -> dict[str, str]:
-    def _(message: str) -> str:
-        return translate(language, message)
+def _draw(words: Translator, data: dict[str, Any]) -> dict[str, str]:
+    _ = words.gettext
 
     return {
         "monthly": charts.stacked_bars(_(N_("Reports per month, by category")),
@@ -114,12 +110,12 @@ def _draw(language: str, data: dict[str, Any]) -> dict[str, str]:
 async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
                         problem: str | None = None, status_code: int = 200) -> Response:
     reference = request.app.state.intake.reference
-    language = request.state.language
+    words = translator(request)
     board = await dashboard(query.period, reference.calendar, query.agency_code)
-    agency_names = {code: agency.name(language) for code, agency in reference.agencies.items()}
-    data = _chart_data(board, language, agency_names)
+    agency_names = {code: words.gettext(agency.label) for code, agency in reference.agencies.items()}
+    data = _chart_data(board, words, agency_names)
     return render(request, "staff/stats.html", {
-        "user": user, "query": query, "board": board, "data": data, "charts": _draw(language, data),
+        "user": user, "query": query, "board": board, "data": data, "charts": _draw(words, data),
         "agency_names": agency_names, "problem": problem or query.problem,
         "current_month": reference.calendar.month(dt.datetime.now(VIETNAM).date()),
     }, status_code=status_code, headers={"Cache-Control": "private, no-store"})
@@ -142,23 +138,24 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
         return render(request, "public/not_found.html", status_code=404)
     file_format = request.query_params.get("format", "xlsx")
     detail = request.query_params.get("detail") == "1"
-    if query.problem or file_format not in exports.FORMATS or (detail and file_format == "xlsx"):
+    if query.problem or file_format not in files.FORMATS or (detail and file_format == "xlsx"):
         return await _render_stats(request, user, query, query.problem or N_(
             "This download does not exist. Choose one on this page."), status_code=400)
     agencies = request.app.state.intake.reference.agencies
     actor = Actor("staff", str(user.id))
-    await exports.record_export(actor, query.period, query.agency_code, file_format, detail)
+    await files.record_export(actor, query.period, query.agency_code, file_format, detail)
     extension = "jsonl" if detail and file_format == "json" else file_format
-    name = exports.file_name(query.period, query.agency_code, extension, detail)
+    name = files.file_name(query.period, query.agency_code, extension, detail)
     headers = {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
     if detail:
-        media = exports.FORMATS[file_format] if file_format == "csv" else "application/jsonl"
-        lines = exports.detail_lines(query.period, query.agency_code, agencies, file_format)
+        media = files.FORMATS[file_format] if file_format == "csv" else "application/jsonl"
+        lines = line_list.lines(query.period, query.agency_code, agencies,
+                               translator(request), file_format)
         return StreamingResponse(_encoded(lines), media_type=media, headers=headers)
     figures = await report(query.period, query.agency_code)
-    body = exports.render_report(figures, agencies, file_format,
+    body = files.render_report(figures, agencies, translator(request), file_format,
                                  dt.datetime.now(VIETNAM).date())
-    return Response(body, media_type=exports.FORMATS[file_format], headers=headers)
+    return Response(body, media_type=files.FORMATS[file_format], headers=headers)
 
 
 async def _encoded(lines: AsyncIterator[str]) -> AsyncIterator[bytes]:

@@ -12,10 +12,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from intake.context import app_context
 from intake.templating import render
 from workflows.figures.open_data import MonthFigures, published_months
 from workflows.i18n.messages import N_
-from workflows.i18n.translations import translate
 from workflows.reference import catalog
 
 COLUMNS = ("month", "first_day", "last_day", "breakdown", "code", "name_vi", "name_en",
@@ -26,15 +26,12 @@ TERMS = {"category": catalog.CATEGORIES, "product_group": catalog.PRODUCT_GROUPS
 
 
 def _names(request: Request, breakdown: str, code: str) -> tuple[str, str]:
-    if breakdown == "agency":
-        agency = request.app.state.intake.reference.agencies.get(code)
-        if agency:
-            return agency.name_vi, agency.name_en
-        if not code:
-            return translate("vi", N_("Awaiting triage")), translate("en", N_("Awaiting triage"))
-        return code, code
-    term = catalog.find(TERMS[breakdown], code)
-    return (term.vi, term.en) if term else (code, code)
+    """The name of a breakdown's code in Vietnamese and in English."""
+    reference = app_context(request).reference
+    terms = list(reference.agencies.values()) if breakdown == "agency" else TERMS[breakdown]
+    vi, en = reference.translator("vi"), reference.translator("en")
+    return (vi.label(terms, code, vi.gettext(N_("Awaiting triage"))),
+            en.label(terms, code, en.gettext(N_("Awaiting triage"))))
 
 
 def _share(resolved: int, in_time: int) -> float | None:

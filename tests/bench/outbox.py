@@ -71,8 +71,7 @@ async def outbox_part(kind: str, messages: int, results: Results) -> None:
         reference = load_reference(settings.config_dir)
         async with connected(url):
             await _queue(messages)
-            sender = create_outbox_sender(settings, Notifier(settings.base_url,
-                                                             reference.agencies))
+            sender = create_outbox_sender(settings, Notifier(settings.base_url, reference))
             started = time.perf_counter()
             sent = await sender.run_until_idle()
             seconds = time.perf_counter() - started

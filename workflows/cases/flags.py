@@ -6,28 +6,19 @@ from dataclasses import dataclass
 
 from workflows.cases.barcodes import GS1_VIETNAM_PREFIX
 from workflows.cases.models import Case
+from workflows.i18n.messages import N_
 
 
 @dataclass(frozen=True)
 class Flag:
     code: str
-    vi: str
-    en: str
-
-    def label(self, language: str) -> str:
-        return self.en if language == "en" else self.vi
+    label: str  # a gettext id
 
 
-BAD_CHECK_DIGIT = Flag(
-    "barcode_check_digit",
-    "Mã vạch sai số kiểm tra",
-    "Barcode check digit is wrong",
-)
+BAD_CHECK_DIGIT = Flag("barcode_check_digit", N_("Barcode check digit is wrong"))
 FOREIGN_PREFIX_ON_VIETNAMESE_LABEL = Flag(
     "barcode_prefix_origin",
-    "Nhãn ghi sản xuất tại Việt Nam, nhưng mã vạch do tổ chức GS1 nước khác cấp",
-    "Labelled as made in Vietnam, barcode issued through another country's GS1 office",
-)
+    N_("Labelled as made in Vietnam, barcode issued through another country's GS1 office"))
 
 
 def case_flags(case: Case) -> list[Flag]:

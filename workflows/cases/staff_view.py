@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workflows.access.models import StaffUser
 from workflows.audit.models import AuditEvent
 from workflows.cases.flags import Flag, case_flags
+from workflows.cases.history import HistoryLine, history, staff_ids
 from workflows.cases.models import Attachment, Case, CaseMessage, CaseNote, CaseSupport
+from workflows.i18n.translations import Labelled, Translator
+from workflows.reference.routing import explain, parse_reason
 
 
 @dataclass(frozen=True)
@@ -19,13 +24,24 @@ class CaseView:
     flags: list[Flag]
     supports: list[CaseSupport]
     duplicate_of: Case | None
+    staff_names: dict[int, str]  # everyone the timeline names, by id
+
+    def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
+        return history(self.timeline, words, agencies, self.staff_names)
+
+    def routing(self, words: Translator, agencies: Iterable[Labelled]) -> str:
+        """How the rules routed the case when it was filed, as a sentence."""
+        decision = parse_reason(self.case.routing_reason)
+        return explain(decision, words, list(agencies)) if decision else self.case.routing_reason
 
 
 async def case_view(case: Case) -> CaseView:
+    timeline = await AuditEvent.filter(case_id=case.id).order_by("seq")
+    people = await StaffUser.filter(id__in=sorted(staff_ids(timeline))).only("id", "name", "email")
     return CaseView(
         case=case,
         attachments=await Attachment.filter(case_id=case.id).order_by("id"),
-        timeline=await AuditEvent.filter(case_id=case.id).order_by("seq"),
+        timeline=timeline,
         messages=await CaseMessage.filter(case_id=case.id).order_by("created_at"),
         notes=await CaseNote.filter(case_id=case.id).order_by("created_at").select_related("author"),
         flags=case_flags(case),
@@ -33,4 +49,5 @@ async def case_view(case: Case) -> CaseView:
             "assignee"),
         duplicate_of=await Case.get_or_none(
             id=case.duplicate_of_id) if case.duplicate_of_id else None,  # type: ignore[attr-defined]
+        staff_names={person.id: person.name or person.email for person in people},
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflows.i18n.messages import N_
+
 OPEN_STATES = frozenset({"received", "triaged", "assigned", "in_progress", "waiting"})
 CLOSED_STATES = frozenset({"resolved", "rejected", "closed"})
 # States in which a case's outcome stands and may be shown to its reporter.
@@ -21,45 +23,46 @@ class Transition:
     roles: frozenset[str]
     # reason, agency, assignee, outcome, due_date, duplicate_of, support (agency + task)
     needs: frozenset[str] = frozenset()
-    label_vi: str = ""
-    label_en: str = ""
+    label: str = ""  # a gettext id
 
-    def label(self, language: str) -> str:
-        return self.label_en if language == "en" else self.label_vi
+    @property
+    def code(self) -> str:
+        return self.action
 
 
 def _t(action: str, sources: set[str], target: str | None, roles: set[str], needs: set[str],
-       vi: str, en: str) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), frozenset(needs), vi, en)
+       label: str) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), frozenset(needs), label)
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t("triage", {"received"}, "triaged", {"officer"}, {"agency"},
-       "Phân loại, chuyển cơ quan", "Triage to an agency"),
+       N_("Triage to an agency")),
     _t("assign", {"received", "triaged", "assigned", "in_progress"}, "assigned",
-       {"officer", "lead"}, {"assignee"}, "Giao cán bộ xử lý", "Assign an inspector"),
+       {"officer", "lead"}, {"assignee"}, N_("Assign an inspector")),
     _t("start", {"assigned"}, "in_progress", {"lead", "inspector"}, set(),
-       "Bắt đầu xử lý", "Start work"),
+       N_("Start work")),
     _t("wait", {"in_progress"}, "waiting", {"lead", "inspector"}, {"reason"},
-       "Chờ bổ sung (tạm dừng thời hạn)", "Wait for information (pauses the clock)"),
+       N_("Wait for information (pauses the clock)")),
     _t("resume", {"waiting"}, "in_progress", {"lead", "inspector"}, set(),
-       "Tiếp tục xử lý", "Resume work"),
+       N_("Resume work")),
     _t("resolve", {"in_progress", "waiting"}, "resolved", {"lead", "inspector"}, {"outcome"},
-       "Kết thúc xử lý", "Resolve"),
+       N_("Resolve")),
     _t("reject", {"received", "triaged", "assigned"}, "rejected", {"officer", "lead"}, {"reason"},
-       "Không thụ lý (tin rác, ngoài phạm vi, trùng)", "Reject (spam, out of scope, duplicate)"),
+       N_("Reject (spam, out of scope, duplicate)")),
     _t("close", {"resolved", "rejected"}, "closed", {"officer", "lead"}, set(),
-       "Đóng hồ sơ", "Close"),
+       N_("Close")),
     _t("reopen", {"resolved", "rejected", "closed"}, "in_progress", {"officer", "lead"},
-       {"reason"}, "Mở lại", "Reopen"),
+       {"reason"}, N_("Reopen")),
     _t("transfer", {"received", "triaged", "assigned", "in_progress", "waiting"}, "triaged",
-       {"officer", "lead"}, {"agency", "reason"}, "Chuyển cơ quan khác", "Transfer to another agency"),
+       {"officer", "lead"}, {"agency", "reason"},
+       N_("Transfer to another agency")),
     _t("extend", set(OPEN_STATES), None, {"officer", "lead"}, {"due_date", "reason"},
-       "Gia hạn xử lý", "Extend the due date"),
+       N_("Extend the due date")),
     _t("mark_duplicate", {"received", "triaged", "assigned"}, "rejected", {"officer"},
-       {"duplicate_of", "reason"}, "Gộp vào phản ánh trùng", "Join to a duplicate case"),
+       {"duplicate_of", "reason"}, N_("Join to a duplicate case")),
     _t("add_support", set(OPEN_STATES), None, {"officer", "lead"}, {"support"},
-       "Mời cơ quan phối hợp", "Add a supporting agency"),
+       N_("Add a supporting agency")),
 )
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
@@ -73,11 +76,11 @@ def allowed_actions(status: str, role: str) -> list[Transition]:
 # small workflow. Only the supporting agency's staff take these; `workflows.supports` applies them.
 SUPPORT_TRANSITIONS: tuple[Transition, ...] = (
     _t("support_assign", {"open"}, "open", {"lead"}, {"assignee"},
-       "Giao cán bộ phối hợp", "Assign an inspector"),
+       N_("Assign an inspector to the task")),
     _t("support_done", {"open"}, "done", {"lead", "inspector"}, {"report"},
-       "Báo cáo hoàn thành phối hợp", "Report the task done"),
+       N_("Report the task done")),
     _t("support_reopen", {"done"}, "open", {"lead"}, {"reason"},
-       "Mở lại nhiệm vụ phối hợp", "Reopen the task"),
+       N_("Reopen the task")),
 )
 SUPPORT_BY_ACTION = {transition.action: transition for transition in SUPPORT_TRANSITIONS}
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from workflows.i18n.messages import Problem
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -35,3 +39,47 @@ def translations(language: str) -> gettext.NullTranslations:
 def translate(language: str, message: str, params: Mapping[str, object] | None = None) -> str:
     text = translations(language).gettext(message)
     return text.format(**params) if params else text
+
+
+class Labelled(Protocol):
+    """A code with a gettext id for its label: a catalogue term, an agency, a flag."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Translator:
+    """One language's words: the gettext catalogue, with the entries config/ adds (agency
+    names and descriptions, which are configured in both languages). The one way anything
+    is translated, on pages, in mail, in files and in the API."""
+
+    language: str
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def gettext(self, message: str) -> str:
+        return self.extra.get(message) or translations(self.language).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return translations(self.language).ngettext(singular, plural, count)
+
+    def __call__(self, message: str, params: Mapping[str, object] | None = None) -> str:
+        text = self.gettext(message)
+        return text.format(**params) if params else text
+
+    def problem(self, problem: Problem) -> str:
+        return self(problem.message, problem.params)
+
+    def label(self, terms: Iterable[Labelled], code: str | None, default: str = "—") -> str:
+        """The label of `code` among `terms`; the code itself if unknown, `default` if empty."""
+        if not code:
+            return default
+        found = next((term for term in terms if term.code == code), None)
+        return self.gettext(found.label) if found else code
+
+
+def translator(language: str, extra: Mapping[str, str] | None = None) -> Translator:
+    return Translator(language if language in LANGUAGES else DEFAULT_LANGUAGE, extra or {})

@@ -15,6 +15,7 @@ from workflows.cases.models import Case, CaseSupport
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
 from workflows.reference.agencies import Agency
+from workflows.reference.loading import ReferenceData
 
 # Agencies work in Vietnamese; citizens get the language they used.
 AGENCY_LANGUAGE = "vi"
@@ -23,8 +24,15 @@ AGENCY_LANGUAGE = "vi"
 @dataclass(frozen=True)
 class Notifier:
     base_url: str
-    agencies: dict[str, Agency]
-    renderer: MailRenderer = field(default_factory=MailRenderer)
+    reference: ReferenceData
+    renderer: MailRenderer = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "renderer", MailRenderer(self.reference))
+
+    @property
+    def agencies(self) -> dict[str, Agency]:
+        return self.reference.agencies
 
     def _links(self, case: Case) -> dict[str, str]:
         return {

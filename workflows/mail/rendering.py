@@ -9,10 +9,10 @@ from typing import Any
 import jinja2
 
 from workflows.cases.tracking import format_tracking_code
-from workflows.i18n.formatting import format_date, format_datetime, format_vnd
 from workflows.i18n.locations import TEMPLATES_DIR
-from workflows.i18n.translations import translations
+from workflows.i18n.templates import FILTERS, template_words
 from workflows.reference import catalog
+from workflows.reference.loading import ReferenceData
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,19 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(date=format_date, datetime=format_datetime, vnd=format_vnd,
-                               tracking_code=format_tracking_code)
+    environment.filters.update(**FILTERS, tracking_code=format_tracking_code)
     return environment
 
 
 class MailRenderer:
-    def __init__(self) -> None:
+    def __init__(self, reference: ReferenceData) -> None:
         self.environment = _environment()
+        self.reference = reference
 
     def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
-        gettext = translations(language).gettext
-        full = {**context, "_": gettext, "lang": language, "catalog": catalog}
+        words = template_words(self.reference.translator(language),
+                               self.reference.agencies.values())
+        full = {**context, **words, "catalog": catalog}
         subject = self.environment.get_template(f"{kind}.subject.txt").render(full)
         return RenderedMail(
             # A header is one line: a newline in the subject would be refused by the mail library.

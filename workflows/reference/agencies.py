@@ -21,11 +21,19 @@ class Agency:
     description_vi: str = ""
     description_en: str = ""
 
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
+    @property
+    def label(self) -> str:
+        """The English name: the gettext id under which the Vietnamese one is catalogued."""
+        return self.name_en
 
-    def description(self, language: str) -> str:
-        return self.description_en if language == "en" else self.description_vi
+    def catalogue(self, language: str) -> dict[str, str]:
+        """This agency's own entries for the language's catalogue (config/ gives both)."""
+        if language != "vi":
+            return {}
+        entries = {self.name_en: self.name_vi}
+        if self.description_en:
+            entries[self.description_en] = self.description_vi
+        return entries
 
 
 def load_agencies(path: Path) -> dict[str, Agency]:

@@ -1,119 +1,114 @@
-"""The fixed vocabularies of a report: categories (Open311 service codes), product groups,
-sales channels and the channels a case can arrive through.
+"""The fixed vocabularies of Intake: categories (Open311 service codes), product groups, sales
+channels, the channels a case arrives through, statuses, outcomes and message authors.
 
-Each entry carries its Vietnamese and English label; codes are what the database, the routing
-rules and the API use, so they never change once published.
+Codes are what the database, the routing rules and the API use, so they never change once
+published. Labels and hints are English gettext ids: the reader's language comes from the
+catalogue (`workflows/i18n`), like every other word on a page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflows.i18n.messages import N_
+
 
 @dataclass(frozen=True)
 class Term:
     code: str
-    vi: str
-    en: str
-    hint_vi: str = ""
-    hint_en: str = ""
-
-    def label(self, language: str) -> str:
-        return self.en if language == "en" else self.vi
-
-    def hint(self, language: str) -> str:
-        return self.hint_en if language == "en" else self.hint_vi
+    label: str  # a gettext id
+    hint: str = ""  # a gettext id, or empty
 
 
 CATEGORIES: tuple[Term, ...] = (
-    Term(
-        "counterfeit", "Hàng giả", "Counterfeit goods",
-        "Hàng không đúng nguồn gốc, giả mạo nhãn hiệu hoặc công dụng.",
-        "Goods passed off as another maker's, or that do not do what they claim.",
-    ),
-    Term(
-        "imitation", "Hàng nhái, vi phạm sở hữu trí tuệ", "Imitation / IP-infringing goods",
-        "Nhãn, bao bì, kiểu dáng bắt chước sản phẩm của hãng khác.",
-        "Labels, packaging or designs copied from another brand.",
-    ),
-    Term(
-        "smuggled", "Hàng nhập lậu", "Smuggled goods",
-        "Hàng nước ngoài không có hóa đơn, chứng từ, nhãn phụ tiếng Việt.",
-        "Foreign goods without invoices, papers or a Vietnamese sub-label.",
-    ),
-    Term(
-        "substandard", "Hàng kém chất lượng", "Substandard goods",
-        "Hàng không đạt tiêu chuẩn, quy chuẩn chất lượng công bố.",
-        "Goods below their declared quality standard.",
-    ),
-    Term(
-        "food_safety", "Không bảo đảm an toàn thực phẩm", "Unsafe food",
-        "Thực phẩm ôi thiu, quá hạn, không rõ nguồn gốc, chứa chất cấm.",
-        "Spoiled, expired, untraceable food, or food with banned substances.",
-    ),
-    Term(
-        "trade_fraud", "Gian lận thương mại (cân đo, giá cả)", "Trade fraud (weights, prices)",
-        "Cân thiếu, đo sai, bán sai giá niêm yết.",
-        "Short weight, false measures, prices above the displayed price.",
-    ),
-    Term(
-        "labelling", "Nhãn hàng hóa, tiêu chuẩn, đo lường", "Labelling, standards, measurement",
-        "Thiếu nhãn, nhãn sai, không ghi hạn dùng, sai định lượng.",
-        "Missing or false labels, no expiry date, wrong net quantity.",
-    ),
-    Term(
-        "consumer_dispute", "Quyền lợi người tiêu dùng", "Consumer rights dispute",
-        "Người bán từ chối bảo hành, đổi trả, bồi thường.",
-        "A seller refuses warranty, exchange, refund or compensation.",
-    ),
+    Term("counterfeit", N_("Counterfeit goods"),
+         N_("Goods passed off as another maker's, or that do not do what they claim.")),
+    Term("imitation", N_("Imitation / IP-infringing goods"),
+         N_("Labels, packaging or designs copied from another brand.")),
+    Term("smuggled", N_("Smuggled goods"),
+         N_("Foreign goods without invoices, papers or a Vietnamese sub-label.")),
+    Term("substandard", N_("Substandard goods"), N_("Goods below their declared quality standard.")),
+    Term("food_safety", N_("Unsafe food"),
+         N_("Spoiled, expired, untraceable food, or food with banned substances.")),
+    Term("trade_fraud", N_("Trade fraud (weights, prices)"),
+         N_("Short weight, false measures, prices above the displayed price.")),
+    Term("labelling", N_("Labelling, standards, measurement"),
+         N_("Missing or false labels, no expiry date, wrong net quantity.")),
+    Term("consumer_dispute", N_("Consumer rights dispute"),
+         N_("A seller refuses warranty, exchange, refund or compensation.")),
 )
 
 PRODUCT_GROUPS: tuple[Term, ...] = (
-    Term("food", "Thực phẩm, đồ uống", "Food and drink"),
-    Term("drugs", "Thuốc, thực phẩm chức năng", "Medicines and supplements"),
-    Term("cosmetics", "Mỹ phẩm", "Cosmetics"),
-    Term("electronics", "Điện tử, điện gia dụng", "Electronics and appliances"),
-    Term("clothing", "Quần áo, giày dép, túi xách", "Clothing, shoes and bags"),
-    Term("agricultural_inputs", "Vật tư nông nghiệp (phân bón, thuốc BVTV, giống)",
-         "Agricultural inputs (fertiliser, pesticides, seeds)"),
-    Term("other", "Khác", "Other"),
+    Term("food", N_("Food and drink")),
+    Term("drugs", N_("Medicines and supplements")),
+    Term("cosmetics", N_("Cosmetics")),
+    Term("electronics", N_("Electronics and appliances")),
+    Term("clothing", N_("Clothing, shoes and bags")),
+    Term("agricultural_inputs", N_("Agricultural inputs (fertiliser, pesticides, seeds)")),
+    Term("other", N_("Other")),
 )
 
 SALES_CHANNELS: tuple[Term, ...] = (
-    Term("shop", "Cửa hàng", "Shop"),
-    Term("market", "Chợ", "Market"),
-    Term("online", "Trên mạng (sàn TMĐT, mạng xã hội)", "Online (marketplace, social media)"),
-    Term("street", "Bán rong, vỉa hè", "Street vendor"),
+    Term("shop", N_("Shop")),
+    Term("market", N_("Market")),
+    Term("online", N_("Online (marketplace, social media)")),
+    Term("street", N_("Street vendor")),
 )
 
 INTAKE_CHANNELS: tuple[Term, ...] = (
-    Term("web", "Trang web", "Web form"),
-    Term("api", "Ứng dụng (API)", "API"),
-    Term("hotline", "Đường dây nóng", "Hotline"),
-    Term("letter", "Thư, công văn", "Letter"),
-    Term("walk_in", "Trực tiếp", "In person"),
+    Term("web", N_("Web form")),
+    Term("api", N_("API")),
+    Term("hotline", N_("Hotline")),
+    Term("letter", N_("Letter")),
+    Term("walk_in", N_("In person")),
 )
 
 LABEL_ORIGINS: tuple[Term, ...] = (
-    Term("vn", "Việt Nam", "Vietnam"),
-    Term("foreign", "Nước ngoài", "Another country"),
-    Term("unknown", "Không ghi / không rõ", "Not stated / unknown"),
+    Term("vn", N_("Vietnam")),
+    Term("foreign", N_("Another country")),
+    Term("unknown", N_("Not stated / unknown")),
 )
 
 STATUSES: tuple[Term, ...] = (
-    Term("received", "Đã tiếp nhận", "Received"),
-    Term("triaged", "Đã phân loại", "Triaged"),
-    Term("assigned", "Đã giao xử lý", "Assigned"),
-    Term("in_progress", "Đang xử lý", "In progress"),
-    Term("waiting", "Chờ bổ sung thông tin", "Waiting for information"),
-    Term("resolved", "Đã giải quyết", "Resolved"),
-    Term("rejected", "Không thụ lý", "Rejected"),
-    Term("closed", "Đã đóng", "Closed"),
+    Term("received", N_("Received")),
+    Term("triaged", N_("Triaged")),
+    Term("assigned", N_("Assigned")),
+    Term("in_progress", N_("In progress")),
+    Term("waiting", N_("Waiting for information")),
+    Term("resolved", N_("Resolved")),
+    Term("rejected", N_("Rejected")),
+    Term("closed", N_("Closed")),
 )
-# A supporting agency's task on a case (workflows.states.SUPPORT_TRANSITIONS).
+# A supporting agency's task on a case (workflows.cases.states.SUPPORT_TRANSITIONS).
 SUPPORT_STATUSES: tuple[Term, ...] = (
-    Term("open", "Đang phối hợp", "Open"),
-    Term("done", "Đã hoàn thành", "Done"),
+    Term("open", N_("Open")),
+    Term("done", N_("Done")),
+)
+# What the agency found, recorded when it resolves a case (feeds the statistics).
+OUTCOMES: tuple[Term, ...] = (
+    Term("violation_confirmed", N_("Violation confirmed")),
+    Term("not_confirmed", N_("Violation not confirmed")),
+    Term("referred", N_("Referred to another authority")),
+    Term("insufficient_information", N_("Insufficient information")),
+)
+# Who wrote a message on a case that the reporter reads.
+MESSAGE_AUTHORS: tuple[Term, ...] = (
+    Term("reporter", N_("The reporter")),
+    Term("agency", N_("The agency")),
+)
+# What an evidence file is, by the content type its bytes were found to have.
+FILE_KINDS: tuple[Term, ...] = (
+    Term("image/jpeg", N_("Photo (JPEG)")),
+    Term("image/png", N_("Photo (PNG)")),
+    Term("image/webp", N_("Photo (WebP)")),
+    Term("application/pdf", N_("PDF document")),
+)
+ROLES: tuple[Term, ...] = (
+    Term("admin", N_("Administrator")),
+    Term("officer", N_("Intake officer")),
+    Term("lead", N_("Agency lead")),
+    Term("inspector", N_("Inspector")),
+    Term("analyst", N_("Statistics staff")),
 )
 
 
@@ -129,3 +124,4 @@ CATEGORY_CODES = codes(CATEGORIES)
 PRODUCT_GROUP_CODES = codes(PRODUCT_GROUPS)
 SALES_CHANNEL_CODES = codes(SALES_CHANNELS)
 LABEL_ORIGIN_CODES = codes(LABEL_ORIGINS)
+OUTCOME_CODES = codes(OUTCOMES)

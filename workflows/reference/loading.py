@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from workflows.i18n.locations import CHECKOUT_DIR
+from workflows.i18n.translations import LANGUAGES, Translator, translator
 from workflows.reference.agencies import Agency, load_agencies
 from workflows.reference.places import Places, load_places
 from workflows.reference.reporting import ReportingCalendar, load_calendar
@@ -22,6 +24,16 @@ class ReferenceData:
     places: Places
     service_levels: ServiceLevels
     calendar: ReportingCalendar = ReportingCalendar()
+
+    @cached_property
+    def translators(self) -> dict[str, Translator]:
+        """Each language's catalogue with the configured agencies' names in it."""
+        return {language: translator(language, {
+            key: text for agency in self.agencies.values()
+            for key, text in agency.catalogue(language).items()}) for language in LANGUAGES}
+
+    def translator(self, language: str) -> Translator:
+        return self.translators.get(language) or self.translators["vi"]
 
 
 def load_reference(config_dir: Path) -> ReferenceData:

@@ -1,15 +1,27 @@
 """Deciding which agency must act on a report, by ordered rules kept in config/routing.toml.
 
-`route()` is pure: it only decides. Recording the decision is the caller's job.
+`route()` is pure: it only decides. Recording the decision is the caller's job; `explain()`
+says it in the reader's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflows.reference.catalog import CATEGORY_CODES, PRODUCT_GROUP_CODES, SALES_CHANNEL_CODES
+from workflows.i18n.messages import N_
+from workflows.i18n.translations import Labelled, Translator
+from workflows.reference.catalog import (
+    CATEGORIES,
+    CATEGORY_CODES,
+    PRODUCT_GROUP_CODES,
+    PRODUCT_GROUPS,
+    SALES_CHANNEL_CODES,
+    SALES_CHANNELS,
+    Term,
+)
 from workflows.reference.tomlfile import TomlFile, read_toml
 
 TRIAGE_QUEUE = "triage"
@@ -47,23 +59,71 @@ class Rule:
 
 @dataclass(frozen=True)
 class Decision:
-    agency_code: str | None
-    rule_number: int | None
-    reason: str
+    agency_code: str | None  # None: the officers' triage queue
+    rule_number: int | None  # None: no rule matched
+    matched: tuple[tuple[str, str], ...] = ()  # (condition, the report's value) of the rule
+
+    @property
+    def reason(self) -> str:
+        """The rule engine's own record, kept on the case and in the audit trail: stable
+        machine text (pages show `explain()` instead), read back by `parse_reason()`."""
+        if self.rule_number is None:
+            return f"sent to {TRIAGE_QUEUE}: no rule matched"
+        target = self.agency_code or TRIAGE_QUEUE
+        verb = "routed to" if self.agency_code else "sent to"
+        conditions = ", ".join(f"{key}={value}" for key, value in self.matched)
+        return f"{verb} {target} by rule {self.rule_number}: {conditions or FALLBACK}"
+
+
+FALLBACK = "fallback, no condition"
+_REASON = re.compile(r"^(?:routed to (?P<agency>\S+)|sent to \S+) by rule (?P<rule>\d+): (?P<rest>.*)$")
+_CONDITION = re.compile(rf"(?P<key>{'|'.join(CONDITIONS)})=(?P<value>.*?)"
+                        rf"(?=, (?:{'|'.join(CONDITIONS)})=|$)")
+
+
+def parse_reason(text: str) -> Decision | None:
+    """A stored reason read back into the decision it records (None: not a routing record)."""
+    found = _REASON.match(text)
+    if not found:
+        return Decision(None, None) if text.endswith("no rule matched") else None
+    rest = found.group("rest")
+    matched = () if rest == FALLBACK else tuple(
+        (condition.group("key"), condition.group("value")) for condition in _CONDITION.finditer(rest))
+    return Decision(found.group("agency"), int(found.group("rule")), matched)
 
 
 def route(facts: RoutingFacts, rules: list[Rule]) -> Decision:
     for rule in rules:
         if rule.matches(facts):
-            target = rule.agency_code or TRIAGE_QUEUE
-            matched = ", ".join(f"{key}={facts.value(key)}" for key in rule.conditions)
-            verb = "routed to" if rule.agency_code else "sent to"
-            return Decision(
-                rule.agency_code,
-                rule.number,
-                f"{verb} {target} by rule {rule.number}: {matched or 'fallback, no condition'}",
-            )
-    return Decision(None, None, f"sent to {TRIAGE_QUEUE}: no rule matched")
+            return Decision(rule.agency_code, rule.number,
+                            tuple((key, facts.value(key)) for key in rule.conditions))
+    return Decision(None, None)
+
+
+# Each condition's name, and the vocabulary of its values (None: free text, a commune).
+CONDITION_LABELS: dict[str, tuple[str, tuple[Term, ...] | None]] = {
+    "category": (N_("category"), CATEGORIES),
+    "product_group": (N_("kind of product"), PRODUCT_GROUPS),
+    "channel": (N_("where it was sold"), SALES_CHANNELS),
+    "commune": (N_("commune or ward"), None),
+}
+
+
+def explain(decision: Decision, words: Translator, agencies: Iterable[Labelled]) -> str:
+    """The decision as a sentence in the reader's language: "Sent to the market-management
+    office by rule 1: category = Counterfeit goods"."""
+    if decision.rule_number is None:
+        return words(N_("Left for the officers' triage: no rule matched"))
+    parts = []
+    for key, value in decision.matched:
+        name, terms = CONDITION_LABELS[key]
+        parts.append(f"{words.gettext(name)} = {words.label(terms, value) if terms else value}")
+    conditions = ", ".join(parts) or words(N_("the rule for everything else"))
+    params = {"rule": decision.rule_number, "conditions": conditions}
+    if decision.agency_code is None:
+        return words(N_("Left for the officers' triage by rule {rule}: {conditions}"), params)
+    agency = words.label(agencies, decision.agency_code)
+    return words(N_("Sent to {agency} by rule {rule}: {conditions}"), {**params, "agency": agency})
 
 
 def load_rules(path: Path, agency_codes: Collection[str], communes: Collection[str]) -> list[Rule]:

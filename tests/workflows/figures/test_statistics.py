@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from workflows.cases.models import Case
-from workflows.figures import exports
+from workflows.figures import files, line_list
 from workflows.figures.statistics import report
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.reporting import PeriodError, date_range, parse_period
@@ -120,10 +120,11 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     await make("C9", vn(2026, 10, 2), shop_name='=HYPERLINK("http://x.example","bấm")',
                shop_key="=hyperlink", brand="+cmd", product_name="@SUM(A1)")
     agencies = app.state.intake.reference.agencies
+    words = app.state.intake.reference.translator("vi")
     period = parse_period("2026-10", cutoff_day=14)
     made = await report(period)
 
-    text = exports.to_csv(made, agencies)
+    text = files.to_csv(made, agencies, words)
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Mục", "Nội dung", "Kỳ này 2026-10"]
@@ -132,8 +133,8 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     assert ["Kết quả xử lý", "Xác định có vi phạm", "1", "0", "1"] in rows
     assert any(row[1] == "'+cmd" for row in rows)  # neutralised, not a formula
 
-    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(made, agencies,
-                                                             dt.date(2026, 10, 20))))
+    book = openpyxl.load_workbook(io.BytesIO(files.to_xlsx(made, agencies, words,
+                                                           dt.date(2026, 10, 20))))
     assert book.sheetnames[:3] == ["Tổng hợp", "Theo loại vi phạm", "Theo cơ quan xử lý"]
     summary = book["Tổng hợp"]
     assert summary["A1"].value.startswith("BÁO CÁO THỐNG KÊ")
@@ -142,17 +143,17 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     values = {row[0]: row[1:] for row in summary.iter_rows(min_row=9, values_only=True)}
     assert values["Tổng tiền phạt"] == (10_000_000, 0, 10_000_000)
     fines_row = next(r for r in summary.iter_rows(min_row=9) if r[0].value == "Tổng tiền phạt")
-    assert fines_row[1].number_format == exports.VND_FORMAT
+    assert fines_row[1].number_format == files.VND_FORMAT
     assert summary.column_dimensions["A"].width == 48
     shops = book["Cơ sở bị phản ánh nhiều"]
     assert all(not str(cell.value).startswith("=") for row in shops.iter_rows()
                for cell in row if cell.value)
 
-    document = json.loads(exports.to_json(made, agencies))
+    document = json.loads(files.to_json(made, agencies, words))
     assert document["current"]["received"] == 5 and document["previous"]["received"] == 1
     assert document["period"] == {"label": "2026-10", "from": "2026-09-15", "to": "2026-10-14"}
 
-    detail = [row async for row in exports.detail_rows(period, None, agencies)]
+    detail = [row async for row in line_list.rows(period, None, agencies, words)]
     assert len(detail) == 5
     assert any(row[9] == "'=HYPERLINK(\"http://x.example\",\"bấm\")" for row in detail)
     for blob in (text.decode("utf-8"), json.dumps(document, ensure_ascii=False),

@@ -212,7 +212,7 @@ def queue_messages(count: int) -> Callable[[], object]:
 
 def standalone_sender(settings: Settings) -> OutboxSender:
     reference = load_reference(settings.config_dir)
-    return create_outbox_sender(settings, Notifier(settings.base_url, reference.agencies))
+    return create_outbox_sender(settings, Notifier(settings.base_url, reference))
 
 
 async def test_two_senders_deliver_each_of_500_messages_exactly_once(settings, smtp_server):

@@ -1,0 +1,107 @@
+"""The report as titled sections of lines, in the reader's language: one source for every file
+format. Labels are gettext ids; the steering committee's files are Vietnamese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from workflows.figures.statistics import Figures, Report
+from workflows.i18n.messages import N_
+from workflows.i18n.translations import Translator
+from workflows.reference import catalog
+from workflows.reference.agencies import Agency
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    current: float | int | None
+    previous: float | int | None
+    money: bool = False
+
+    @property
+    def change(self) -> float | int | None:
+        if self.current is None or self.previous is None:
+            return None
+        return round(self.current - self.previous, 4)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    lines: list[Line]
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+HEADLINE: tuple[tuple[str, Callable[[Figures], Any], bool], ...] = (
+    (N_("Reports received"), lambda f: f.received, False),
+    (N_("Sold online (%)"), lambda f: _share(f.online_share), False),
+    (N_("Resolved in the period"), lambda f: f.resolved, False),
+    (N_("Resolved in time"), lambda f: f.resolved_in_time, False),
+    (N_("Resolved in time (%)"), lambda f: _share(f.in_time_share), False),
+    (N_("Days to resolve (median)"), lambda f: f.median_days, False),
+    (N_("Days to resolve (90th percentile)"), lambda f: f.p90_days, False),
+    (N_("Violation confirmed"), lambda f: f.outcomes.get("violation_confirmed", 0), False),
+    (N_("Referred to another authority"), lambda f: f.outcomes.get("referred", 0), False),
+    (N_("Fines in total"), lambda f: f.fines_vnd, True),
+    (N_("Seized goods (number)"), lambda f: f.seized_quantity, False),
+    (N_("Value of seized goods"), lambda f: f.seized_value_vnd, True),
+)
+STATUS_AT_END: tuple[tuple[str, Callable[[Figures], int]], ...] = (
+    (N_("Resolved by the end of the period"), lambda f: f.settled_by_end),
+    (N_("Rejected"), lambda f: f.rejected),
+    (N_("Still open at the end of the period"), lambda f: f.open_at_end),
+)
+# (breakdown, section title, the vocabulary of its codes; None: agencies or free text)
+BREAKDOWNS: tuple[tuple[str, str, tuple[catalog.Term, ...] | None], ...] = (
+    ("category", N_("By category"), catalog.CATEGORIES),
+    ("agency_code", N_("By agency"), None),
+    ("commune", N_("By commune or ward"), None),
+    ("product_group", N_("By kind of product"), catalog.PRODUCT_GROUPS),
+    ("sales_channel", N_("By where it was sold"), catalog.SALES_CHANNELS),
+    ("intake_channel", N_("By how it was received"), catalog.INTAKE_CHANNELS),
+)
+
+
+def sections(report: Report, agencies: dict[str, Agency], words: Translator) -> list[Section]:
+    now, before = report.current, report.previous
+
+    def key_label(breakdown: str, terms: tuple[catalog.Term, ...] | None, code: str) -> str:
+        if breakdown == "agency_code":
+            return words.label(agencies.values(), code, words.gettext(N_("Awaiting triage")))
+        if terms is None:
+            return code or words.gettext(N_("(unknown)"))
+        return words.label(terms, code, words.gettext(N_("(unknown)")))
+
+    def breakdown(key: str, title: str, terms: tuple[catalog.Term, ...] | None) -> Section:
+        keys = sorted(set(now.by[key]) | set(before.by[key]),
+                      key=lambda k: (-now.by[key].get(k, 0), k))
+        return Section(key, words.gettext(title), [
+            Line(key_label(key, terms, k), now.by[key].get(k, 0), before.by[key].get(k, 0))
+            for k in keys])
+
+    def top(title: str, key: str, pick: Callable[[Figures], Sequence[tuple[Any, ...]]]) -> Section:
+        earlier = {row[:-1]: row[-1] for row in pick(before)}
+        return Section(key, words.gettext(title), [
+            Line(" · ".join(row[:-1]), row[-1], earlier.get(row[:-1], 0)) for row in pick(now)])
+
+    return [
+        Section("summary", words.gettext(N_("Summary")), [
+            Line(words.gettext(label), pick(now), pick(before), money)
+            for label, pick, money in HEADLINE]),
+        *(breakdown(key, title, terms) for key, title, terms in BREAKDOWNS),
+        Section("status", words.gettext(N_("Status at the end of the period")), [
+            Line(words.gettext(label), pick(now), pick(before)) for label, pick in STATUS_AT_END]),
+        Section("outcomes", words.gettext(N_("Outcomes")), [
+            Line(words.gettext(term.label), now.outcomes.get(term.code, 0),
+                 before.outcomes.get(term.code, 0)) for term in catalog.OUTCOMES]),
+        top(N_("Brands reported most"), "brands", lambda f: f.top_brands),
+        top(N_("Products reported most"), "products", lambda f: f.top_products),
+        top(N_("Shops reported most"), "shops", lambda f: f.top_shops),
+    ]
