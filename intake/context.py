@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from starlette.requests import Request
+from starlette.routing import BaseRoute
 from starlette.templating import Jinja2Templates
 
-from intake.settings import Settings
-from intake.submission import Submission
+from intake.links import RouteLinks
+from intake.settings import Settings, store_for
+from workflows.access.limits import Allowances
+from workflows.cases.events import CaseEvents
+from workflows.cases.filing import FilingService
+from workflows.evidence.storage import EvidenceStore
+from workflows.evidence.uploads import EvidencePolicy
 from workflows.i18n.translations import Translator
+from workflows.mail.notifications import Notifier
+from workflows.mail.outbox import RetryPolicy
 from workflows.mail.sender import OutboxSender
-from workflows.reference.loading import ReferenceData
+from workflows.mail.smtp import SmtpSender
+from workflows.reference.loading import ReferenceData, load_reference
 
 
 @dataclass(frozen=True)
@@ -19,8 +29,37 @@ class AppContext:
     settings: Settings
     reference: ReferenceData
     templates: Jinja2Templates
-    submission: Submission
+    store: EvidenceStore
+    allowances: Allowances
+    events: CaseEvents  # records what happens to cases; its listener queues the mail
+    filing: FilingService
     outbox_sender: OutboxSender
+
+
+def build_context(settings: Settings, routes: list[BaseRoute],
+                  templates: Jinja2Templates) -> AppContext:
+    reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
+    store = store_for(settings)
+    notifier = Notifier(RouteLinks(routes, settings.base_url), reference)
+    sender = create_outbox_sender(settings, notifier)
+    events = CaseEvents([notifier], after_commit=sender.wake)
+    allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit)
+    policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,
+                            settings.max_image_pixels)
+    filing = FilingService(reference, store, events, settings.secret_key, policy,
+                           allowances.report, settings.max_description_chars)
+    return AppContext(settings, reference, templates, store, allowances, events, filing, sender)
+
+
+def create_outbox_sender(settings: Settings, notifier: Notifier) -> OutboxSender:
+    return OutboxSender(
+        SmtpSender(settings.smtp),
+        RetryPolicy(max_attempts=settings.outbox_max_attempts,
+                    first_delay=dt.timedelta(seconds=settings.outbox_first_retry_seconds)),
+        notifier,
+        digest_hour=settings.digest_hour,
+        poll_seconds=settings.outbox_poll_seconds,
+    )
 
 
 def app_context(request: Request) -> AppContext:

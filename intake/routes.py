@@ -1,4 +1,4 @@
-"""Every URL of the service, in one flat list."""
+"""Every URL of the service, in one flat list; the back office and the API mounted with theirs."""
 
 from __future__ import annotations
 
@@ -8,51 +8,63 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from intake import health
-from intake.api import open311, openapi
-from intake.backoffice import staff, stats
-from intake.public import open_data
-from intake.public import pages as public
+from intake.api import openapi, services
+from intake.api import requests as service_requests
+from intake.backoffice import (
+    attachments,
+    case_forms,
+    case_page,
+    new_case,
+    queue,
+    sign_in,
+    stats,
+)
+from intake.public import home, open_data, report, reporter, track
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 routes: list[BaseRoute] = [
-    Route("/", public.home, name="home"),
-    Route("/report", public.report_form, methods=["GET"], name="report_form"),
-    Route("/report", public.submit_report, methods=["POST"], name="submit_report"),
-    Route("/receipt/{code}", public.receipt, name="receipt"),
-    Route("/track", public.track, name="track"),
-    Route("/track/access", public.reporter_access, methods=["POST"], name="reporter_access"),
-    Route("/track/{code}/reporter", public.reporter_page, methods=["GET"], name="reporter_page"),
-    Route("/track/{code}/reporter", public.reporter_followup, methods=["POST"],
+    Route("/", home.home, name="home"),
+    Route("/report", report.report_form, methods=["GET"], name="report_form"),
+    Route("/report", report.submit_report, methods=["POST"], name="submit_report"),
+    Route("/receipt/{code}", report.receipt, name="receipt"),
+    Route("/track", track.track, name="track"),
+    Route("/track/access", reporter.reporter_access, methods=["POST"], name="reporter_access"),
+    Route("/track/{code}/reporter", reporter.reporter_page, methods=["GET"],
+          name="reporter_page"),
+    Route("/track/{code}/reporter", reporter.reporter_followup, methods=["POST"],
           name="reporter_followup"),
-    Route("/lang/{language}", public.switch_language, name="switch_language"),
+    Route("/lang/{language}", home.switch_language, name="switch_language"),
     Route("/healthz", health.healthz, name="healthz"),
     Route("/open-data", open_data.open_data_page, name="open_data"),
     Route("/open-data/monthly.csv", open_data.open_data_csv, name="open_data_csv"),
     Route("/open-data/monthly.json", open_data.open_data_json, name="open_data_json"),
     Mount("/open311/v2", routes=[
         Route("/openapi.json", openapi.openapi, name="openapi"),
-        Route("/services.json", open311.services, name="services"),
-        Route("/services/{code}.json", open311.service_definition, name="service_definition"),
-        Route("/requests.json", open311.create_request, methods=["POST"], name="create_request"),
-        Route("/requests/{code}.json", open311.get_request, name="get_request"),
+        Route("/services.json", services.services, name="services"),
+        Route("/services/{code}.json", services.service_definition, name="service_definition"),
+        Route("/requests.json", service_requests.create_request, methods=["POST"],
+              name="create_request"),
+        Route("/requests/{code}.json", service_requests.get_request, name="get_request"),
     ]),
     Mount("/staff", routes=[
-        Route("/login", staff.login_form, methods=["GET"], name="login_form"),
-        Route("/login", staff.login, methods=["POST"], name="login"),
-        Route("/logout", staff.logout, methods=["POST"], name="logout"),
-        Route("/queue", staff.queue, name="queue"),
+        Route("/login", sign_in.login_form, methods=["GET"], name="login_form"),
+        Route("/login", sign_in.login, methods=["POST"], name="login"),
+        Route("/logout", sign_in.logout, methods=["POST"], name="logout"),
+        Route("/queue", queue.queue, name="queue"),
         Route("/stats", stats.stats_page, name="stats"),
         Route("/stats/export", stats.stats_export, name="stats_export"),
-        Route("/cases/new", staff.new_case_form, methods=["GET"], name="new_case_form"),
-        Route("/cases/new", staff.file_case, methods=["POST"], name="file_case"),
-        Route("/cases/{code}", staff.case_page, name="case"),
-        Route("/cases/{code}/actions", staff.case_action, methods=["POST"], name="case_action"),
-        Route("/cases/{code}/support", staff.support_action, methods=["POST"],
+        Route("/cases/new", new_case.new_case_form, methods=["GET"], name="new_case_form"),
+        Route("/cases/new", new_case.file_case, methods=["POST"], name="file_case"),
+        Route("/cases/{code}", case_page.case_page, name="case"),
+        Route("/cases/{code}/actions", case_forms.case_action, methods=["POST"],
+              name="case_action"),
+        Route("/cases/{code}/support", case_forms.support_action, methods=["POST"],
               name="support_action"),
-        Route("/cases/{code}/notes", staff.add_case_note, methods=["POST"], name="case_note"),
-        Route("/cases/{code}/replies", staff.add_case_reply, methods=["POST"], name="case_reply"),
-        Route("/cases/{code}/attachments/{attachment_id:int}", staff.attachment,
+        Route("/cases/{code}/notes", case_forms.add_case_note, methods=["POST"], name="case_note"),
+        Route("/cases/{code}/replies", case_forms.add_case_reply, methods=["POST"],
+              name="case_reply"),
+        Route("/cases/{code}/attachments/{attachment_id:int}", attachments.attachment,
               name="attachment"),
     ]),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

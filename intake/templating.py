@@ -12,9 +12,9 @@ from starlette.templating import Jinja2Templates
 
 from intake.context import app_context, translator
 from intake.middleware.csrf import CSRF_FIELD, csrf_token
+from workflows.cases.draft import REPORT_LABELS
 from workflows.cases.states import CLOSED_STATES
 from workflows.cases.tracking import format_pin, format_tracking_code
-from workflows.cases.validation import REPORT_LABELS
 from workflows.i18n import formatting
 from workflows.i18n.locations import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words

@@ -8,7 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from intake.api.open311 import ATTRIBUTES, IGNORED_FIELDS, MEDIA_FIELD, STANDARD_FIELDS
+from intake.api.fields import ATTRIBUTES, IGNORED_FIELDS, MEDIA_FIELD, STANDARD_FIELDS
+from intake.context import app_context
 from workflows.reference.catalog import (
     CATEGORIES,
     LABEL_ORIGINS,
@@ -117,4 +118,4 @@ def document(base_url: str) -> dict[str, Any]:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(document(request.app.state.intake.settings.base_url))
+    return JSONResponse(document(app_context(request).settings.base_url))

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from intake.context import app_context
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.sessions import session_user
@@ -20,12 +21,12 @@ StaffHandler = Callable[[Request, StaffUser], Awaitable[Response]]
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
     # No max_age: the cookie ends with the browser; the server enforces idle and absolute expiry.
     response.set_cookie(SESSION_COOKIE, token, path="/staff", httponly=True, samesite="lax",
-                        secure=request.app.state.intake.settings.https)
+                        secure=app_context(request).settings.https)
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/staff", httponly=True, samesite="lax",
-                           secure=request.app.state.intake.settings.https)
+                           secure=app_context(request).settings.https)
 
 
 def staff_only(*roles: str) -> Callable[[StaffHandler], Callable[[Request], Awaitable[Response]]]:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from intake.backoffice.auth import staff_only
-from intake.context import translator
+from intake.context import app_context, translator
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.audit.log import Actor
@@ -45,12 +45,12 @@ def _agency_for(request: Request, user: StaffUser) -> tuple[bool, str | None]:
     asked = request.query_params.get("agency", "")
     if user.role == "lead":
         return asked in ("", user.agency_code), user.agency_code
-    known = request.app.state.intake.reference.agencies
+    known = app_context(request).reference.agencies
     return (not asked or asked in known), (asked or None)
 
 
 def _period(request: Request) -> tuple[Period, str | None]:
-    calendar = request.app.state.intake.reference.calendar
+    calendar = app_context(request).reference.calendar
     params = request.query_params
     today = dt.datetime.now(VIETNAM).date()
     try:
@@ -109,7 +109,7 @@ def _draw(words: Translator, data: dict[str, Any]) -> dict[str, str]:
 
 async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
                         problem: str | None = None, status_code: int = 200) -> Response:
-    reference = request.app.state.intake.reference
+    reference = app_context(request).reference
     words = translator(request)
     board = await dashboard(query.period, reference.calendar, query.agency_code)
     agency_names = {code: words.gettext(agency.label) for code, agency in reference.agencies.items()}
@@ -141,7 +141,7 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
     if query.problem or file_format not in files.FORMATS or (detail and file_format == "xlsx"):
         return await _render_stats(request, user, query, query.problem or N_(
             "This download does not exist. Choose one on this page."), status_code=400)
-    agencies = request.app.state.intake.reference.agencies
+    agencies = app_context(request).reference.agencies
     actor = Actor("staff", str(user.id))
     await files.record_export(actor, query.period, query.agency_code, file_format, detail)
     extension = "jsonl" if detail and file_format == "json" else file_format

@@ -54,7 +54,7 @@ def _records(request: Request, months: list[MonthFigures]) -> list[dict[str, Any
 
 
 async def _months(request: Request) -> list[MonthFigures]:
-    return await published_months(request.app.state.intake.reference.calendar,
+    return await published_months(app_context(request).reference.calendar,
                                   dt.datetime.now(dt.UTC))
 
 

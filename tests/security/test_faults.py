@@ -16,20 +16,22 @@ import sqlite3
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from intake.settings import Settings
 from tests.conftest import IN_CI, POSTGRES_URL, browser, running_app
-from tests.helpers import VALID_REPORT, jpeg_with_gps, post_report
+from tests.helpers import VALID_REPORT, csrf_token, jpeg_with_gps, post_report
 from tests.intake.api.test_open311 import API_REPORT
 from tests.live import free_port, run_intake, start_server
 from workflows.audit.models import AuditEvent
-from workflows.cases.models import Attachment, Case
+from workflows.cases.models import Attachment, Case, CaseMessage
 
 
 async def test_a_server_killed_mid_burst_keeps_every_acknowledged_report_whole(settings):
@@ -81,16 +83,30 @@ async def test_a_server_killed_mid_burst_keeps_every_acknowledged_report_whole(s
     assert {path.name for path in attachments_dir.rglob("*.*")} == rows
 
 
-@pytest.fixture
-async def sqlite_app(sqlite_template: Path, tmp_path: Path, config_dir: Path):
-    """SQLite only: the lock below is SQLite's own."""
+@asynccontextmanager
+async def app_on_sqlite(sqlite_template: Path, tmp_path: Path, config_dir: Path,
+                        pragmas: str = "") -> AsyncIterator[tuple[Starlette, Path]]:
     path = tmp_path / "locked.sqlite3"
     shutil.copyfile(sqlite_template, path)
-    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite://{path}",
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite://{path}{pragmas}",
                         secret_key="test-secret-key", base_url="http://testserver",
                         config_dir=config_dir)
     async with running_app(settings) as app:
         yield app, path
+
+
+@pytest.fixture
+async def sqlite_app(sqlite_template: Path, tmp_path: Path, config_dir: Path):
+    """SQLite only: the lock below is SQLite's own."""
+    async with app_on_sqlite(sqlite_template, tmp_path, config_dir) as made:
+        yield made
+
+
+@pytest.fixture
+async def impatient_sqlite_app(sqlite_template: Path, tmp_path: Path, config_dir: Path):
+    """Gives up on a locked database after half a second rather than five."""
+    async with app_on_sqlite(sqlite_template, tmp_path, config_dir, "?busy_timeout=500") as made:
+        yield made
 
 
 def hold_write_lock(path: Path, seconds: float) -> threading.Thread:
@@ -211,3 +227,54 @@ async def test_a_lost_postgresql_connection_is_a_503_then_serving_resumes_unrest
         assert (await client.post("/open311/v2/requests.json", data=API_REPORT)).status_code == 201
         assert await Case.filter().count() == 3
     await admin.close()
+
+
+async def test_a_database_that_refuses_answers_the_same_on_every_entry_point(
+        impatient_sqlite_app):
+    """Web form, Open311, the officers' form and the reporter's follow-up all go through one
+    filing service: a database locked too long is a 503 "nothing was stored" on each, the
+    forms keep what was typed, the API answers JSON, and nothing is stored."""
+    from tests.intake.conftest import ACCOUNTS, PASSWORD, sign_in
+    from tests.intake.public.test_pages import file_and_read_receipt
+    from workflows.access.accounts import create_user
+
+    app, path = impatient_sqlite_app
+    async with browser(app) as citizen, browser(app) as officer, browser(app) as reporter:
+        email, role, _ = ACCOUNTS["officer"]
+        await create_user(email, PASSWORD, role, None, set())
+        await sign_in(officer, "officer")
+        code, pin, _ = await file_and_read_receipt(reporter)
+        token = await csrf_token(reporter, "/track")
+        opened = await reporter.post("/track/access",
+                                     data={"code": code, "pin": pin, "csrf_token": token})
+        assert opened.status_code == 303
+        tokens = {"web": await csrf_token(citizen), "staff": await csrf_token(officer,
+                                                                              "/staff/cases/new"),
+                  "reporter": await csrf_token(reporter, f"/track/{code}/reporter")}
+        before = await Case.all().count()
+        no_file = [("photos", ("", b"", "application/octet-stream"))]
+        holder = hold_write_lock(path, 5.0)
+        # A lock left taken by a failed BEGIN would make these wait for ever: fail instead.
+        web, api, staff, followup = await asyncio.wait_for(asyncio.gather(
+            citizen.post("/report", data={**VALID_REPORT, "brand": "Bia Sài Gòn",
+                                          "csrf_token": tokens["web"]}, files=no_file),
+            citizen.post("/open311/v2/requests.json", data=API_REPORT),
+            officer.post("/staff/cases/new", data={**VALID_REPORT, "brand": "Bia Hà Nội",
+                                                   "intake_channel": "hotline",
+                                                   "csrf_token": tokens["staff"]},
+                         files=no_file),
+            reporter.post(f"/track/{code}/reporter",
+                          data={"body": "Thêm một chai nữa.", "csrf_token": tokens["reporter"]})),
+            timeout=60)
+        holder.join()
+    for page, typed in ((web, "Bia Sài Gòn"), (staff, "Bia Hà Nội"),
+                        (followup, "Thêm một chai nữa.")):
+        assert page.status_code == 503, page.text[:500]
+        assert "Chưa có gì được lưu" in page.text and typed in page.text
+    assert api.status_code == 503 and api.headers["retry-after"] == "30"
+    assert api.json() == [{"code": 503, "description":
+                           "request: Your report could not be saved just now. Nothing was "
+                           "stored. Please try again in a few minutes."}]
+    assert await Case.all().count() == before
+    assert not await CaseMessage.exists()
+

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import browser, running_app
 from tests.helpers import VALID_REPORT, post_report
 from tests.intake.api.test_open311 import API_REPORT
-from workflows.access.limits import Allowance, RateLimited, spend
+from workflows.access.limits import Allowances, RateLimited, spend
 from workflows.cases.models import Case
 
 
@@ -56,7 +56,7 @@ async def test_case_look_ups_are_limited_per_address(limited_app):
 async def test_workers_share_one_count(limited_app):
     """Ten requests at once from one address, as several workers would see them: exactly the
     allowance gets through."""
-    allowance = Allowance("report", 4)
+    allowance = Allowances.per_hour(4, 0).report
     results = await asyncio.gather(*(spend(allowance, "192.0.2.1") for _ in range(10)),
                                    return_exceptions=True)
     assert sum(result is None for result in results) == 4
@@ -65,14 +65,14 @@ async def test_workers_share_one_count(limited_app):
 
 async def test_the_allowance_comes_back_after_an_hour_and_zero_turns_it_off(app):
     start = dt.datetime(2026, 11, 1, 8, tzinfo=dt.UTC)
-    allowance = Allowance("report", 1)
+    allowance = Allowances.per_hour(1, 0).report
     await spend(allowance, "192.0.2.2", start)
     with pytest.raises(RateLimited) as limited:
         await spend(allowance, "192.0.2.2", start + dt.timedelta(minutes=59))
     assert limited.value.retry_at == start + dt.timedelta(hours=1)
     await spend(allowance, "192.0.2.2", start + dt.timedelta(hours=1))
     for _ in range(50):
-        await spend(Allowance("report", 0), "192.0.2.3")  # a trusted gateway
+        await spend(Allowances.per_hour(0, 0).report, "192.0.2.3")  # a trusted gateway
 
 
 async def test_a_filled_honeypot_is_refused_with_a_message_a_person_can_act_on(client):

@@ -35,11 +35,16 @@ def act(app):
 
     async def act(case: Case, user, action: str, **fields) -> Case:
         fresh = await Case.get(id=case.id)
-        request = ActionRequest(action=action, expected_version=fields.pop("version", fresh.version),
-                                **fields)
-        return await take_action(fresh, user, request, context.reference,
-                                 context.submission.notifier)
+        version = fields.pop("version", fresh.version)
+        return await take_action(fresh, user, ActionRequest(action, version, as_form(fields)),
+                                 context.reference, context.events)
     return act
+
+
+def as_form(fields: dict) -> dict[str, str]:
+    """Values as a browser posts them: dates as YYYY-MM-DD, numbers as digits."""
+    return {name: value.isoformat() if hasattr(value, "isoformat") else str(value)
+            for name, value in fields.items() if value is not None}
 
 
 async def triage_case(client) -> Case:

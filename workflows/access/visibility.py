@@ -11,7 +11,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from workflows.access.models import StaffUser
-from workflows.cases.models import Case, CaseSupport
+from workflows.cases.models import Attachment, Case, CaseSupport
 
 CASE_ROLES = frozenset({"officer", "lead", "inspector"})
 
@@ -51,6 +51,13 @@ async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | Non
     if not tracking_code or not may_work_cases(user):
         return None
     return await visible_cases(user).get_or_none(tracking_code=tracking_code)
+
+
+async def visible_attachment(user: StaffUser, tracking_code: str | None,
+                             attachment_id: int) -> Attachment | None:
+    """An evidence file of a case the user may see; None otherwise, whatever the reason."""
+    case = await visible_case(user, tracking_code)
+    return await Attachment.get_or_none(id=attachment_id, case_id=case.id) if case else None
 
 
 async def assignable_staff(agency_code: str | None) -> list[StaffUser]:

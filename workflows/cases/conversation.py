@@ -6,11 +6,11 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffUser
-from workflows.audit.log import Actor, append_event
+from workflows.audit.log import Actor
+from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case, CaseMessage, CaseNote
-from workflows.cases.transitions import ActionRefused
+from workflows.cases.refusals import ActionRefused
 from workflows.i18n.messages import N_
-from workflows.mail.notifications import Notifier
 
 MAX_MESSAGE_CHARS = 5000
 
@@ -32,22 +32,23 @@ def _check(case: Case, user: StaffUser, body: str, supporting_may: bool = False)
     return text
 
 
-async def add_note(case: Case, user: StaffUser, body: str) -> CaseNote:
+async def add_note(case: Case, user: StaffUser, body: str, events: CaseEvents) -> CaseNote:
     text = _check(case, user, body, supporting_may=True)
     async with in_transaction() as connection:
         note = await CaseNote.create(using_db=connection, case=case, author=user, body=text)
         # The audit event names the note, not its text: notes may hold personal data.
-        await append_event(connection, case=case, actor=Actor("staff", str(user.id)),
-                           action="note_added", after={"note_id": note.id})
+        await events.record(connection, CaseEvent(case, Actor("staff", str(user.id)),
+                                                  "note_added", after={"note_id": note.id}))
     return note
 
 
 async def add_public_reply(case: Case, user: StaffUser, body: str,
-                           notifier: Notifier) -> CaseMessage:
+                           events: CaseEvents) -> CaseMessage:
     text = _check(case, user, body)
     async with in_transaction() as connection:
         reply = await CaseMessage.create(using_db=connection, case=case, author="agency", body=text)
-        event = await append_event(connection, case=case, actor=Actor("staff", str(user.id)),
-                                   action="public_reply", after={"message_id": reply.id})
-        await notifier.public_reply(connection, case, event, text)
+        await events.record(connection, CaseEvent(case, Actor("staff", str(user.id)),
+                                                  "public_reply", after={"message_id": reply.id},
+                                                  facts={"body": text}))
+    events.committed()
     return reply

@@ -129,8 +129,12 @@ def demo_cases(reference: ReferenceData, options: DemoOptions) -> Iterator[Case]
 
 
 async def insert_demo_cases(reference: ReferenceData, options: DemoOptions,
-                            progress: Callable[[int], None] | None = None) -> int:
-    """Insert the cases in batches of BATCH rows, one transaction each; return how many."""
+                            progress: Callable[[int], None] | None = None,
+                            only_if_empty: bool = False) -> int:
+    """Insert the cases in batches of BATCH rows, one transaction each; return how many.
+    `only_if_empty`: none at all if the database already holds a case."""
+    if only_if_empty and await Case.exists():
+        return 0
     done, batch = 0, []
     for case in demo_cases(reference, options):
         batch.append(case)

@@ -1,31 +1,68 @@
-"""Filing a citizen's report as a case.
+"""Filing a report as a case: one service for every way a report arrives — the citizens' form,
+Open311 and the officers' form for calls and letters. The handlers only turn its result or its
+typed refusal into HTML or JSON.
 
-A report is stored whole or not at all: case, attachments, routing decision and audit events are
-written in one transaction. Evidence files are already on disk under random names when it
-starts; nothing refers to them until it commits, and the caller deletes them if it does not.
+The order is what keeps a cheap request cheap: fields and the files' count and sizes are checked
+first (400, nothing read), then the address's allowance is charged (429), and only then are
+images decoded (in a bounded pool), stored, and the case written in one transaction — case,
+attachments, routing and the events with their mail — or not at all. A disk or database that
+refuses answers NothingStored (503) on every entry point alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, replace
 
+import anyio.to_thread
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from workflows.audit.log import Actor, append_event
+from workflows.access.limits import Allowance, RateLimited, spend
+from workflows.audit.log import Actor
 from workflows.cases.barcodes import check_barcode
+from workflows.cases.draft import ReportDraft
 from workflows.cases.duplicates import shop_key
+from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Attachment, Case
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_pin, new_tracking_code, pin_digest
-from workflows.cases.validation import ReportDraft
-from workflows.evidence.storage import EvidenceFile
-from workflows.mail.notifications import Notifier
+from workflows.cases.validation import validate_report
+from workflows.db.errors import DATABASE_UNAVAILABLE
+from workflows.evidence.checks import CheckedFile
+from workflows.evidence.storage import EvidenceFile, EvidenceStore
+from workflows.evidence.uploads import (
+    EvidencePolicy,
+    Upload,
+    UploadRefused,
+    check_contents,
+    count_and_size,
+)
+from workflows.i18n.messages import N_, Errors, Problem
 from workflows.reference.loading import ReferenceData
 from workflows.reference.routing import RoutingFacts, route
 
+# Officers file what came by phone, letter or in person; the web and the API file themselves.
+STAFF_CHANNELS = ("hotline", "letter", "walk_in")
+FILES_FIELD = "photos"
 _CODE_ATTEMPTS = 3
+# The disk or the bucket refused a file (OSError), or the database the transaction.
+REFUSED_FOR_NOW: tuple[type[Exception], ...] = (OSError, *DATABASE_UNAVAILABLE)
+NOTHING_STORED = N_("Your report could not be saved just now. Nothing was stored. "
+                    "Please try again in a few minutes.")
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """How a report arrives: the channel, who files it, their language, and the address its
+    allowance is counted against (None: an officer, not limited)."""
+
+    channel: str
+    actor: Actor
+    language: str = "vi"
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,22 +71,114 @@ class FiledReport:
     pin: str  # shown once on the receipt, never stored
 
 
+class FilingRefused(Exception):
+    """Nothing was stored; `errors` say why, by field ("form": the whole request)."""
+
+    def __init__(self, errors: Errors) -> None:
+        super().__init__("; ".join(problem.message for problem in errors.values()))
+        self.errors = errors
+
+
+class InvalidReport(FilingRefused):
+    """A field or a file is not acceptable: 400, the form comes back as typed."""
+
+
+class TooManyReports(FilingRefused):
+    """The address's allowance is used up: 429 until `retry_at`."""
+
+    def __init__(self, limited: RateLimited) -> None:
+        super().__init__({"form": limited.problem})
+        self.limited = limited
+
+
+class NothingStored(FilingRefused):
+    """The disk or the database refused for now: 503, try again in a moment."""
+
+    def __init__(self) -> None:
+        super().__init__({"form": Problem(NOTHING_STORED)})
+
+
 def evidence_record(file: EvidenceFile) -> dict[str, object]:
     return {"name": file.original_name, "sha256": file.received_sha256, "size": file.size,
             "content_type": file.content_type}
 
 
-async def file_report(
-    draft: ReportDraft,
-    evidence: list[EvidenceFile],
-    reference: ReferenceData,
-    secret_key: str,
-    actor: Actor,
-    notifier: Notifier,
-) -> FiledReport:
+@asynccontextmanager
+async def nothing_stored_on_outage() -> AsyncIterator[None]:
+    """A database or disk that refuses the work becomes NothingStored; a broken rule of the
+    database (IntegrityError) stays a bug."""
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except REFUSED_FOR_NOW as refused:
+        raise NothingStored() from refused
+
+
+@dataclass(frozen=True)
+class FilingService:
+    reference: ReferenceData
+    store: EvidenceStore
+    events: CaseEvents
+    secret_key: str
+    policy: EvidencePolicy
+    allowance: Allowance
+    max_description_chars: int
+
+    async def file(self, fields: Mapping[str, str], uploads: Sequence[Upload], entry: EntryPoint,
+                   found: Errors | None = None) -> FiledReport:
+        """`found`: problems the entry point already saw in its own fields (reported with
+        the rest)."""
+        draft, errors = validate_report(fields, self.reference.places,
+                                        max_description_chars=self.max_description_chars)
+        errors = {**(found or {}), **errors}
+        if entry.actor.kind == "staff" and entry.channel not in STAFF_CHANNELS:
+            errors["intake_channel"] = Problem(N_("Choose how the report was received."))
+        too_many = count_and_size(uploads, self.policy)
+        if too_many:
+            errors[FILES_FIELD] = too_many
+        if draft is None or errors:
+            raise InvalidReport(errors)
+        draft = replace(draft, intake_channel=entry.channel, language=entry.language)
+        async with nothing_stored_on_outage():
+            await self._charge(entry.address)
+            evidence = await self._checked_and_stored(uploads)
+            try:
+                filed = await record_report(draft, evidence, self.reference, self.secret_key,
+                                            entry.actor, self.events)
+            except BaseException:
+                self.store.discard(evidence)
+                raise
+        self.events.committed()
+        return filed
+
+    async def _charge(self, address: str | None) -> None:
+        if address is None:
+            return
+        try:
+            await spend(self.allowance, address)
+        except RateLimited as limited:
+            raise TooManyReports(limited) from None
+
+    async def _checked_and_stored(self, uploads: Sequence[Upload]) -> list[EvidenceFile]:
+        try:
+            checked = await check_contents(uploads, self.policy)
+        except UploadRefused as refused:
+            raise InvalidReport({FILES_FIELD: refused.problem}) from None
+        return await self.store_files(checked)
+
+    async def store_files(self, checked: list[CheckedFile]) -> list[EvidenceFile]:
+        """Every file written, or none (an OSError: the disk or the bucket refused)."""
+        return await anyio.to_thread.run_sync(self.store.save_all, checked)
+
+
+async def record_report(draft: ReportDraft, evidence: list[EvidenceFile],
+                        reference: ReferenceData, secret_key: str, actor: Actor,
+                        events: CaseEvents) -> FiledReport:
+    """The case, its files, its routing and their events in one transaction."""
     for attempt in range(_CODE_ATTEMPTS):
         try:
-            return await _file_once(draft, evidence, reference, secret_key, actor, notifier)
+            return await _record_once(draft, evidence, reference, secret_key, actor, events)
         except IntegrityError:
             # A tracking code collision (2^50 codes) is all but impossible, but cheap to survive.
             if attempt == _CODE_ATTEMPTS - 1:
@@ -57,66 +186,38 @@ async def file_report(
     raise AssertionError("unreachable")
 
 
-async def _file_once(
-    draft: ReportDraft,
-    evidence: list[EvidenceFile],
-    reference: ReferenceData,
-    secret_key: str,
-    actor: Actor,
-    notifier: Notifier,
-) -> FiledReport:
+async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
+                       reference: ReferenceData, secret_key: str, actor: Actor,
+                       events: CaseEvents) -> FiledReport:
     code, pin = new_tracking_code(), new_pin()
     barcode = check_barcode(draft.barcode) if draft.barcode else None
     decision = route(
         RoutingFacts(draft.category, draft.product_group, draft.sales_channel, draft.commune),
-        reference.rules,
-    )
+        reference.rules)
     received_at = dt.datetime.now(dt.UTC)
+    levels = reference.service_levels
     async with in_transaction() as connection:
         case = await Case.create(
-            using_db=connection,
-            tracking_code=code,
-            pin_digest=pin_digest(secret_key, code, pin),
-            province=reference.places.province,
-            shop_key=shop_key(draft.shop_name),
+            using_db=connection, tracking_code=code, pin_digest=pin_digest(secret_key, code, pin),
+            province=reference.places.province, shop_key=shop_key(draft.shop_name),
             search_text=search_text(draft.product_name, draft.brand, draft.shop_name),
             barcode_check_ok=barcode.check_digit_ok if barcode else None,
             barcode_gs1_prefix=barcode.gs1_prefix if barcode else "",
             barcode_gs1_office=barcode.gs1_office if barcode else "",
-            agency_code=decision.agency_code,
-            routing_rule=decision.rule_number,
+            agency_code=decision.agency_code, routing_rule=decision.rule_number,
             routing_reason=decision.reason,
-            due_at=reference.service_levels.due_at(draft.category, received_at,
-                                                   decision.agency_code),
-            triage_due_at=reference.service_levels.triage_due_at(received_at),
-            **asdict(draft),
-        )
+            due_at=levels.due_at(draft.category, received_at, decision.agency_code),
+            triage_due_at=levels.triage_due_at(received_at), **asdict(draft))
         for file in evidence:
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
                                     **asdict(file))
-        created = await append_event(
-            connection,
-            case=case,
-            actor=actor,
-            action="created",
-            after={
-                "tracking_code": code,
-                "category": draft.category,
-                "product_group": draft.product_group,
-                "sales_channel": draft.sales_channel,
-                "intake_channel": draft.intake_channel,
-                "attachments": [evidence_record(file) for file in evidence],
-            },
-        )
-        routed = await append_event(
-            connection,
-            case=case,
-            actor=Actor.system(),
-            action="routed",
-            before={"agency": None},
+        await events.record(connection, CaseEvent(case, actor, "created", after={
+            "tracking_code": code, "category": draft.category,
+            "product_group": draft.product_group, "sales_channel": draft.sales_channel,
+            "intake_channel": draft.intake_channel,
+            "attachments": [evidence_record(file) for file in evidence]}))
+        await events.record(connection, CaseEvent(
+            case, Actor.system(), "routed", before={"agency": None},
             after={"agency": decision.agency_code, "rule": decision.rule_number},
-            reason=decision.reason,
-        )
-        await notifier.case_filed(connection, case, created)
-        await notifier.case_routed(connection, case, routed)
+            reason=decision.reason))
     return FiledReport(case, pin)

@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workflows.access.models import StaffUser
+from workflows.access.visibility import assignable_staff
 from workflows.audit.models import AuditEvent
+from workflows.cases.duplicates import possible_duplicates
 from workflows.cases.flags import Flag, case_flags
 from workflows.cases.history import HistoryLine, history, staff_ids
 from workflows.cases.models import Attachment, Case, CaseMessage, CaseNote, CaseSupport
+from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
 from workflows.reference.routing import explain, parse_reason
 
@@ -33,6 +36,38 @@ class CaseView:
         """How the rules routed the case when it was filed, as a sentence."""
         decision = parse_reason(self.case.routing_reason)
         return explain(decision, words, list(agencies)) if decision else self.case.routing_reason
+
+
+@dataclass(frozen=True)
+class CaseWork:
+    """What the user may do on the case page: the actions, and the choices they offer."""
+
+    leads: bool  # the user's agency handles the case (or the user is an officer)
+    actions: list[Transition]
+    assignable: list[StaffUser]
+    own_support: CaseSupport | None  # the user's agency's supporting task on the case
+    support_actions: list[Transition]
+    support_assignable: list[StaffUser]
+    support_candidates: list[str]  # agencies that could be asked to support
+    duplicates: list[Case]
+
+
+async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]) -> CaseWork:
+    case = view.case
+    leads = user.role == "officer" or user.agency_code == case.agency_code
+    own = next((s for s in view.supports if s.agency_code == user.agency_code), None)
+    supporting = {s.agency_code for s in view.supports}
+    return CaseWork(
+        leads=leads,
+        actions=allowed_actions(case.status, user.role) if leads else [],
+        assignable=await assignable_staff(case.agency_code),
+        own_support=own,
+        support_actions=allowed_support_actions(own.status, user.role) if own else [],
+        support_assignable=await assignable_staff(user.agency_code) if own else [],
+        support_candidates=[code for code in agency_codes
+                            if code != case.agency_code and code not in supporting],
+        duplicates=await possible_duplicates(case, user),
+    )
 
 
 async def case_view(case: Case) -> CaseView:

@@ -1,68 +1,78 @@
 """The case workflow, declared as data: which action moves a case from which states to which,
-who may take it, and what it needs. `workflows.transitions` is the only code that applies it.
+who may take it, what it needs (`workflows.cases.requirements`) and what else it changes
+(`workflows.cases.effects`). `workflows.cases.transitions.take_action` is the only code that
+applies it; the audit event and the mail an action causes come from one listener
+(`workflows.cases.events`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflows.cases import effects
+from workflows.cases.effects import Effect
 from workflows.i18n.messages import N_
 
 OPEN_STATES = frozenset({"received", "triaged", "assigned", "in_progress", "waiting"})
 CLOSED_STATES = frozenset({"resolved", "rejected", "closed"})
 # States in which a case's outcome stands and may be shown to its reporter.
 SETTLED_STATES = frozenset({"resolved", "closed"})
-OUTCOMES = ("violation_confirmed", "not_confirmed", "referred", "insufficient_information")
+# While a case waits (for the reporter, a business, a lab) its SLA clock stops.
+PAUSED_STATE = "waiting"
+OFFICER, LEAD, INSPECTOR = "officer", "lead", "inspector"
 
 
 @dataclass(frozen=True)
 class Transition:
     action: str
     sources: frozenset[str]
-    target: str | None  # None: the status stays (a transfer or an extension)
+    target: str | None  # None: the status stays (a transfer of the due date, a support)
     roles: frozenset[str]
-    # reason, agency, assignee, outcome, due_date, duplicate_of, support (agency + task)
-    needs: frozenset[str] = frozenset()
-    label: str = ""  # a gettext id
+    # What the form must give, by requirement name (workflows.cases.requirements).
+    needs: tuple[str, ...]
+    label: str  # a gettext id
+    effect: Effect = effects.nothing_else
+    # An inspector may take it only on a case assigned to them.
+    assignee_only: bool = False
 
     @property
     def code(self) -> str:
         return self.action
 
 
-def _t(action: str, sources: set[str], target: str | None, roles: set[str], needs: set[str],
-       label: str) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), frozenset(needs), label)
+def _t(action: str, sources: set[str] | frozenset[str], target: str | None, roles: set[str],
+       needs: tuple[str, ...], label: str, effect: Effect = effects.nothing_else,
+       assignee_only: bool = False) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), needs, label, effect,
+                      assignee_only)
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("triage", {"received"}, "triaged", {"officer"}, {"agency"},
-       N_("Triage to an agency")),
+    _t("triage", {"received"}, "triaged", {OFFICER}, ("agency",),
+       N_("Triage to an agency"), effects.route_to_agency),
     _t("assign", {"received", "triaged", "assigned", "in_progress"}, "assigned",
-       {"officer", "lead"}, {"assignee"}, N_("Assign an inspector")),
-    _t("start", {"assigned"}, "in_progress", {"lead", "inspector"}, set(),
-       N_("Start work")),
-    _t("wait", {"in_progress"}, "waiting", {"lead", "inspector"}, {"reason"},
-       N_("Wait for information (pauses the clock)")),
-    _t("resume", {"waiting"}, "in_progress", {"lead", "inspector"}, set(),
-       N_("Resume work")),
-    _t("resolve", {"in_progress", "waiting"}, "resolved", {"lead", "inspector"}, {"outcome"},
-       N_("Resolve")),
-    _t("reject", {"received", "triaged", "assigned"}, "rejected", {"officer", "lead"}, {"reason"},
+       {OFFICER, LEAD}, ("assignee",), N_("Assign an inspector"), effects.assign),
+    _t("start", {"assigned"}, "in_progress", {LEAD, INSPECTOR}, (),
+       N_("Start work"), assignee_only=True),
+    _t("wait", {"in_progress"}, PAUSED_STATE, {LEAD, INSPECTOR}, ("reason",),
+       N_("Wait for information (pauses the clock)"), effects.pause_clock, assignee_only=True),
+    _t("resume", {PAUSED_STATE}, "in_progress", {LEAD, INSPECTOR}, (),
+       N_("Resume work"), assignee_only=True),
+    _t("resolve", {"in_progress", PAUSED_STATE}, "resolved", {LEAD, INSPECTOR}, ("outcome",),
+       N_("Resolve"), effects.record_outcome, assignee_only=True),
+    _t("reject", {"received", "triaged", "assigned"}, "rejected", {OFFICER, LEAD}, ("reason",),
        N_("Reject (spam, out of scope, duplicate)")),
-    _t("close", {"resolved", "rejected"}, "closed", {"officer", "lead"}, set(),
-       N_("Close")),
-    _t("reopen", {"resolved", "rejected", "closed"}, "in_progress", {"officer", "lead"},
-       {"reason"}, N_("Reopen")),
-    _t("transfer", {"received", "triaged", "assigned", "in_progress", "waiting"}, "triaged",
-       {"officer", "lead"}, {"agency", "reason"},
-       N_("Transfer to another agency")),
-    _t("extend", set(OPEN_STATES), None, {"officer", "lead"}, {"due_date", "reason"},
-       N_("Extend the due date")),
-    _t("mark_duplicate", {"received", "triaged", "assigned"}, "rejected", {"officer"},
-       {"duplicate_of", "reason"}, N_("Join to a duplicate case")),
-    _t("add_support", set(OPEN_STATES), None, {"officer", "lead"}, {"support"},
-       N_("Add a supporting agency")),
+    _t("close", {"resolved", "rejected"}, "closed", {OFFICER, LEAD}, (), N_("Close")),
+    _t("reopen", {"resolved", "rejected", "closed"}, "in_progress", {OFFICER, LEAD}, ("reason",),
+       N_("Reopen"), effects.reopen),
+    _t("transfer", OPEN_STATES, "triaged", {OFFICER, LEAD}, ("agency", "reason"),
+       N_("Transfer to another agency"), effects.transfer),
+    _t("extend", OPEN_STATES, None, {OFFICER, LEAD}, ("due_date", "reason"),
+       N_("Extend the due date"), effects.extend),
+    _t("mark_duplicate", {"received", "triaged", "assigned"}, "rejected", {OFFICER},
+       ("duplicate_of", "reason"), N_("Join to a duplicate case"), effects.join_duplicate),
+    _t("add_support", OPEN_STATES, None, {OFFICER, LEAD}, ("support",),
+       N_("Add a supporting agency"), effects.add_support),
 )
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
@@ -73,14 +83,14 @@ def allowed_actions(status: str, role: str) -> list[Transition]:
 
 
 # A supporting agency's own task on a case (states in catalog.SUPPORT_STATUSES), with its own
-# small workflow. Only the supporting agency's staff take these; `workflows.supports` applies them.
+# small workflow. Only the supporting agency's staff take these; `workflows.cases.supports`
+# applies them.
 SUPPORT_TRANSITIONS: tuple[Transition, ...] = (
-    _t("support_assign", {"open"}, "open", {"lead"}, {"assignee"},
+    _t("support_assign", {"open"}, "open", {LEAD}, ("support_assignee",),
        N_("Assign an inspector to the task")),
-    _t("support_done", {"open"}, "done", {"lead", "inspector"}, {"report"},
-       N_("Report the task done")),
-    _t("support_reopen", {"done"}, "open", {"lead"}, {"reason"},
-       N_("Reopen the task")),
+    _t("support_done", {"open"}, "done", {LEAD, INSPECTOR}, ("report",),
+       N_("Report the task done"), assignee_only=True),
+    _t("support_reopen", {"done"}, "open", {LEAD}, ("reason",), N_("Reopen the task")),
 )
 SUPPORT_BY_ACTION = {transition.action: transition for transition in SUPPORT_TRANSITIONS}
 

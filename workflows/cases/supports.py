@@ -1,69 +1,46 @@
 """A supporting agency's task on a case: who works it and when it is done.
 
-The lead agency adds a supporting agency with the `add_support` case action
-(`workflows.transitions`); from then on the supporting agency's own staff move its task through
-`workflows.states.SUPPORT_TRANSITIONS`, here, with the same optimistic locking and audit trail.
+The lead agency adds a supporting agency with the `add_support` case action; from then on the
+supporting agency's own staff move its task through `SUPPORT_TRANSITIONS`, here, with the same
+permission checks, requirements, optimistic locking and event recording as the case itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffUser
-from workflows.audit.log import Actor, append_event
+from workflows.audit.log import Actor
+from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case, CaseSupport
+from workflows.cases.refusals import ActionRefused, StaleCase
+from workflows.cases.requirements import Checked, Step, check_all
 from workflows.cases.states import SUPPORT_BY_ACTION, Transition
-from workflows.cases.transitions import MAX_REASON_CHARS, ActionRefused, StaleCase
+from workflows.cases.transitions import ActionRequest, check_permission
 from workflows.i18n.messages import N_
+from workflows.reference.loading import ReferenceData
 
 
-@dataclass(frozen=True)
-class SupportRequest:
-    action: str
-    expected_version: int
-    assignee_id: int | None = None
-    text: str = ""  # the report when done, the reason when reopened
-
-
-def _check_permission(transition: Transition, support: CaseSupport, user: StaffUser) -> None:
-    if support.status not in transition.sources:
-        raise ActionRefused(N_("This action is not possible while the task is “{status}”."),
-                            status=support.status)
-    if user.role not in transition.roles or user.agency_code != support.agency_code:
-        raise ActionRefused(N_("Only the supporting agency may take this action."))
-    if (user.role == "inspector"
-            and support.assignee_id != user.id):  # type: ignore[attr-defined]
-        raise ActionRefused(N_("Only the inspector the task is assigned to may do this."))
-
-
-async def _changes(transition: Transition, support: CaseSupport,
-                   request: SupportRequest) -> dict[str, object]:
-    changes: dict[str, object] = {"status": transition.target}
-    text = request.text.strip()
-    if transition.needs & {"report", "reason"} and not text:
-        raise ActionRefused(N_("Write what was done.") if "report" in transition.needs
-                            else N_("Give a reason."))
-    if len(text) > MAX_REASON_CHARS:
-        raise ActionRefused(N_("The reason may have at most {limit} characters."),
-                            limit=MAX_REASON_CHARS)
-    if "assignee" in transition.needs:
-        assignee = await StaffUser.get_or_none(id=request.assignee_id or 0, active=True,
-                                               agency_code=support.agency_code,
-                                               role__in=["lead", "inspector"])
-        if assignee is None:
-            raise ActionRefused(N_("Choose an inspector of your agency."))
-        changes["assignee_id"] = assignee.id
-    if "report" in transition.needs:
-        changes.update(report=text, completed_at=dt.datetime.now(dt.UTC))
+def _changes(transition: Transition, checked: Checked, now: dt.datetime) -> dict[str, Any]:
+    changes: dict[str, Any] = {"status": transition.target}
+    if "assignee" in checked:
+        changes["assignee_id"] = checked["assignee"].id
+    if "report" in checked:
+        changes.update(report=checked["report"], completed_at=now)
     if transition.action == "support_reopen":
         changes["completed_at"] = None
     return changes
 
 
-async def take_support_action(case: Case, user: StaffUser, request: SupportRequest) -> CaseSupport:
+def _task_facts(support: CaseSupport, status: str, assignee_id: int | None) -> dict[str, Any]:
+    return {"agency": support.agency_code, "status": status, "assignee_id": assignee_id}
+
+
+async def take_support_action(case: Case, user: StaffUser, request: ActionRequest,
+                              reference: ReferenceData, events: CaseEvents) -> CaseSupport:
     """Apply one action to the user's agency's task on this case."""
     transition = SUPPORT_BY_ACTION.get(request.action)
     support = await CaseSupport.get_or_none(case_id=case.id, agency_code=user.agency_code or "")
@@ -71,19 +48,22 @@ async def take_support_action(case: Case, user: StaffUser, request: SupportReque
         raise ActionRefused(N_("Unknown action."))
     if request.expected_version != support.version:
         raise StaleCase()
-    _check_permission(transition, support, user)
-    changes = await _changes(transition, support, request)
+    assignee_id: int | None = support.assignee_id  # type: ignore[attr-defined]
+    check_permission(transition, support.status, support.agency_code, assignee_id, user,
+                     what="task")
+    now = dt.datetime.now(dt.UTC)
+    checked = await check_all(transition.needs, Step(case, user, request.form, reference, now))
+    changes = _changes(transition, checked, now)
     async with in_transaction() as connection:
         updated = await CaseSupport.filter(id=support.id, version=support.version).using_db(
             connection).update(**changes, version=support.version + 1)
         if not updated:
             raise StaleCase()
-        await append_event(
-            connection, case=case, actor=Actor("staff", str(user.id)), action=transition.action,
-            before={"agency": support.agency_code, "status": support.status,
-                    "assignee_id": support.assignee_id},  # type: ignore[attr-defined]
-            after={"agency": support.agency_code, "status": changes["status"],
-                   "assignee_id": changes.get("assignee_id",
-                                              support.assignee_id)},  # type: ignore[attr-defined]
-            reason=request.text.strip())
-        return await CaseSupport.filter(id=support.id).using_db(connection).get()
+        await events.record(connection, CaseEvent(
+            case, Actor("staff", str(user.id)), transition.action,
+            before=_task_facts(support, support.status, assignee_id),
+            after=_task_facts(support, changes["status"], changes.get("assignee_id", assignee_id)),
+            reason=checked.get("report") or checked.get("reason") or ""))
+        fresh = await CaseSupport.filter(id=support.id).using_db(connection).get()
+    events.committed()
+    return fresh

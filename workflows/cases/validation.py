@@ -11,9 +11,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from workflows.cases.draft import ReportDraft
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.reference.catalog import (
@@ -23,64 +23,6 @@ from workflows.reference.catalog import (
     SALES_CHANNEL_CODES,
 )
 from workflows.reference.places import Places
-
-
-@dataclass(frozen=True)
-class ReportDraft:
-    """A validated report, as the forms layer hands it over."""
-
-    category: str
-    product_name: str
-    product_group: str
-    sales_channel: str
-    description: str
-    brand: str = ""
-    barcode: str = ""
-    label_origin: str = "unknown"
-    quantity: int | None = None
-    price_vnd: int | None = None
-    purchase_date: dt.date | None = None
-    shop_name: str = ""
-    commune: str = ""
-    street: str = ""
-    online_url: str = ""
-    platform: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    reporter_email: str = ""
-    consent: bool = False
-    language: str = "vi"
-    intake_channel: str = "web"
-
-
-# The report's fields as the forms and error summaries name them.
-REPORT_LABELS: dict[str, str] = {
-    "category": N_("What is wrong"),
-    "product_name": N_("Product name"),
-    "brand": N_("Brand"),
-    "product_group": N_("Kind of product"),
-    "barcode": N_("Barcode or traceability stamp code"),
-    "label_origin": N_("Origin printed on the label"),
-    "quantity": N_("Quantity bought"),
-    "price_vnd": N_("Price paid (đồng)"),
-    "purchase_date": N_("Purchase date"),
-    "sales_channel": N_("Where it was sold"),
-    "shop_name": N_("Shop or seller name"),
-    "commune": N_("Commune or ward"),
-    "street": N_("Street address"),
-    "online_url": N_("Web page of the shop or product"),
-    "platform": N_("Platform"),
-    "description": N_("What happened"),
-    "photos": N_("Photos or receipts"),
-    "latitude": N_("Latitude"),
-    "longitude": N_("Longitude"),
-    "reporter_name": N_("Your name"),
-    "reporter_phone": N_("Phone"),
-    "reporter_email": N_("Email"),
-    "consent": N_("Consent"),
-}
 
 # Single-line text fields and their length limits.
 TEXT_LIMITS: dict[str, int] = {
@@ -115,6 +57,92 @@ def clean_text(raw: str, *, multiline: bool = False) -> str | Problem:
     return text.replace("\r\n", "\n") if multiline else text
 
 
+class _Reader:
+    """The raw fields, the values cleaned so far and the problems found so far."""
+
+    def __init__(self, raw: Mapping[str, str]) -> None:
+        self.raw = raw
+        self.errors: Errors = {}
+        self.values: dict[str, object] = {}
+
+    def text(self, name: str, *, required: bool = False, multiline: bool = False,
+             limit: int | None = None) -> str:
+        cleaned = clean_text(self.raw.get(name, ""), multiline=multiline)
+        if isinstance(cleaned, Problem):
+            self.errors[name] = cleaned
+            return ""
+        limit = limit or TEXT_LIMITS.get(name)
+        if required and not cleaned:
+            self.errors[name] = Problem(N_("This field is required."))
+        elif limit and len(cleaned) > limit:
+            self.errors[name] = Problem(N_("At most {limit} characters (you typed {length})."),
+                                        {"limit": limit, "length": len(cleaned)})
+        return cleaned
+
+    def choice(self, name: str, allowed: frozenset[str], message: str, default: str = "") -> str:
+        value = self.raw.get(name, "").strip() or default
+        if value not in allowed:
+            self.errors[name] = Problem(message)
+        return value
+
+    def refuse(self, name: str, message: str, **params: object) -> None:
+        self.errors[name] = Problem(message, params)
+
+
+def _what(read: _Reader, max_description_chars: int) -> None:
+    """What was reported: the kind of problem, the product, what happened."""
+    values = read.values
+    values["category"] = read.choice("category", CATEGORY_CODES,
+                                     N_("Choose what kind of problem you are reporting."))
+    values["product_group"] = read.choice("product_group", PRODUCT_GROUP_CODES,
+                                          N_("Choose the kind of product."))
+    values["sales_channel"] = read.choice("sales_channel", SALES_CHANNEL_CODES,
+                                          N_("Choose where the product was sold."))
+    values["label_origin"] = read.choice("label_origin", LABEL_ORIGIN_CODES,
+                                         N_("Choose an origin from the list."), default="unknown")
+    values["product_name"] = read.text("product_name", required=True)
+    for name in ("brand", "shop_name", "street", "platform", "reporter_name"):
+        values[name] = read.text(name)
+    values["description"] = description = read.text(
+        "description", required=True, multiline=True, limit=max_description_chars)
+    if "description" not in read.errors and len(description) < MIN_DESCRIPTION_CHARS:
+        read.refuse("description", N_("Please describe what happened in at least {minimum} "
+                                      "characters."), minimum=MIN_DESCRIPTION_CHARS)
+    values["barcode"] = barcode = read.text("barcode")
+    if barcode and not BARCODE_PATTERN.match(barcode):
+        read.refuse("barcode", N_("Type the digits and letters printed under the barcode."))
+
+
+def _where(read: _Reader, places: Places) -> None:
+    """Where it was sold: the commune or ward, or the page online."""
+    read.values["commune"] = commune = read.text("commune")
+    if commune and not places.accepts(commune):
+        read.refuse("commune", N_("Choose a commune or ward from the list."))
+    read.values["online_url"] = url = read.text("online_url")
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        read.refuse("online_url", N_("Give a web address starting with http:// or https://."))
+    if (read.values["sales_channel"] == "online" and not url and not read.values["platform"]
+            and "online_url" not in read.errors):
+        read.refuse("online_url",
+                    N_("For goods sold online, give the page address or the platform's name."))
+
+
+def _reporter(read: _Reader) -> None:
+    """Who reports, if they say: contact details only with their consent."""
+    phone = read.text("reporter_phone").replace(" ", "").replace(".", "").replace("-", "")
+    if phone and not PHONE_PATTERN.match(phone):
+        read.refuse("reporter_phone", N_("Give a phone number of 9 to 15 digits."))
+    email = read.text("reporter_email")
+    if email and not EMAIL_PATTERN.match(email):
+        read.refuse("reporter_email", N_("Give an email address such as ten@example.com."))
+    consent = read.raw.get("consent", "") in ("1", "on", "yes", "true")
+    if (read.values["reporter_name"] or phone or email) and not consent:
+        read.refuse("consent", N_(
+            "To leave your name or contact details, agree that the agencies may use them "
+            "to handle this report. Or leave them empty to report anonymously."))
+    read.values.update(reporter_phone=phone, reporter_email=email, consent=consent)
+
+
 def validate_report(
     raw: Mapping[str, str],
     places: Places,
@@ -122,86 +150,16 @@ def validate_report(
     max_description_chars: int,
     today: dt.date | None = None,
 ) -> tuple[ReportDraft | None, Errors]:
-    errors: Errors = {}
-    today = today or dt.datetime.now(VIETNAM).date()
-    values: dict[str, object] = {}
-
-    def text(name: str, *, required: bool = False, multiline: bool = False,
-             limit: int | None = None) -> str:
-        cleaned = clean_text(raw.get(name, ""), multiline=multiline)
-        if isinstance(cleaned, Problem):
-            errors[name] = cleaned
-            return ""
-        limit = limit or TEXT_LIMITS.get(name)
-        if required and not cleaned:
-            errors[name] = Problem(N_("This field is required."))
-        elif limit and len(cleaned) > limit:
-            errors[name] = Problem(N_("At most {limit} characters (you typed {length})."),
-                                   {"limit": limit, "length": len(cleaned)})
-        return cleaned
-
-    def choice(name: str, allowed: frozenset[str], message: str, default: str = "") -> str:
-        value = raw.get(name, "").strip() or default
-        if value not in allowed:
-            errors[name] = Problem(message)
-        return value
-
-    values["category"] = choice("category", CATEGORY_CODES,
-                                N_("Choose what kind of problem you are reporting."))
-    values["product_group"] = choice("product_group", PRODUCT_GROUP_CODES,
-                                     N_("Choose the kind of product."))
-    values["sales_channel"] = choice("sales_channel", SALES_CHANNEL_CODES,
-                                     N_("Choose where the product was sold."))
-    values["label_origin"] = choice("label_origin", LABEL_ORIGIN_CODES,
-                                    N_("Choose an origin from the list."), default="unknown")
-    values["product_name"] = text("product_name", required=True)
-    for name in ("brand", "shop_name", "street", "platform", "reporter_name"):
-        values[name] = text(name)
-    values["description"] = text("description", required=True, multiline=True,
-                                 limit=max_description_chars)
-    if "description" not in errors and len(str(values["description"])) < MIN_DESCRIPTION_CHARS:
-        errors["description"] = Problem(
-            N_("Please describe what happened in at least {minimum} characters."),
-            {"minimum": MIN_DESCRIPTION_CHARS})
-
-    barcode = text("barcode")
-    if barcode and not BARCODE_PATTERN.match(barcode):
-        errors["barcode"] = Problem(N_("Type the digits and letters printed under the barcode."))
-    values["barcode"] = barcode
-
-    commune = text("commune")
-    if commune and not places.accepts(commune):
-        errors["commune"] = Problem(N_("Choose a commune or ward from the list."))
-    values["commune"] = commune
-
-    values["online_url"] = url = text("online_url")
-    if url and urlsplit(url).scheme not in ("http", "https"):
-        errors["online_url"] = Problem(N_("Give a web address starting with http:// or https://."))
-    if (values["sales_channel"] == "online" and not url and not values["platform"]
-            and "online_url" not in errors):
-        errors["online_url"] = Problem(
-            N_("For goods sold online, give the page address or the platform's name."))
-
+    read = _Reader(raw)
+    _what(read, max_description_chars)
+    _where(read, places)
+    values, errors = read.values, read.errors
     values["quantity"] = _whole_number(raw, "quantity", 1, MAX_QUANTITY, errors)
     values["price_vnd"] = _price(raw.get("price_vnd", ""), errors)
-    values["purchase_date"] = _purchase_date(raw.get("purchase_date", ""), today, errors)
+    values["purchase_date"] = _purchase_date(raw.get("purchase_date", ""),
+                                             today or dt.datetime.now(VIETNAM).date(), errors)
     values["latitude"], values["longitude"] = _position(raw, errors)
-
-    phone = text("reporter_phone").replace(" ", "").replace(".", "").replace("-", "")
-    if phone and not PHONE_PATTERN.match(phone):
-        errors["reporter_phone"] = Problem(N_("Give a phone number of 9 to 15 digits."))
-    values["reporter_phone"] = phone
-    email = text("reporter_email")
-    if email and not EMAIL_PATTERN.match(email):
-        errors["reporter_email"] = Problem(N_("Give an email address such as ten@example.com."))
-    values["reporter_email"] = email
-    consent = raw.get("consent", "") in ("1", "on", "yes", "true")
-    if (values["reporter_name"] or phone or email) and not consent:
-        errors["consent"] = Problem(N_(
-            "To leave your name or contact details, agree that the agencies may use them "
-            "to handle this report. Or leave them empty to report anonymously."))
-    values["consent"] = consent
-
+    _reporter(read)
     if errors:
         return None, errors
     return ReportDraft(**values), {}  # type: ignore[arg-type]

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 
 MODELS_APP = "models"
+T = TypeVar("T")
 # Each capability keeps its own tables; one Tortoise app ("models") holds them all, so that
 # foreign keys and migrations see one schema.
 MODEL_MODULES = ["workflows.cases.models", "workflows.access.models", "workflows.audit.models",
                  "workflows.mail.models", "workflows.figures.models"]
 
-def _connection(database_url: str) -> str | dict[str, Any]:
-    """PostgreSQL by URL; SQLite through workflows.db.sqlite_backend (BEGIN IMMEDIATE)."""
-    if not database_url.startswith("sqlite://"):
-        return database_url
-    return {**expand_db_url(database_url), "engine": "workflows.db.sqlite_backend"}
+
+
+def _connection(database_url: str) -> dict[str, Any]:
+    """Tortoise's clients, with transactions that let go of what they took when BEGIN fails
+    (workflows.db.sqlite_backend, workflows.db.postgres_backend)."""
+    engine = ("workflows.db.sqlite_backend" if database_url.startswith("sqlite://")
+              else "workflows.db.postgres_backend")
+    return {**expand_db_url(database_url), "engine": engine}
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
@@ -60,3 +65,24 @@ TORTOISE_ORM = tortoise_config(
     os.environ.get("INTAKE_DATABASE_URL")
     or f"sqlite://{Path(os.environ.get('INTAKE_DATA_DIR', 'data')).resolve() / 'intake.sqlite3'}"
 )
+
+
+async def database_problem() -> str:
+    """Empty when the database answers a query now; else the kind of failure, for an operator."""
+    from tortoise import connections
+
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:  # any failure means "not healthy"
+        return type(exc).__name__
+    return ""
+
+
+async def run_with_tortoise(database_url: str, work: Callable[[], Awaitable[T]]) -> T:
+    """Open the database for a command run outside the web app, do the work, close it."""
+    ensure_database_dir(database_url)
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()

@@ -18,8 +18,8 @@ async def sweep_orphans(store: EvidenceStore, min_age_seconds: float) -> int:
     removed = 0
     names = store.names_older_than(min_age_seconds)
     while batch := list(islice(names, SWEEP_BATCH)):
-        known = set(await Attachment.filter(storage_name__in=batch)
-                    .values_list("storage_name", flat=True))
+        known = {str(name) for name in await Attachment.filter(storage_name__in=batch)
+                 .values_list("storage_name", flat=True)}
         for name in batch:
             if name not in known:
                 store.delete(name)

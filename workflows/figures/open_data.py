@@ -69,8 +69,8 @@ async def publish_due_months(calendar: ReportingCalendar, now: dt.datetime) -> i
     first = await Case.all().order_by("created_at").first().values_list("created_at", flat=True)
     first_day = first.astimezone(VIETNAM).date() if isinstance(first, dt.datetime) else None
     months = due_months(calendar, now.astimezone(VIETNAM).date(), first_day)
-    published = set(await PublishedMonth.filter(label__in=[m.label for m in months])
-                    .values_list("label", flat=True))
+    published = {str(label) for label in await PublishedMonth.filter(
+        label__in=[m.label for m in months]).values_list("label", flat=True)}
     count = 0
     for month in months:
         if month.label in published:

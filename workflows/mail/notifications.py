@@ -1,17 +1,21 @@
-"""Which emails an event causes, and to whom. Called inside the event's transaction, so the
-message is queued if and only if the change is stored. Delivery happens later (outbox)."""
+"""Which mails an event causes, and to whom: the listener `CaseEvents` calls inside the event's
+transaction, so a message is queued if and only if the change is stored. Delivery happens
+later (the outbox). Which event causes which notice is the table `NOTICES`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.audit.models import AuditEvent
+from workflows.cases.events import CaseEvent
 from workflows.cases.flags import case_flags
-from workflows.cases.models import Case, CaseSupport
+from workflows.cases.models import Case
+from workflows.cases.states import SETTLED_STATES
+from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
 from workflows.reference.agencies import Agency
@@ -20,91 +24,100 @@ from workflows.reference.loading import ReferenceData
 # Agencies work in Vietnamese; citizens get the language they used.
 AGENCY_LANGUAGE = "vi"
 
+Notice = Callable[["Notifier", BaseDBAsyncClient, CaseEvent, AuditEvent], Awaitable[None]]
 
-@dataclass(frozen=True)
+
 class Notifier:
-    base_url: str
-    reference: ReferenceData
-    renderer: MailRenderer = field(init=False)
+    """The mail listener: for each recorded event, the notices `NOTICES` names."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "renderer", MailRenderer(self.reference))
+    def __init__(self, links: Links, reference: ReferenceData) -> None:
+        self.links = links
+        self.reference = reference
+        self.renderer = MailRenderer(reference, links)
 
     @property
     def agencies(self) -> dict[str, Agency]:
         return self.reference.agencies
 
-    def _links(self, case: Case) -> dict[str, str]:
-        return {
-            "case_url": f"{self.base_url}/staff/cases/{case.tracking_code}",
-            "track_url": f"{self.base_url}/track?code={case.tracking_code}",
-        }
+    async def __call__(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                       recorded: AuditEvent) -> None:
+        for notice in NOTICES.get(event.action, ()):
+            await notice(self, connection, event, recorded)
 
-    async def case_routed(self, connection: BaseDBAsyncClient, case: Case,
-                          routed: AuditEvent) -> None:
-        """Alert the agency's mailbox. No reporter contact details go into the alert."""
+    async def _to_citizen(self, connection: BaseDBAsyncClient, case: Case, kind: str,
+                          event_key: str, context: dict[str, Any]) -> None:
+        """Only to a citizen who left an email address and agreed to be contacted."""
+        if not (case.reporter_email and case.consent):
+            return
         agency = self.agencies.get(case.agency_code or "")
-        if agency is None:
+        await enqueue(connection, event_key=event_key, kind=kind, recipient=case.reporter_email,
+                      case=case, mail=self.renderer.render(
+                          kind, case.language, {"case": case, "agency": agency, **context}))
+
+    async def agency_alert(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                           recorded: AuditEvent) -> None:
+        """Alert the mailbox of the agency the case now goes to. No reporter contact details
+        go into the alert."""
+        case = event.case
+        agency = self.agencies.get(case.agency_code or "") if case else None
+        if case is None or agency is None:
             return  # the triage queue: officers see it in the back office
-        context: dict[str, Any] = {
-            "case": case, "agency": agency, "flags": case_flags(case), **self._links(case)}
-        await enqueue(
-            connection, event_key=f"audit:{routed.seq}:agency_alert", kind="agency_alert",
-            recipient=agency.email, case=case,
-            mail=self.renderer.render("agency_alert", AGENCY_LANGUAGE, context))
+        await enqueue(connection, event_key=f"audit:{recorded.seq}:agency_alert",
+                      kind="agency_alert", recipient=agency.email, case=case,
+                      mail=self.renderer.render("agency_alert", AGENCY_LANGUAGE, {
+                          "case": case, "agency": agency, "flags": case_flags(case)}))
 
-    async def support_requested(self, connection: BaseDBAsyncClient, case: Case,
-                                support: CaseSupport, added: AuditEvent) -> None:
+    async def support_request(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                              recorded: AuditEvent) -> None:
         """Alert the supporting agency's mailbox to its task on another agency's case."""
+        support, case = event.facts["support"], event.case
         agency = self.agencies.get(support.agency_code)
-        if agency is None:
+        if agency is None or case is None:
             return
-        context: dict[str, Any] = {
-            "case": case, "agency": agency, "support": support,
-            "lead_agency": self.agencies.get(case.agency_code or ""), **self._links(case)}
-        await enqueue(
-            connection, event_key=f"audit:{added.seq}:support_request", kind="support_request",
-            recipient=agency.email, case=case,
-            mail=self.renderer.render("support_request", AGENCY_LANGUAGE, context))
+        await enqueue(connection, event_key=f"audit:{recorded.seq}:support_request",
+                      kind="support_request", recipient=agency.email, case=case,
+                      mail=self.renderer.render("support_request", AGENCY_LANGUAGE, {
+                          "case": case, "agency": agency, "support": support,
+                          "lead_agency": self.agencies.get(case.agency_code or "")}))
 
-    async def case_filed(self, connection: BaseDBAsyncClient, case: Case,
-                         created: AuditEvent) -> None:
-        """Acknowledge to a citizen who left an email address and agreed to be contacted."""
-        if not (case.reporter_email and case.consent):
-            return
-        agency = self.agencies.get(case.agency_code or "")
-        await enqueue(
-            connection, event_key=f"audit:{created.seq}:citizen_ack", kind="citizen_ack",
-            recipient=case.reporter_email, case=case,
-            mail=self.renderer.render("citizen_ack", case.language,
-                                      {"case": case, "agency": agency, **self._links(case)}))
+    async def citizen_ack(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                          recorded: AuditEvent) -> None:
+        assert event.case is not None
+        await self._to_citizen(connection, event.case, "citizen_ack",
+                               f"audit:{recorded.seq}:citizen_ack", {})
 
-    async def case_resolved(self, connection: BaseDBAsyncClient, case: Case,
-                            resolved: AuditEvent, public_outcome: str) -> None:
-        """Tell the citizen the public outcome. Called by the transition that resolves a case."""
-        if not (case.reporter_email and case.consent):
-            return
-        agency = self.agencies.get(case.agency_code or "")
-        await enqueue(
-            # One resolution may notify several reporters: those of its joined duplicates too.
-            connection, event_key=f"audit:{resolved.seq}:resolution_notice:{case.tracking_code}",
-            kind="resolution_notice", recipient=case.reporter_email, case=case,
-            mail=self.renderer.render(
-                "resolution_notice", case.language,
-                {"case": case, "agency": agency, "outcome": public_outcome, **self._links(case)}))
+    async def reply_notice(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                           recorded: AuditEvent) -> None:
+        assert event.case is not None
+        await self._to_citizen(connection, event.case, "reply_notice",
+                               f"audit:{recorded.seq}:reply_notice", {"reply": event.facts["body"]})
 
-    async def public_reply(self, connection: BaseDBAsyncClient, case: Case,
-                           replied: AuditEvent, body: str) -> None:
-        """Mail the agency's public reply to a reporter who left an address and consented."""
-        if not (case.reporter_email and case.consent):
-            return
-        agency = self.agencies.get(case.agency_code or "")
-        await enqueue(
-            connection, event_key=f"audit:{replied.seq}:reply_notice", kind="reply_notice",
-            recipient=case.reporter_email, case=case,
-            mail=self.renderer.render(
-                "reply_notice", case.language,
-                {"case": case, "agency": agency, "reply": body, **self._links(case)}))
+    async def resolution_notices(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                                 recorded: AuditEvent) -> None:
+        """The public outcome to the reporter, and to the reporters of the duplicates joined
+        to the case."""
+        case = event.case
+        assert case is not None
+        duplicates = await Case.filter(duplicate_of_id=case.id).using_db(connection)
+        for reporter_case in (case, *duplicates):
+            await self._resolution(connection, reporter_case, recorded, case.public_outcome)
+
+    async def duplicate_outcome(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                                recorded: AuditEvent) -> None:
+        """A report joined to a case already settled gets that case's outcome at once."""
+        case = event.case
+        assert case is not None
+        original = await Case.filter(
+            id=case.duplicate_of_id).using_db(connection).get()  # type: ignore[attr-defined]
+        if original.status in SETTLED_STATES:
+            await self._resolution(connection, case, recorded, original.public_outcome)
+
+    async def _resolution(self, connection: BaseDBAsyncClient, case: Case, recorded: AuditEvent,
+                          outcome: str) -> None:
+        # One resolution may notify several reporters: the key names each one's case.
+        await self._to_citizen(
+            connection, case, "resolution_notice",
+            f"audit:{recorded.seq}:resolution_notice:{case.tracking_code}", {"outcome": outcome})
 
     async def overdue_digest(self, connection: BaseDBAsyncClient, agency: Agency, recipient: str,
                              overdue: list[Case], day: dt.date, now: dt.datetime) -> None:
@@ -112,10 +125,21 @@ class Notifier:
         await enqueue(
             connection, event_key=digest_key(agency.code, day, recipient), kind="overdue_digest",
             recipient=recipient,
-            mail=self.renderer.render(
-                "overdue_digest", AGENCY_LANGUAGE,
-                {"agency": agency, "cases": overdue, "day": day, "now": now,
-                 "base_url": self.base_url}))
+            mail=self.renderer.render("overdue_digest", AGENCY_LANGUAGE,
+                                      {"agency": agency, "cases": overdue, "day": day,
+                                       "now": now}))
+
+
+NOTICES: dict[str, tuple[Notice, ...]] = {
+    "created": (Notifier.citizen_ack,),
+    "routed": (Notifier.agency_alert,),
+    "triage": (Notifier.agency_alert,),
+    "transfer": (Notifier.agency_alert,),
+    "add_support": (Notifier.support_request,),
+    "resolve": (Notifier.resolution_notices,),
+    "mark_duplicate": (Notifier.duplicate_outcome,),
+    "public_reply": (Notifier.reply_notice,),
+}
 
 
 def digest_key(agency_code: str, day: dt.date, recipient: str) -> str:

@@ -38,7 +38,7 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> dt.timedelta:
         """Exponential, capped, with ±50% jitter so that a recovering server is not stampeded."""
-        base = min(self.first_delay * (2 ** max(attempts - 1, 0)), self.longest_delay)
+        base = min(self.first_delay * (1 << max(attempts - 1, 0)), self.longest_delay)
         return base * random.uniform(0.5, 1.5)
 
 

@@ -11,6 +11,7 @@ import jinja2
 from workflows.cases.tracking import format_tracking_code
 from workflows.i18n.locations import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
+from workflows.mail.links import Links
 from workflows.reference import catalog
 from workflows.reference.loading import ReferenceData
 
@@ -36,14 +37,15 @@ def _environment() -> jinja2.Environment:
 
 
 class MailRenderer:
-    def __init__(self, reference: ReferenceData) -> None:
+    def __init__(self, reference: ReferenceData, links: Links) -> None:
         self.environment = _environment()
         self.reference = reference
+        self.links = links
 
     def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
         words = template_words(self.reference.translator(language),
                                self.reference.agencies.values())
-        full = {**context, **words, "catalog": catalog}
+        full = {**context, **words, "catalog": catalog, "links": self.links}
         subject = self.environment.get_template(f"{kind}.subject.txt").render(full)
         return RenderedMail(
             # A header is one line: a newline in the subject would be refused by the mail library.

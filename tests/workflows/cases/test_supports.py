@@ -7,16 +7,26 @@ import datetime as dt
 import pytest
 
 from tests.helpers import REPORTER, VALID_REPORT, post_report
-from tests.workflows.conftest import triage_case
+from tests.workflows.conftest import as_form, triage_case
 from workflows.access.visibility import visible_case
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.public_view import public_status
 from workflows.cases.queue import QueueFilters, queue_page
-from workflows.cases.supports import SupportRequest, take_support_action
-from workflows.cases.transitions import ActionRefused, StaleCase
+from workflows.cases.refusals import ActionRefused, StaleCase
+from workflows.cases.supports import take_support_action
+from workflows.cases.transitions import ActionRequest
 from workflows.i18n.formatting import VIETNAM
 from workflows.mail.models import OutboxMessage
+
+
+async def support_act(app, case: Case, user, action: str, version: int, **fields):
+    """The user's agency's task on the case, moved by one action as the case page posts it."""
+    if "text" in fields:  # the task's report when done, the reason when reopened
+        fields["report" if action == "support_done" else "reason"] = fields.pop("text")
+    context = app.state.intake
+    return await take_support_action(case, user, ActionRequest(action, version, as_form(fields)),
+                                     context.reference, context.events)
 
 
 async def qltt_case(client, **fields) -> Case:
@@ -25,7 +35,8 @@ async def qltt_case(client, **fields) -> Case:
                                                      VALID_REPORT["product_name"])).get()
 
 
-async def test_a_supporting_agency_shares_the_case_with_its_own_task(client, people, act):
+async def test_a_supporting_agency_shares_the_case_with_its_own_task(client, people, act,
+                                                                      app):
     case = await qltt_case(client)
     due = dt.datetime.now(VIETNAM).date() + dt.timedelta(days=5)
     case = await act(case, people["lead"], "add_support", agency_code="khcn",
@@ -51,20 +62,20 @@ async def test_a_supporting_agency_shares_the_case_with_its_own_task(client, peo
     with pytest.raises(ActionRefused, match="handling the case"):
         await act(case, people["khcn_lead"], "reject", reason="Không phải việc của Sở.")
     with pytest.raises(ActionRefused, match="assigned to"):
-        await take_support_action(case, people["khcn_inspector"], SupportRequest(
-            "support_done", support.version, text="Xong."))
-    support = await take_support_action(case, people["khcn_lead"], SupportRequest(
-        "support_assign", support.version, assignee_id=people["khcn_inspector"].id))
+        await support_act(app, case, people["khcn_inspector"], "support_done",
+            support.version, text="Xong.")
+    support = await support_act(app, case, people["khcn_lead"], "support_assign",
+        support.version, assignee_id=people["khcn_inspector"].id)
     mine = await queue_page(people["khcn_inspector"], QueueFilters(mine=True))
     assert mine.total == 1
     with pytest.raises(StaleCase):
-        await take_support_action(case, people["khcn_inspector"], SupportRequest(
-            "support_done", support.version - 1, text="Đã lấy mẫu."))
+        await support_act(app, case, people["khcn_inspector"], "support_done",
+            support.version - 1, text="Đã lấy mẫu.")
     with pytest.raises(ActionRefused, match="Write what was done"):
-        await take_support_action(case, people["khcn_inspector"], SupportRequest(
-            "support_done", support.version, text="  "))
-    support = await take_support_action(case, people["khcn_inspector"], SupportRequest(
-        "support_done", support.version, text="Đã lấy mẫu gửi kiểm nghiệm: nhãn sai quy định."))
+        await support_act(app, case, people["khcn_inspector"], "support_done",
+            support.version, text="  ")
+    support = await support_act(app, case, people["khcn_inspector"], "support_done",
+        support.version, text="Đã lấy mẫu gửi kiểm nghiệm: nhãn sai quy định.")
     assert support.status == "done" and support.completed_at is not None
 
     # The lead agency resolves the case: the supporting agency's task does not hold it up.
@@ -124,13 +135,13 @@ async def test_a_duplicate_joins_its_case_and_its_reporter_gets_the_outcome(clie
     for code, message in (("", "tracking code"), (duplicate.tracking_code, "tracking code"),
                           ("ZZZZ-ZZZZ", "tracking code")):
         with pytest.raises(ActionRefused, match=message):
-            await act(duplicate, people["officer"], "mark_duplicate", duplicate_of_code=code,
+            await act(duplicate, people["officer"], "mark_duplicate", duplicate_of=code,
                       reason="Trùng.")
     with pytest.raises(ActionRefused, match="role"):
         await act(duplicate, people["lead"], "mark_duplicate",
-                  duplicate_of_code=original.tracking_code, reason="Trùng.")
+                  duplicate_of=original.tracking_code, reason="Trùng.")
     duplicate = await act(duplicate, people["officer"], "mark_duplicate",
-                          duplicate_of_code=original.tracking_code.lower(),
+                          duplicate_of=original.tracking_code.lower(),
                           reason="Cùng cửa hàng, cùng sản phẩm.")
     assert duplicate.status == "rejected"
     assert duplicate.duplicate_of_id == original.id
@@ -141,7 +152,7 @@ async def test_a_duplicate_joins_its_case_and_its_reporter_gets_the_outcome(clie
     third = await Case.get(product_name="Chai thứ ba")
     with pytest.raises(ActionRefused, match="itself a duplicate"):
         await act(third, people["officer"], "mark_duplicate",
-                  duplicate_of_code=duplicate.tracking_code, reason="Trùng.")
+                  duplicate_of=duplicate.tracking_code, reason="Trùng.")
 
     original = await act(original, people["lead"], "assign", assignee_id=people["inspector"].id)
     original = await act(original, people["inspector"], "start")
@@ -162,7 +173,7 @@ async def test_joining_a_duplicate_to_a_settled_case_tells_its_reporter_at_once(
     await post_report(client, {**VALID_REPORT, **REPORTER, "product_name": "Báo lại"})
     duplicate = await Case.get(product_name="Báo lại")
     await act(duplicate, people["officer"], "mark_duplicate",
-              duplicate_of_code=original.tracking_code, reason="Đã xử lý rồi.")
+              duplicate_of=original.tracking_code, reason="Đã xử lý rồi.")
     notice = await OutboxMessage.get(kind="resolution_notice", case_id=duplicate.id)
     assert "Đã xử lý xong." in notice.body_text
 

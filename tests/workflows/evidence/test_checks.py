@@ -89,7 +89,7 @@ def test_the_store_uses_random_names_and_refuses_paths(tmp_path):
 async def test_the_sweep_removes_only_old_files_that_no_case_refers_to(app, client):
     assert (await post_report(client, files=[("tem.jpg", jpeg_with_gps(), "image/jpeg")])
             ).status_code == 303
-    store = app.state.intake.submission.store
+    store = app.state.intake.store
     filed = store.path_of((await Attachment.get()).storage_name)
     left_by_a_crash, being_filed_now = (
         store.path_of(store.save(check("a.jpg", jpeg_with_gps())).storage_name) for _ in range(2))

@@ -14,18 +14,18 @@ from dataclasses import replace
 import pytest
 from tortoise.transactions import in_transaction
 
-from intake.app import create_outbox_sender
+from intake.cli.outbox import outbox_sender
 from intake.settings import Settings
 from tests.conftest import browser, running_app
 from tests.helpers import REPORTER, VALID_REPORT, post_report, settled, wait_for
 from tests.smtp_server import SmtpServer
 from workflows.access.accounts import create_user
-from workflows.audit.log import Actor, append_event
+from workflows.audit.log import Actor
 from workflows.audit.models import AuditEvent
+from workflows.cases.events import CaseEvent
 from workflows.cases.models import Case
 from workflows.mail.digests import queue_due_digests
 from workflows.mail.models import OutboxMessage
-from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import (
     RetryPolicy,
     claim_batch,
@@ -37,7 +37,6 @@ from workflows.mail.outbox import (
 from workflows.mail.rendering import RenderedMail
 from workflows.mail.sender import OutboxSender
 from workflows.mail.smtp import DeliveryResult, Outcome, SmtpConfig
-from workflows.reference.loading import load_reference
 
 AGENCY_MAILBOX = "qltt@example.gov.vn"
 CITIZEN = REPORTER["reporter_email"]
@@ -211,8 +210,7 @@ def queue_messages(count: int) -> Callable[[], object]:
 
 
 def standalone_sender(settings: Settings) -> OutboxSender:
-    reference = load_reference(settings.config_dir)
-    return create_outbox_sender(settings, Notifier(settings.base_url, reference))
+    return outbox_sender(settings)  # as `intake outbox run` makes it
 
 
 async def test_two_senders_deliver_each_of_500_messages_exactly_once(settings, smtp_server):
@@ -250,10 +248,10 @@ async def test_one_event_never_queues_two_messages(settings):
         await post_report(client)
         case = await Case.get()
         routed = await AuditEvent.get(action="routed")
-        notifier = app.state.intake.submission.notifier
+        notifier = app.state.intake.outbox_sender.notifier
         with pytest.raises(Exception, match="(?i)unique"):
             async with in_transaction() as connection:
-                await notifier.case_routed(connection, case, routed)
+                await notifier(connection, CaseEvent(case, Actor.system(), "routed"), routed)
         assert await OutboxMessage.filter(kind="agency_alert").count() == 1
 
 
@@ -261,14 +259,14 @@ async def test_a_resolution_notice_tells_the_citizen_the_outcome(mail_settings, 
     async with running_app(mail_settings) as app, browser(app) as client:
         await post_report(client, {**VALID_REPORT, **REPORTER})
         case = await Case.get()
-        notifier = app.state.intake.submission.notifier
+        case.status = "resolved"
+        case.public_outcome = ("Đã kiểm tra, tạm giữ 120 chai nước mắm giả nhãn hiệu; "
+                               "xử phạt 15.000.000 đồng.")
+        await case.save()
+        events = app.state.intake.events
         async with in_transaction() as connection:
-            resolved = await append_event(connection, case=case, actor=Actor("staff", "1"),
-                                          action="resolved")
-            await notifier.case_resolved(
-                connection, case, resolved,
-                "Đã kiểm tra, tạm giữ 120 chai nước mắm giả nhãn hiệu; xử phạt 15.000.000 đồng.")
-        app.state.intake.outbox_sender.wake()
+            await events.record(connection, CaseEvent(case, Actor("staff", "1"), "resolve"))
+        events.committed()
         await wait_for(lambda: len(smtp_server.handler.to(CITIZEN)) == 2)
     notice = smtp_server.handler.to(CITIZEN)[-1]
     assert notice.message["Subject"].endswith("của bạn đã được giải quyết")
@@ -283,7 +281,7 @@ async def test_overdue_digests_are_queued_once_a_day_after_the_hour(settings):
         await post_report(client, {**VALID_REPORT, "category": "labelling"})
         await Case.filter(category="counterfeit").update(
             due_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
-        notifier = app.state.intake.submission.notifier
+        notifier = app.state.intake.outbox_sender.notifier
         # 06:30 in Vietnam: before the digest hour (7).
         early = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
         assert await queue_due_digests(notifier, 7, early) == 0

@@ -1,5 +1,7 @@
 """Make the audit trail append-only in the database itself, not only in the application."""
 
+from typing import Any
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
@@ -31,7 +33,7 @@ POSTGRES_BACKWARD = [
 ]
 
 
-async def _run(schema_editor, statements_by_dialect):
+async def _run(schema_editor: Any, statements_by_dialect: dict[str, list[str]]) -> None:
     dialect = schema_editor.client.capabilities.dialect
     if dialect not in statements_by_dialect:
         raise RuntimeError(f"no append-only triggers for database dialect {dialect!r}")
@@ -39,11 +41,11 @@ async def _run(schema_editor, statements_by_dialect):
         await schema_editor.client.execute_query(statement)
 
 
-async def forward(apps, schema_editor):
+async def forward(apps: Any, schema_editor: Any) -> None:
     await _run(schema_editor, {"sqlite": SQLITE_FORWARD, "postgres": POSTGRES_FORWARD})
 
 
-async def backward(apps, schema_editor):
+async def backward(apps: Any, schema_editor: Any) -> None:
     await _run(schema_editor, {"sqlite": SQLITE_BACKWARD, "postgres": POSTGRES_BACKWARD})
 
 

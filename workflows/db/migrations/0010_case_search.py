@@ -1,6 +1,8 @@
 """A folded search text on each case, and the index that makes substring search fast:
 an FTS5 trigram table kept in step by triggers on SQLite, a pg_trgm GIN index on PostgreSQL."""
 
+from typing import Any
+
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
@@ -35,7 +37,7 @@ POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS case_search_text_trgm"]
 BATCH = 2000
 
 
-async def _backfill(client, dialect):
+async def _backfill(client: Any, dialect: str) -> None:
     """Cases stored before this migration get their search text."""
     last = 0
     update = ('UPDATE "case" SET search_text = ? WHERE id = ?' if dialect == "sqlite"
@@ -52,7 +54,7 @@ async def _backfill(client, dialect):
         last = rows[-1]["id"]
 
 
-async def forward(apps, schema_editor):
+async def forward(apps: Any, schema_editor: Any) -> None:
     client = schema_editor.client
     dialect = client.capabilities.dialect
     # Backfill first: the FTS5 update trigger deletes the old text from the index, which
@@ -63,7 +65,7 @@ async def forward(apps, schema_editor):
         await client.execute_script(statement)
 
 
-async def backward(apps, schema_editor):
+async def backward(apps: Any, schema_editor: Any) -> None:
     client = schema_editor.client
     dialect = client.capabilities.dialect
     for statement in {"sqlite": SQLITE_BACKWARD, "postgres": POSTGRES_BACKWARD}[dialect]:

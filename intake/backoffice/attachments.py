@@ -1,0 +1,43 @@
+"""Evidence files, downloaded by the staff who may see their case, never shown inline."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from intake.backoffice.auth import staff_only
+from intake.context import app_context
+from intake.templating import render
+from workflows.access.models import StaffUser
+from workflows.access.visibility import CASE_ROLES, visible_attachment
+from workflows.cases.tracking import normalize_tracking_code
+
+# Served files may be anything a citizen sent: never let the browser run or sniff them.
+ATTACHMENT_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox",
+    "Cache-Control": "private, no-store",
+}
+
+
+@staff_only(*CASE_ROLES)
+async def attachment(request: Request, user: StaffUser) -> Response:
+    found = await visible_attachment(user, normalize_tracking_code(request.path_params["code"]),
+                                     request.path_params["attachment_id"])
+    if found is None:
+        return render(request, "public/not_found.html", status_code=404)
+    return StreamingResponse(app_context(request).store.chunks(found.storage_name),
+                             media_type=found.content_type,
+                             headers={**ATTACHMENT_HEADERS,
+                                      "Content-Disposition": download_name(found.original_name)})
+
+
+def download_name(filename: str) -> str:
+    """As Starlette's FileResponse writes it: a name that is not plain ASCII goes RFC 5987-
+    encoded, so a Vietnamese file name arrives intact."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'

@@ -1,0 +1,93 @@
+"""Every form posted on a case page goes one way: find the case the user may see, read the
+form, check CSRF, hand it to the domain, and show a refusal on the case page (409 when someone
+changed the case meanwhile) or go back to the case (303)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from intake.backoffice.auth import staff_only
+from intake.backoffice.case_page import render_case
+from intake.context import app_context, translator
+from intake.formdata import read_form, text_fields
+from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.templating import render
+from workflows.access.models import StaffUser
+from workflows.access.visibility import CASE_ROLES, visible_case
+from workflows.cases.conversation import add_note, add_public_reply
+from workflows.cases.models import Case
+from workflows.cases.refusals import ActionRefused, StaleCase
+from workflows.cases.supports import take_support_action
+from workflows.cases.tracking import normalize_tracking_code
+from workflows.cases.transitions import ActionRequest, take_action
+from workflows.i18n.messages import N_, Problem
+from workflows.reference.catalog import STATUSES, SUPPORT_STATUSES
+
+CaseWrite = Callable[[Case, dict[str, str]], Awaitable[object]]
+
+
+def _version(values: dict[str, str]) -> int:
+    typed = values.get("version", "")
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else -1
+
+
+def action_request(values: dict[str, str]) -> ActionRequest:
+    return ActionRequest(values.get("action", ""), _version(values), values)
+
+
+async def _post_on_case(request: Request, user: StaffUser, write: CaseWrite) -> Response:
+    context = app_context(request)
+    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
+    if case is None:
+        return render(request, "public/not_found.html", status_code=404)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return await render_case(request, user, case, {"form": form}, status_code=400)
+    values = text_fields(form)
+    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        problem = Problem(N_("This form had expired. Please try again."))
+        return await render_case(request, user, case, {"form": problem}, values, 400)
+    try:
+        await write(case, values)
+    except ActionRefused as refused:
+        errors = dict(refused.errors)
+        for field, problem in errors.items():
+            if "status" in problem.params:  # the state's name in the reader's language
+                status = translator(request).label(STATUSES + SUPPORT_STATUSES,
+                                                   str(problem.params["status"]))
+                errors[field] = Problem(problem.message, {**problem.params, "status": status})
+        code = 409 if isinstance(refused, StaleCase) else 400
+        return await render_case(request, user, case, errors, values, code)
+    return RedirectResponse(f"/staff/cases/{case.tracking_code}", status_code=303)
+
+
+@staff_only(*CASE_ROLES)
+async def case_action(request: Request, user: StaffUser) -> Response:
+    context = app_context(request)
+    return await _post_on_case(request, user, lambda case, values: take_action(
+        case, user, action_request(values), context.reference, context.events))
+
+
+@staff_only("lead", "inspector")
+async def support_action(request: Request, user: StaffUser) -> Response:
+    """A supporting agency's staff working their own task on another agency's case."""
+    context = app_context(request)
+    return await _post_on_case(request, user, lambda case, values: take_support_action(
+        case, user, action_request(values), context.reference, context.events))
+
+
+@staff_only(*CASE_ROLES)
+async def add_case_note(request: Request, user: StaffUser) -> Response:
+    events = app_context(request).events
+    return await _post_on_case(request, user, lambda case, values: add_note(
+        case, user, values.get("body", ""), events))
+
+
+@staff_only(*CASE_ROLES)
+async def add_case_reply(request: Request, user: StaffUser) -> Response:
+    events = app_context(request).events
+    return await _post_on_case(request, user, lambda case, values: add_public_reply(
+        case, user, values.get("body", ""), events))

@@ -1,0 +1,48 @@
+"""A case in the back office: every field, the actions the user may take, the timeline."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from intake.backoffice.auth import staff_only
+from intake.context import app_context
+from intake.public.cookies import forget, one_time_pin
+from intake.templating import render
+from workflows.access.models import StaffUser
+from workflows.access.visibility import CASE_ROLES, visible_case
+from workflows.cases.models import Case
+from workflows.cases.staff_view import case_view, case_work
+from workflows.cases.tracking import normalize_tracking_code
+from workflows.i18n.messages import Errors
+
+# The PIN of a case an officer filed for a caller: shown once, on the next page only.
+STAFF_RECEIPT_COOKIE = "intake_staff_receipt"
+STAFF_RECEIPT_MAX_AGE = 600
+
+
+async def render_case(request: Request, user: StaffUser, case: Case, errors: Errors | None = None,
+                      values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    """The case page; after a refused form, with its messages and what was typed."""
+    reference = app_context(request).reference
+    view = await case_view(case)
+    work = await case_work(view, user, reference.agencies)
+    pin = one_time_pin(request, STAFF_RECEIPT_COOKIE, "staff-receipt", case.tracking_code,
+                       STAFF_RECEIPT_MAX_AGE)
+    errors = errors or {}
+    response = render(request, "staff/case.html", {
+        "user": user, "view": view, **vars(work),
+        "agency": reference.agencies.get(case.agency_code or ""), "pin": pin,
+        "problem": errors.get("form") or next(iter(errors.values()), None), "errors": errors,
+        "typed": values or {}}, status_code=status_code, headers={"Cache-Control": "no-store"})
+    if pin:
+        forget(request, response, STAFF_RECEIPT_COOKIE, path=f"/staff/cases/{case.tracking_code}")
+    return response
+
+
+@staff_only(*CASE_ROLES)
+async def case_page(request: Request, user: StaffUser) -> Response:
+    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
+    if case is None:
+        return render(request, "public/not_found.html", status_code=404)
+    return await render_case(request, user, case)

@@ -1,0 +1,75 @@
+"""Signing in to the back office and out of it."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from intake.backoffice.auth import SESSION_COOKIE, clear_session_cookie, set_session_cookie
+from intake.client import client_address
+from intake.context import app_context
+from intake.formdata import read_form, text_fields
+from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.templating import render
+from workflows.access.models import StaffUser
+from workflows.access.sessions import end_session, start_session
+from workflows.access.sign_in import SignInRefused, authenticate
+from workflows.access.visibility import CASE_ROLES
+from workflows.i18n.formatting import format_datetime
+from workflows.i18n.messages import N_, Problem
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/staff/") and not target.startswith("//"):
+        return target
+    return ""
+
+
+def home_of(user: StaffUser) -> str:
+    """Where a role starts: the case queue, or the statistics for those who work on no case."""
+    return "/staff/queue" if user.role in CASE_ROLES else "/staff/stats"
+
+
+async def login_form(request: Request) -> Response:
+    return render(request, "staff/login.html",
+                  {"next": _safe_next(request.query_params.get("next")), "email": "",
+                   "problem": None}, headers=NO_STORE)
+
+
+async def login(request: Request) -> Response:
+    settings = app_context(request).settings
+    form = await read_form(request, settings)
+    values = text_fields(form) if not isinstance(form, Problem) else {}
+    email, target = values.get("email", ""), _safe_next(values.get("next"))
+    problem: Problem | None = form if isinstance(form, Problem) else None
+    user: StaffUser | None = None
+    if problem is None and not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
+        problem = Problem(N_("This form had expired. Please try again."))
+    if problem is None:
+        try:
+            user = await authenticate(email, values.get("password", ""), client_address(request))
+        except SignInRefused as refused:
+            problem = (Problem(N_("Too many failed sign-ins. Try again after {time}."),
+                               {"time": format_datetime(refused.locked_until)})
+                       if refused.locked_until else
+                       Problem(N_("The email or the password is not right.")))
+    if user is None:
+        return render(request, "staff/login.html",
+                      {"next": target, "email": email, "problem": problem},
+                      status_code=429 if problem and problem.params else 400, headers=NO_STORE)
+    response = RedirectResponse(target or home_of(user), status_code=303)
+    set_session_cookie(request, response, await start_session(user))
+    return response
+
+
+async def logout(request: Request) -> Response:
+    settings = app_context(request).settings
+    form = await read_form(request, settings)
+    values = text_fields(form) if not isinstance(form, Problem) else {}
+    response = RedirectResponse("/staff/login", status_code=303)
+    if csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
+        await end_session(request.cookies.get(SESSION_COOKIE))
+        clear_session_cookie(request, response)
+    return response

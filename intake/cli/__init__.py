@@ -1,0 +1,30 @@
+"""The `intake` command: serve, migrate, check the configuration, accounts, the audit trail,
+the outbox, statistics and demonstration data. Each command imports what it needs when it
+runs, so `intake --help` answers at once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from intake.cli import accounts, figures, maintenance, outbox, serve
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="intake", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for module in (serve, maintenance, figures, accounts, outbox):
+        module.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from intake.settings import SettingsError
+    from workflows.reference.tomlfile import ConfigError
+
+    try:
+        return int(args.handler(args))
+    except (SettingsError, ConfigError) as exc:
+        print(f"intake: configuration error: {exc}", file=sys.stderr)
+        return 2

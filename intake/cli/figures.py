@@ -1,0 +1,128 @@
+"""`intake export`: a period's statistics as a file, or the case line list (`--detail`).
+Files are Vietnamese, as the steering committee receives them."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from intake.cli.common import run_with_database
+
+if TYPE_CHECKING:
+    from workflows.reference.loading import ReferenceData
+    from workflows.reference.reporting import Period, ReportingCalendar
+
+FORMATS = ("csv", "json", "xlsx")
+FILE_LANGUAGE = "vi"
+
+
+def register(commands: Any) -> None:
+    export = commands.add_parser(
+        "export", help="statistics for a period, or the case line list (--detail)")
+    export.add_argument("--period", help="2026-10, 2026-Q3, 2026-H1 or 2026")
+    export.add_argument("--from", dest="date_from", help="first day, e.g. 2026-10-01")
+    export.add_argument("--to", dest="date_to", help="last day, e.g. 2026-10-31")
+    export.add_argument("--format", choices=FORMATS, default="xlsx")
+    export.add_argument("--out", type=Path, help="file to write (default: a name in .)")
+    export.add_argument("--agency", help="only this agency's cases")
+    export.add_argument("--cutoff", type=int, help="reporting cut-off day (default: config/)")
+    export.add_argument("--detail", action="store_true",
+                        help="one row per case, without reporter data or descriptions")
+    export.set_defaults(handler=export_command)
+
+
+def _period(args: argparse.Namespace, calendar: ReportingCalendar) -> Period:
+    from workflows.reference.reporting import PeriodError, date_range
+
+    if args.period and (args.date_from or args.date_to):
+        raise PeriodError("give either --period or --from/--to, not both")
+    if args.period:
+        return calendar.period(args.period, args.cutoff)
+    if not (args.date_from and args.date_to):
+        raise PeriodError("give --period (2026-10, 2026-Q3, 2026-H1, 2026) or --from and --to")
+    try:
+        first, last = dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to)
+    except ValueError:
+        raise PeriodError("--from and --to are dates such as 2026-10-01") from None
+    return date_range(first, last)
+
+
+def _refusal(args: argparse.Namespace, reference: ReferenceData) -> str | None:
+    if args.agency and args.agency not in reference.agencies:
+        return (f"unknown agency {args.agency!r} (known: "
+                f"{', '.join(sorted(reference.agencies))})")
+    if args.detail and args.format == "xlsx":
+        return "the line list is written as CSV or JSON lines"
+    return None
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from intake.settings import Settings
+    from workflows.audit.log import Actor
+    from workflows.figures import files
+    from workflows.reference.loading import load_reference
+    from workflows.reference.reporting import PeriodError
+
+    settings = Settings.from_env()
+    reference = load_reference(settings.config_dir)
+    try:
+        period = _period(args, reference.calendar)
+    except PeriodError as error:
+        print(f"intake: {error}", file=sys.stderr)
+        return 2
+    if refusal := _refusal(args, reference):
+        print(f"intake: {refusal}", file=sys.stderr)
+        return 2
+    extension = "jsonl" if args.detail and args.format == "json" else args.format
+    target = args.out or Path(files.file_name(period, args.agency, extension, args.detail))
+
+    async def write() -> int:
+        if args.detail:
+            count = await _write_detail(period, args.agency, reference, args.format, target)
+            print(f"Wrote {count:,} cases to {target}")
+        else:
+            await _write_report(period, args.agency, reference, args.format, target)
+        await files.record_export(Actor("system", "cli"), period, args.agency, args.format,
+                                  args.detail)
+        return 0
+
+    return run_with_database(settings, write)
+
+
+async def _write_report(period: Period, agency: str | None, reference: ReferenceData,
+                        file_format: str, target: Path) -> None:
+    from workflows.figures import files, statistics
+    from workflows.i18n.formatting import VIETNAM
+
+    started = time.perf_counter()
+    print(f"Counting {period.label} and {period.previous().label} in the database…",
+          end="", file=sys.stderr, flush=True)
+    report = await statistics.report(period, agency)
+    print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    target.write_bytes(files.render_report(report, reference.agencies,
+                                           reference.translator(FILE_LANGUAGE), file_format,
+                                           dt.datetime.now(VIETNAM).date()))
+    print(f"Wrote {period.label} ({period.first_day:%d/%m/%Y}–{period.last_day:%d/%m/%Y}) "
+          f"to {target}")
+
+
+async def _write_detail(period: Period, agency: str | None, reference: ReferenceData,
+                        file_format: str, target: Path) -> int:
+    from workflows.figures import line_list
+
+    count, started = -1 if file_format == "csv" else 0, time.perf_counter()  # the CSV header
+    with target.open("w", encoding="utf-8", newline="") as out:
+        async for line in line_list.lines(period, agency, reference.agencies,
+                                          reference.translator(FILE_LANGUAGE), file_format):
+            out.write(line)
+            count += 1
+            if count and count % 50_000 == 0:
+                print(f"\r  {count:,} cases ({count / (time.perf_counter() - started):,.0f}/s)",
+                      end="", file=sys.stderr, flush=True)
+    if count >= 50_000:
+        print(file=sys.stderr)
+    return count

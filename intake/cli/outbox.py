@@ -1,0 +1,94 @@
+"""`intake outbox run | status | retry`: the email outbox by hand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from intake.cli.common import run_with_database
+
+if TYPE_CHECKING:
+    from intake.settings import Settings
+    from workflows.mail.sender import OutboxSender
+
+
+def register(commands: Any) -> None:
+    outbox = commands.add_parser("outbox", help="the email outbox")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    run_parser = outbox_commands.add_parser("run", help="send queued mail (also runs in serve)")
+    run_parser.add_argument("--once", action="store_true", help="send what is due, then exit")
+    run_parser.set_defaults(handler=run)
+    outbox_commands.add_parser(
+        "status", help="pending, sent and failed counts; exits 1 if any failed").set_defaults(
+        handler=status)
+    retry_parser = outbox_commands.add_parser("retry", help="queue failed messages again")
+    retry_parser.add_argument("ids", nargs="*", type=int, help="only these message ids")
+    retry_parser.set_defaults(handler=retry)
+
+
+def outbox_sender(settings: Settings) -> OutboxSender:
+    """The sender `serve` runs, with mail links built from the service's routes."""
+    from intake.context import create_outbox_sender
+    from intake.links import RouteLinks
+    from intake.routes import routes
+    from workflows.mail.notifications import Notifier
+    from workflows.reference.loading import load_reference
+
+    notifier = Notifier(RouteLinks(routes, settings.base_url),
+                        load_reference(settings.config_dir))
+    return create_outbox_sender(settings, notifier)
+
+
+def run(args: argparse.Namespace) -> int:
+    from intake.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.smtp.configured:
+        print("intake: INTAKE_SMTP_HOST is not set: nothing can be sent.", file=sys.stderr)
+        return 2
+    sender = outbox_sender(settings)
+
+    async def send() -> int:
+        if args.once:
+            print(f"{await sender.run_until_idle()} messages attempted.")
+        else:
+            print(f"Sending mail through {settings.smtp.host}:{settings.smtp.port}; "
+                  "Ctrl+C to stop.")
+            await sender.run_forever()
+        return 0
+
+    try:
+        return run_with_database(settings, send)
+    except KeyboardInterrupt:
+        return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    from intake.settings import Settings
+    from workflows.mail.outbox import outbox_status
+
+    settings = Settings.from_env()
+
+    async def show() -> int:
+        counts = await outbox_status()
+        print(f"pending: {counts.pending}  sent: {counts.sent}  failed: {counts.failed}")
+        if counts.last_error:
+            print(f"last error: {counts.last_error}")
+        if not settings.smtp.configured and counts.pending:
+            print("INTAKE_SMTP_HOST is not set: pending mail waits until it is.")
+        return 1 if counts.failed else 0
+
+    return run_with_database(settings, show)
+
+
+def retry(args: argparse.Namespace) -> int:
+    from intake.settings import Settings
+    from workflows.mail.outbox import requeue_failed
+
+    async def again() -> int:
+        count = await requeue_failed(args.ids or None)
+        print(f"{count} failed messages queued again.")
+        return 0
+
+    return run_with_database(Settings.from_env(), again)

@@ -1,0 +1,135 @@
+"""`intake serve` (with `--demo`: demonstration accounts and cases), `intake migrate` and
+`intake check-config`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import secrets
+import sys
+from typing import TYPE_CHECKING, Any
+
+from intake.cli.common import run_with_database
+
+if TYPE_CHECKING:
+    from intake.settings import Settings
+
+DEMO_ACCOUNTS = (
+    ("officer@demo.intake", "officer", None),
+    ("qltt.lead@demo.intake", "lead", "qltt"),
+    ("qltt.inspector@demo.intake", "inspector", "qltt"),
+    ("khcn.inspector@demo.intake", "inspector", "khcn"),
+    ("bvntd.inspector@demo.intake", "inspector", "bvntd"),
+    ("analyst@demo.intake", "analyst", None),
+    ("admin@demo.intake", "admin", None),
+)
+DEMO_CASES = 3000  # enough for the queue, the statistics and open data to show something
+SWEEP_MIN_AGE_MINUTES = 60  # far longer than any one report takes to file
+
+
+def register(commands: Any) -> None:
+    serve_parser = commands.add_parser("serve", help="apply migrations and run the web service")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--workers", type=int, default=1)
+    serve_parser.add_argument("--demo", action="store_true",
+                              help="create demo staff accounts and print how to sign in")
+    serve_parser.set_defaults(handler=serve)
+    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(
+        handler=migrate)
+    commands.add_parser("check-config", help="check the files in config/").set_defaults(
+        handler=check_config)
+
+
+def _demo_password(settings: Settings) -> str:
+    """One generated password for the demo accounts, kept in the data dir."""
+    path = settings.data_dir / "demo_password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+async def _demo(settings: Settings, password: str) -> int:
+    """The demo accounts (once), and demonstration cases in an empty database."""
+    from workflows.access.accounts import AccountError, create_user
+    from workflows.cases.demo import DemoOptions, insert_demo_cases
+    from workflows.reference.loading import load_reference
+
+    reference = load_reference(settings.config_dir)
+    for email, role, agency in DEMO_ACCOUNTS:
+        if agency is None or agency in reference.agencies:
+            with contextlib.suppress(AccountError):  # already there
+                await create_user(email, password, role, agency, set(reference.agencies),
+                                  name=email.split("@")[0])
+    return await insert_demo_cases(reference, DemoOptions(DEMO_CASES), only_if_empty=True)
+
+
+def _print_addresses(settings: Settings, address: str, workers: int) -> None:
+    print(f"Intake is starting on {address} (database: {settings.database_kind}, "
+          f"data: {settings.data_dir})")
+    print(f"  Citizens' report form:  {address}/report")
+    print(f"  Follow a report:        {address}/track")
+    print(f"  Open311 API:            {address}/open311/v2/services.json")
+    print(f"  Back office:            {address}/staff/login")
+    print(f"  Open data:              {address}/open-data")
+    if settings.database_kind == "sqlite" and workers > 1:
+        print("  Note: SQLite serialises writes; use PostgreSQL for several workers.")
+    if settings.smtp.configured:
+        print(f"  Mail goes out through {settings.smtp.host}:{settings.smtp.port} "
+              f"({settings.smtp.tls}).")
+    else:
+        print("  WARNING: INTAKE_SMTP_HOST is not set: alerts are queued, NOT sent, until it is.")
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from intake.settings import Settings, store_for
+    from workflows.db.config import apply_migrations
+    from workflows.evidence.sweep import sweep_orphans
+    from workflows.reference.loading import load_reference
+
+    settings = Settings.from_env()
+    load_reference(settings.config_dir)  # a broken config/ file stops here, with its line
+    asyncio.run(apply_migrations(settings.database_url))
+    address = f"http://{args.host}:{args.port}"
+    swept = run_with_database(settings, lambda: sweep_orphans(
+        store_for(settings), SWEEP_MIN_AGE_MINUTES * 60))
+    if swept:
+        print(f"Removed {swept:,} attachment files left by an earlier crash.")
+    if args.demo:
+        password = _demo_password(settings)
+        if added := run_with_database(settings, lambda: _demo(settings, password)):
+            print(f"Added {added:,} demonstration cases (two years) to the empty database.")
+        print("Demo staff accounts (password for all: " + password + "):")
+        for email, role, agency in DEMO_ACCOUNTS:
+            print(f"  {email:32} {role}{' of ' + agency if agency else ''}")
+        print(f"  Sign in at {address}/staff/login")
+    _print_addresses(settings, address, args.workers)
+    sys.stdout.flush()
+    uvicorn.run("intake.app:create_app_from_env", factory=True, host=args.host, port=args.port,
+                workers=args.workers, proxy_headers=True, log_level="info")
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from intake.settings import Settings
+    from workflows.db.config import apply_migrations
+
+    settings = Settings.from_env()
+    asyncio.run(apply_migrations(settings.database_url))
+    print("Database schema is up to date.")
+    return 0
+
+
+def check_config(args: argparse.Namespace) -> int:
+    from intake.settings import Settings
+    from workflows.reference.loading import load_reference
+
+    settings = Settings.from_env()
+    reference = load_reference(settings.config_dir)
+    print(f"{settings.config_dir}: {len(reference.agencies)} agencies, "
+          f"{len(reference.rules)} routing rules, {len(reference.places.communes)} communes: OK")
+    return 0

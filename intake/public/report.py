@@ -1,0 +1,87 @@
+"""The report form and its receipt. Post/redirect/get: a refusal re-renders the form with the
+values typed and a message per field (400, 429 or 503); a filed report goes to its receipt."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from intake.client import client_address, retry_after
+from intake.context import app_context
+from intake.formdata import read_form, text_fields, uploaded_files
+from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.public.cookies import forget, one_time_pin, set_signed
+from intake.templating import render
+from workflows.audit.log import Actor
+from workflows.cases.filing import (
+    FILES_FIELD,
+    EntryPoint,
+    FilingRefused,
+    NothingStored,
+    TooManyReports,
+)
+from workflows.cases.public_view import find_case
+from workflows.cases.tracking import normalize_tracking_code
+from workflows.i18n.messages import N_, Errors, Problem
+
+RECEIPT_COOKIE = "intake_receipt"
+RECEIPT_MAX_AGE = 15 * 60
+# Hidden from people by the stylesheet, left empty by them; bots that fill every field fill it.
+HONEYPOT_FIELD = "website"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+async def report_form(request: Request) -> Response:
+    # "Not stated" until the citizen says otherwise: a preselected country would skew the data.
+    return render(request, "public/report.html",
+                  {"values": {"label_origin": "unknown"}, "errors": {}, "files_lost": False})
+
+
+def _form_again(request: Request, values: dict[str, str], errors: Errors, *, files_lost: bool,
+                status_code: int = 400, headers: dict[str, str] | None = None) -> Response:
+    return render(request, "public/report.html",
+                  {"values": values, "errors": errors, "files_lost": files_lost},
+                  status_code=status_code, headers=headers)
+
+
+async def submit_report(request: Request) -> Response:
+    context = app_context(request)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return _form_again(request, {}, {"form": form}, files_lost=True)
+    values, uploads = text_fields(form), uploaded_files(form, FILES_FIELD)
+    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        problem = Problem(N_("This form had expired. Check your answers and press Send again."))
+        return _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
+    if context.settings.honeypot and values.get(HONEYPOT_FIELD):
+        problem = Problem(N_("The field “Leave this empty” was filled in, so the report was not "
+                             "sent. If you are a person, clear that field and press Send again."))
+        return _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
+    entry = EntryPoint("web", Actor.citizen(), request.state.language, client_address(request))
+    try:
+        filed = await context.filing.file(values, uploads, entry)
+    except FilingRefused as refused:
+        status, headers = 400, None
+        if isinstance(refused, TooManyReports):
+            status, headers = 429, retry_after(refused.limited)
+        elif isinstance(refused, NothingStored):
+            status, headers = 503, {"Retry-After": "30"}
+        return _form_again(request, values, refused.errors, files_lost=bool(uploads),
+                           status_code=status, headers=headers)
+    response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)
+    set_signed(request, response, RECEIPT_COOKIE, "receipt", [filed.case.tracking_code, filed.pin],
+               path="/receipt", max_age=RECEIPT_MAX_AGE)
+    return response
+
+
+async def receipt(request: Request) -> Response:
+    case = await find_case(normalize_tracking_code(request.path_params["code"]))
+    if case is None:
+        return render(request, "public/not_found.html", status_code=404)
+    pin = one_time_pin(request, RECEIPT_COOKIE, "receipt", case.tracking_code, RECEIPT_MAX_AGE)
+    agency = app_context(request).reference.agencies.get(case.agency_code or "")
+    response = render(request, "public/receipt.html",
+                      {"case": case, "pin": pin, "agency": agency}, headers=NO_STORE)
+    # The PIN is shown once: a reload or the back button does not show it again.
+    forget(request, response, RECEIPT_COOKIE, path="/receipt")
+    return response

@@ -1,0 +1,107 @@
+"""The reporter's own page, opened with the tracking code and PIN: the agency's replies, and a
+form to add text and files to the report."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from intake.context import app_context
+from intake.formdata import read_form, text_fields, uploaded_files
+from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.public.cookies import read_signed, set_signed
+from intake.templating import render
+from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored
+from workflows.cases.models import Case
+from workflows.cases.public_view import find_case, public_status, reporter_thread
+from workflows.cases.reporter import PinRefused, add_followup, check_reporter_pin
+from workflows.cases.tracking import normalize_tracking_code
+from workflows.i18n.formatting import format_datetime
+from workflows.i18n.messages import N_, Errors, Problem
+
+REPORTER_COOKIE = "intake_reporter"
+REPORTER_MAX_AGE = 30 * 60
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+async def reporter_access(request: Request) -> Response:
+    """Code and PIN open the reporter's page."""
+    context = app_context(request)
+    form = await read_form(request, context.settings)
+    values = text_fields(form) if not isinstance(form, Problem) else {}
+    typed = values.get("code", "")
+    case = await find_case(normalize_tracking_code(typed))
+    problem: Problem | None = None
+    if isinstance(form, Problem):
+        problem = form
+    elif not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        problem = Problem(N_("This form had expired. Please try again."))
+    elif case is None:
+        problem = Problem(N_("The code or the PIN is not right."))
+    else:
+        try:
+            await check_reporter_pin(case, values.get("pin", ""), context.settings.secret_key)
+        except PinRefused as refused:
+            problem = (Problem(N_("Too many wrong PINs. Try again after {time}."),
+                               {"time": format_datetime(refused.locked_until)})
+                       if refused.locked_until else
+                       Problem(N_("The code or the PIN is not right.")))
+    if problem or case is None:
+        return render(request, "public/track.html",
+                      {"typed": typed, "status": None, "problem": None, "access_problem": problem},
+                      status_code=403 if case is not None else 400)
+    response = RedirectResponse(f"/track/{case.tracking_code}/reporter", status_code=303)
+    set_signed(request, response, REPORTER_COOKIE, "reporter", case.tracking_code, path="/track",
+               max_age=REPORTER_MAX_AGE)
+    return response
+
+
+async def _reporter_case(request: Request) -> Case | None:
+    code = normalize_tracking_code(request.path_params["code"])
+    allowed = read_signed(request, REPORTER_COOKIE, "reporter", REPORTER_MAX_AGE)
+    if code is None or allowed != code:
+        return None
+    return await find_case(code)
+
+
+def _to_track(request: Request) -> Response:
+    return RedirectResponse(f"/track?code={quote(request.path_params['code'])}", status_code=303)
+
+
+async def reporter_page(request: Request) -> Response:
+    case = await _reporter_case(request)
+    if case is None:
+        return _to_track(request)
+    return await _render(request, case, {}, {}, added=request.query_params.get("added") == "1")
+
+
+async def _render(request: Request, case: Case, values: dict[str, str], errors: Errors,
+                  status_code: int = 200, added: bool = False) -> Response:
+    return render(request, "public/reporter.html",
+                  {"case": case, "status": await public_status(case),
+                   "thread": await reporter_thread(case), "values": values, "errors": errors,
+                   "added": added,
+                   "agency": app_context(request).reference.agencies.get(case.agency_code or "")},
+                  status_code=status_code, headers=NO_STORE)
+
+
+async def reporter_followup(request: Request) -> Response:
+    context = app_context(request)
+    case = await _reporter_case(request)
+    if case is None:
+        return _to_track(request)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return await _render(request, case, {}, {"form": form}, status_code=400)
+    values, uploads = text_fields(form), uploaded_files(form, FILES_FIELD)
+    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        problem = Problem(N_("This form had expired. Please send it again."))
+        return await _render(request, case, values, {"form": problem}, status_code=400)
+    try:
+        await add_followup(context.filing, case, values, uploads)
+    except FilingRefused as refused:
+        status = 503 if isinstance(refused, NothingStored) else 400
+        return await _render(request, case, values, refused.errors, status_code=status)
+    return RedirectResponse(f"/track/{case.tracking_code}/reporter?added=1", status_code=303)

@@ -1,0 +1,105 @@
+"""What each action changes besides the case's status, declared once per action in
+`workflows.cases.states.TRANSITIONS`. An effect is pure: from the case and the checked
+requirements it returns the field changes, the facts the audit event adds, and any other row
+to write in the same transaction (`then`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from workflows.cases.models import Case, CaseSupport
+from workflows.i18n.formatting import VIETNAM
+
+if TYPE_CHECKING:
+    from workflows.cases.requirements import Checked, Step
+
+# Another row written with the change, given the updated case; returns facts for listeners.
+FollowUp = Callable[[BaseDBAsyncClient, Case], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Changes:
+    fields: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # added to the audit event's "after"
+    then: FollowUp | None = None
+
+
+Effect = Callable[["Step", "Checked"], Changes]
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """A deadline on a day is its last second in Vietnam, stored in UTC."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=VIETNAM).astimezone(dt.UTC)
+
+
+def nothing_else(step: Step, checked: Checked) -> Changes:
+    return Changes()
+
+
+def route_to_agency(step: Step, checked: Checked) -> Changes:
+    """Triage: the case goes to an agency, whose own service level may be longer."""
+    code = checked["agency_code"]
+    changes: dict[str, Any] = {"agency_code": code, "assignee_id": None,
+                               "alert_undelivered": False}
+    agency_due = step.reference.service_levels.due_at(step.case.category, step.case.created_at,
+                                                      code)
+    if step.case.due_at is None or agency_due > step.case.due_at:
+        changes["due_at"] = agency_due
+    return Changes(changes)
+
+
+def transfer(step: Step, checked: Checked) -> Changes:
+    """To another agency, which stops supporting the case if it did: it now handles it."""
+    code = checked["agency_code"]
+
+    async def stop_supporting(connection: BaseDBAsyncClient, case: Case) -> dict[str, Any]:
+        await CaseSupport.filter(case_id=case.id, agency_code=code).using_db(connection).delete()
+        return {}
+
+    return Changes({"agency_code": code, "assignee_id": None, "alert_undelivered": False},
+                   then=stop_supporting)
+
+
+def assign(step: Step, checked: Checked) -> Changes:
+    return Changes({"assignee_id": checked["assignee"].id})
+
+
+def pause_clock(step: Step, checked: Checked) -> Changes:
+    return Changes({"paused_at": step.now})
+
+
+def record_outcome(step: Step, checked: Checked) -> Changes:
+    keys = ("outcome", "public_outcome", "fine_vnd", "seized_quantity", "seized_value_vnd",
+            "legal_basis")
+    return Changes({**{key: checked[key] for key in keys}, "resolved_at": step.now})
+
+
+def reopen(step: Step, checked: Checked) -> Changes:
+    return Changes({"resolved_at": None, "duplicate_of_id": None})
+
+
+def extend(step: Step, checked: Checked) -> Changes:
+    return Changes({"due_at": end_of_day(checked["due_date"])})
+
+
+def join_duplicate(step: Step, checked: Checked) -> Changes:
+    return Changes({"duplicate_of_id": checked["original"].id})
+
+
+def add_support(step: Step, checked: Checked) -> Changes:
+    """A supporting agency gets its own task, due when the lead says or with the case."""
+    code, case = checked["support_agency"], step.case
+    due = (end_of_day(checked["support_due"]) if checked["support_due"] is not None
+           else case.due_at or step.reference.service_levels.due_at(case.category, step.now, code))
+
+    async def create_task(connection: BaseDBAsyncClient, fresh: Case) -> dict[str, Any]:
+        task = await CaseSupport.create(using_db=connection, case=fresh, agency_code=code,
+                                        task=checked["task"], due_at=due)
+        return {"support": task}
+
+    return Changes(facts={"agency": code, "due_at": due.isoformat()}, then=create_task)

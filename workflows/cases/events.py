@@ -1,0 +1,59 @@
+"""What happened to a case, recorded in one place: `CaseEvents.record()` writes the audit event
+and hands the event to its listeners (the mail notifier) inside the transaction that makes the
+change, so the trail and the mail exist if and only if the change does. Callers never write
+audit events or queue mail themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from workflows.audit.log import Actor, append_event
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import Case
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    case: Case | None
+    actor: Actor
+    action: str
+    before: Any = None
+    after: Any = None
+    reason: str = ""
+    # What listeners need and the audit trail must not keep: a reply's text, a new task's row.
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+class EventListener(Protocol):
+    async def __call__(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                       recorded: AuditEvent) -> None: ...
+
+
+class CaseEvents:
+    def __init__(self, listeners: Sequence[EventListener] = (),
+                 after_commit: Callable[[], None] | None = None) -> None:
+        self.listeners = tuple(listeners)
+        self._after_commit = after_commit
+
+    async def record(self, connection: BaseDBAsyncClient, event: CaseEvent) -> AuditEvent:
+        """Call inside the transaction that makes the change."""
+        recorded = await append_event(connection, case=event.case, actor=event.actor,
+                                      action=event.action, before=event.before,
+                                      after=event.after, reason=event.reason)
+        for listener in self.listeners:
+            await listener(connection, event, recorded)
+        return recorded
+
+    def committed(self) -> None:
+        """Call once the transaction has committed: the mail it queued can go now."""
+        if self._after_commit is not None:
+            self._after_commit()
+
+
+NoEvents = CaseEvents()  # for tools that change nothing a listener cares about
+
+Recorder = Callable[[BaseDBAsyncClient, CaseEvent], Awaitable[AuditEvent]]

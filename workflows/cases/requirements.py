@@ -1,0 +1,202 @@
+"""What an action needs from the person taking it, by name (`Transition.needs`): each reads
+its fields from the form, checks them against the case, and gives the checked values or a
+message per field. `take_action` runs every one an action names and reports all problems at
+once, so a form keeps every value and shows each message beside its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from workflows.access.models import StaffUser
+from workflows.cases.models import Case, CaseSupport
+from workflows.cases.refusals import InvalidInput
+from workflows.cases.tracking import normalize_tracking_code
+from workflows.i18n.formatting import VIETNAM
+from workflows.i18n.messages import N_, Problem
+from workflows.reference.catalog import OUTCOME_CODES
+from workflows.reference.loading import ReferenceData
+
+MAX_REASON_CHARS = 2000
+MAX_AMOUNT_DIGITS = 15
+AGENCY_ROLES = frozenset({"lead", "inspector"})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action being taken: the case as the user saw it, who, what they typed, and when."""
+
+    case: Case
+    user: StaffUser
+    form: Mapping[str, str]
+    reference: ReferenceData
+    now: dt.datetime
+
+    def text(self, name: str) -> str:
+        return self.form.get(name, "").strip().replace("\r\n", "\n")
+
+
+Checked = dict[str, Any]
+Requirement = Callable[[Step], Awaitable[Checked]]
+
+
+def _refuse(field: str, message: str, **params: object) -> InvalidInput:
+    return InvalidInput({field: Problem(message, params)})
+
+
+def _bounded_text(step: Step, field: str, empty_message: str) -> str:
+    text = step.text(field)
+    if not text:
+        raise _refuse(field, empty_message)
+    if len(text) > MAX_REASON_CHARS:
+        raise _refuse(field, N_("The reason may have at most {limit} characters."),
+                      limit=MAX_REASON_CHARS)
+    return text
+
+
+async def reason(step: Step) -> Checked:
+    return {"reason": _bounded_text(step, "reason", N_("Give a reason."))}
+
+
+async def report(step: Step) -> Checked:
+    """What a supporting agency did, when it reports its task done."""
+    return {"report": _bounded_text(step, "report", N_("Write what was done."))}
+
+
+async def agency(step: Step) -> Checked:
+    code = step.text("agency_code")
+    if code not in step.reference.agencies:
+        raise _refuse("agency_code", N_("Choose an agency."))
+    if code == step.case.agency_code:
+        raise _refuse("agency_code", N_("The case is already with this agency."))
+    return {"agency_code": code}
+
+
+def _number(typed: str) -> int | None:
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else None
+
+
+async def assignee(step: Step) -> Checked:
+    """An active lead or inspector of the agency handling the case."""
+    chosen = await StaffUser.get_or_none(id=_number(step.text("assignee_id")) or 0, active=True)
+    if (chosen is None or chosen.role not in AGENCY_ROLES
+            or chosen.agency_code != step.case.agency_code):
+        raise _refuse("assignee_id", N_("Choose an inspector of the agency handling the case."))
+    return {"assignee": chosen}
+
+
+async def support_assignee(step: Step) -> Checked:
+    """An active lead or inspector of the user's own (supporting) agency."""
+    chosen = await StaffUser.get_or_none(id=_number(step.text("assignee_id")) or 0, active=True,
+                                         agency_code=step.user.agency_code or "",
+                                         role__in=sorted(AGENCY_ROLES))
+    if chosen is None:
+        raise _refuse("assignee_id", N_("Choose an inspector of your agency."))
+    return {"assignee": chosen}
+
+
+def amount(typed: str) -> int | None | Problem:
+    """What people write for money or a count: 15000000, 15.000.000, 15 000 000."""
+    digits = typed.replace(".", "").replace(",", "").replace(" ", "")
+    if not digits:
+        return None
+    if digits.startswith("-"):
+        return Problem(N_("Amounts cannot be negative."))
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_AMOUNT_DIGITS:
+        return Problem(N_("Amounts are whole numbers of at most {digits} digits."),
+                       {"digits": MAX_AMOUNT_DIGITS})
+    return int(digits)
+
+
+async def outcome(step: Step) -> Checked:
+    """What the agency found and did: every field is checked, and each problem named."""
+    problems: dict[str, Problem] = {}
+    found = step.text("outcome")
+    if found not in OUTCOME_CODES:
+        problems["outcome"] = Problem(N_("Choose the outcome."))
+    public = step.text("public_outcome")
+    if not public:
+        problems["public_outcome"] = Problem(
+            N_("Write the outcome the reporter and the public will read."))
+    amounts: dict[str, int | None] = {}
+    for name in ("fine_vnd", "seized_quantity", "seized_value_vnd"):
+        value = amount(step.text(name))
+        if isinstance(value, Problem):
+            problems[name] = value
+        else:
+            amounts[name] = value
+    if problems:
+        raise InvalidInput(problems)
+    return {"outcome": found, "public_outcome": public, "legal_basis": step.text("legal_basis"),
+            **amounts}
+
+
+def _date(step: Step, field: str, message: str) -> dt.date | None:
+    typed = step.text(field)
+    if not typed:
+        return None
+    try:
+        return dt.date.fromisoformat(typed)
+    except ValueError:
+        raise _refuse(field, message) from None
+
+
+async def due_date(step: Step) -> Checked:
+    message = N_("Choose a new due date after the current one.")
+    chosen = _date(step, "due_date", message)
+    current = step.case.due_at.astimezone(VIETNAM).date() if step.case.due_at else None
+    if chosen is None or (current and chosen <= current) or chosen.year > 9999 - 1:
+        raise _refuse("due_date", message)
+    return {"due_date": chosen}
+
+
+async def duplicate_of(step: Step) -> Checked:
+    original = await Case.get_or_none(
+        tracking_code=normalize_tracking_code(step.text("duplicate_of")) or "")
+    if original is None or original.id == step.case.id:
+        raise _refuse("duplicate_of",
+                      N_("Give the tracking code of the other report on the same goods."))
+    if original.duplicate_of_id is not None:  # type: ignore[attr-defined]
+        raise _refuse("duplicate_of", N_("That report is itself a duplicate: join this one to "
+                                         "the case it was joined to."))
+    if original.status == "rejected":
+        raise _refuse("duplicate_of",
+                      N_("That report was rejected: choose a case that is being handled."))
+    return {"original": original}
+
+
+async def support(step: Step) -> Checked:
+    """Another agency, a task for it, and optionally its own due date."""
+    code = step.text("agency_code")
+    if code not in step.reference.agencies or code == step.case.agency_code:
+        raise _refuse("agency_code", N_("Choose an agency other than the one handling the case."))
+    if await CaseSupport.exists(case_id=step.case.id, agency_code=code):
+        raise _refuse("agency_code", N_("This agency already supports the case."))
+    task = _bounded_text(step, "task", N_("Describe the task of the supporting agency."))
+    due = _date(step, "due_date", N_("The due date cannot be in the past."))
+    if due is not None and due < step.now.astimezone(VIETNAM).date():
+        raise _refuse("due_date", N_("The due date cannot be in the past."))
+    return {"support_agency": code, "task": task, "support_due": due}
+
+
+REQUIREMENTS: dict[str, Requirement] = {
+    "reason": reason, "report": report, "agency": agency, "assignee": assignee,
+    "support_assignee": support_assignee, "outcome": outcome, "due_date": due_date,
+    "duplicate_of": duplicate_of, "support": support,
+}
+
+
+async def check_all(needs: tuple[str, ...], step: Step) -> Checked:
+    """Every requirement's values, or one InvalidInput naming every field's problem."""
+    checked: Checked = {}
+    problems: dict[str, Problem] = {}
+    for name in needs:
+        try:
+            checked.update(await REQUIREMENTS[name](step))
+        except InvalidInput as invalid:
+            problems.update(invalid.errors)
+    if problems:
+        raise InvalidInput(problems)
+    return checked

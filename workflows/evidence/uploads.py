@@ -1,0 +1,81 @@
+"""The files a person sends with a report or a follow-up, checked before anything is stored:
+how many and how large first (nothing read), then each one's content, decoded in a bounded
+pool of worker threads (image decoding is CPU work that must not stall the event loop)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import anyio
+import anyio.to_thread
+
+from workflows.evidence.checks import AttachmentRejected, CheckedFile, check_file
+from workflows.i18n.messages import N_, Problem
+
+REJECTION_MESSAGES: dict[str, str] = {
+    "too_large": N_("“{name}” is larger than {limit_mb} MB."),
+    "empty": N_("“{name}” is empty."),
+    "wrong_type": N_("“{name}” is not a photo (JPEG, PNG, WebP) or a PDF."),
+    "damaged": N_("“{name}” is damaged and cannot be opened."),
+    "too_many_pixels": N_("“{name}” has more than {limit_mp} megapixels."),
+}
+
+
+class Upload(Protocol):
+    """A file as the web layer received it (Starlette's UploadFile is one)."""
+
+    filename: str | None
+    size: int | None
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class EvidencePolicy:
+    max_files: int = 5
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    # Images decoded at once in this worker: each may briefly take hundreds of MB.
+    decoders: int = 2
+
+    @functools.cached_property
+    def limiter(self) -> anyio.CapacityLimiter:
+        return anyio.CapacityLimiter(self.decoders)
+
+
+class UploadRefused(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def count_and_size(uploads: Sequence[Upload], policy: EvidencePolicy) -> Problem | None:
+    """A cheap check before any file is read: how many, and how large they say they are."""
+    if len(uploads) > policy.max_files:
+        return Problem(N_("At most {limit} files (you chose {count})."),
+                       {"limit": policy.max_files, "count": len(uploads)})
+    for upload in uploads:
+        if upload.size is not None and upload.size > policy.max_file_bytes:
+            return Problem(REJECTION_MESSAGES["too_large"],
+                           {"name": upload.filename or "",
+                            "limit_mb": policy.max_file_bytes // (1024 * 1024)})
+    return None
+
+
+async def check_contents(uploads: Sequence[Upload], policy: EvidencePolicy) -> list[CheckedFile]:
+    """Each file checked by its content (images re-encoded), or UploadRefused naming the first
+    that is not acceptable."""
+    checked: list[CheckedFile] = []
+    for upload in uploads:
+        received = await upload.read(policy.max_file_bytes + 1)
+        try:
+            checked.append(await anyio.to_thread.run_sync(
+                check_file, upload.filename or "", received, policy.max_file_bytes,
+                policy.max_image_pixels, limiter=policy.limiter))
+        except AttachmentRejected as rejection:
+            params = {"name": upload.filename or "", **rejection.params}
+            raise UploadRefused(Problem(REJECTION_MESSAGES[rejection.code], params)) from None
+    return checked

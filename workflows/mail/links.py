@@ -1,0 +1,16 @@
+"""Where a mail's links point. The web layer knows its routes and implements this (see
+intake/links.py); the domain only asks for a case's pages by name."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Links(Protocol):
+    def staff_case(self, tracking_code: str) -> str:
+        """The case in the back office (agency alerts, digests, staff notices)."""
+        ...
+
+    def public_case(self, tracking_code: str) -> str:
+        """The case's public status, for its reporter and anyone with the code."""
+        ...
