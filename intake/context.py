@@ -43,7 +43,8 @@ def build_context(settings: Settings, routes: list[BaseRoute],
     notifier = Notifier(RouteLinks(routes, settings.base_url), reference)
     sender = create_outbox_sender(settings, notifier)
     events = CaseEvents([notifier], after_commit=sender.wake)
-    allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit)
+    allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit,
+                                     settings.followup_rate_limit)
     policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,
                             settings.max_image_pixels)
     filing = FilingService(reference, store, events, settings.secret_key, policy,

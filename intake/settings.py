@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from workflows.db.config import default_sqlite_url
 from workflows.evidence.storage import EvidenceStore, LocalStore, S3Store
 from workflows.mail.smtp import TLS_MODES, SmtpConfig
 from workflows.reference.loading import DEFAULT_CONFIG_DIR
@@ -43,6 +44,7 @@ class Settings:
     # /track per address per hour; 0 turns a limit off (for a trusted gateway).
     report_rate_limit: int = 0
     track_rate_limit: int = 0
+    followup_rate_limit: int = 0  # what reporters add to their report, per address per hour
     honeypot: bool = True  # a hidden field that people leave empty and form-filling bots do not
     # Evidence files in an S3-compatible bucket instead of data_dir/attachments (several
     # machines without a shared volume); the endpoint for stores other than AWS.
@@ -78,7 +80,7 @@ class Settings:
         base_url = env.get("INTAKE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
         if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
             raise SettingsError(f"INTAKE_BASE_URL: {base_url!r} is not an http(s) URL")
-        database_url = env.get("INTAKE_DATABASE_URL") or _default_sqlite_url(data_dir)
+        database_url = env.get("INTAKE_DATABASE_URL") or default_sqlite_url(data_dir)
         if not database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             raise SettingsError(
                 "INTAKE_DATABASE_URL: expected sqlite://, postgres:// or asyncpg://, "
@@ -102,6 +104,7 @@ class Settings:
             digest_hour=_hour(env, "INTAKE_DIGEST_HOUR", 7),
             report_rate_limit=_whole(env, "INTAKE_RATE_LIMIT", 20),
             track_rate_limit=_whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
+            followup_rate_limit=_whole(env, "INTAKE_FOLLOWUP_RATE_LIMIT", 20),
             honeypot=_switch(env, "INTAKE_HONEYPOT", True),
             s3_bucket=env.get("INTAKE_S3_BUCKET", ""),
             s3_prefix=env.get("INTAKE_S3_PREFIX", "attachments/"),
@@ -114,11 +117,6 @@ def _optional_url(env: Mapping[str, str], name: str) -> str:
     if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
         raise SettingsError(f"{name}: {value!r} is not an http(s) URL")
     return value
-
-
-def _default_sqlite_url(data_dir: Path) -> str:
-    # synchronous=NORMAL is safe in WAL mode and measurably faster (see shared/STACK.md).
-    return f"sqlite://{data_dir / 'intake.sqlite3'}?synchronous=NORMAL"
 
 
 def _stored_secret_key(data_dir: Path) -> str:

@@ -12,11 +12,12 @@ from starlette.templating import Jinja2Templates
 
 from intake.context import app_context, translator
 from intake.middleware.csrf import CSRF_FIELD, csrf_token
+from workflows.cases import deadlines
 from workflows.cases.draft import REPORT_LABELS
 from workflows.cases.states import CLOSED_STATES
 from workflows.cases.tracking import format_pin, format_tracking_code
 from workflows.i18n import formatting
-from workflows.i18n.locations import TEMPLATES_DIR
+from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
 from workflows.reference import catalog
 
@@ -33,6 +34,8 @@ def _page_context(request: Request) -> dict[str, Any]:
         "labels": {name: words.gettext(label) for name, label in REPORT_LABELS.items()},
         "now": dt.datetime.now(dt.UTC),  # for "overdue" marks
         "closed_states": CLOSED_STATES,
+        "past_due": deadlines.past_due, "past_triage": deadlines.past_triage,
+        "task_past_due": deadlines.task_past_due,
     }
 
 

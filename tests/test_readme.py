@@ -6,7 +6,7 @@ import argparse
 import re
 
 from intake.cli import build_parser
-from workflows.i18n.locations import CHECKOUT_DIR
+from workflows.i18n.paths import CHECKOUT_DIR
 
 README = (CHECKOUT_DIR / "README.md").read_text(encoding="utf-8")
 

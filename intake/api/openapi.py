@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from intake.api.fields import ATTRIBUTES, IGNORED_FIELDS, MEDIA_FIELD, STANDARD_FIELDS
 from intake.context import app_context
+from workflows.cases.tracking import CODE_LENGTH, CROCKFORD_ALPHABET, PIN_LENGTH
 from workflows.reference.catalog import (
     CATEGORIES,
     LABEL_ORIGINS,
@@ -34,10 +35,10 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _request_body() -> dict[str, Any]:
+def _request_body(max_description_chars: int) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "service_code": {"type": "string", "enum": sorted(codes(CATEGORIES))},
-        "description": {"type": "string", "maxLength": 5000},
+        "description": {"type": "string", "maxLength": max_description_chars},
         "lat": {"type": "number", "minimum": -90, "maximum": 90},
         "long": {"type": "number", "minimum": -180, "maximum": 180},
         "email": {"type": "string", "format": "email"},
@@ -62,7 +63,7 @@ def _request_body() -> dict[str, Any]:
         "multipart/form-data": {"schema": multipart}}}
 
 
-def document(base_url: str) -> dict[str, Any]:
+def document(base_url: str, max_description_chars: int) -> dict[str, Any]:
     service = {"type": "object", "required": ["service_code", "service_name"], "properties": {
         "service_code": {"type": "string"}, "service_name": {"type": "string"},
         "description": {"type": "string"}, "metadata": {"type": "boolean"},
@@ -70,9 +71,10 @@ def document(base_url: str) -> dict[str, Any]:
         "group": {"type": "string"}}}
     created = {"type": "array", "items": {
         "type": "object", "required": ["service_request_id", "pin"], "properties": {
-            "service_request_id": {"type": "string", "pattern": "^[0-9A-Z]{10}$"},
+            "service_request_id": {"type": "string",
+                                   "pattern": f"^[{CROCKFORD_ALPHABET}]{{{CODE_LENGTH}}}$"},
             "service_notice": {"type": "string"}, "account_id": NULLABLE_TEXT,
-            "pin": {"type": "string", "pattern": "^[0-9]{8}$"}}}}
+            "pin": {"type": "string", "pattern": f"^[0-9]{{{PIN_LENGTH}}}$"}}}}
     request_status = {"type": "array", "items": {
         "type": "object", "required": ["service_request_id", "status"], "properties": {
             "service_request_id": {"type": "string"},
@@ -100,7 +102,7 @@ def document(base_url: str) -> dict[str, Any]:
                               "404": _error("Unknown service code")}}},
             "/requests.json": {"post": {
                 "operationId": "createRequest", "summary": "File a report",
-                "requestBody": _request_body(),
+                "requestBody": _request_body(max_description_chars),
                 "responses": {"201": _json("Filed: keep the code and the PIN", created),
                               "400": _error("A field is missing or wrong; each is named"),
                               "413": {"description": "The request body is too large"},
@@ -118,4 +120,5 @@ def document(base_url: str) -> dict[str, Any]:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(document(app_context(request).settings.base_url))
+    settings = app_context(request).settings
+    return JSONResponse(document(settings.base_url, settings.max_description_chars))

@@ -12,12 +12,12 @@ from intake.api.answers import error_response, language, words
 from intake.api.fields import MEDIA_FIELD, report_fields
 from intake.client import client_address, retry_after
 from intake.context import app_context
+from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, text_fields, uploaded_files
-from workflows.access.limits import RateLimited, spend
+from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor
 from workflows.cases.filing import EntryPoint, FilingRefused, NothingStored, TooManyReports
-from workflows.cases.public_view import find_case, public_status
-from workflows.cases.tracking import normalize_tracking_code
+from workflows.cases.public_view import look_up, public_status
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.reference.catalog import CATEGORIES
@@ -41,7 +41,7 @@ async def create_request(request: Request) -> Response:
         if isinstance(refused, TooManyReports):
             return error_response(request, 429, errors, retry_after(refused.limited))
         if isinstance(refused, NothingStored):
-            return error_response(request, 503, errors, {"Retry-After": "30"})
+            return error_response(request, 503, errors, {"Retry-After": RETRY_SECONDS})
         return error_response(request, 400, errors)
     notice = words(request)(N_("Received. Keep the code and the PIN to follow the report."))
     return JSONResponse(
@@ -56,10 +56,10 @@ def _iso(moment: dt.datetime | None) -> str | None:
 async def get_request(request: Request) -> Response:
     context = app_context(request)
     try:
-        await spend(context.allowances.track, client_address(request))
+        case = await look_up(request.path_params["code"], client_address(request),
+                             context.allowances.track)
     except RateLimited as limited:
         return error_response(request, 429, {"request": limited.problem}, retry_after(limited))
-    case = await find_case(normalize_tracking_code(request.path_params["code"]))
     if case is None:
         return error_response(request, 404, {"service_request_id": Problem(
             N_("No report has this code. Check the code on your receipt."))})

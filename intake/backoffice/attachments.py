@@ -11,7 +11,8 @@ from intake.backoffice.auth import staff_only
 from intake.context import app_context
 from intake.templating import render
 from workflows.access.models import StaffUser
-from workflows.access.visibility import CASE_ROLES, visible_attachment
+from workflows.access.roles import CASE_ROLES
+from workflows.access.visibility import visible_attachment
 from workflows.cases.tracking import normalize_tracking_code
 
 # Served files may be anything a citizen sent: never let the browser run or sniff them.

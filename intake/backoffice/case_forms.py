@@ -16,7 +16,8 @@ from intake.formdata import read_form, text_fields
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.templating import render
 from workflows.access.models import StaffUser
-from workflows.access.visibility import CASE_ROLES, visible_case
+from workflows.access.roles import AGENCY_ROLES, CASE_ROLES
+from workflows.access.visibility import visible_case
 from workflows.cases.conversation import add_note, add_public_reply
 from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
@@ -71,7 +72,7 @@ async def case_action(request: Request, user: StaffUser) -> Response:
         case, user, action_request(values), context.reference, context.events))
 
 
-@staff_only("lead", "inspector")
+@staff_only(*AGENCY_ROLES)
 async def support_action(request: Request, user: StaffUser) -> Response:
     """A supporting agency's staff working their own task on another agency's case."""
     context = app_context(request)

@@ -10,7 +10,8 @@ from intake.context import app_context
 from intake.public.cookies import forget, one_time_pin
 from intake.templating import render
 from workflows.access.models import StaffUser
-from workflows.access.visibility import CASE_ROLES, visible_case
+from workflows.access.roles import CASE_ROLES
+from workflows.access.visibility import visible_case
 from workflows.cases.models import Case
 from workflows.cases.staff_view import case_view, case_work
 from workflows.cases.tracking import normalize_tracking_code

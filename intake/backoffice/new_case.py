@@ -14,6 +14,7 @@ from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import set_signed
 from intake.templating import render
 from workflows.access.models import StaffUser
+from workflows.access.roles import FILING_ROLES
 from workflows.audit.log import Actor
 from workflows.cases.filing import (
     FILES_FIELD,
@@ -32,13 +33,13 @@ def _form(request: Request, user: StaffUser, values: dict[str, str], errors: Err
                    "channels": STAFF_CHANNELS}, status_code=status_code)
 
 
-@staff_only("officer")
+@staff_only(*FILING_ROLES)
 async def new_case_form(request: Request, user: StaffUser) -> Response:
     return _form(request, user, {"label_origin": "unknown", "intake_channel": "hotline"}, {},
                  files_lost=False)
 
 
-@staff_only("officer")
+@staff_only(*FILING_ROLES)
 async def file_case(request: Request, user: StaffUser) -> Response:
     context = app_context(request)
     form = await read_form(request, context.settings)

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from intake.backoffice.auth import staff_only
 from intake.templating import render
 from workflows.access.models import StaffUser
-from workflows.access.visibility import CASE_ROLES
+from workflows.access.roles import CASE_ROLES
 from workflows.cases.queue import QueueFilters, queue_page
 
 

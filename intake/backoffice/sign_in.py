@@ -12,10 +12,9 @@ from intake.formdata import read_form, text_fields
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.templating import render
 from workflows.access.models import StaffUser
+from workflows.access.roles import CASE_ROLES
 from workflows.access.sessions import end_session, start_session
 from workflows.access.sign_in import SignInRefused, authenticate
-from workflows.access.visibility import CASE_ROLES
-from workflows.i18n.formatting import format_datetime
 from workflows.i18n.messages import N_, Problem
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -45,20 +44,18 @@ async def login(request: Request) -> Response:
     email, target = values.get("email", ""), _safe_next(values.get("next"))
     problem: Problem | None = form if isinstance(form, Problem) else None
     user: StaffUser | None = None
+    locked = False
     if problem is None and not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
         problem = Problem(N_("This form had expired. Please try again."))
     if problem is None:
         try:
             user = await authenticate(email, values.get("password", ""), client_address(request))
         except SignInRefused as refused:
-            problem = (Problem(N_("Too many failed sign-ins. Try again after {time}."),
-                               {"time": format_datetime(refused.locked_until)})
-                       if refused.locked_until else
-                       Problem(N_("The email or the password is not right.")))
+            problem, locked = refused.problem, refused.locked
     if user is None:
         return render(request, "staff/login.html",
                       {"next": target, "email": email, "problem": problem},
-                      status_code=429 if problem and problem.params else 400, headers=NO_STORE)
+                      status_code=429 if locked else 400, headers=NO_STORE)
     response = RedirectResponse(target or home_of(user), status_code=303)
     set_session_cookie(request, response, await start_session(user))
     return response

@@ -18,17 +18,17 @@ from intake.backoffice.auth import staff_only
 from intake.context import app_context, translator
 from intake.templating import render
 from workflows.access.models import StaffUser
+from workflows.access.roles import STATS_ROLES, stats_scope
 from workflows.audit.log import Actor
 from workflows.figures import charts, files, line_list
 from workflows.figures.dashboard import Dashboard, dashboard
-from workflows.figures.statistics import report
+from workflows.figures.statistics import period_report
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
 from workflows.reference import catalog
 from workflows.reference.reporting import Period, PeriodError, date_range
 
-STATS_ROLES = ("admin", "officer", "lead", "analyst")
 DOWNLOAD_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -41,12 +41,8 @@ class StatsQuery:
 
 
 def _agency_for(request: Request, user: StaffUser) -> tuple[bool, str | None]:
-    """(allowed, agency): a lead is held to their own agency; others choose any or all."""
-    asked = request.query_params.get("agency", "")
-    if user.role == "lead":
-        return asked in ("", user.agency_code), user.agency_code
-    known = app_context(request).reference.agencies
-    return (not asked or asked in known), (asked or None)
+    return stats_scope(user, request.query_params.get("agency", ""),
+                       frozenset(app_context(request).reference.agencies))
 
 
 def _period(request: Request) -> tuple[Period, str | None]:
@@ -138,24 +134,24 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
         return render(request, "public/not_found.html", status_code=404)
     file_format = request.query_params.get("format", "xlsx")
     detail = request.query_params.get("detail") == "1"
-    if query.problem or file_format not in files.FORMATS or (detail and file_format == "xlsx"):
+    kind = files.download(file_format, detail)
+    if query.problem or kind is None:
         return await _render_stats(request, user, query, query.problem or N_(
             "This download does not exist. Choose one on this page."), status_code=400)
+    extension, media = kind
     agencies = app_context(request).reference.agencies
     actor = Actor("staff", str(user.id))
     await files.record_export(actor, query.period, query.agency_code, file_format, detail)
-    extension = "jsonl" if detail and file_format == "json" else file_format
     name = files.file_name(query.period, query.agency_code, extension, detail)
     headers = {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
     if detail:
-        media = files.FORMATS[file_format] if file_format == "csv" else "application/jsonl"
         lines = line_list.lines(query.period, query.agency_code, agencies,
-                               translator(request), file_format)
+                                translator(request), file_format)
         return StreamingResponse(_encoded(lines), media_type=media, headers=headers)
-    figures = await report(query.period, query.agency_code)
+    figures = await period_report(query.period, query.agency_code)
     body = files.render_report(figures, agencies, translator(request), file_format,
-                                 dt.datetime.now(VIETNAM).date())
-    return Response(body, media_type=files.FORMATS[file_format], headers=headers)
+                               dt.datetime.now(VIETNAM).date())
+    return Response(body, media_type=media, headers=headers)
 
 
 async def _encoded(lines: AsyncIterator[str]) -> AsyncIterator[bytes]:

@@ -55,7 +55,9 @@ def _refusal(args: argparse.Namespace, reference: ReferenceData) -> str | None:
     if args.agency and args.agency not in reference.agencies:
         return (f"unknown agency {args.agency!r} (known: "
                 f"{', '.join(sorted(reference.agencies))})")
-    if args.detail and args.format == "xlsx":
+    from workflows.figures.files import download
+
+    if download(args.format, args.detail) is None:
         return "the line list is written as CSV or JSON lines"
     return None
 
@@ -77,7 +79,7 @@ def export_command(args: argparse.Namespace) -> int:
     if refusal := _refusal(args, reference):
         print(f"intake: {refusal}", file=sys.stderr)
         return 2
-    extension = "jsonl" if args.detail and args.format == "json" else args.format
+    extension, _ = files.download(args.format, args.detail) or (args.format, "")
     target = args.out or Path(files.file_name(period, args.agency, extension, args.detail))
 
     async def write() -> int:
@@ -101,7 +103,7 @@ async def _write_report(period: Period, agency: str | None, reference: Reference
     started = time.perf_counter()
     print(f"Counting {period.label} and {period.previous().label} in the database…",
           end="", file=sys.stderr, flush=True)
-    report = await statistics.report(period, agency)
+    report = await statistics.period_report(period, agency)
     print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr)
     target.write_bytes(files.render_report(report, reference.agencies,
                                            reference.translator(FILE_LANGUAGE), file_format,

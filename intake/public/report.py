@@ -8,10 +8,12 @@ from starlette.responses import RedirectResponse, Response
 
 from intake.client import client_address, retry_after
 from intake.context import app_context
+from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, one_time_pin, set_signed
 from intake.templating import render
+from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor
 from workflows.cases.filing import (
     FILES_FIELD,
@@ -20,8 +22,7 @@ from workflows.cases.filing import (
     NothingStored,
     TooManyReports,
 )
-from workflows.cases.public_view import find_case
-from workflows.cases.tracking import normalize_tracking_code
+from workflows.cases.public_view import look_up
 from workflows.i18n.messages import N_, Errors, Problem
 
 RECEIPT_COOKIE = "intake_receipt"
@@ -65,7 +66,7 @@ async def submit_report(request: Request) -> Response:
         if isinstance(refused, TooManyReports):
             status, headers = 429, retry_after(refused.limited)
         elif isinstance(refused, NothingStored):
-            status, headers = 503, {"Retry-After": "30"}
+            status, headers = 503, {"Retry-After": RETRY_SECONDS}
         return _form_again(request, values, refused.errors, files_lost=bool(uploads),
                            status_code=status, headers=headers)
     response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)
@@ -75,11 +76,17 @@ async def submit_report(request: Request) -> Response:
 
 
 async def receipt(request: Request) -> Response:
-    case = await find_case(normalize_tracking_code(request.path_params["code"]))
+    context = app_context(request)
+    try:  # a look-up like any other: the receipt must not test codes for free
+        case = await look_up(request.path_params["code"], client_address(request),
+                             context.allowances.track)
+    except RateLimited as limited:
+        return render(request, "public/error.html", {"status": 429}, status_code=429,
+                      headers=retry_after(limited))
     if case is None:
         return render(request, "public/not_found.html", status_code=404)
     pin = one_time_pin(request, RECEIPT_COOKIE, "receipt", case.tracking_code, RECEIPT_MAX_AGE)
-    agency = app_context(request).reference.agencies.get(case.agency_code or "")
+    agency = context.reference.agencies.get(case.agency_code or "")
     response = render(request, "public/receipt.html",
                       {"case": case, "pin": pin, "agency": agency}, headers=NO_STORE)
     # The PIN is shown once: a reload or the back button does not show it again.

@@ -8,17 +8,18 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import read_signed, set_signed
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored
+from workflows.access.limits import RateLimited
+from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
 from workflows.cases.models import Case
 from workflows.cases.public_view import find_case, public_status, reporter_thread
-from workflows.cases.reporter import PinRefused, add_followup, check_reporter_pin
+from workflows.cases.reporter import AccessRefused, add_followup, open_for_reporter
 from workflows.cases.tracking import normalize_tracking_code
-from workflows.i18n.formatting import format_datetime
 from workflows.i18n.messages import N_, Errors, Problem
 
 REPORTER_COOKIE = "intake_reporter"
@@ -31,27 +32,26 @@ async def reporter_access(request: Request) -> Response:
     context = app_context(request)
     form = await read_form(request, context.settings)
     values = text_fields(form) if not isinstance(form, Problem) else {}
-    typed = values.get("code", "")
-    case = await find_case(normalize_tracking_code(typed))
-    problem: Problem | None = None
-    if isinstance(form, Problem):
-        problem = form
-    elif not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+    typed, status, headers = values.get("code", ""), 400, None
+    problem: Problem | None = form if isinstance(form, Problem) else None
+    if problem is None and not csrf_valid(request, context.settings.secret_key,
+                                          values.get(CSRF_FIELD)):
         problem = Problem(N_("This form had expired. Please try again."))
-    elif case is None:
-        problem = Problem(N_("The code or the PIN is not right."))
-    else:
+    if problem is None:
+        status = 403
         try:
-            await check_reporter_pin(case, values.get("pin", ""), context.settings.secret_key)
-        except PinRefused as refused:
-            problem = (Problem(N_("Too many wrong PINs. Try again after {time}."),
-                               {"time": format_datetime(refused.locked_until)})
-                       if refused.locked_until else
-                       Problem(N_("The code or the PIN is not right.")))
-    if problem or case is None:
+            case = await open_for_reporter(typed, values.get("pin", ""),
+                                           context.settings.secret_key, client_address(request),
+                                           context.allowances.track)
+        except AccessRefused as refused:
+            problem = refused.problem
+            if refused.retry_at:
+                status = 429
+                headers = retry_after(RateLimited(refused.retry_at, refused.problem.message))
+    if problem is not None:
         return render(request, "public/track.html",
                       {"typed": typed, "status": None, "problem": None, "access_problem": problem},
-                      status_code=403 if case is not None else 400)
+                      status_code=status, headers=headers)
     response = RedirectResponse(f"/track/{case.tracking_code}/reporter", status_code=303)
     set_signed(request, response, REPORTER_COOKIE, "reporter", case.tracking_code, path="/track",
                max_age=REPORTER_MAX_AGE)
@@ -100,8 +100,10 @@ async def reporter_followup(request: Request) -> Response:
         problem = Problem(N_("This form had expired. Please send it again."))
         return await _render(request, case, values, {"form": problem}, status_code=400)
     try:
-        await add_followup(context.filing, case, values, uploads)
+        await add_followup(context.filing, case, values, uploads, context.allowances.followup,
+                           client_address(request))
     except FilingRefused as refused:
-        status = 503 if isinstance(refused, NothingStored) else 400
+        status = (503 if isinstance(refused, NothingStored)
+                  else 429 if isinstance(refused, TooManyReports) else 400)
         return await _render(request, case, values, refused.errors, status_code=status)
     return RedirectResponse(f"/track/{case.tracking_code}/reporter?added=1", status_code=303)

@@ -8,9 +8,8 @@ from starlette.responses import Response
 from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.templating import render
-from workflows.access.limits import RateLimited, spend
-from workflows.cases.public_view import find_case, public_status
-from workflows.cases.tracking import normalize_tracking_code
+from workflows.access.limits import RateLimited
+from workflows.cases.public_view import look_up, public_status
 from workflows.i18n.messages import N_, Problem
 
 
@@ -20,12 +19,11 @@ async def track(request: Request) -> Response:
     if not typed:
         return render(request, "public/track.html", {"typed": "", "status": None, "problem": None})
     try:
-        await spend(context.allowances.track, client_address(request))
+        case = await look_up(typed, client_address(request), context.allowances.track)
     except RateLimited as limited:
         return render(request, "public/track.html",
                       {"typed": typed, "status": None, "problem": limited.problem},
                       status_code=429, headers=retry_after(limited))
-    case = await find_case(normalize_tracking_code(typed))
     if case is None:
         problem = Problem(N_("No report has this code. Check the code on your receipt."))
         return render(request, "public/track.html",

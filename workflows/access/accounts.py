@@ -7,13 +7,9 @@ from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffSession, StaffUser
 from workflows.access.passwords import hash_password
-from workflows.reference import catalog
+from workflows.access.roles import AGENCY_ROLES, ROLES
 
-ROLES = tuple(term.code for term in catalog.ROLES)
-AGENCY_ROLES = frozenset({"lead", "inspector"})
 MIN_PASSWORD_CHARS = 10
-
-
 
 
 class AccountError(ValueError):

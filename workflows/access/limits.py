@@ -1,9 +1,12 @@
 """Every limit on what one person or address may do, declared here with the message that
-explains it: reports filed and cases looked up per address (allowances per hour, from the
-settings), failed sign-ins per account and per address, and wrong PINs per case (lockouts).
+explains it: reports filed, follow-ups added and cases looked up per address (allowances per
+hour, from the settings), sign-ins per account and per address, and PINs tried per case and
+address (lockouts).
 
 Counts live in the database, so several workers share one count and a restart forgets
-nothing. The web layer only turns a refusal into a 429 with Retry-After.
+nothing. A lockout counts an attempt before the secret is checked, in one locked transaction:
+a hundred parallel tries get exactly the allowed number checked. The web layer only turns a
+refusal into a 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from workflows.access.models import RateCounter
+from workflows.access.models import LoginThrottle, RateCounter
 from workflows.i18n.formatting import format_datetime
 from workflows.i18n.messages import N_, Problem
 
@@ -44,6 +47,8 @@ TOO_MANY_REPORTS = N_("Too many reports were sent from your network in the last 
                       "try again after {time}, or call the hotline.")
 TOO_MANY_LOOKUPS = N_("Too many look-ups from your network in the last hour. Please try again "
                       "after {time}.")
+TOO_MANY_FOLLOWUPS = N_("Too many additions were sent from your network in the last hour. "
+                        "Please try again after {time}.")
 SIGN_IN_PER_ACCOUNT = Lockout("account", 5, dt.timedelta(minutes=15), dt.timedelta(minutes=15),
                               N_("Too many failed sign-ins. Try again after {time}."))
 SIGN_IN_PER_ADDRESS = Lockout("ip", 30, dt.timedelta(minutes=15), dt.timedelta(minutes=15),
@@ -58,11 +63,14 @@ class Allowances:
 
     report: Allowance
     track: Allowance
+    followup: Allowance
 
     @classmethod
-    def per_hour(cls, reports: int, lookups: int) -> Allowances:
+    def per_hour(cls, reports: int, lookups: int, followups: int | None = None) -> Allowances:
         return cls(Allowance("report", reports, TOO_MANY_REPORTS),
-                   Allowance("track", lookups, TOO_MANY_LOOKUPS))
+                   Allowance("track", lookups, TOO_MANY_LOOKUPS),
+                   Allowance("followup", reports if followups is None else followups,
+                             TOO_MANY_FOLLOWUPS))
 
 
 class RateLimited(Exception):
@@ -91,3 +99,52 @@ async def spend(allowance: Allowance, address: str, now: dt.datetime | None = No
             raise RateLimited(row.window_start + WINDOW, allowance.message)
         row.hits += 1
         await row.save(using_db=connection)
+
+
+class LockedOut(Exception):
+    """Too many attempts: no more are checked until `until`; `problem` says so to a person."""
+
+    def __init__(self, until: dt.datetime, message: str) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+        self.problem = Problem(message, {"time": format_datetime(until)})
+
+
+def _key(lockout: Lockout, subject: str) -> str:
+    return f"{lockout.prefix}:{subject}"[:300]
+
+
+async def reserve_attempt(lockout: Lockout, subject: str, now: dt.datetime | None = None) -> None:
+    """Count one attempt at the secret before it is checked, or raise LockedOut (counting
+    nothing): at most `max_failures` attempts per window are ever checked, however many
+    arrive at once. A right answer gives its attempt back (`forgive`)."""
+    now = now or dt.datetime.now(dt.UTC)
+    key = _key(lockout, subject)
+    await LoginThrottle.get_or_create(key=key, defaults={"failures": 0, "window_start": now})
+    async with in_transaction() as connection:
+        # Locked row on PostgreSQL, the write lock on SQLite: every worker waits its turn.
+        row = await LoginThrottle.filter(key=key).using_db(connection).select_for_update().get()
+        locked_until = row.locked_until if row.locked_until and row.locked_until > now else None
+        if locked_until is None:
+            if row.locked_until or now - row.window_start > lockout.window:
+                row.failures, row.window_start, row.locked_until = 0, now, None
+            if row.failures >= lockout.max_failures:
+                row.locked_until = locked_until = now + lockout.lockout  # kept: it commits
+            else:
+                row.failures += 1
+            await row.save(using_db=connection)
+    if locked_until is not None:
+        raise LockedOut(locked_until, lockout.message)
+
+
+async def forgive(lockout: Lockout, subject: str, *, all_of_them: bool = False) -> None:
+    """The attempt was right: it does not count (`all_of_them`: nor do the earlier ones)."""
+    rows = LoginThrottle.filter(key=_key(lockout, subject))
+    if all_of_them:
+        await rows.delete()
+        return
+    async with in_transaction() as connection:
+        row = await rows.using_db(connection).select_for_update().first()
+        if row is not None and row.failures > 0 and row.locked_until is None:
+            row.failures -= 1
+            await row.save(using_db=connection)

@@ -44,11 +44,12 @@ class StaffSession(Model):
 
 
 class LoginThrottle(Model):
-    """Failed sign-ins counted per account and per address, in the database so that every
-    worker sees the same count."""
+    """Attempts at a secret counted per subject (a lockout of workflows.access.limits), in the
+    database so that every worker sees the same count."""
 
     id = fields.IntField(primary_key=True)
-    key = fields.CharField(max_length=300, unique=True)  # "account:<email>" or "ip:<address>"
+    # "account:<email>", "ip:<address>", "pin:<tracking code>:<address>"
+    key = fields.CharField(max_length=300, unique=True)
     failures = fields.IntField(default=0)
     window_start = fields.DatetimeField()
     locked_until = fields.DatetimeField(null=True)

@@ -1,78 +1,49 @@
-"""Signing in to the back office, throttled: failed sign-ins are counted in the database per
-account and per address, so every worker sees the same count; an unknown account is answered
-exactly like a wrong password."""
+"""Signing in to the back office. Each attempt is counted per account and per address before
+the password is checked (workflows.access.limits), and an unknown account is answered exactly
+like a wrong password."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
-from tortoise.transactions import in_transaction
-
 from workflows.access.accounts import normalize_email
-from workflows.access.models import LoginThrottle, StaffUser
-from workflows.access.passwords import hash_password, needs_rehash, password_matches
+from workflows.access.limits import (
+    SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ADDRESS,
+    LockedOut,
+    forgive,
+    reserve_attempt,
+)
+from workflows.access.models import StaffUser
+from workflows.access.passwords import password_matches, rehashed
+from workflows.i18n.messages import N_, Problem
 
-
-@dataclass(frozen=True)
-class ThrottleRule:
-    prefix: str
-    max_failures: int
-    window: dt.timedelta
-    lockout: dt.timedelta
-
-
-ACCOUNT_THROTTLE = ThrottleRule("account", 5, dt.timedelta(minutes=15), dt.timedelta(minutes=15))
-ADDRESS_THROTTLE = ThrottleRule("ip", 30, dt.timedelta(minutes=15), dt.timedelta(minutes=15))
+WRONG = N_("The email or the password is not right.")
 
 
 class SignInRefused(Exception):
-    def __init__(self, locked_until: dt.datetime | None = None) -> None:
-        super().__init__("sign-in refused")
-        self.locked_until = locked_until
+    """Not signed in; `problem` says why, `locked` whether it is a lockout (429)."""
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-async def _locked_until(rule: ThrottleRule, subject: str, now: dt.datetime) -> dt.datetime | None:
-    row = await LoginThrottle.get_or_none(key=f"{rule.prefix}:{subject}")
-    if row and row.locked_until and row.locked_until > now:
-        return row.locked_until
-    return None
-
-
-async def _count_failure(rule: ThrottleRule, subject: str, now: dt.datetime) -> None:
-    key = f"{rule.prefix}:{subject}"
-    await LoginThrottle.get_or_create(key=key, defaults={"failures": 0, "window_start": now})
-    async with in_transaction() as connection:
-        # Locked row on PostgreSQL, the write lock on SQLite: two workers never lose a count.
-        row = await LoginThrottle.filter(key=key).using_db(connection).select_for_update().get()
-        if now - row.window_start > rule.window:
-            row.failures, row.window_start = 0, now
-        row.failures += 1
-        if row.failures >= rule.max_failures:
-            row.locked_until, row.failures, row.window_start = now + rule.lockout, 0, now
-        await row.save(using_db=connection)
+    def __init__(self, problem: Problem, locked: bool = False) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+        self.locked = locked
 
 
 async def authenticate(email: str, password: str, address: str) -> StaffUser:
-    """The active user with this email and password, or SignInRefused (with the lock's end when
-    too many attempts failed). Says nothing about whether the account exists."""
-    email, now = normalize_email(email), _now()
-    for rule, subject in ((ACCOUNT_THROTTLE, email), (ADDRESS_THROTTLE, address)):
-        locked = await _locked_until(rule, subject, now)
-        if locked:
-            raise SignInRefused(locked)
+    """The active user with this email and password, or SignInRefused. Says nothing about
+    whether the account exists."""
+    email = normalize_email(email)
+    try:
+        await reserve_attempt(SIGN_IN_PER_ADDRESS, address)
+        await reserve_attempt(SIGN_IN_PER_ACCOUNT, email)
+    except LockedOut as locked:
+        raise SignInRefused(locked.problem, locked=True) from None
     user = await StaffUser.get_or_none(email=email)
-    verified = password_matches(user.password_hash if user else None, password)
-    if not verified or user is None or not user.active:
-        await _count_failure(ACCOUNT_THROTTLE, email, now)
-        await _count_failure(ADDRESS_THROTTLE, address, now)
-        raise SignInRefused()
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    right = await password_matches(user.password_hash if user else None, password)
+    if not right or user is None or not user.active:
+        raise SignInRefused(Problem(WRONG))
+    await forgive(SIGN_IN_PER_ACCOUNT, email, all_of_them=True)
+    await forgive(SIGN_IN_PER_ADDRESS, address)
+    if new_hash := await rehashed(user.password_hash, password):
+        user.password_hash = new_hash
         await user.save(update_fields=["password_hash"])
-    await LoginThrottle.filter(key=f"account:{email}").delete()
     return user

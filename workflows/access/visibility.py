@@ -11,9 +11,8 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from workflows.access.models import StaffUser
+from workflows.access.roles import AGENCY_ROLES, CASE_ROLES
 from workflows.cases.models import Attachment, Case, CaseSupport
-
-CASE_ROLES = frozenset({"officer", "lead", "inspector"})
 
 
 def may_work_cases(user: StaffUser) -> bool:
@@ -28,7 +27,7 @@ def _supported_by(agency_code: str) -> Subquery:
 def visible_cases(user: StaffUser) -> QuerySet[Case]:
     if user.role == "officer":
         return Case.all()
-    if user.role in ("lead", "inspector") and user.agency_code:
+    if user.role in AGENCY_ROLES and user.agency_code:
         return Case.filter(Q(agency_code=user.agency_code)
                            | Q(id__in=_supported_by(user.agency_code)))
     return Case.filter(id__in=[])
@@ -38,7 +37,7 @@ def visible_parts(user: StaffUser) -> list[QuerySet[Case]]:
     """The same cases as visible_cases, as disjoint sets that an index counts on its own: an
     agency's own cases, and those it only supports (counting through the OR of both scans every
     case)."""
-    if user.role in ("lead", "inspector") and user.agency_code:
+    if user.role in AGENCY_ROLES and user.agency_code:
         return [Case.filter(agency_code=user.agency_code),
                 Case.filter(id__in=_supported_by(user.agency_code))
                 .exclude(agency_code=user.agency_code)]
@@ -66,4 +65,4 @@ async def assignable_staff(agency_code: str | None) -> list[StaffUser]:
     if not agency_code:
         return []
     return await StaffUser.filter(agency_code=agency_code, active=True,
-                                  role__in=["lead", "inspector"]).order_by("name", "email")
+                                  role__in=sorted(AGENCY_ROLES)).order_by("name", "email")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffUser
+from workflows.access.roles import CASE_ROLES, handles
 from workflows.audit.log import Actor
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case, CaseMessage, CaseNote
@@ -16,13 +17,13 @@ MAX_MESSAGE_CHARS = 5000
 
 
 def _check(case: Case, user: StaffUser, body: str, supporting_may: bool = False) -> str:
-    """The text to store. Supporting agencies write internal notes, but only the lead agency
-    speaks to the reporter. (The caller has already checked the user may see the case.)"""
-    if (user.role in ("lead", "inspector") and user.agency_code != case.agency_code
-            and not supporting_may):
-        raise ActionRefused(N_("Only the agency handling the case may take this action."))
-    if user.role not in ("officer", "lead", "inspector"):
+    """The text to store. Supporting agencies write internal notes, but only the agency
+    handling the case speaks to the reporter. (The caller has checked the user may see the
+    case.)"""
+    if user.role not in CASE_ROLES:
         raise ActionRefused(N_("Your role may not take this action."))
+    if not supporting_may and not handles(user, case):
+        raise ActionRefused(N_("Only the agency handling the case may take this action."))
     text = body.strip().replace("\r\n", "\n")
     if not text:
         raise ActionRefused(N_("Write something first."))
@@ -39,6 +40,7 @@ async def add_note(case: Case, user: StaffUser, body: str, events: CaseEvents) -
         # The audit event names the note, not its text: notes may hold personal data.
         await events.record(connection, CaseEvent(case, Actor("staff", str(user.id)),
                                                   "note_added", after={"note_id": note.id}))
+    events.committed()
     return note
 
 

@@ -15,6 +15,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from workflows.cases.models import Case, CaseSupport
 from workflows.i18n.formatting import VIETNAM
 
+# The state in which a case's clock stands still (workflows.cases.states imports this module).
+PAUSED_STATE = "waiting"
+
 if TYPE_CHECKING:
     from workflows.cases.requirements import Checked, Step
 
@@ -91,6 +94,17 @@ def join_duplicate(step: Step, checked: Checked) -> Changes:
     return Changes({"duplicate_of_id": checked["original"].id})
 
 
+def restart_clock(step: Step, target: str | None) -> dict[str, Any]:
+    """Leaving "waiting" for any other state starts the clock again: the deadline moves by
+    the working days spent waiting. (Applied by take_action to every transition, since it
+    follows from the state left, not from the action.)"""
+    case, levels = step.case, step.reference.service_levels
+    if not (case.paused_at and case.due_at) or target in (None, PAUSED_STATE):
+        return {}
+    waited = levels.working_days_between(case.paused_at, step.now)
+    return {"paused_at": None, "due_at": levels.add_working_days(case.due_at, waited)}
+
+
 def add_support(step: Step, checked: Checked) -> Changes:
     """A supporting agency gets its own task, due when the lead says or with the case."""
     code, case = checked["support_agency"], step.case
@@ -103,3 +117,17 @@ def add_support(step: Step, checked: Checked) -> Changes:
         return {"support": task}
 
     return Changes(facts={"agency": code, "due_at": due.isoformat()}, then=create_task)
+
+
+# A supporting agency's own task (SUPPORT_TRANSITIONS): the changes to its CaseSupport row.
+
+def assign_task(step: Step, checked: Checked) -> Changes:
+    return Changes({"assignee_id": checked["assignee"].id})
+
+
+def task_done(step: Step, checked: Checked) -> Changes:
+    return Changes({"report": checked["report"], "completed_at": step.now})
+
+
+def reopen_task(step: Step, checked: Checked) -> Changes:
+    return Changes({"completed_at": None})

@@ -5,7 +5,7 @@ audit events or queue mail themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -53,7 +53,3 @@ class CaseEvents:
         if self._after_commit is not None:
             self._after_commit()
 
-
-NoEvents = CaseEvents()  # for tools that change nothing a listener cares about
-
-Recorder = Callable[[BaseDBAsyncClient, CaseEvent], Awaitable[AuditEvent]]

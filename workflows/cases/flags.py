@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflows.cases.barcodes import GS1_VIETNAM_PREFIX
+from workflows.cases.barcodes import BarcodeCheck
 from workflows.cases.models import Case
 from workflows.i18n.messages import N_
 
@@ -26,6 +26,6 @@ def case_flags(case: Case) -> list[Flag]:
     if case.barcode_check_ok is False:
         flags.append(BAD_CHECK_DIGIT)
     if (case.label_origin == "vn" and case.barcode_gs1_prefix
-            and case.barcode_gs1_prefix != GS1_VIETNAM_PREFIX):
+            and not BarcodeCheck(None, case.barcode_gs1_prefix).issued_in_vietnam):
         flags.append(FOREIGN_PREFIX_ON_VIETNAMESE_LABEL)
     return flags

@@ -23,8 +23,6 @@ class Case(Model):
     tracking_code = fields.CharField(max_length=10, unique=True)
     # HMAC of the reporter's PIN; the PIN itself is shown once, on the receipt.
     pin_digest = fields.CharField(max_length=64)
-    pin_failures = fields.IntField(default=0)
-    pin_locked_until = fields.DatetimeField(null=True)
     intake_channel = fields.CharField(max_length=16, default="web")
     language = fields.CharField(max_length=2, default="vi")
 

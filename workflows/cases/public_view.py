@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from workflows.access.limits import Allowance, spend
 from workflows.cases.models import Attachment, Case, CaseMessage
 from workflows.cases.states import CLOSED_STATES, SETTLED_STATES
+from workflows.cases.tracking import normalize_tracking_code
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ async def find_case(tracking_code: str | None) -> Case | None:
     if not tracking_code:
         return None
     return await Case.get_or_none(tracking_code=tracking_code)
+
+
+async def look_up(typed_code: str, address: str, allowance: Allowance) -> Case | None:
+    """The case a person typed the code of, counted against their address's hourly allowance
+    of look-ups (RateLimited when it is used up)."""
+    await spend(allowance, address)
+    return await find_case(normalize_tracking_code(typed_code))
 
 
 async def public_status(case: Case) -> PublicStatus:

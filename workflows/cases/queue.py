@@ -17,7 +17,9 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from workflows.access.models import StaffUser
+from workflows.access.roles import OFFICER
 from workflows.access.visibility import visible_cases, visible_parts
+from workflows.cases.deadlines import overdue_condition
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.search import search_condition
 from workflows.cases.states import OPEN_STATES
@@ -92,16 +94,8 @@ class QueuePage:
 
 
 def _overdue(user: StaffUser, now: dt.datetime) -> Q:
-    """Open cases past the resolution due date (clock running), past the triage due date, or
-    holding a supporting task of the user's agency past its own due date. (The outer "open"
-    lets the database count them from the status index instead of reading every case.)"""
-    late_supports = CaseSupport.filter(status="open", due_at__lt=now)
-    if user.role != "officer":
-        late_supports = late_supports.filter(agency_code=user.agency_code or "")
-    return Q(Q(status__in=sorted(OPEN_STATES)),
-             Q(Q(due_at__lt=now), Q(paused_at__isnull=True))
-             | Q(Q(status="received"), Q(triage_due_at__lt=now))
-             | Q(id__in=Subquery(late_supports.values("case_id"))))
+    """Overdue work: an officer sees every late supporting task, an agency its own."""
+    return overdue_condition(now, None if user.role == OFFICER else user.agency_code or "")
 
 
 def _mine(user: StaffUser) -> Q:

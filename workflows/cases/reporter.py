@@ -1,5 +1,6 @@
 """What the reporter does later, with the tracking code and PIN: open their page (too many
-wrong PINs lock it for a while) and add text or files to their report."""
+wrong PINs from one address lock that address out of that case for a while) and add text or
+files to their report."""
 
 from __future__ import annotations
 
@@ -9,56 +10,74 @@ from dataclasses import asdict
 
 from tortoise.transactions import in_transaction
 
-from workflows.access.limits import PIN_PER_CASE
+from workflows.access.limits import (
+    PIN_PER_CASE,
+    Allowance,
+    LockedOut,
+    RateLimited,
+    forgive,
+    reserve_attempt,
+    spend,
+)
 from workflows.audit.log import Actor
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
+    TooManyReports,
     evidence_record,
     nothing_stored_on_outage,
 )
 from workflows.cases.models import Attachment, Case, CaseMessage
-from workflows.cases.tracking import pin_matches
+from workflows.cases.public_view import find_case
+from workflows.cases.tracking import normalize_tracking_code, pin_matches
 from workflows.cases.validation import clean_text
 from workflows.evidence.storage import EvidenceFile
 from workflows.evidence.uploads import Upload, UploadRefused, check_contents, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
 
-
-class PinRefused(Exception):
-    def __init__(self, locked_until: dt.datetime | None) -> None:
-        super().__init__("PIN refused")
-        self.locked_until = locked_until
+WRONG_CODE_OR_PIN = N_("The code or the PIN is not right.")
 
 
-async def check_reporter_pin(case: Case, typed_pin: str, secret_key: str) -> None:
-    """Raise PinRefused unless the PIN is right; too many wrong tries lock the case for a while.
+class AccessRefused(Exception):
+    """The reporter's page stays shut; `problem` says why, the same words whether the code
+    exists or not."""
 
-    The counter lives in the database, so it holds across workers and restarts.
-    """
-    now = dt.datetime.now(dt.UTC)
-    if case.pin_locked_until and case.pin_locked_until > now:
-        raise PinRefused(case.pin_locked_until)
-    if pin_matches(secret_key, case.tracking_code, typed_pin, case.pin_digest):
-        if case.pin_failures:
-            await Case.filter(id=case.id).update(pin_failures=0, pin_locked_until=None)
-        return
-    async with in_transaction() as connection:
-        fresh = await Case.filter(id=case.id).using_db(connection).select_for_update().get()
-        failures = fresh.pin_failures + 1
-        locked_until = now + PIN_PER_CASE.lockout if failures >= PIN_PER_CASE.max_failures else None
-        await Case.filter(id=case.id).using_db(connection).update(
-            pin_failures=0 if locked_until else failures, pin_locked_until=locked_until
-        )
-    raise PinRefused(locked_until)
+    def __init__(self, problem: Problem, retry_at: dt.datetime | None = None) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+        self.retry_at = retry_at  # a lock or a limit: when to try again
+
+
+async def open_for_reporter(typed_code: str, typed_pin: str, secret_key: str, address: str,
+                            lookups: Allowance) -> Case:
+    """The case whose code and PIN these are. Each try is a look-up (the address's hourly
+    allowance) and a PIN attempt for this code from this address (a lockout): a stranger can
+    neither test codes for free nor lock the reporter out from elsewhere."""
+    try:
+        await spend(lookups, address)
+    except RateLimited as limited:
+        raise AccessRefused(limited.problem, limited.retry_at) from None
+    case = await find_case(normalize_tracking_code(typed_code))
+    if case is None:
+        raise AccessRefused(Problem(WRONG_CODE_OR_PIN))
+    subject = f"{case.tracking_code}:{address}"
+    try:
+        await reserve_attempt(PIN_PER_CASE, subject)
+    except LockedOut as locked:
+        raise AccessRefused(locked.problem, locked.until) from None
+    if not pin_matches(secret_key, case.tracking_code, typed_pin, case.pin_digest):
+        raise AccessRefused(Problem(WRONG_CODE_OR_PIN))
+    await forgive(PIN_PER_CASE, subject, all_of_them=True)
+    return case
 
 
 async def add_followup(service: FilingService, case: Case, fields: Mapping[str, str],
-                       uploads: Sequence[Upload]) -> None:
+                       uploads: Sequence[Upload], allowance: Allowance, address: str) -> None:
     """Store what the reporter adds later, more text, more files or both, checked like a report
-    (InvalidReport, NothingStored)."""
+    (InvalidReport, TooManyReports, NothingStored): the fields first, then the address's
+    allowance, then the files."""
     errors: Errors = {}
     body = clean_text(fields.get("body", ""), multiline=True)
     if isinstance(body, Problem):
@@ -75,6 +94,10 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
         raise InvalidReport(errors)
     text = str(body)
     async with nothing_stored_on_outage():
+        try:
+            await spend(allowance, address)
+        except RateLimited as limited:
+            raise TooManyReports(limited) from None
         try:
             checked = await check_contents(uploads, service.policy)
         except UploadRefused as refused:

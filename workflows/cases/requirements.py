@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflows.access.models import StaffUser
+from workflows.access.roles import AGENCY_ROLES
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.tracking import normalize_tracking_code
@@ -21,7 +22,6 @@ from workflows.reference.loading import ReferenceData
 
 MAX_REASON_CHARS = 2000
 MAX_AMOUNT_DIGITS = 15
-AGENCY_ROLES = frozenset({"lead", "inspector"})
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workflows.access.models import StaffUser
+from workflows.access.roles import handles
 from workflows.access.visibility import assignable_staff
 from workflows.audit.models import AuditEvent
 from workflows.cases.duplicates import possible_duplicates
@@ -54,7 +55,7 @@ class CaseWork:
 
 async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]) -> CaseWork:
     case = view.case
-    leads = user.role == "officer" or user.agency_code == case.agency_code
+    leads = handles(user, case)
     own = next((s for s in view.supports if s.agency_code == user.agency_code), None)
     supporting = {s.agency_code for s in view.supports}
     return CaseWork(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflows.access.roles import INSPECTOR, LEAD, OFFICER
 from workflows.cases import effects
 from workflows.cases.effects import Effect
 from workflows.i18n.messages import N_
@@ -18,8 +19,7 @@ CLOSED_STATES = frozenset({"resolved", "rejected", "closed"})
 # States in which a case's outcome stands and may be shown to its reporter.
 SETTLED_STATES = frozenset({"resolved", "closed"})
 # While a case waits (for the reporter, a business, a lab) its SLA clock stops.
-PAUSED_STATE = "waiting"
-OFFICER, LEAD, INSPECTOR = "officer", "lead", "inspector"
+PAUSED_STATE = effects.PAUSED_STATE
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,6 @@ class Transition:
     effect: Effect = effects.nothing_else
     # An inspector may take it only on a case assigned to them.
     assignee_only: bool = False
-
-    @property
-    def code(self) -> str:
-        return self.action
 
 
 def _t(action: str, sources: set[str] | frozenset[str], target: str | None, roles: set[str],
@@ -87,10 +83,11 @@ def allowed_actions(status: str, role: str) -> list[Transition]:
 # applies them.
 SUPPORT_TRANSITIONS: tuple[Transition, ...] = (
     _t("support_assign", {"open"}, "open", {LEAD}, ("support_assignee",),
-       N_("Assign an inspector to the task")),
+       N_("Assign an inspector to the task"), effects.assign_task),
     _t("support_done", {"open"}, "done", {LEAD, INSPECTOR}, ("report",),
-       N_("Report the task done"), assignee_only=True),
-    _t("support_reopen", {"done"}, "open", {LEAD}, ("reason",), N_("Reopen the task")),
+       N_("Report the task done"), effects.task_done, assignee_only=True),
+    _t("support_reopen", {"done"}, "open", {LEAD}, ("reason",), N_("Reopen the task"),
+       effects.reopen_task),
 )
 SUPPORT_BY_ACTION = {transition.action: transition for transition in SUPPORT_TRANSITIONS}
 

@@ -17,22 +17,11 @@ from workflows.audit.log import Actor
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.refusals import ActionRefused, StaleCase
-from workflows.cases.requirements import Checked, Step, check_all
-from workflows.cases.states import SUPPORT_BY_ACTION, Transition
+from workflows.cases.requirements import Step, check_all
+from workflows.cases.states import SUPPORT_BY_ACTION
 from workflows.cases.transitions import ActionRequest, check_permission
 from workflows.i18n.messages import N_
 from workflows.reference.loading import ReferenceData
-
-
-def _changes(transition: Transition, checked: Checked, now: dt.datetime) -> dict[str, Any]:
-    changes: dict[str, Any] = {"status": transition.target}
-    if "assignee" in checked:
-        changes["assignee_id"] = checked["assignee"].id
-    if "report" in checked:
-        changes.update(report=checked["report"], completed_at=now)
-    if transition.action == "support_reopen":
-        changes["completed_at"] = None
-    return changes
 
 
 def _task_facts(support: CaseSupport, status: str, assignee_id: int | None) -> dict[str, Any]:
@@ -52,8 +41,9 @@ async def take_support_action(case: Case, user: StaffUser, request: ActionReques
     check_permission(transition, support.status, support.agency_code, assignee_id, user,
                      what="task")
     now = dt.datetime.now(dt.UTC)
-    checked = await check_all(transition.needs, Step(case, user, request.form, reference, now))
-    changes = _changes(transition, checked, now)
+    step = Step(case, user, request.form, reference, now)
+    checked = await check_all(transition.needs, step)
+    changes = {**transition.effect(step, checked).fields, "status": transition.target}
     async with in_transaction() as connection:
         updated = await CaseSupport.filter(id=support.id, version=support.version).using_db(
             connection).update(**changes, version=support.version + 1)

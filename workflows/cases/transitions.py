@@ -16,12 +16,14 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffUser
+from workflows.access.roles import AGENCY_ROLES, INSPECTOR
 from workflows.audit.log import Actor
+from workflows.cases.effects import restart_clock
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
-from workflows.cases.requirements import AGENCY_ROLES, Step, check_all
-from workflows.cases.states import BY_ACTION, PAUSED_STATE, Transition
+from workflows.cases.requirements import Step, check_all
+from workflows.cases.states import BY_ACTION, Transition
 from workflows.i18n.messages import N_
 from workflows.reference.loading import ReferenceData
 
@@ -48,21 +50,10 @@ def check_permission(transition: Transition, status: str, agency_code: str | Non
         raise ActionRefused(N_("Only the agency handling the case may take this action.")
                             if what == "case" else
                             N_("Only the supporting agency may take this action."))
-    if user.role == "inspector" and transition.assignee_only and assignee_id != user.id:
+    if user.role == INSPECTOR and transition.assignee_only and assignee_id != user.id:
         raise ActionRefused(N_("Only the inspector the case is assigned to may do this.")
                             if what == "case" else
                             N_("Only the inspector the task is assigned to may do this."))
-
-
-def _clock(case: Case, transition: Transition, reference: ReferenceData,
-           now: dt.datetime) -> dict[str, Any]:
-    """Leaving "waiting" starts the clock again: the deadline moves by the working days spent
-    waiting."""
-    if not (case.paused_at and case.due_at) or transition.target in (None, PAUSED_STATE):
-        return {}
-    waited = reference.service_levels.working_days_between(case.paused_at, now)
-    return {"paused_at": None,
-            "due_at": reference.service_levels.add_working_days(case.due_at, waited)}
 
 
 def snapshot(record: Any, keys: list[str]) -> dict[str, Any]:
@@ -84,7 +75,7 @@ async def take_action(case: Case, user: StaffUser, request: ActionRequest,
     step = Step(case, user, request.form, reference, now)
     checked = await check_all(transition.needs, step)
     effect = transition.effect(step, checked)
-    changes = {**effect.fields, **_clock(case, transition, reference, now)}
+    changes = {**effect.fields, **restart_clock(step, transition.target)}
     if transition.target:
         changes["status"] = transition.target
     keys = sorted(key for key in changes if key not in NOT_SNAPSHOTTED)

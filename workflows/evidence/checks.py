@@ -1,5 +1,5 @@
 """Evidence files: type checked by content, images re-encoded without metadata (where they
-are stored: `intake.storage`).
+are stored: `workflows.evidence.storage`).
 
 Re-encoding drops EXIF (with GPS position), XMP and ICC data: a reporter's photo must not tell
 where they live. The SHA-256 of the bytes as received is kept as evidence.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflows.figures.statistics import Report, monthly_counts, report
+from workflows.figures.statistics import PeriodReport, monthly_counts, period_report
 from workflows.reference.reporting import Period, ReportingCalendar
 
 MONTHS_SHOWN = 12
@@ -13,7 +13,7 @@ MONTHS_SHOWN = 12
 
 @dataclass(frozen=True)
 class Dashboard:
-    report: Report
+    report: PeriodReport
     months: list[Period]  # oldest first
     received_by_month: dict[str, dict[str, int]]  # month label -> category -> cases
 
@@ -32,5 +32,5 @@ async def dashboard(period: Period, calendar: ReportingCalendar,
                     agency_code: str | None = None) -> Dashboard:
     last_month = calendar.month(period.last_day)
     months = calendar.months_ending(last_month, MONTHS_SHOWN)
-    return Dashboard(await report(period, agency_code), months,
+    return Dashboard(await period_report(period, agency_code), months,
                      await monthly_counts(months, "category", agency_code=agency_code))

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from workflows.audit.log import Actor, append_event
 from workflows.figures.sections import sections
-from workflows.figures.statistics import Figures, Report
+from workflows.figures.statistics import Figures, PeriodReport
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
 from workflows.reference.agencies import Agency
@@ -27,6 +27,16 @@ TITLE = N_("REPORT ON CITIZENS' REPORTS OF COUNTERFEIT, IMITATION AND SUBSTANDAR
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "json": "application/json"}
+# The line list is one case per line: CSV, or JSON lines.
+LINE_LIST_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/jsonl"}
+
+
+def download(file_format: str, detail: bool) -> tuple[str, str] | None:
+    """(extension, media type) of a download, or None if there is no such file."""
+    if detail:
+        media = LINE_LIST_FORMATS.get(file_format)
+        return ("jsonl" if file_format == "json" else file_format, media) if media else None
+    return (file_format, FORMATS[file_format]) if file_format in FORMATS else None
 
 
 def neutralise(value: object) -> object:
@@ -39,7 +49,7 @@ def period_text(period: Period) -> str:
     return f"{period.label} ({period.first_day:%d/%m/%Y} – {period.last_day:%d/%m/%Y})"
 
 
-def scope_text(report: Report, agencies: dict[str, Agency], words: Translator) -> str:
+def scope_text(report: PeriodReport, agencies: dict[str, Agency], words: Translator) -> str:
     if report.agency_code and report.agency_code in agencies:
         return words.gettext(agencies[report.agency_code].label)
     return words.gettext(N_("The whole province (every agency)"))
@@ -49,7 +59,7 @@ def _plain(value: object) -> object:
     return "" if value is None else value
 
 
-def to_csv(report: Report, agencies: dict[str, Agency], words: Translator) -> bytes:
+def to_csv(report: PeriodReport, agencies: dict[str, Agency], words: Translator) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([words(N_("Section")), words(N_("Item")),
@@ -80,7 +90,7 @@ def _figures_json(figures: Figures) -> dict[str, object]:
             "top_shops": figures.top_shops}
 
 
-def to_json(report: Report, agencies: dict[str, Agency], words: Translator) -> bytes:
+def to_json(report: PeriodReport, agencies: dict[str, Agency], words: Translator) -> bytes:
     document = {
         "period": _period_json(report.period),
         "previous_period": _period_json(report.previous_period),
@@ -95,7 +105,7 @@ def to_json(report: Report, agencies: dict[str, Agency], words: Translator) -> b
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def to_xlsx(report: Report, agencies: dict[str, Agency], words: Translator,
+def to_xlsx(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
             made_on: dt.date) -> bytes:
     workbook = Workbook()
     bold = Font(bold=True)
@@ -132,7 +142,7 @@ def to_xlsx(report: Report, agencies: dict[str, Agency], words: Translator,
     return buffer.getvalue()
 
 
-def render_report(report: Report, agencies: dict[str, Agency], words: Translator,
+def render_report(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
                   file_format: str, made_on: dt.date) -> bytes:
     if file_format == "csv":
         return to_csv(report, agencies, words)

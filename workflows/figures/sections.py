@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from workflows.figures.statistics import Figures, Report
+from workflows.figures.statistics import Figures, PeriodReport
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
 from workflows.reference import catalog
@@ -69,7 +69,7 @@ BREAKDOWNS: tuple[tuple[str, str, tuple[catalog.Term, ...] | None], ...] = (
 )
 
 
-def sections(report: Report, agencies: dict[str, Agency], words: Translator) -> list[Section]:
+def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translator) -> list[Section]:
     now, before = report.current, report.previous
 
     def key_label(breakdown: str, terms: tuple[catalog.Term, ...] | None, code: str) -> str:

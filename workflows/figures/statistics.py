@@ -23,6 +23,8 @@ from workflows.reference.reporting import Period
 BREAKDOWNS = ("category", "agency_code", "commune", "product_group", "sales_channel",
               "intake_channel")
 TOP = 10
+# A case received and rejected (or rejected and closed) was never resolved.
+NEVER_RESOLVED = frozenset({"rejected", "closed"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Figures:
 
 
 @dataclass(frozen=True)
-class Report:
+class PeriodReport:
     period: Period
     previous_period: Period
     agency_code: str | None
@@ -107,7 +109,7 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
     settled_by_end = await received.filter(resolved_at__lt=period.end).count()
     # Rejected (spam, out of scope, duplicate), whether or not closed since: never resolved.
     rejected = await received.filter(resolved_at__isnull=True,
-                                     status__in=["rejected", "closed"]).count()
+                                     status__in=sorted(NEVER_RESOLVED)).count()
 
     resolved = scope.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
     outcome_rows = await resolved.annotate(n=Count("resolved_at")).group_by("outcome").values_list(
@@ -136,9 +138,9 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
     )
 
 
-async def report(period: Period, agency_code: str | None = None) -> Report:
+async def period_report(period: Period, agency_code: str | None = None) -> PeriodReport:
     previous = period.previous()
-    return Report(period, previous, agency_code, await figures(period, agency_code),
+    return PeriodReport(period, previous, agency_code, await figures(period, agency_code),
                   await figures(previous, agency_code))
 
 

@@ -10,8 +10,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffUser
+from workflows.access.roles import LEAD
+from workflows.cases.deadlines import past_due_condition
 from workflows.cases.models import Case
-from workflows.cases.states import CLOSED_STATES
 from workflows.i18n.formatting import VIETNAM
 from workflows.mail.models import OutboxMessage
 from workflows.mail.notifications import Notifier, digest_key
@@ -21,13 +22,13 @@ DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back 
 
 
 async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
-    return await (Case.filter(agency_code=agency_code, due_at__lt=now, paused_at__isnull=True)
-                  .exclude(status__in=CLOSED_STATES).order_by("due_at").limit(DIGEST_LIMIT))
+    return await (Case.filter(past_due_condition(now), agency_code=agency_code)
+                  .order_by("due_at").limit(DIGEST_LIMIT))
 
 
 async def digest_recipients(agency: Agency) -> list[str]:
     """The agency's active leads; its shared mailbox while it has none."""
-    leads = await StaffUser.filter(agency_code=agency.code, role="lead", active=True).order_by(
+    leads = await StaffUser.filter(agency_code=agency.code, role=LEAD, active=True).order_by(
         "email").values_list("email", flat=True)
     return [str(email) for email in leads] or [agency.email]
 

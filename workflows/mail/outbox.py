@@ -18,7 +18,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from workflows.audit.log import Actor, append_event
+from workflows.cases.alerts import flag_undelivered
 from workflows.cases.models import Case
 from workflows.mail.models import OutboxMessage
 from workflows.mail.rendering import RenderedMail
@@ -116,22 +116,11 @@ async def record_results(
                 status="failed", attempts=attempts, last_error=detail, lease_until=None,
                 permanent_failure=result.outcome is Outcome.REFUSED)
             if updated and message.kind == "agency_alert" and message.case_id:  # type: ignore[attr-defined]
-                await _flag_undelivered(connection, message, detail)
+                await flag_undelivered(connection, message.case_id,  # type: ignore[attr-defined]
+                                       message.recipient, detail)
         for (attempts, token), ids in sent.items():
             await OutboxMessage.filter(id__in=ids, claim_token=token).using_db(connection).update(
                 status="sent", attempts=attempts, sent_at=now, lease_until=None, last_error="")
-
-
-async def _flag_undelivered(connection: BaseDBAsyncClient, message: OutboxMessage,
-                            detail: str) -> None:
-    case = await Case.get(id=message.case_id).using_db(connection)  # type: ignore[attr-defined]
-    await Case.filter(id=case.id).using_db(connection).update(alert_undelivered=True)
-    await append_event(
-        connection, case=case, actor=Actor.system(), action="alert_undelivered",
-        before={"alert_undelivered": case.alert_undelivered},
-        after={"alert_undelivered": True, "recipient": message.recipient},
-        reason=detail,
-    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from workflows.cases.tracking import format_tracking_code
-from workflows.i18n.locations import TEMPLATES_DIR
+from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
 from workflows.mail.links import Links
 from workflows.reference import catalog

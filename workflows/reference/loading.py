@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from workflows.i18n.locations import CHECKOUT_DIR
+from workflows.i18n.paths import CHECKOUT_DIR
 from workflows.i18n.translations import LANGUAGES, Translator, translator
 from workflows.reference.agencies import Agency, load_agencies
 from workflows.reference.places import Places, load_places

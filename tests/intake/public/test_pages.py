@@ -207,16 +207,23 @@ async def test_an_anonymous_reporter_adds_information_with_code_and_pin(client, 
     assert await AuditEvent.filter(case__tracking_code=code, action="reporter_followup").count() == 1
 
 
-async def test_ten_wrong_pins_lock_the_case_for_a_while(client):
+async def test_ten_wrong_pins_lock_that_address_out_of_the_case_for_a_while(client, app):
     code, pin, _ = await file_and_read_receipt(client)
     token = await csrf_token(client, "/track")
     for _ in range(10):
-        await client.post("/track/access", data={"code": code, "pin": "11111111",
-                                                 "csrf_token": token})
+        wrong = await client.post("/track/access", data={"code": code, "pin": "11111111",
+                                                         "csrf_token": token})
+        assert wrong.status_code == 403
     locked = await client.post("/track/access", data={"code": code, "pin": pin,
                                                       "csrf_token": token})
-    assert locked.status_code == 403
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 3000
     assert "Nhập sai mã PIN quá nhiều lần" in locked.text
+    # A stranger who has the code cannot lock the reporter out: from elsewhere it opens.
+    async with browser(app, client=("198.51.100.20", 40000)) as reporter:
+        token = await csrf_token(reporter, "/track")
+        opened = await reporter.post("/track/access", data={"code": code, "pin": pin,
+                                                            "csrf_token": token})
+        assert opened.status_code == 303
 
 
 async def test_the_pages_switch_to_english_and_remember_it(client):

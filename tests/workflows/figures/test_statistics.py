@@ -12,7 +12,7 @@ import pytest
 
 from workflows.cases.models import Case
 from workflows.figures import files, line_list
-from workflows.figures.statistics import report
+from workflows.figures.statistics import period_report
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.reporting import PeriodError, date_range, parse_period
 
@@ -54,7 +54,7 @@ async def known_cases(app):
 
 
 async def test_a_month_with_a_cut_off_day_matches_the_hand_count(known_cases):
-    figures = (await report(parse_period("2026-10", cutoff_day=14))).current
+    figures = (await period_report(parse_period("2026-10", cutoff_day=14))).current
     assert figures.received == 4  # C1, C2, C5, C6: C3 is November's, C4 September's
     assert figures.by["category"] == {"counterfeit": 2, "smuggled": 1, "consumer_dispute": 1}
     assert figures.by["agency_code"] == {"qltt": 3, "bvntd": 1}
@@ -73,19 +73,19 @@ async def test_a_month_with_a_cut_off_day_matches_the_hand_count(known_cases):
 
 
 async def test_the_previous_period_and_an_agency_view(known_cases):
-    october = await report(parse_period("2026-10", cutoff_day=14))
+    october = await period_report(parse_period("2026-10", cutoff_day=14))
     assert october.previous_period.label == "2026-09"
     assert (october.previous.received, october.previous.resolved) == (1, 0)  # C4
-    khcn = await report(parse_period("2026-10", cutoff_day=14), agency_code="khcn")
+    khcn = await period_report(parse_period("2026-10", cutoff_day=14), agency_code="khcn")
     assert (khcn.current.received, khcn.current.resolved, khcn.previous.received) == (0, 1, 1)
 
 
 async def test_calendar_months_count_in_vietnam_time(known_cases):
     await make("C7", vn(2026, 10, 31, 23, 30))  # still 31 October in Vietnam
     await make("C8", vn(2026, 11, 1, 0, 30))  # 31 October in UTC, but November in Vietnam
-    october = (await report(parse_period("2026-10"))).current
+    october = (await period_report(parse_period("2026-10"))).current
     assert october.received == 4  # C2, C3, C6, C7
-    november = (await report(parse_period("2026-11"))).current
+    november = (await period_report(parse_period("2026-11"))).current
     assert november.received == 1  # C8
 
 
@@ -122,7 +122,7 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     agencies = app.state.intake.reference.agencies
     words = app.state.intake.reference.translator("vi")
     period = parse_period("2026-10", cutoff_day=14)
-    made = await report(period)
+    made = await period_report(period)
 
     text = files.to_csv(made, agencies, words)
     assert text.startswith(b"\xef\xbb\xbf")

@@ -9,7 +9,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from workflows.i18n.formatting import format_date, format_datetime, format_vnd
-from workflows.i18n.locations import CHECKOUT_DIR
+from workflows.i18n.paths import CHECKOUT_DIR
 from workflows.i18n.translations import LOCALE_DIR, translations
 
 

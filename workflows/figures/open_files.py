@@ -1,0 +1,82 @@
+"""The published months as people read them: the open-data page's tables, and the files at
+stable URLs (CSV with a BOM, JSON), each name in Vietnamese and in English. Aggregates only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from workflows.figures.open_data import MonthFigures
+from workflows.i18n.messages import N_
+from workflows.i18n.translations import Labelled, Translator
+from workflows.reference import catalog
+from workflows.reference.loading import ReferenceData
+
+COLUMNS = ("month", "first_day", "last_day", "breakdown", "code", "name_vi", "name_en",
+           "received", "resolved", "resolved_in_time", "on_time_share")
+DESCRIPTION = ("Citizens' reports of counterfeit, smuggled and substandard goods, per reporting "
+               "month, by category, product group and agency. Published months only; no "
+               "personal data.")
+TERMS: dict[str, tuple[catalog.Term, ...]] = {"category": catalog.CATEGORIES,
+                                              "product_group": catalog.PRODUCT_GROUPS}
+
+
+def share(resolved: int, in_time: int) -> float | None:
+    return round(in_time / resolved, 4) if resolved else None
+
+
+def _name(reference: ReferenceData, words: Translator, breakdown: str, code: str) -> str:
+    terms: list[Labelled] = (list(reference.agencies.values()) if breakdown == "agency"
+                             else list(TERMS[breakdown]))
+    return words.label(terms, code, words.gettext(N_("Awaiting triage")))
+
+
+def records(months: list[MonthFigures], reference: ReferenceData) -> list[dict[str, Any]]:
+    vi, en = reference.translator("vi"), reference.translator("en")
+    found = []
+    for month in months:
+        for row in month.rows:
+            breakdown, code = str(row["breakdown"]), str(row["code"])
+            resolved, in_time = int(str(row["resolved"])), int(str(row["resolved_in_time"]))
+            found.append({"month": month.label, "first_day": month.first_day.isoformat(),
+                          "last_day": month.last_day.isoformat(), "breakdown": breakdown,
+                          "code": code, "name_vi": _name(reference, vi, breakdown, code),
+                          "name_en": _name(reference, en, breakdown, code),
+                          "received": row["received"], "resolved": resolved,
+                          "resolved_in_time": in_time, "on_time_share": share(resolved, in_time)})
+    return found
+
+
+def to_csv(rows: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_json(rows: list[dict[str, Any]]) -> bytes:
+    document = {"description": DESCRIPTION, "columns": list(COLUMNS), "records": rows}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def tables(month: MonthFigures, reference: ReferenceData,
+           words: Translator) -> dict[str, list[tuple[str, object, object, float | None]]]:
+    """The latest month by category, product group and agency: name, received, resolved,
+    share resolved in time, biggest first."""
+    shown = {}
+    for breakdown in ("category", "product_group", "agency"):
+        rows = sorted((row for row in month.rows if row["breakdown"] == breakdown),
+                      key=lambda row: -int(str(row["received"])))
+        shown[breakdown] = [
+            (_name(reference, words, breakdown, str(row["code"])), row["received"],
+             row["resolved"], share(int(str(row["resolved"])), int(str(row["resolved_in_time"]))))
+            for row in rows]
+    return shown
+
+
+def history(months: list[MonthFigures]) -> list[tuple[MonthFigures, int, int, float | None]]:
+    return [(month, month.total("received"), month.total("resolved"),
+             share(month.total("resolved"), month.total("resolved_in_time"))) for month in months]
