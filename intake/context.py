@@ -46,7 +46,8 @@ def build_context(settings: Settings, routes: list[BaseRoute],
     allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit,
                                      settings.followup_rate_limit)
     policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,
-                            settings.max_image_pixels)
+                            settings.max_image_pixels, settings.max_request_pixels,
+                            settings.image_decoders)
     filing = FilingService(reference, store, events, settings.secret_key, policy,
                            allowances.report, settings.max_description_chars)
     return AppContext(settings, reference, templates, store, allowances, events, filing, sender)

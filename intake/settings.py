@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from workflows.db.config import default_sqlite_url
 from workflows.evidence.storage import EvidenceStore, LocalStore, S3Store
+from workflows.mail.addresses import NotAMailbox, sender
 from workflows.mail.smtp import TLS_MODES, SmtpConfig
 from workflows.reference.loading import DEFAULT_CONFIG_DIR
 
@@ -34,6 +35,8 @@ class Settings:
     max_attachments: int = 5
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 40_000_000
+    max_request_pixels: int = 60_000_000
+    image_decoders: int = 2
     max_description_chars: int = 5000
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     outbox_max_attempts: int = 8
@@ -95,6 +98,8 @@ class Settings:
             max_attachments=_positive_int(env, "INTAKE_MAX_ATTACHMENTS", 5),
             max_attachment_bytes=_positive_int(env, "INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
             max_image_pixels=_positive_int(env, "INTAKE_MAX_IMAGE_PIXELS", 40_000_000),
+            max_request_pixels=_positive_int(env, "INTAKE_MAX_REQUEST_PIXELS", 60_000_000),
+            image_decoders=_positive_int(env, "INTAKE_IMAGE_DECODERS", 2),
             max_description_chars=_positive_int(env, "INTAKE_MAX_DESCRIPTION_CHARS", 5000),
             smtp=_smtp_config(env),
             outbox_max_attempts=_positive_int(env, "INTAKE_OUTBOX_MAX_ATTEMPTS", 8),
@@ -146,8 +151,10 @@ def _smtp_config(env: Mapping[str, str]) -> SmtpConfig:
         raise SettingsError(f"INTAKE_SMTP_TLS: expected one of {', '.join(TLS_MODES)}, got {tls!r}")
     default_port = {"none": 25, "starttls": 587, "tls": 465}[tls]
     mail_from = env.get("INTAKE_MAIL_FROM", "Intake <no-reply@localhost>")
-    if "@" not in mail_from or "\n" in mail_from or "\r" in mail_from:
-        raise SettingsError(f"INTAKE_MAIL_FROM: {mail_from!r} is not an email address")
+    try:
+        sender(mail_from)
+    except NotAMailbox as refused:
+        raise SettingsError(f"INTAKE_MAIL_FROM: {mail_from!r}: {refused}") from None
     return SmtpConfig(
         host=env.get("INTAKE_SMTP_HOST", "").strip(),
         port=_positive_int(env, "INTAKE_SMTP_PORT", default_port),

@@ -103,7 +103,7 @@ async def test_outbox_status_shows_failures_and_retry_sends_them(mail_settings, 
         failing = run_intake("outbox", "status", env=env)
         assert failing.returncode == 1
         assert "pending: 0  sent: 0  failed: 1" in failing.stdout
-        assert "to qltt@example.gov.vn: 550 5.1.1" in failing.stdout
+        assert "message 1 (agency_alert): 550 5.1.1" in failing.stdout
 
         smtp_server.handler.refuse_permanently.clear()
         retried = run_intake("outbox", "retry", env=env)

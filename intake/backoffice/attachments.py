@@ -8,12 +8,14 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from intake.backoffice.auth import staff_only
+from intake.client import client_address
 from intake.context import app_context
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import CASE_ROLES
-from workflows.access.visibility import visible_attachment
+from workflows.access.visibility import downloaded_attachment
 from workflows.cases.tracking import normalize_tracking_code
+from workflows.evidence.checks import EXTENSIONS, with_extension
 
 # Served files may be anything a citizen sent: never let the browser run or sniff them.
 ATTACHMENT_HEADERS = {
@@ -25,14 +27,17 @@ ATTACHMENT_HEADERS = {
 
 @staff_only(*CASE_ROLES)
 async def attachment(request: Request, user: StaffUser) -> Response:
-    found = await visible_attachment(user, normalize_tracking_code(request.path_params["code"]),
-                                     request.path_params["attachment_id"])
+    found = await downloaded_attachment(
+        user, normalize_tracking_code(request.path_params["code"]),
+        request.path_params["attachment_id"], client_address(request))
     if found is None:
         return render(request, "public/not_found.html", status_code=404)
     return StreamingResponse(app_context(request).store.chunks(found.storage_name),
                              media_type=found.content_type,
                              headers={**ATTACHMENT_HEADERS,
-                                      "Content-Disposition": download_name(found.original_name)})
+                                      "Content-Disposition": download_name(with_extension(
+                                          found.original_name,
+                                          EXTENSIONS.get(found.content_type, "bin")))})
 
 
 def download_name(filename: str) -> str:

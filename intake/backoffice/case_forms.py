@@ -24,6 +24,7 @@ from workflows.cases.refusals import ActionRefused, StaleCase
 from workflows.cases.supports import take_support_action
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.transitions import ActionRequest, take_action
+from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Problem
 from workflows.reference.catalog import STATUSES, SUPPORT_STATUSES
 
@@ -31,8 +32,8 @@ CaseWrite = Callable[[Case, dict[str, str]], Awaitable[object]]
 
 
 def _version(values: dict[str, str]) -> int:
-    typed = values.get("version", "")
-    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else -1
+    version = bounded_int(values.get("version", ""), 9)
+    return -1 if version is None else version
 
 
 def action_request(values: dict[str, str]) -> ActionRequest:

@@ -6,12 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.backoffice.auth import staff_only
+from intake.client import client_address
 from intake.context import app_context
 from intake.public.cookies import forget, one_time_pin
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import CASE_ROLES
-from workflows.access.visibility import visible_case
+from workflows.access.visibility import viewed_case
 from workflows.cases.models import Case
 from workflows.cases.staff_view import case_view, case_work
 from workflows.cases.tracking import normalize_tracking_code
@@ -43,7 +44,8 @@ async def render_case(request: Request, user: StaffUser, case: Case, errors: Err
 
 @staff_only(*CASE_ROLES)
 async def case_page(request: Request, user: StaffUser) -> Response:
-    case = await visible_case(user, normalize_tracking_code(request.path_params["code"]))
+    case = await viewed_case(user, normalize_tracking_code(request.path_params["code"]),
+                             client_address(request))
     if case is None:
         return render(request, "public/not_found.html", status_code=404)
     return await render_case(request, user, case)

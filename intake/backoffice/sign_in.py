@@ -13,7 +13,7 @@ from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import CASE_ROLES
-from workflows.access.sessions import end_session, start_session
+from workflows.access.sessions import end_session, session_user, start_session
 from workflows.access.sign_in import SignInRefused, authenticate
 from workflows.i18n.messages import N_, Problem
 
@@ -62,11 +62,17 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    """Ends the session; with an expired or forged form it says it did not, rather than
+    seeming to (a sign-out page another site posts to must not sign anyone out)."""
     settings = app_context(request).settings
     form = await read_form(request, settings)
     values = text_fields(form) if not isinstance(form, Problem) else {}
+    token = request.cookies.get(SESSION_COOKIE)
+    if not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
+        if await session_user(token) is not None:
+            return render(request, "staff/sign_out.html", status_code=400, headers=NO_STORE)
+        return RedirectResponse("/staff/login", status_code=303)
+    await end_session(token, client_address(request))
     response = RedirectResponse("/staff/login", status_code=303)
-    if csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
-        await end_session(request.cookies.get(SESSION_COOKIE))
-        clear_session_cookie(request, response)
+    clear_session_cookie(request, response)
     return response

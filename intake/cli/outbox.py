@@ -20,7 +20,8 @@ def register(commands: Any) -> None:
     run_parser.add_argument("--once", action="store_true", help="send what is due, then exit")
     run_parser.set_defaults(handler=run)
     outbox_commands.add_parser(
-        "status", help="pending, sent and failed counts; exits 1 if any failed").set_defaults(
+        "status", help="pending, sent, failed and stuck messages; exits 1 if any failed or is "
+        "stuck").set_defaults(
         handler=status)
     retry_parser = outbox_commands.add_parser("retry", help="queue failed messages again")
     retry_parser.add_argument("ids", nargs="*", type=int, help="only these message ids")
@@ -72,12 +73,18 @@ def status(args: argparse.Namespace) -> int:
 
     async def show() -> int:
         counts = await outbox_status()
-        print(f"pending: {counts.pending}  sent: {counts.sent}  failed: {counts.failed}")
+        print(f"pending: {counts.pending}  sent: {counts.sent}  failed: {counts.failed}  "
+              f"stuck: {len(counts.stuck)}")
         if counts.last_error:
             print(f"last error: {counts.last_error}")
+        for stuck in counts.stuck:
+            print(f"STUCK: message {stuck.id} ({stuck.kind}"
+                  f"{', case ' + stuck.case_code if stuck.case_code else ''}): claimed "
+                  f"{stuck.claims} times, {stuck.attempts} attempts recorded, due since "
+                  f"{stuck.due_since:%Y-%m-%d %H:%M} UTC")
         if not settings.smtp.configured and counts.pending:
             print("INTAKE_SMTP_HOST is not set: pending mail waits until it is.")
-        return 1 if counts.failed else 0
+        return 0 if counts.healthy else 1
 
     return run_with_database(settings, show)
 

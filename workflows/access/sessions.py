@@ -8,6 +8,8 @@ import hashlib
 import secrets
 
 from workflows.access.models import StaffSession, StaffUser
+from workflows.audit import security
+from workflows.audit.log import Actor
 
 SESSION_IDLE = dt.timedelta(minutes=30)
 SESSION_ABSOLUTE = dt.timedelta(hours=12)
@@ -45,6 +47,12 @@ async def session_user(token: str | None) -> StaffUser | None:
     return session.user
 
 
-async def end_session(token: str | None) -> None:
-    if token:
-        await StaffSession.filter(token_digest=_digest(token)).update(revoked=True)
+async def end_session(token: str | None, address: str) -> None:
+    if not token:
+        return
+    session = await StaffSession.get_or_none(token_digest=_digest(token), revoked=False)
+    if session is None:
+        return
+    await StaffSession.filter(id=session.id).update(revoked=True)
+    await security.record(Actor("staff", str(session.user_id)),  # type: ignore[attr-defined]
+                          security.SIGNED_OUT, address=address)

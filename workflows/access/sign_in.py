@@ -14,6 +14,8 @@ from workflows.access.limits import (
 )
 from workflows.access.models import StaffUser
 from workflows.access.passwords import password_matches, rehashed
+from workflows.audit import security
+from workflows.audit.log import Actor
 from workflows.i18n.messages import N_, Problem
 
 WRONG = N_("The email or the password is not right.")
@@ -32,15 +34,20 @@ async def authenticate(email: str, password: str, address: str) -> StaffUser:
     """The active user with this email and password, or SignInRefused. Says nothing about
     whether the account exists."""
     email = normalize_email(email)
+    user = await StaffUser.get_or_none(email=email)
+    # The trail names the account if there is one, never what was typed for one that is not.
+    who = Actor("staff", str(user.id)) if user else Actor("visitor")
     try:
         await reserve_attempt(SIGN_IN_PER_ADDRESS, address)
         await reserve_attempt(SIGN_IN_PER_ACCOUNT, email)
     except LockedOut as locked:
+        await security.record(who, security.SIGN_IN_REFUSED, address=address, locked=True)
         raise SignInRefused(locked.problem, locked=True) from None
-    user = await StaffUser.get_or_none(email=email)
     right = await password_matches(user.password_hash if user else None, password)
     if not right or user is None or not user.active:
+        await security.record(who, security.SIGN_IN_REFUSED, address=address, locked=False)
         raise SignInRefused(Problem(WRONG))
+    await security.record(who, security.SIGNED_IN, address=address)
     await forgive(SIGN_IN_PER_ACCOUNT, email, all_of_them=True)
     await forgive(SIGN_IN_PER_ADDRESS, address)
     if new_hash := await rehashed(user.password_hash, password):

@@ -12,6 +12,8 @@ from tortoise.queryset import QuerySet
 
 from workflows.access.models import StaffUser
 from workflows.access.roles import AGENCY_ROLES, CASE_ROLES
+from workflows.audit import security
+from workflows.audit.log import Actor
 from workflows.cases.models import Attachment, Case, CaseSupport
 
 
@@ -52,11 +54,27 @@ async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | Non
     return await visible_cases(user).get_or_none(tracking_code=tracking_code)
 
 
-async def visible_attachment(user: StaffUser, tracking_code: str | None,
-                             attachment_id: int) -> Attachment | None:
-    """An evidence file of a case the user may see; None otherwise, whatever the reason."""
+async def downloaded_attachment(user: StaffUser, tracking_code: str | None, attachment_id: int,
+                                address: str) -> Attachment | None:
+    """An evidence file of a case the user may see, its download written to the audit trail;
+    None otherwise, whatever the reason."""
     case = await visible_case(user, tracking_code)
-    return await Attachment.get_or_none(id=attachment_id, case_id=case.id) if case else None
+    found = await Attachment.get_or_none(id=attachment_id, case_id=case.id) if case else None
+    if found is not None:
+        await security.record(Actor("staff", str(user.id)), security.EVIDENCE_DOWNLOADED,
+                              address=address, case=case, attachment=found.id,
+                              sha256=found.stored_sha256)
+    return found
+
+
+async def viewed_case(user: StaffUser, tracking_code: str | None, address: str) -> Case | None:
+    """The case if this user may see it, its reporter's personal data with it: the view is
+    written to the audit trail."""
+    case = await visible_case(user, tracking_code)
+    if case is not None:
+        await security.record(Actor("staff", str(user.id)), security.CASE_VIEWED,
+                              address=address, case=case)
+    return case
 
 
 async def assignable_staff(agency_code: str | None) -> list[StaffUser]:

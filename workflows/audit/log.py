@@ -2,8 +2,10 @@
 
 Each event stores the hash of the previous one and the SHA-256 of its own canonical JSON, so
 editing, removing or reordering any row breaks the chain at that row. The database refuses
-UPDATE and DELETE on the table (migration 0002); `verify_chain()` catches what a person with
-enough rights did anyway.
+UPDATE and DELETE on the table (migration 0002). `verify_chain()` catches accidental damage and
+careless edits; it cannot catch someone who drops the triggers and deletes the newest events,
+or recomputes every later hash: the chain has no secret and nothing outside the database
+remembers its head.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ from workflows.access.roles import CASE_ROLES, handles
 from workflows.audit.log import Actor
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case, CaseMessage, CaseNote
-from workflows.cases.refusals import ActionRefused
-from workflows.i18n.messages import N_
+from workflows.cases.refusals import ActionRefused, InvalidInput
+from workflows.cases.validation import clean_text
+from workflows.i18n.messages import N_, Problem
 
 MAX_MESSAGE_CHARS = 5000
 
@@ -24,7 +25,10 @@ def _check(case: Case, user: StaffUser, body: str, supporting_may: bool = False)
         raise ActionRefused(N_("Your role may not take this action."))
     if not supporting_may and not handles(user, case):
         raise ActionRefused(N_("Only the agency handling the case may take this action."))
-    text = body.strip().replace("\r\n", "\n")
+    cleaned = clean_text(body, multiline=True)
+    if isinstance(cleaned, Problem):
+        raise InvalidInput({"body": cleaned})
+    text = cleaned
     if not text:
         raise ActionRefused(N_("Write something first."))
     if len(text) > MAX_MESSAGE_CHARS:

@@ -40,6 +40,7 @@ ACTION_TEXT: dict[str, str] = {
     "note_added": N_("Internal note added"),
     "public_reply": N_("Public reply sent to the reporter"),
     "reporter_followup": N_("The reporter added information"),
+    "evidence_downloaded": N_("Evidence file downloaded"),
     "alert_undelivered": N_("The alert mail to the agency could not be delivered: phone the "
                             "agency"),
 }
@@ -47,6 +48,8 @@ ACTORS: dict[str, str] = {
     "citizen": N_("The reporter"),
     "system": N_("Intake (automatically)"),
 }
+# Kept in the trail for auditors, left out of the case page's timeline: every page view.
+HIDDEN = frozenset({"case_viewed"})
 # The events whose reason is machine text rather than words a person wrote.
 MACHINE_REASONS = frozenset({"routed", "alert_undelivered"})
 
@@ -112,4 +115,5 @@ def describe(event: AuditEvent, words: Translator, agencies: Iterable[Labelled],
 def history(events: Iterable[AuditEvent], words: Translator, agencies: Iterable[Labelled],
             names: Mapping[int, str]) -> list[HistoryLine]:
     known = list(agencies)
-    return [describe(event, words, known, names) for event in events]
+    return [describe(event, words, known, names) for event in events
+            if event.action not in HIDDEN]

@@ -23,6 +23,7 @@ from workflows.cases.deadlines import overdue_condition
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.search import search_condition
 from workflows.cases.states import OPEN_STATES
+from workflows.cases.validation import bounded_int
 from workflows.reference.catalog import (
     CATEGORY_CODES,
     INTAKE_CHANNELS,
@@ -33,6 +34,7 @@ from workflows.reference.catalog import (
 )
 
 PER_PAGE = 25
+MAX_PAGE = 99_999
 SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
 STATUS_CODES = codes(STATUSES)
 INTAKE_CHANNEL_CODES = codes(INTAKE_CHANNELS)
@@ -73,7 +75,7 @@ class QueueFilters:
             overdue=query.get("overdue") == "1",
             search=" ".join(query.get("q", "").split())[:100],
             sort=query.get("sort") if query.get("sort") in SORTS else "due",  # type: ignore[arg-type]
-            page=int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1,
+            page=max(1, min(bounded_int(page, 5) or 1, MAX_PAGE)),
         )
 
 

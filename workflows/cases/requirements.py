@@ -15,6 +15,7 @@ from workflows.access.roles import AGENCY_ROLES
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.tracking import normalize_tracking_code
+from workflows.cases.validation import bounded_int, clean_text
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.reference.catalog import OUTCOME_CODES
@@ -22,6 +23,7 @@ from workflows.reference.loading import ReferenceData
 
 MAX_REASON_CHARS = 2000
 MAX_AMOUNT_DIGITS = 15
+MAX_EXTENSION = dt.timedelta(days=5 * 365)  # a deadline further off is a typing mistake
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,15 @@ class Step:
 
 
 Checked = dict[str, Any]
+
+
+def _typed(step: Step, field: str) -> str:
+    """Words a person wrote, checked like every text field (no control characters, no
+    direction overrides)."""
+    cleaned = clean_text(step.form.get(field, ""), multiline=True)
+    if isinstance(cleaned, Problem):
+        raise InvalidInput({field: cleaned})
+    return cleaned
 Requirement = Callable[[Step], Awaitable[Checked]]
 
 
@@ -47,7 +58,7 @@ def _refuse(field: str, message: str, **params: object) -> InvalidInput:
 
 
 def _bounded_text(step: Step, field: str, empty_message: str) -> str:
-    text = step.text(field)
+    text = _typed(step, field)
     if not text:
         raise _refuse(field, empty_message)
     if len(text) > MAX_REASON_CHARS:
@@ -75,7 +86,7 @@ async def agency(step: Step) -> Checked:
 
 
 def _number(typed: str) -> int | None:
-    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else None
+    return bounded_int(typed, 9)
 
 
 async def assignee(step: Step) -> Checked:
@@ -116,8 +127,16 @@ async def outcome(step: Step) -> Checked:
     found = step.text("outcome")
     if found not in OUTCOME_CODES:
         problems["outcome"] = Problem(N_("Choose the outcome."))
-    public = step.text("public_outcome")
-    if not public:
+    public = legal_basis = ""
+    for name in ("public_outcome", "legal_basis"):
+        cleaned = clean_text(step.form.get(name, ""), multiline=True)
+        if isinstance(cleaned, Problem):
+            problems[name] = cleaned
+        elif name == "public_outcome":
+            public = cleaned
+        else:
+            legal_basis = cleaned
+    if not public and "public_outcome" not in problems:
         problems["public_outcome"] = Problem(
             N_("Write the outcome the reporter and the public will read."))
     amounts: dict[str, int | None] = {}
@@ -129,8 +148,7 @@ async def outcome(step: Step) -> Checked:
             amounts[name] = value
     if problems:
         raise InvalidInput(problems)
-    return {"outcome": found, "public_outcome": public, "legal_basis": step.text("legal_basis"),
-            **amounts}
+    return {"outcome": found, "public_outcome": public, "legal_basis": legal_basis, **amounts}
 
 
 def _date(step: Step, field: str, message: str) -> dt.date | None:
@@ -147,8 +165,11 @@ async def due_date(step: Step) -> Checked:
     message = N_("Choose a new due date after the current one.")
     chosen = _date(step, "due_date", message)
     current = step.case.due_at.astimezone(VIETNAM).date() if step.case.due_at else None
-    if chosen is None or (current and chosen <= current) or chosen.year > 9999 - 1:
+    if chosen is None or (current and chosen <= current):
         raise _refuse("due_date", message)
+    if chosen > step.now.date() + MAX_EXTENSION:
+        raise _refuse("due_date", N_("Choose a due date within {years} years."),
+                      years=MAX_EXTENSION.days // 365)
     return {"due_date": chosen}
 
 
@@ -178,6 +199,9 @@ async def support(step: Step) -> Checked:
     due = _date(step, "due_date", N_("The due date cannot be in the past."))
     if due is not None and due < step.now.astimezone(VIETNAM).date():
         raise _refuse("due_date", N_("The due date cannot be in the past."))
+    if due is not None and due > step.now.date() + MAX_EXTENSION:
+        raise _refuse("due_date", N_("Choose a due date within {years} years."),
+                      years=MAX_EXTENSION.days // 365)
     return {"support_agency": code, "task": task, "support_due": due}
 
 

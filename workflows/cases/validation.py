@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from workflows.cases.draft import ReportDraft
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
+from workflows.mail.addresses import NotAMailbox, mailbox
 from workflows.reference.catalog import (
     CATEGORY_CODES,
     LABEL_ORIGIN_CODES,
@@ -44,16 +45,25 @@ MAX_QUANTITY = 1_000_000
 EARLIEST_PURCHASE = dt.date(2000, 1, 1)
 BARCODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]*$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9]{9,15}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PRICE_DECORATIONS = re.compile(r"[\s.,]|đ$|₫$|vnd$|vnđ$", re.IGNORECASE)
 
 
+# Characters that reorder what is shown (U+202E makes "gpj.exe" read "exe.jpg"): they would
+# let a name or a file name on a staff page say something else than it is.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+
+
 def clean_text(raw: str, *, multiline: bool = False) -> str | Problem:
-    """NFC-normalised, stripped text; control characters (a NUL, a CR/LF in a name) refused."""
+    """NFC-normalised, stripped text; control characters (a NUL, a CR/LF in a name) and
+    direction overrides refused."""
     text = unicodedata.normalize("NFC", raw).strip()
     allowed = {"\n", "\r", "\t"} if multiline else set()
     if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text):
         return Problem(N_("This field contains characters that are not allowed."))
+    if any(ch in BIDI_CONTROLS for ch in text):
+        return Problem(N_("This field contains invisible direction marks, which can disguise "
+                          "text: remove them."))
     return text.replace("\r\n", "\n") if multiline else text
 
 
@@ -133,8 +143,11 @@ def _reporter(read: _Reader) -> None:
     if phone and not PHONE_PATTERN.match(phone):
         read.refuse("reporter_phone", N_("Give a phone number of 9 to 15 digits."))
     email = read.text("reporter_email")
-    if email and not EMAIL_PATTERN.match(email):
-        read.refuse("reporter_email", N_("Give an email address such as ten@example.com."))
+    if email:
+        try:
+            email = mailbox(email)
+        except NotAMailbox:
+            read.refuse("reporter_email", N_("Give one email address such as ten@example.com."))
     consent = read.raw.get("consent", "") in ("1", "on", "yes", "true")
     if (read.values["reporter_name"] or phone or email) and not consent:
         read.refuse("consent", N_(
@@ -165,6 +178,17 @@ def validate_report(
     return ReportDraft(**values), {}  # type: ignore[arg-type]
 
 
+def bounded_int(typed: str, max_digits: int) -> int | None:
+    """The whole number typed, or None if it is not one or has more than `max_digits` digits.
+    Public input: the length is checked before int(), which is slow (and refuses outright,
+    past 4,300 digits) on a huge string, leading zeros included."""
+    digits = typed.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= max_digits else None
+
+
 def _whole_number(raw: Mapping[str, str], name: str, low: int, high: int,
                   errors: Errors) -> int | None:
     typed = raw.get(name, "").strip()
@@ -173,8 +197,8 @@ def _whole_number(raw: Mapping[str, str], name: str, low: int, high: int,
     if not (typed.isascii() and typed.isdigit()):
         errors[name] = Problem(N_("Give a whole number."))
         return None
-    value = int(typed)
-    if not low <= value <= high:
+    value = bounded_int(typed, len(str(high)) + 1)
+    if value is None or not low <= value <= high:
         errors[name] = Problem(N_("Give a number from {low} to {high}."),
                                {"low": low, "high": high})
         return None
@@ -194,11 +218,12 @@ def _price(typed: str, errors: Errors) -> int | None:
         errors["price_vnd"] = Problem(N_("Give the price in đồng, digits only, e.g. 150000."))
         return None
     # Compare lengths first: int() of a huge digit string is slow, and this is public input.
-    if len(digits.lstrip("0")) > len(str(MAX_PRICE_VND)) or int(digits) > MAX_PRICE_VND:
+    value = bounded_int(digits, len(str(MAX_PRICE_VND)))
+    if value is None or value > MAX_PRICE_VND:
         errors["price_vnd"] = Problem(N_("The price cannot be more than {limit} đồng."),
                                       {"limit": MAX_PRICE_VND})
         return None
-    return int(digits)
+    return value
 
 
 def _purchase_date(typed: str, today: dt.date, errors: Errors) -> dt.date | None:

@@ -45,10 +45,37 @@ class CheckedFile:
 
 
 def safe_display_name(filename: str) -> str:
-    """The last path component, without control characters, for display only."""
+    """The last path component, without control or format characters (bidi overrides that
+    would disguise ".exe" as ".jpg" among them), for display only."""
     name = unicodedata.normalize("NFC", filename).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
     return name[:MAX_NAME_CHARS] or "file"
+
+
+def with_extension(name: str, extension: str) -> str:
+    """The name a file is shown and downloaded under: its own extension is replaced by the one
+    of the type its content was found to be, so an "invoice.html" that is a PDF is saved as
+    "invoice.pdf" and never opened by a browser."""
+    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+    return f"{stem or 'file'}.{extension}"
+
+
+EXTENSIONS = {content_type: extension for content_type, extension, _ in IMAGE_FORMATS.values()}
+EXTENSIONS[PDF[0]] = PDF[1]
+
+
+def image_pixels(received: bytes, max_pixels: int) -> int:
+    """How many pixels an image's header declares (0: not an image), without decoding it.
+    A header past Pillow's own bomb guard counts as over the limit."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(received)) as image:
+                return int(image.width * image.height)
+    except Image.DecompressionBombError:
+        return max_pixels + 1
+    except Exception:  # not an image (a PDF), or damaged: check_file will say which
+        return 0
 
 
 def check_file(filename: str, received: bytes, max_bytes: int, max_pixels: int) -> CheckedFile:
@@ -57,14 +84,16 @@ def check_file(filename: str, received: bytes, max_bytes: int, max_pixels: int) 
         raise AttachmentRejected("too_large", limit_mb=max_bytes // (1024 * 1024))
     if not received:
         raise AttachmentRejected("empty")
-    name = safe_display_name(filename)
+    name = safe_display_name(filename)  # its extension follows the content, below
     digest = hashlib.sha256(received).hexdigest()
     if received.startswith(b"%PDF-"):
         if b"%%EOF" not in received[-1024:]:
             raise AttachmentRejected("damaged")
-        return CheckedFile(name, PDF[0], PDF[1], digest, len(received), received)
+        return CheckedFile(with_extension(name, PDF[1]), PDF[0], PDF[1], digest, len(received),
+                           received)
     content_type, extension, content = _reencode_image(received, max_pixels)
-    return CheckedFile(name, content_type, extension, digest, len(received), content)
+    return CheckedFile(with_extension(name, extension), content_type, extension, digest,
+                       len(received), content)
 
 
 def _reencode_image(received: bytes, max_pixels: int) -> tuple[str, str, bytes]:

@@ -12,7 +12,7 @@ from typing import Protocol
 import anyio
 import anyio.to_thread
 
-from workflows.evidence.checks import AttachmentRejected, CheckedFile, check_file
+from workflows.evidence.checks import AttachmentRejected, CheckedFile, check_file, image_pixels
 from workflows.i18n.messages import N_, Problem
 
 REJECTION_MESSAGES: dict[str, str] = {
@@ -38,6 +38,9 @@ class EvidencePolicy:
     max_files: int = 5
     max_file_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 40_000_000
+    # Every image of one request together: what one request may cost in decoding (a 40 MP
+    # image takes seconds of CPU and hundreds of MB).
+    max_request_pixels: int = 60_000_000
     # Images decoded at once in this worker: each may briefly take hundreds of MB.
     decoders: int = 2
 
@@ -67,10 +70,16 @@ def count_and_size(uploads: Sequence[Upload], policy: EvidencePolicy) -> Problem
 
 async def check_contents(uploads: Sequence[Upload], policy: EvidencePolicy) -> list[CheckedFile]:
     """Each file checked by its content (images re-encoded), or UploadRefused naming the first
-    that is not acceptable."""
+    that is not acceptable. The images' sizes, read from their headers, are checked against
+    the request's budget before any is decoded."""
+    received_files = [await upload.read(policy.max_file_bytes + 1) for upload in uploads]
+    pixels = sum(image_pixels(received, policy.max_image_pixels) for received in received_files)
+    if pixels > policy.max_request_pixels:
+        raise UploadRefused(Problem(
+            N_("Together the photos have more than {limit_mp} megapixels: send fewer or "
+               "smaller photos."), {"limit_mp": policy.max_request_pixels // 1_000_000}))
     checked: list[CheckedFile] = []
-    for upload in uploads:
-        received = await upload.read(policy.max_file_bytes + 1)
+    for upload, received in zip(uploads, received_files, strict=True):
         try:
             checked.append(await anyio.to_thread.run_sync(
                 check_file, upload.filename or "", received, policy.max_file_bytes,

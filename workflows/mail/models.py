@@ -35,6 +35,9 @@ class OutboxMessage(Model):
     # A sender's claim: other senders leave the row alone until the lease runs out.
     lease_until = fields.DatetimeField(null=True)
     claim_token = fields.CharField(max_length=32, default="")
+    # Claimed this many times; more claims than attempts means senders took it and never
+    # recorded an outcome (a crash, a hang): `intake outbox status` calls it stuck.
+    claims = fields.IntField(default=0, db_default=0)
     last_error = fields.TextField(default="")
     permanent_failure = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)

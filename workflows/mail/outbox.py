@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import secrets
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -86,7 +87,7 @@ async def claim_batch(limit: int, lease: dt.timedelta = LEASE) -> list[OutboxMes
         if not ids:
             return []
         await OutboxMessage.filter(_claimable(now), id__in=ids).using_db(connection).update(
-            lease_until=now + lease, claim_token=token)
+            lease_until=now + lease, claim_token=token, claims=F("claims") + 1)
     return await OutboxMessage.filter(claim_token=token, status="pending").order_by("id")
 
 
@@ -123,12 +124,56 @@ async def record_results(
                 status="sent", attempts=attempts, sent_at=now, lease_until=None, last_error="")
 
 
+# A message is stuck when senders claimed it this many times more than they recorded an
+# outcome (each crashed or hung on it), or when it has been due this long and nobody sent it.
+STUCK_CLAIMS = 3
+STUCK_OVERDUE = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class StuckMessage:
+    id: int
+    kind: str
+    case_code: str  # never the recipient: that may be a citizen's address
+    claims: int
+    attempts: int
+    due_since: dt.datetime
+
+
 @dataclass(frozen=True)
 class OutboxStatus:
     pending: int
     sent: int
     failed: int
     last_error: str
+    stuck: list[StuckMessage]
+
+    @property
+    def healthy(self) -> bool:
+        """What a monitor pages on: nothing failed, nothing stuck."""
+        return not self.failed and not self.stuck
+
+
+async def stuck_messages(now: dt.datetime | None = None, limit: int = 50) -> list[StuckMessage]:
+    now = now or _now()
+    rows = await (OutboxMessage.filter(status="pending")
+                  .filter(Q(claims__gte=F("attempts") + STUCK_CLAIMS)
+                          | Q(next_attempt_at__lt=now - STUCK_OVERDUE))
+                  .order_by("id").limit(limit).select_related("case"))
+    return [StuckMessage(row.id, row.kind, row.case.tracking_code if row.case else "",
+                         row.claims, row.attempts, row.next_attempt_at) for row in rows]
+
+
+# A mail server's refusal often quotes the recipient: a citizen's address stays out of what
+# an operator's terminal (or a monitor's log) shows.
+_ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
+CITIZEN_KINDS = frozenset({"citizen_ack", "reply_notice", "resolution_notice"})
+
+
+def _printable(message: OutboxMessage) -> str:
+    if message.kind in CITIZEN_KINDS:
+        return _ADDRESS.sub("<address>", message.last_error)
+    return message.last_error
 
 
 async def outbox_status() -> OutboxStatus:
@@ -139,8 +184,9 @@ async def outbox_status() -> OutboxStatus:
         pending=counts.get("pending", 0),
         sent=counts.get("sent", 0),
         failed=counts.get("failed", 0),
-        last_error=(f"message {last_failure.id} to {last_failure.recipient}: "
-                    f"{last_failure.last_error}") if last_failure else "",
+        last_error=(f"message {last_failure.id} ({last_failure.kind}): "
+                    f"{_printable(last_failure)}") if last_failure else "",
+        stuck=await stuck_messages(),
     )
 
 

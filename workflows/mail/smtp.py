@@ -13,6 +13,7 @@ from enum import Enum
 
 import aiosmtplib
 
+from workflows.mail.addresses import ascii_mailbox, sender
 from workflows.mail.models import OutboxMessage
 
 TLS_MODES = ("none", "starttls", "tls")
@@ -33,9 +34,12 @@ class SmtpConfig:
         return bool(self.host)
 
     @property
+    def from_address(self) -> str:
+        return sender(self.mail_from)[1]
+
+    @property
     def from_domain(self) -> str:
-        address = email.utils.parseaddr(self.mail_from)[1]
-        return address.rpartition("@")[2] or "localhost"
+        return self.from_address.rpartition("@")[2] or "localhost"
 
 
 class Outcome(Enum):
@@ -55,16 +59,30 @@ def message_id(message: OutboxMessage, domain: str) -> str:
     return f"<intake-outbox-{message.id}@{domain}>"
 
 
-def build_email(message: OutboxMessage, config: SmtpConfig) -> EmailMessage:
+class Unbuildable(Exception):
+    """This message cannot become an email (its address, subject or text): it fails alone."""
+
+
+def build_email(message: OutboxMessage, config: SmtpConfig) -> tuple[EmailMessage, str]:
+    """The email and its one envelope recipient, or Unbuildable saying why."""
+    try:
+        return _build(message, config)
+    except Exception as error:  # whatever the address, header or body check raises
+        raise Unbuildable(f"cannot be built: {type(error).__name__}: {error}") from None
+
+
+def _build(message: OutboxMessage, config: SmtpConfig) -> tuple[EmailMessage, str]:
+    recipient = ascii_mailbox(message.recipient)  # one mailbox, so one envelope recipient
     mail = EmailMessage()
     mail["From"] = config.mail_from
-    mail["To"] = message.recipient
+    mail["To"] = recipient
     mail["Subject"] = message.subject
     mail["Message-ID"] = message_id(message, config.from_domain)
     mail["Date"] = email.utils.format_datetime(message.created_at)
     mail.set_content(message.body_text, charset="utf-8")
     mail.add_alternative(message.body_html, subtype="html", charset="utf-8")
-    return mail
+    mail.as_bytes()  # every part must encode now, not halfway through the SMTP conversation
+    return mail, recipient
 
 
 def _classify(error: Exception) -> DeliveryResult:
@@ -111,8 +129,12 @@ class SmtpSender:
         try:
             for message in messages:
                 try:
-                    await client.send_message(build_email(message, self.config))
+                    mail, recipient = build_email(message, self.config)
+                    await client.send_message(mail, sender=self.config.from_address,
+                                              recipients=[recipient])
                     results[message.id] = DeliveryResult(Outcome.SENT)
+                except Unbuildable as refused:
+                    results[message.id] = DeliveryResult(Outcome.REFUSED, str(refused))
                 except aiosmtplib.SMTPServerDisconnected as error:
                     lost = DeliveryResult(Outcome.RETRY, f"server disconnected: {error}")
                     for remaining in messages:
@@ -120,6 +142,9 @@ class SmtpSender:
                     break
                 except (aiosmtplib.SMTPException, OSError) as error:
                     results[message.id] = _classify(error)
+                except Exception as error:  # the mail library refused this message only
+                    results[message.id] = DeliveryResult(
+                        Outcome.REFUSED, f"{type(error).__name__}: {error}")
         except BaseException:
             # Cancelled mid-conversation (shutdown): drop the line rather than wait on it.
             client.close()

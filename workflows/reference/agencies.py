@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflows.mail.addresses import NotAMailbox, mailbox
 from workflows.reference.tomlfile import TomlFile, read_toml
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,15}$")
@@ -66,10 +67,11 @@ def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Age
         if not isinstance(value, str) or (key in REQUIRED_TEXT and not value.strip()):
             raise source.error(f"agency {code!r}: {key} must be a non-empty text",
                                "agencies", index, key)
-    email = str(entry["email"])
-    if "@" not in email or any(c in email for c in " \r\n,;<>"):
-        raise source.error(f"agency {code!r}: {email!r} is not an email address",
-                           "agencies", index, "email")
+    try:
+        email = mailbox(str(entry["email"]))
+    except NotAMailbox as refused:
+        raise source.error(f"agency {code!r}: {entry['email']!r} is not one email address "
+                           f"({refused})", "agencies", index, "email") from None
     return Agency(
         code=code,
         name_vi=str(entry["name_vi"]),

@@ -21,6 +21,11 @@ from workflows.reference.tomlfile import read_toml
 _PATTERN = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 
 
+# Reports begin this century; a period outside these years is a typing mistake, and its
+# edges would not even fit the date arithmetic.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
 class PeriodError(ValueError):
     """The period is not one Intake understands; the message says what it expects."""
 
@@ -108,6 +113,8 @@ def parse_period(text: str, cutoff_day: int = 0, year_end_month: int = 12) -> Pe
     if not 1 <= year_end_month <= 12:
         raise PeriodError("the year's last month must be between 1 and 12")
     match = _PATTERN.match(text.strip())
+    if match and not EARLIEST.year < int(match.group(1)) < LATEST.year:
+        raise PeriodError(f"a period between {EARLIEST.year + 1} and {LATEST.year - 1}, please")
     if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
         raise PeriodError(f"{text!r} is not a period: write 2026-10, 2026-Q3, 2026-H1 or 2026")
     year, months = _position(text.strip(), year_end_month)
@@ -121,6 +128,8 @@ def parse_period(text: str, cutoff_day: int = 0, year_end_month: int = 12) -> Pe
 def date_range(first: dt.date, last: dt.date) -> Period:
     if last < first:
         raise PeriodError("the end date comes before the start date")
+    if first < EARLIEST or last > LATEST:
+        raise PeriodError(f"dates between {EARLIEST:%d/%m/%Y} and {LATEST:%d/%m/%Y}, please")
     return Period(f"{first.isoformat()}..{last.isoformat()}", first, last, "range")
 
 

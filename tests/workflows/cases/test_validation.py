@@ -47,7 +47,8 @@ def test_a_valid_report_is_cleaned():
         ({"description": "x" * 5001}, "description", "At most {limit} characters (you typed {length})."),
         ({"product_name": "Nước\x00mắm"}, "product_name", "This field contains characters that are not allowed."),
         ({"latitude": "21.0"}, "longitude", "Give a number in degrees, e.g. 21.0285."),
-        ({"reporter_email": "hang@"}, "reporter_email", "Give an email address such as ten@example.com."),
+        ({"reporter_email": "hang@"}, "reporter_email",
+         "Give one email address such as ten@example.com."),
         ({"reporter_phone": "12"}, "reporter_phone", "Give a phone number of 9 to 15 digits."),
         ({"reporter_name": "Hằng"}, "consent",
          "To leave your name or contact details, agree that the agencies may use them to handle "

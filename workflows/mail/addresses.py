@@ -1,0 +1,50 @@
+"""Email addresses, checked by a maintained library (email-validator: syntax, internationalised
+domains, normalisation; no lookups). An address is one mailbox: no display name, group,
+comment, quoted local part, list or IP literal, so one address is always one recipient."""
+
+from __future__ import annotations
+
+from email.headerregistry import HeaderRegistry
+
+from email_validator import EmailNotValidError, validate_email
+
+
+class NotAMailbox(ValueError):
+    """Not one deliverable mailbox; the message (English, from the library) says why."""
+
+
+def _checked(text: str) -> tuple[str, str]:
+    try:
+        found = validate_email(text, check_deliverability=False, allow_smtputf8=False,
+                               allow_quoted_local=False, allow_domain_literal=False,
+                               allow_display_name=False)
+    except EmailNotValidError as error:
+        raise NotAMailbox(str(error)) from None
+    return found.normalized, found.ascii_email or found.normalized
+
+
+def mailbox(text: str) -> str:
+    """The address as it is stored and shown (domain lowercased, an IDN in Unicode)."""
+    return _checked(text.strip())[0]
+
+
+def ascii_mailbox(text: str) -> str:
+    """The address as it travels by SMTP (an IDN domain in its xn-- form)."""
+    return _checked(text.strip())[1]
+
+
+def sender(text: str) -> tuple[str, str]:
+    """The configured sender, "Name <address>": exactly one address, which may be local
+    (no-reply@localhost on a workstation), and no header injection."""
+    if any(char in text for char in "\r\n"):
+        raise NotAMailbox("a sender is one line")
+    try:
+        header = HeaderRegistry()("from", text)
+    except Exception:  # the standard library's parser raises on some group syntaxes
+        raise NotAMailbox("give one address, e.g. Intake <no-reply@example.gov.vn>") from None
+    addresses = header.addresses  # type: ignore[attr-defined]
+    groups = header.groups  # type: ignore[attr-defined]
+    if (header.defects or len(addresses) != 1 or groups[0].display_name is not None
+            or not addresses[0].domain):
+        raise NotAMailbox("give one address, e.g. Intake <no-reply@example.gov.vn>")
+    return str(addresses[0].display_name), str(addresses[0].addr_spec)
