@@ -47,7 +47,8 @@ def build_context(settings: Settings, routes: list[BaseRoute],
                                      settings.followup_rate_limit)
     policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,
                             settings.max_image_pixels, settings.max_request_pixels,
-                            settings.image_decoders)
+                            settings.image_decoders, settings.image_seconds,
+                            settings.image_memory_mb)
     filing = FilingService(reference, store, events, settings.secret_key, policy,
                            allowances.report, settings.max_description_chars)
     return AppContext(settings, reference, templates, store, allowances, events, filing, sender)

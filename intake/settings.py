@@ -37,6 +37,8 @@ class Settings:
     max_image_pixels: int = 40_000_000
     max_request_pixels: int = 60_000_000
     image_decoders: int = 2
+    image_seconds: float = 6.0
+    image_memory_mb: int = 1024
     max_description_chars: int = 5000
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     outbox_max_attempts: int = 8
@@ -100,6 +102,8 @@ class Settings:
             max_image_pixels=_positive_int(env, "INTAKE_MAX_IMAGE_PIXELS", 40_000_000),
             max_request_pixels=_positive_int(env, "INTAKE_MAX_REQUEST_PIXELS", 60_000_000),
             image_decoders=_positive_int(env, "INTAKE_IMAGE_DECODERS", 2),
+            image_seconds=_positive_float(env, "INTAKE_IMAGE_SECONDS", 6.0),
+            image_memory_mb=_positive_int(env, "INTAKE_IMAGE_MEMORY_MB", 1024),
             max_description_chars=_positive_int(env, "INTAKE_MAX_DESCRIPTION_CHARS", 5000),
             smtp=_smtp_config(env),
             outbox_max_attempts=_positive_int(env, "INTAKE_OUTBOX_MAX_ATTEMPTS", 8),

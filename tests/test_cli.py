@@ -112,7 +112,7 @@ async def test_outbox_status_shows_failures_and_retry_sends_them(mail_settings, 
         sent = run_intake("outbox", "run", "--once", env=env)
         assert sent.returncode == 0, sent.stderr
         await settled(kind="agency_alert")
-        assert "pending: 0  sent: 1  failed: 0" in run_intake("outbox", "status", env=env).stdout
+        assert "pending: 0  sent: 1  failed: 0 (0 to citizens)" in run_intake("outbox", "status", env=env).stdout
     assert len(smtp_server.handler.received) == 1
 
 

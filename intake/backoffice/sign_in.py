@@ -10,14 +10,18 @@ from intake.client import client_address
 from intake.context import app_context
 from intake.formdata import read_form, text_fields
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.public.cookies import read_signed, set_signed
 from intake.templating import render
+from workflows.access.accounts import normalize_email
 from workflows.access.models import StaffUser
 from workflows.access.roles import CASE_ROLES
 from workflows.access.sessions import end_session, session_user, start_session
-from workflows.access.sign_in import SignInRefused, authenticate
+from workflows.access.sign_in import SignInRefused, account_subject, authenticate
 from workflows.i18n.messages import N_, Problem
 
 NO_STORE = {"Cache-Control": "no-store"}
+DEVICE_COOKIE = "intake_device"
+DEVICE_MAX_AGE = 90 * 24 * 3600
 
 
 def _safe_next(target: str | None) -> str:
@@ -49,7 +53,8 @@ async def login(request: Request) -> Response:
         problem = Problem(N_("This form had expired. Please try again."))
     if problem is None:
         try:
-            user = await authenticate(email, values.get("password", ""), client_address(request))
+            user = await authenticate(email, values.get("password", ""), client_address(request),
+                                      settings.secret_key, _known_device(request, email))
         except SignInRefused as refused:
             problem, locked = refused.problem, refused.locked
     if user is None:
@@ -58,7 +63,17 @@ async def login(request: Request) -> Response:
                       status_code=429 if locked else 400, headers=NO_STORE)
     response = RedirectResponse(target or home_of(user), status_code=303)
     set_session_cookie(request, response, await start_session(user))
+    set_signed(request, response, DEVICE_COOKIE, "device",
+               account_subject(user.email, settings.secret_key), path="/staff/login",
+               max_age=DEVICE_MAX_AGE)
     return response
+
+
+def _known_device(request: Request, email: str) -> bool:
+    """This browser signed in to this account before (OWASP's device cookie)."""
+    subject = read_signed(request, DEVICE_COOKIE, "device", DEVICE_MAX_AGE)
+    return bool(subject) and subject == account_subject(
+        normalize_email(email), app_context(request).settings.secret_key)
 
 
 async def logout(request: Request) -> Response:

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from intake.backoffice.attachments import download_name
 from intake.backoffice.auth import staff_only
 from intake.context import app_context, translator
 from intake.templating import render
@@ -143,7 +144,7 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
     actor = Actor("staff", str(user.id))
     await files.record_export(actor, query.period, query.agency_code, file_format, detail)
     name = files.file_name(query.period, query.agency_code, extension, detail)
-    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": download_name(name)}
     if detail:
         lines = line_list.lines(query.period, query.agency_code, agencies,
                                 translator(request), file_format)

@@ -2,4 +2,6 @@ import sys
 
 from intake.cli import main
 
-sys.exit(main())
+# Guarded: image checks run in child processes that import the parent's main module again.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -73,8 +73,8 @@ def status(args: argparse.Namespace) -> int:
 
     async def show() -> int:
         counts = await outbox_status()
-        print(f"pending: {counts.pending}  sent: {counts.sent}  failed: {counts.failed}  "
-              f"stuck: {len(counts.stuck)}")
+        print(f"pending: {counts.pending}  sent: {counts.sent}  failed: {counts.failed} "
+              f"({counts.failed_to_citizens} to citizens)  stuck: {len(counts.stuck)}")
         if counts.last_error:
             print(f"last error: {counts.last_error}")
         for stuck in counts.stuck:

@@ -6,6 +6,7 @@ the event loop."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections import Counter
 
 from tests.conftest import browser
@@ -13,7 +14,14 @@ from tests.helpers import csrf_token
 from tests.intake.conftest import ACCOUNTS, PASSWORD
 from tests.intake.public.test_pages import file_and_read_receipt
 from workflows.access.accounts import create_user
-from workflows.access.limits import PIN_PER_CASE, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS
+from workflows.access.limits import (
+    PIN_PER_CASE_AND_ADDRESS,
+    SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ACCOUNT_AND_ADDRESS,
+    SIGN_IN_PER_ADDRESS,
+    purge_stale,
+)
+from workflows.access.models import LoginThrottle
 from workflows.access.passwords import password_matches
 
 
@@ -35,8 +43,8 @@ async def test_parallel_sign_ins_check_no_more_passwords_than_the_account_allows
                                         attempt(PASSWORD))
     counted = Counter(statuses)
     # 400: a password checked and wrong; 303: the right one, checked; 429: refused unchecked.
-    assert counted[400] + counted[303] <= SIGN_IN_PER_ACCOUNT.max_failures
-    assert counted[429] >= 39 - SIGN_IN_PER_ACCOUNT.max_failures
+    assert counted[400] + counted[303] <= SIGN_IN_PER_ACCOUNT_AND_ADDRESS.max_failures
+    assert counted[429] >= 39 - SIGN_IN_PER_ACCOUNT_AND_ADDRESS.max_failures
 
 
 async def test_parallel_sign_ins_from_one_address_check_no_more_than_it_allows(app):
@@ -71,8 +79,8 @@ async def test_parallel_pins_check_no_more_than_the_case_allows(client, app):
     statuses = await asyncio.gather(*(client.post("/track/access", data={
         "code": code, "pin": f"{n:08d}", "csrf_token": token}) for n in range(60)))
     counted = Counter(answer.status_code for answer in statuses)
-    assert counted[403] <= PIN_PER_CASE.max_failures
-    assert counted[429] >= 60 - PIN_PER_CASE.max_failures
+    assert counted[403] <= PIN_PER_CASE_AND_ADDRESS.max_failures
+    assert counted[429] >= 60 - PIN_PER_CASE_AND_ADDRESS.max_failures
 
 
 async def test_password_hashing_leaves_the_event_loop_free(app):
@@ -86,3 +94,86 @@ async def test_password_hashing_leaves_the_event_loop_free(app):
     assert await check is False
     # On the loop, the check would run in one go between two ticks.
     assert ticks > 20
+
+
+async def _guess_from(app, address: str, email: str, tries: int) -> Counter[int]:
+    async with browser(app, client=(address, 50000)) as attacker:
+        token = await _sign_in_form(attacker)
+        answers = [await attacker.post("/staff/login", data={
+            "email": email, "password": f"đoán-{n}", "csrf_token": token})
+            for n in range(tries)]
+    return Counter(answer.status_code for answer in answers)
+
+
+async def test_guessing_from_many_networks_cannot_lock_the_owner_out_of_a_known_browser(
+        app, accounts):
+    """A botnet spreads its guesses over many networks: the account-wide limit stops it
+    without stopping the person at the browser they signed in from before."""
+    email = ACCOUNTS["khcn"][0]
+    async with browser(app, client=("192.0.2.10", 40000)) as owner:
+        token = await _sign_in_form(owner)
+        first = await owner.post("/staff/login", data={
+            "email": email, "password": PASSWORD, "csrf_token": token})
+        assert first.status_code == 303
+        owner.cookies.delete("intake_session")
+        guesses: Counter[int] = Counter()
+        per_network = SIGN_IN_PER_ACCOUNT_AND_ADDRESS.max_failures
+        for n in range(SIGN_IN_PER_ACCOUNT.max_failures // per_network + 2):
+            guesses += await _guess_from(app, f"198.51.100.{n + 1}", email, per_network + 1)
+        # The account-wide limit was reached: a browser never seen before is held back...
+        assert guesses[429] > 0 and guesses[400] <= SIGN_IN_PER_ACCOUNT.max_failures
+        async with browser(app, client=("203.0.113.77", 40000)) as stranger:
+            token = await _sign_in_form(stranger)
+            held = await stranger.post("/staff/login", data={
+                "email": email, "password": PASSWORD, "csrf_token": token})
+            assert held.status_code == 429
+        # ...and the owner's own browser still signs in.
+        token = await _sign_in_form(owner)
+        again = await owner.post("/staff/login", data={
+            "email": email, "password": PASSWORD, "csrf_token": token})
+        assert again.status_code == 303
+
+
+async def test_a_forged_device_cookie_does_not_lift_the_account_limit(app, accounts):
+    email = ACCOUNTS["khcn"][0]
+    per_network = SIGN_IN_PER_ACCOUNT_AND_ADDRESS.max_failures
+    for n in range(SIGN_IN_PER_ACCOUNT.max_failures // per_network + 2):
+        await _guess_from(app, f"198.51.100.{n + 1}", email, per_network + 1)
+    async with browser(app, client=("203.0.113.78", 40000)) as forger:
+        forger.cookies.set("intake_device", "device-of-someone", path="/staff/login")
+        token = await _sign_in_form(forger)
+        held = await forger.post("/staff/login", data={
+            "email": email, "password": PASSWORD, "csrf_token": token})
+    assert held.status_code == 429
+
+
+async def test_one_ipv6_network_counts_as_one_for_pins(app):
+    """A home connection holds 2^64 IPv6 addresses: guessing from each in turn is guessing
+    from one network."""
+    async with browser(app) as reporter:
+        code, _, _ = await file_and_read_receipt(reporter)
+    statuses = []
+    for n in range(PIN_PER_CASE_AND_ADDRESS.max_failures + 3):
+        async with browser(app, client=(f"2001:db8:1:2::{n + 1:x}", 50000)) as guesser:
+            token = await csrf_token(guesser, "/track")
+            answer = await guesser.post("/track/access", data={
+                "code": code, "pin": f"{n:08d}", "csrf_token": token})
+            statuses.append(answer.status_code)
+    assert statuses[:PIN_PER_CASE_AND_ADDRESS.max_failures] == \
+        [403] * PIN_PER_CASE_AND_ADDRESS.max_failures
+    assert set(statuses[PIN_PER_CASE_AND_ADDRESS.max_failures:]) == {429}
+    async with browser(app, client=("2001:db8:1:3::1", 50000)) as neighbour:
+        token = await csrf_token(neighbour, "/track")
+        other = await neighbour.post("/track/access", data={
+            "code": code, "pin": "00000000", "csrf_token": token})
+    assert other.status_code == 403  # the next network is counted on its own
+
+
+async def test_counters_keep_nothing_typed_and_are_forgotten_after_a_day(app):
+    typed = "mat-khau-go-nham@tinh.gov.vn"  # a password typed into the email field
+    assert (await _guess_from(app, "198.51.100.9", typed, 1))[400] == 1
+    keys = await LoginThrottle.all().values_list("key", flat=True)
+    assert keys and not any("mat-khau" in key for key in keys)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    assert await purge_stale(later) >= len(keys)
+    assert not await LoginThrottle.exists()

@@ -12,8 +12,10 @@ refusal into a 429 with Retry-After.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import LoginThrottle, RateCounter
@@ -49,12 +51,23 @@ TOO_MANY_LOOKUPS = N_("Too many look-ups from your network in the last hour. Ple
                       "after {time}.")
 TOO_MANY_FOLLOWUPS = N_("Too many additions were sent from your network in the last hour. "
                         "Please try again after {time}.")
-SIGN_IN_PER_ACCOUNT = Lockout("account", 5, dt.timedelta(minutes=15), dt.timedelta(minutes=15),
-                              N_("Too many failed sign-ins. Try again after {time}."))
+# Guessing is stopped close to where it comes from: five tries at one account from one network,
+# thirty at any account from one network. A network that spreads its guesses over many
+# addresses meets the account's own, wider limit; one guessing from a few addresses cannot
+# lock a person out for everyone.
+TOO_MANY_SIGN_INS = N_("Too many failed sign-ins. Try again after {time}.")
+SIGN_IN_PER_ACCOUNT_AND_ADDRESS = Lockout("account-ip", 5, dt.timedelta(minutes=15),
+                                          dt.timedelta(minutes=15), TOO_MANY_SIGN_INS)
 SIGN_IN_PER_ADDRESS = Lockout("ip", 30, dt.timedelta(minutes=15), dt.timedelta(minutes=15),
-                              N_("Too many failed sign-ins. Try again after {time}."))
-PIN_PER_CASE = Lockout("pin", 10, dt.timedelta(hours=1), dt.timedelta(hours=1),
-                       N_("Too many wrong PINs. Try again after {time}."))
+                              TOO_MANY_SIGN_INS)
+SIGN_IN_PER_ACCOUNT = Lockout("account", 50, dt.timedelta(hours=1), dt.timedelta(hours=1),
+                              TOO_MANY_SIGN_INS)
+TOO_MANY_PINS = N_("Too many wrong PINs. Try again after {time}.")
+PIN_PER_CASE_AND_ADDRESS = Lockout("pin-ip", 10, dt.timedelta(hours=1), dt.timedelta(hours=1),
+                                   TOO_MANY_PINS)
+PIN_PER_CASE = Lockout("pin", 50, dt.timedelta(hours=1), dt.timedelta(hours=1), TOO_MANY_PINS)
+# Counters left over once their window and lock are long past: nothing to keep them for.
+STALE_COUNTERS = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -82,13 +95,27 @@ class RateLimited(Exception):
         self.problem = Problem(message, {"time": format_datetime(retry_at)})
 
 
+def network(address: str) -> str:
+    """What limits count by: an IPv4 address, or an IPv6 /64 (one subscriber's whole network:
+    counting its single addresses would let one user appear as 2^64)."""
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:100]
+    if isinstance(found, ipaddress.IPv6Address):
+        if found.ipv4_mapped:
+            return str(found.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{found}/64", strict=False))
+    return str(found)
+
+
 async def spend(allowance: Allowance, address: str, now: dt.datetime | None = None) -> None:
-    """Count one request from `address`, or raise RateLimited (counting nothing) when the
-    hour's allowance is used up."""
+    """Count one request from `address`'s network, or raise RateLimited (counting nothing)
+    when the hour's allowance is used up."""
     if allowance.per_hour <= 0:
         return
     now = now or dt.datetime.now(dt.UTC)
-    key = f"{allowance.name}:{address}"[:300]
+    key = f"{allowance.name}:{network(address)}"[:300]
     await RateCounter.get_or_create(key=key, defaults={"window_start": now, "hits": 0})
     async with in_transaction() as connection:
         # Locked row on PostgreSQL, the write lock on SQLite: two workers never lose a count.
@@ -135,6 +162,23 @@ async def reserve_attempt(lockout: Lockout, subject: str, now: dt.datetime | Non
             await row.save(using_db=connection)
     if locked_until is not None:
         raise LockedOut(locked_until, lockout.message)
+
+
+async def reserve_attempts(lockouts: list[tuple[Lockout, str]]) -> None:
+    """One attempt counted under each lockout, narrowest first; LockedOut by the first that
+    says no (the narrower counts keep their attempt: it was made)."""
+    for lockout, subject in lockouts:
+        await reserve_attempt(lockout, subject)
+
+
+async def purge_stale(now: dt.datetime | None = None) -> int:
+    """Forget counters whose window and lock ended a day ago (they may hold whatever someone
+    typed as an account name); how many were forgotten."""
+    cutoff = (now or dt.datetime.now(dt.UTC)) - STALE_COUNTERS
+    stale = LoginThrottle.filter(window_start__lt=cutoff).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=cutoff))
+    rate_stale = RateCounter.filter(window_start__lt=cutoff)
+    return int(await stale.delete()) + int(await rate_stale.delete())
 
 
 async def forgive(lockout: Lockout, subject: str, *, all_of_them: bool = False) -> None:

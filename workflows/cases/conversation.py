@@ -11,7 +11,7 @@ from workflows.audit.log import Actor
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case, CaseMessage, CaseNote
 from workflows.cases.refusals import ActionRefused, InvalidInput
-from workflows.cases.validation import clean_text
+from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.i18n.messages import N_, Problem
 
 MAX_MESSAGE_CHARS = 5000
@@ -31,6 +31,8 @@ def _check(case: Case, user: StaffUser, body: str, supporting_may: bool = False)
     text = cleaned
     if not text:
         raise ActionRefused(N_("Write something first."))
+    if not has_words(text):
+        raise InvalidInput({"body": Problem(NO_WORDS)})
     if len(text) > MAX_MESSAGE_CHARS:
         raise ActionRefused(N_("At most {limit} characters (you typed {length})."),
                             limit=MAX_MESSAGE_CHARS, length=len(text))

@@ -40,6 +40,11 @@ STATUS_CODES = codes(STATUSES)
 INTAKE_CHANNEL_CODES = codes(INTAKE_CHANNELS)
 
 
+def printable(typed: str) -> str:
+    """What a filter may compare: no control characters (PostgreSQL refuses a NUL outright)."""
+    return "".join(char for char in typed if char.isprintable()).strip()
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     status: str = ""  # "": the open cases (the work to do); "all": every case; or one status
@@ -68,12 +73,12 @@ class QueueFilters:
             category=pick("category", CATEGORY_CODES),
             product_group=pick("product_group", PRODUCT_GROUP_CODES),
             channel=pick("channel", SALES_CHANNEL_CODES),
-            commune=query.get("commune", "").strip()[:100],
+            commune=printable(query.get("commune", ""))[:100],
             intake_channel=pick("intake_channel", INTAKE_CHANNEL_CODES),
             triage_only=query.get("queue") == "triage",
             mine=query.get("mine") == "1",
             overdue=query.get("overdue") == "1",
-            search=" ".join(query.get("q", "").split())[:100],
+            search=" ".join(printable(query.get("q", "")).split())[:100],
             sort=query.get("sort") if query.get("sort") in SORTS else "due",  # type: ignore[arg-type]
             page=max(1, min(bounded_int(page, 5) or 1, MAX_PAGE)),
         )

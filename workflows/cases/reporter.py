@@ -12,11 +12,13 @@ from tortoise.transactions import in_transaction
 
 from workflows.access.limits import (
     PIN_PER_CASE,
+    PIN_PER_CASE_AND_ADDRESS,
     Allowance,
     LockedOut,
     RateLimited,
     forgive,
-    reserve_attempt,
+    network,
+    reserve_attempts,
     spend,
 )
 from workflows.audit.log import Actor
@@ -31,8 +33,8 @@ from workflows.cases.filing import (
 )
 from workflows.cases.models import Attachment, Case, CaseMessage
 from workflows.cases.public_view import find_case
+from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.cases.tracking import normalize_tracking_code, pin_matches
-from workflows.cases.validation import clean_text
 from workflows.evidence.storage import EvidenceFile
 from workflows.evidence.uploads import Upload, UploadRefused, check_contents, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
@@ -53,8 +55,9 @@ class AccessRefused(Exception):
 async def open_for_reporter(typed_code: str, typed_pin: str, secret_key: str, address: str,
                             lookups: Allowance) -> Case:
     """The case whose code and PIN these are. Each try is a look-up (the address's hourly
-    allowance) and a PIN attempt for this code from this address (a lockout): a stranger can
-    neither test codes for free nor lock the reporter out from elsewhere."""
+    allowance) and a PIN attempt for this code from this network (a lockout), under a wider
+    limit for the code from anywhere: a stranger can neither test codes for free, nor lock the
+    reporter out from a few addresses, nor guess the PIN from many."""
     try:
         await spend(lookups, address)
     except RateLimited as limited:
@@ -62,14 +65,16 @@ async def open_for_reporter(typed_code: str, typed_pin: str, secret_key: str, ad
     case = await find_case(normalize_tracking_code(typed_code))
     if case is None:
         raise AccessRefused(Problem(WRONG_CODE_OR_PIN))
-    subject = f"{case.tracking_code}:{address}"
+    here = f"{case.tracking_code}:{network(address)}"
     try:
-        await reserve_attempt(PIN_PER_CASE, subject)
+        await reserve_attempts([(PIN_PER_CASE_AND_ADDRESS, here),
+                                (PIN_PER_CASE, case.tracking_code)])
     except LockedOut as locked:
         raise AccessRefused(locked.problem, locked.until) from None
     if not pin_matches(secret_key, case.tracking_code, typed_pin, case.pin_digest):
         raise AccessRefused(Problem(WRONG_CODE_OR_PIN))
-    await forgive(PIN_PER_CASE, subject, all_of_them=True)
+    await forgive(PIN_PER_CASE_AND_ADDRESS, here, all_of_them=True)
+    await forgive(PIN_PER_CASE, case.tracking_code)
     return case
 
 
@@ -87,6 +92,8 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
                                  {"limit": service.max_description_chars, "length": len(body)})
     elif not body and not uploads:
         errors["body"] = Problem(N_("Write something or choose a file to add."))
+    elif body and not has_words(body):
+        errors["body"] = Problem(NO_WORDS)
     too_many = count_and_size(uploads, service.policy)
     if too_many:
         errors[FILES_FIELD] = too_many

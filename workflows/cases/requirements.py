@@ -14,8 +14,9 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import AGENCY_ROLES
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.refusals import InvalidInput
+from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.cases.tracking import normalize_tracking_code
-from workflows.cases.validation import bounded_int, clean_text
+from workflows.cases.validation import bounded_int
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.reference.catalog import OUTCOME_CODES
@@ -23,6 +24,9 @@ from workflows.reference.loading import ReferenceData
 
 MAX_REASON_CHARS = 2000
 MAX_AMOUNT_DIGITS = 15
+# What each amount's column holds (a count is a 32-bit integer in the database).
+AMOUNT_LIMITS = {"fine_vnd": 10**15 - 1, "seized_quantity": 2**31 - 1,
+                 "seized_value_vnd": 10**15 - 1}
 MAX_EXTENSION = dt.timedelta(days=5 * 365)  # a deadline further off is a typing mistake
 
 
@@ -50,6 +54,8 @@ def _typed(step: Step, field: str) -> str:
     if isinstance(cleaned, Problem):
         raise InvalidInput({field: cleaned})
     return cleaned
+
+
 Requirement = Callable[[Step], Awaitable[Checked]]
 
 
@@ -61,6 +67,8 @@ def _bounded_text(step: Step, field: str, empty_message: str) -> str:
     text = _typed(step, field)
     if not text:
         raise _refuse(field, empty_message)
+    if not has_words(text):
+        raise _refuse(field, NO_WORDS)
     if len(text) > MAX_REASON_CHARS:
         raise _refuse(field, N_("The reason may have at most {limit} characters."),
                       limit=MAX_REASON_CHARS)
@@ -139,9 +147,13 @@ async def outcome(step: Step) -> Checked:
     if not public and "public_outcome" not in problems:
         problems["public_outcome"] = Problem(
             N_("Write the outcome the reporter and the public will read."))
+    elif public and not has_words(public):
+        problems["public_outcome"] = Problem(NO_WORDS)
     amounts: dict[str, int | None] = {}
-    for name in ("fine_vnd", "seized_quantity", "seized_value_vnd"):
+    for name, largest in AMOUNT_LIMITS.items():
         value = amount(step.text(name))
+        if isinstance(value, int) and value > largest:
+            value = Problem(N_("At most {limit}."), {"limit": f"{largest:,}".replace(",", ".")})
         if isinstance(value, Problem):
             problems[name] = value
         else:

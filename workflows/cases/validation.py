@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from workflows.cases.draft import ReportDraft
+from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.mail.addresses import NotAMailbox, mailbox
@@ -48,25 +48,6 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9]{9,15}$")
 _PRICE_DECORATIONS = re.compile(r"[\s.,]|đ$|₫$|vnd$|vnđ$", re.IGNORECASE)
 
 
-# Characters that reorder what is shown (U+202E makes "gpj.exe" read "exe.jpg"): they would
-# let a name or a file name on a staff page say something else than it is.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                          "\u2066\u2067\u2068\u2069")
-
-
-def clean_text(raw: str, *, multiline: bool = False) -> str | Problem:
-    """NFC-normalised, stripped text; control characters (a NUL, a CR/LF in a name) and
-    direction overrides refused."""
-    text = unicodedata.normalize("NFC", raw).strip()
-    allowed = {"\n", "\r", "\t"} if multiline else set()
-    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text):
-        return Problem(N_("This field contains characters that are not allowed."))
-    if any(ch in BIDI_CONTROLS for ch in text):
-        return Problem(N_("This field contains invisible direction marks, which can disguise "
-                          "text: remove them."))
-    return text.replace("\r\n", "\n") if multiline else text
-
-
 class _Reader:
     """The raw fields, the values cleaned so far and the problems found so far."""
 
@@ -84,6 +65,8 @@ class _Reader:
         limit = limit or TEXT_LIMITS.get(name)
         if required and not cleaned:
             self.errors[name] = Problem(N_("This field is required."))
+        elif required and not has_words(cleaned):
+            self.errors[name] = Problem(NO_WORDS)
         elif limit and len(cleaned) > limit:
             self.errors[name] = Problem(N_("At most {limit} characters (you typed {length})."),
                                         {"limit": limit, "length": len(cleaned)})

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import re
+import struct
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -64,18 +67,66 @@ EXTENSIONS = {content_type: extension for content_type, extension, _ in IMAGE_FO
 EXTENSIONS[PDF[0]] = PDF[1]
 
 
+# Structure a real photo never has, counted at C speed before Pillow parses anything (it parses
+# markers and chunks one at a time in Python): a JPEG with hundreds of markers (a progressive
+# one repeating its scans to make decoding take minutes), a PNG with tens of thousands of chunks.
+MAX_JPEG_MARKERS = 300
+MAX_PNG_CHUNKS = 20_000
+# A photo or a scan takes at least a byte per few hundred pixels; a few bytes that unfold into
+# millions of pixels are built to cost decoding time, not to show anything.
+MAX_PIXELS_PER_BYTE = 2_000
+_JPEG_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
+
+
+def sniffed_kind(received: bytes) -> str | None:
+    """What the bytes say they are, by their first bytes only: "jpeg", "png", "webp", "pdf"."""
+    if received.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if received.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if received[:4] == b"RIFF" and received[8:12] == b"WEBP":
+        return "webp"
+    if received.startswith(b"%PDF-"):
+        return "pdf"
+    return None
+
+
+def too_intricate(received: bytes, kind: str) -> bool:
+    if kind == "jpeg":
+        markers = itertools.islice(_JPEG_MARKER.finditer(received), MAX_JPEG_MARKERS + 1)
+        return sum(1 for _ in markers) > MAX_JPEG_MARKERS
+    if kind == "png":
+        return _png_chunks(received) > MAX_PNG_CHUNKS
+    return False
+
+
+def _png_chunks(received: bytes) -> int:
+    position, count = 8, 0
+    while position + 8 <= len(received) and count <= MAX_PNG_CHUNKS:
+        (length,) = struct.unpack(">I", received[position:position + 4])
+        position += length + 12
+        count += 1
+    return count
+
+
 def image_pixels(received: bytes, max_pixels: int) -> int:
     """How many pixels an image's header declares (0: not an image), without decoding it.
     A header past Pillow's own bomb guard counts as over the limit."""
+    if sniffed_kind(received) not in ("jpeg", "png", "webp") or too_intricate(
+            received, str(sniffed_kind(received))):
+        return 0  # not opened: check_file refuses it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(received)) as image:
-                return int(image.width * image.height)
+                pixels = int(image.width * image.height)
     except Image.DecompressionBombError:
         return max_pixels + 1
     except Exception:  # not an image (a PDF), or damaged: check_file will say which
         return 0
+    if pixels > MAX_PIXELS_PER_BYTE * len(received):
+        return max_pixels + 1  # refused as too many pixels, before anything is decoded
+    return pixels
 
 
 def check_file(filename: str, received: bytes, max_bytes: int, max_pixels: int) -> CheckedFile:
@@ -86,7 +137,12 @@ def check_file(filename: str, received: bytes, max_bytes: int, max_pixels: int) 
         raise AttachmentRejected("empty")
     name = safe_display_name(filename)  # its extension follows the content, below
     digest = hashlib.sha256(received).hexdigest()
-    if received.startswith(b"%PDF-"):
+    kind = sniffed_kind(received)
+    if kind is None:
+        raise AttachmentRejected("wrong_type")  # never handed to Pillow's other parsers
+    if too_intricate(received, kind):
+        raise AttachmentRejected("damaged")
+    if kind == "pdf":
         if b"%%EOF" not in received[-1024:]:
             raise AttachmentRejected("damaged")
         return CheckedFile(with_extension(name, PDF[1]), PDF[0], PDF[1], digest, len(received),
@@ -105,6 +161,8 @@ def _reencode_image(received: bytes, max_pixels: int) -> tuple[str, str, bytes]:
                 raise AttachmentRejected("wrong_type")
             if image.width * image.height > max_pixels:
                 raise AttachmentRejected("too_many_pixels", limit_mp=max_pixels // 1_000_000)
+            if image.width * image.height > MAX_PIXELS_PER_BYTE * len(received):
+                raise AttachmentRejected("inflated")
             content_type, extension, options = IMAGE_FORMATS[image.format]
             # Turn the picture upright first: the orientation tag goes with the rest of EXIF.
             upright = ImageOps.exif_transpose(image)

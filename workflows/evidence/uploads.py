@@ -12,7 +12,8 @@ from typing import Protocol
 import anyio
 import anyio.to_thread
 
-from workflows.evidence.checks import AttachmentRejected, CheckedFile, check_file, image_pixels
+from workflows.evidence.checks import CheckedFile
+from workflows.evidence.sandbox import Budget, Refused, check_in_child
 from workflows.i18n.messages import N_, Problem
 
 REJECTION_MESSAGES: dict[str, str] = {
@@ -21,6 +22,12 @@ REJECTION_MESSAGES: dict[str, str] = {
     "wrong_type": N_("“{name}” is not a photo (JPEG, PNG, WebP) or a PDF."),
     "damaged": N_("“{name}” is damaged and cannot be opened."),
     "too_many_pixels": N_("“{name}” has more than {limit_mp} megapixels."),
+    "request_pixels": N_("Together the photos have more than {limit_mp} megapixels: send fewer "
+                         "or smaller photos."),
+    "inflated": N_("“{name}” unfolds into far more pixels than a photo of its size: send the "
+                   "photo as the camera saved it."),
+    "too_costly": N_("Your photos could not be checked within {seconds} seconds: send fewer or "
+                     "smaller photos, or photos straight from the camera."),
 }
 
 
@@ -41,8 +48,16 @@ class EvidencePolicy:
     # Every image of one request together: what one request may cost in decoding (a 40 MP
     # image takes seconds of CPU and hundreds of MB).
     max_request_pixels: int = 60_000_000
-    # Images decoded at once in this worker: each may briefly take hundreds of MB.
+    # Requests whose images are checked at once in this worker, each in its own process.
     decoders: int = 2
+    # What checking one request's files may cost before its process is killed.
+    seconds: float = 6.0
+    memory_mb: int = 1024
+
+    @property
+    def budget(self) -> Budget:
+        return Budget(self.max_file_bytes, self.max_image_pixels, self.max_request_pixels,
+                      self.seconds, self.memory_mb * 1024 * 1024)
 
     @functools.cached_property
     def limiter(self) -> anyio.CapacityLimiter:
@@ -70,21 +85,17 @@ def count_and_size(uploads: Sequence[Upload], policy: EvidencePolicy) -> Problem
 
 async def check_contents(uploads: Sequence[Upload], policy: EvidencePolicy) -> list[CheckedFile]:
     """Each file checked by its content (images re-encoded), or UploadRefused naming the first
-    that is not acceptable. The images' sizes, read from their headers, are checked against
-    the request's budget before any is decoded."""
-    received_files = [await upload.read(policy.max_file_bytes + 1) for upload in uploads]
-    pixels = sum(image_pixels(received, policy.max_image_pixels) for received in received_files)
-    if pixels > policy.max_request_pixels:
-        raise UploadRefused(Problem(
-            N_("Together the photos have more than {limit_mp} megapixels: send fewer or "
-               "smaller photos."), {"limit_mp": policy.max_request_pixels // 1_000_000}))
-    checked: list[CheckedFile] = []
-    for upload, received in zip(uploads, received_files, strict=True):
-        try:
-            checked.append(await anyio.to_thread.run_sync(
-                check_file, upload.filename or "", received, policy.max_file_bytes,
-                policy.max_image_pixels, limiter=policy.limiter))
-        except AttachmentRejected as rejection:
-            params = {"name": upload.filename or "", **rejection.params}
-            raise UploadRefused(Problem(REJECTION_MESSAGES[rejection.code], params)) from None
-    return checked
+    that is not acceptable. All of it happens in a child process under the policy's budget:
+    the images' sizes read from their headers first, then each file decoded."""
+    if not uploads:
+        return []
+    files = [(upload.filename or "", await upload.read(policy.max_file_bytes + 1))
+             for upload in uploads]
+    result = await anyio.to_thread.run_sync(check_in_child, files, policy.budget,
+                                            limiter=policy.limiter)
+    if isinstance(result, Refused):
+        name = files[result.index][0] if result.index >= 0 else ""
+        raise UploadRefused(Problem(REJECTION_MESSAGES[result.code],
+                                    {"name": name, "seconds": f"{policy.seconds:g}",
+                                     **(result.params or {})}))
+    return result

@@ -17,9 +17,13 @@ def _checked(text: str) -> tuple[str, str]:
     try:
         found = validate_email(text, check_deliverability=False, allow_smtputf8=False,
                                allow_quoted_local=False, allow_domain_literal=False,
-                               allow_display_name=False)
+                               allow_display_name=False, strict=True)
     except EmailNotValidError as error:
         raise NotAMailbox(str(error)) from None
+    if "=?" in found.local_part:
+        # Legal characters, but "=?...?=" is an encoded word: mail libraries decode it in a
+        # header, turning one address into a group, a display name or a NUL.
+        raise NotAMailbox("an encoded word (=?…?=) is not part of an address")
     return found.normalized, found.ascii_email or found.normalized
 
 

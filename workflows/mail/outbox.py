@@ -147,11 +147,14 @@ class OutboxStatus:
     failed: int
     last_error: str
     stuck: list[StuckMessage]
+    # Of the failed, those to citizens: a mistyped reporter address is the citizen's to fix
+    # (the case carries a flag for the inspector), not a reason to wake an operator.
+    failed_to_citizens: int = 0
 
     @property
     def healthy(self) -> bool:
-        """What a monitor pages on: nothing failed, nothing stuck."""
-        return not self.failed and not self.stuck
+        """What a monitor pages on: no alert to an agency failed, nothing stuck."""
+        return self.failed == self.failed_to_citizens and not self.stuck
 
 
 async def stuck_messages(now: dt.datetime | None = None, limit: int = 50) -> list[StuckMessage]:
@@ -184,6 +187,8 @@ async def outbox_status() -> OutboxStatus:
         pending=counts.get("pending", 0),
         sent=counts.get("sent", 0),
         failed=counts.get("failed", 0),
+        failed_to_citizens=await OutboxMessage.filter(status="failed",
+                                                      kind__in=CITIZEN_KINDS).count(),
         last_error=(f"message {last_failure.id} ({last_failure.kind}): "
                     f"{_printable(last_failure)}") if last_failure else "",
         stuck=await stuck_messages(),

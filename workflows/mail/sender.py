@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 
+from workflows.access.limits import purge_stale
 from workflows.mail.digests import queue_due_digests
 from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import RetryPolicy, claim_batch, record_results
@@ -50,6 +51,7 @@ class OutboxSender:
         if now >= self._next_digest_check:
             self._next_digest_check = now + DIGEST_CHECK_INTERVAL
             await queue_due_digests(self.notifier, self.digest_hour, now)
+            await purge_stale(now)  # counters a day past their window: housekeeping
         batch = await claim_batch(self.batch_size)
         if not batch:
             return 0

@@ -18,11 +18,13 @@ from pathlib import Path
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.tomlfile import read_toml
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
+# ASCII digits only: "\d" also takes ٢٠٢٦ and २०२६, which no file name or header can carry.
+_PATTERN = re.compile(r"^([0-9]{4})(?:-(?:([0-9]{2})|Q([1-4])|H([12])))?$")
 
 
-# Reports begin this century; a period outside these years is a typing mistake, and its
-# edges would not even fit the date arithmetic.
+# What a person may ask for: a period outside these days is a typing mistake. A reporting year
+# with a cut-off starts in the December before (2000-12-15 for 2001), hence the year's margin;
+# the arithmetic around a period (the one before, twelve months back) stays far from year 1.
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
@@ -113,8 +115,6 @@ def parse_period(text: str, cutoff_day: int = 0, year_end_month: int = 12) -> Pe
     if not 1 <= year_end_month <= 12:
         raise PeriodError("the year's last month must be between 1 and 12")
     match = _PATTERN.match(text.strip())
-    if match and not EARLIEST.year < int(match.group(1)) < LATEST.year:
-        raise PeriodError(f"a period between {EARLIEST.year + 1} and {LATEST.year - 1}, please")
     if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
         raise PeriodError(f"{text!r} is not a period: write 2026-10, 2026-Q3, 2026-H1 or 2026")
     year, months = _position(text.strip(), year_end_month)
@@ -142,8 +142,12 @@ class ReportingCalendar:
     publish_after_days: int = 5  # a month's open data is published this many days after it ends
 
     def period(self, text: str, cutoff_day: int | None = None) -> Period:
-        return parse_period(text, self.cutoff_day if cutoff_day is None else cutoff_day,
-                            self.year_end_month)
+        """A period a person asked for, within EARLIEST and LATEST."""
+        period = parse_period(text, self.cutoff_day if cutoff_day is None else cutoff_day,
+                              self.year_end_month)
+        if period.first_day < EARLIEST or period.last_day > LATEST:
+            raise PeriodError(f"a period between {EARLIEST.year} and {LATEST.year}, please")
+        return period
 
     def month_label(self, day: dt.date) -> str:
         """The reporting month a Vietnam-time day belongs to (with cut-off 14, 15 October
@@ -153,7 +157,9 @@ class ReportingCalendar:
         return f"{day.year}-{day.month:02d}"
 
     def month(self, day: dt.date) -> Period:
-        return self.period(self.month_label(day))
+        """The reporting month of a day the system computed (not bounded like a typed one:
+        the months before 2001-01 are still months, with nothing in them)."""
+        return parse_period(self.month_label(day), self.cutoff_day, self.year_end_month)
 
     def months_ending(self, last: Period, count: int) -> list[Period]:
         """`count` reporting months, oldest first, the last one being `last`."""

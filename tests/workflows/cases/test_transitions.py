@@ -10,6 +10,7 @@ from tests.workflows.conftest import triage_case
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import Case
 from workflows.cases.queue import QueueFilters, queue_page
+from workflows.cases.refusals import InvalidInput
 from workflows.cases.states import OPEN_STATES, TRANSITIONS, allowed_actions
 from workflows.cases.transitions import ActionRefused, StaleCase
 from workflows.mail.models import OutboxMessage
@@ -140,3 +141,24 @@ async def test_waiting_stops_the_clock_and_moves_the_due_date_by_the_days_waited
     assert case.due_at == service.add_working_days(due, waited)
     assert case.due_at > dt.datetime.now(dt.UTC)  # the days spent waiting do not count
     assert (await queue_page(people["officer"], QueueFilters(overdue=True))).total == 0
+
+
+@pytest.mark.parametrize(("field", "typed"), [
+    ("seized_quantity", "3000000000"), ("seized_quantity", "2147483648"),
+    ("fine_vnd", "1" + "0" * 15), ("seized_value_vnd", "9" * 16)])
+async def test_an_amount_past_what_its_column_holds_is_a_field_error(client, people, act,
+                                                                     field, typed):
+    case = await triage_case(client)
+    case = await act(case, people["officer"], "triage", agency_code="qltt")
+    case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
+    case = await act(case, people["inspector"], "start")
+    with pytest.raises(InvalidInput) as refused:
+        await act(case, people["inspector"], "resolve", outcome="violation_confirmed",
+                  public_outcome="Đã xử phạt.", **{field: typed})
+    assert set(refused.value.errors) == {field}
+    assert (await Case.get(id=case.id)).status == "in_progress"  # nothing half-written
+    resolved = await act(case, people["inspector"], "resolve", outcome="violation_confirmed",
+                         public_outcome="Đã xử phạt.", seized_quantity="2147483647")
+    assert resolved.seized_quantity == 2**31 - 1
+
+

@@ -43,15 +43,15 @@ async def test_poison_messages_fail_alone_and_every_good_one_arrives_once(mail_s
     async with running_app(mail_settings) as app:
         sender = app.state.intake.outbox_sender
         sender.stop()  # one batch by hand below, nothing in the background
-        good = []
+        good, poison = [], list(POISON)
         for position in range(20):
-            if position % 3 == 1 and POISON:
-                await _queue(position, *POISON.pop())
+            if position % 3 == 1 and poison:
+                await _queue(position, *poison.pop())
             else:
                 good.append(f"nguoi-{position}@example.vn")
                 await _queue(position, good[-1], f"Thư số {position}", "Nội dung.")
         await _queue(99, "x@bộcôngthương.vn", "Tên miền tiếng Việt", "Nội dung.")
-        assert not POISON, "every poison message is queued between good ones"
+        assert not poison, "every poison message is queued between good ones"
         for _ in range(3):  # again and again: nothing is sent twice, nothing is left
             await sender.run_until_idle()
         failed = await OutboxMessage.filter(status="failed").order_by("id")
@@ -126,3 +126,20 @@ async def test_outbox_status_names_stuck_messages_and_exits_non_zero(settings):
         await OutboxMessage.filter(id=ack.id).update(next_attempt_at=dt.datetime.now(dt.UTC))
     healthy = run_intake("outbox", "status", env=env)
     assert healthy.returncode == 0 and "stuck: 0" in healthy.stdout
+
+
+async def test_a_citizen_s_refused_mailbox_does_not_page_an_agency_alert_does(settings):
+    """A mistyped reporter address is flagged on its case for the inspector; a monitor wakes an
+    operator only when an agency's alert could not be sent."""
+    async with running_app(settings) as app, browser(app) as client:
+        await post_report(client, {**VALID_REPORT, **REPORTER})
+        await OutboxMessage.filter(kind="citizen_ack").update(status="failed")
+    env = {"INTAKE_DATABASE_URL": settings.database_url,
+           "INTAKE_DATA_DIR": str(settings.data_dir)}
+    citizen_only = run_intake("outbox", "status", env=env)
+    assert citizen_only.returncode == 0, citizen_only.stdout + citizen_only.stderr
+    assert "failed: 1 (1 to citizens)" in citizen_only.stdout
+    async with running_app(settings):
+        await OutboxMessage.filter(kind="agency_alert").update(status="failed")
+    agency = run_intake("outbox", "status", env=env)
+    assert agency.returncode == 1 and "failed: 2 (1 to citizens)" in agency.stdout

@@ -1,0 +1,70 @@
+"""What a person types shows on a staff page as what it is: invisible characters, private-use
+and unassigned code points, towers of accents and required fields of nothing but symbols are
+refused with a message; Vietnamese, emoji sequences and pasted line separators are kept."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from tests.helpers import VALID_REPORT, post_report
+from workflows.cases.models import Case
+from workflows.cases.text import DIRECTION, INVISIBLE, STACKED, clean_text, has_words
+from workflows.i18n.messages import Problem
+
+
+@pytest.mark.parametrize("typed", [
+    "Nước mắm Phú Quốc 40°N",
+    "Ph\u01b0\u0301\u01a1\u0300ng",  # decomposed Vietnamese: two marks on a letter
+    "Gia đình 👨\u200d👩\u200d👧 mua ở chợ",  # a joined emoji
+    "Cờ 🏳\ufe0f\u200d🌈",
+    "كتاب", "नमस्ते", "東京",
+])
+def test_writing_people_use_is_kept(typed):
+    assert clean_text(typed) == unicodedata.normalize("NFC", typed)
+
+
+@pytest.mark.parametrize(("typed", "why"), [
+    ("Sạp\u200bsố 12", "invisible"),  # zero-width space
+    ("Nước\u2060mắm", "invisible"),  # word joiner
+    ("Vina\u00admilk", "invisible"),  # soft hyphen
+    ("\ufeffCửa hàng", "invisible"),  # byte order mark
+    ("Tên \U000e0041\U000e0042", "invisible"),  # tag characters
+    ("Sạp \ue000", "invisible"),  # private use
+    ("Sạp \U0003ffff", "invisible"),  # unassigned
+    ("\u3164", "invisible"),  # Hangul filler: a letter that draws nothing
+    ("Tên\u2800", "invisible"),  # blank braille cell
+    ("a\u0301\u0302\u0303\u0304\u0305", "stacked"),
+    ("Sạp \u202egpj.exe", "direction"),
+    ("dòng\u2028dòng", "invisible"),  # a line separator in a one-line field
+])
+def test_characters_that_disguise_text_are_refused(typed, why):
+    refused = clean_text(typed)
+    assert isinstance(refused, Problem)
+    assert refused.message == {"invisible": INVISIBLE, "stacked": STACKED,
+                               "direction": DIRECTION}[why]
+
+
+def test_pasted_line_separators_become_new_lines_where_lines_are_allowed():
+    assert clean_text("Dòng một\u2028Dòng hai\u2029Đoạn mới", multiline=True) == \
+        "Dòng một\nDòng hai\n\nĐoạn mới"
+
+
+@pytest.mark.parametrize("typed", ["...", "👍👍👍", "— — —", "\u200d\u200d", "!!! ???"])
+def test_symbols_alone_say_nothing(typed):
+    cleaned = clean_text(typed)
+    assert isinstance(cleaned, Problem) or not has_words(cleaned)
+
+
+@pytest.mark.parametrize(("field", "typed"), [
+    ("product_name", "👍👍👍"), ("product_name", "\u3164"), ("description", "..........!!"),
+    ("shop_name", "Sạp\u200b12"), ("brand", "Vina\u00admilk"), ("reporter_name", "\u2800"),
+])
+async def test_the_form_names_the_field_and_keeps_the_rest(client, field, typed):
+    answer = await post_report(client, {**VALID_REPORT, field: typed})
+    assert answer.status_code == 400
+    assert f'id="{field}-error"' in answer.text
+    kept = "street" if field != "street" else "product_name"
+    assert VALID_REPORT[kept] in answer.text
+    assert not await Case.exists()
