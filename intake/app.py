@@ -22,11 +22,13 @@ from intake.middleware.language import LanguageMiddleware
 from intake.routes import routes
 from intake.settings import Settings
 from intake.templating import create_templates
+from workflows.audit.sequencer import check_signing_key
+from workflows.db.background import Repeating
 from workflows.db.config import ensure_database_dir, tortoise_config
 from workflows.db.errors import DATABASE_UNAVAILABLE
 
 log = logging.getLogger("intake")
-SENDER_GRACE_SECONDS = 5.0
+STOP_GRACE_SECONDS = 5.0
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -36,20 +38,23 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ensure_database_dir(settings.database_url)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            if not settings.smtp.configured:
+            await check_signing_key(context.signer)
+            loops: list[Repeating] = [context.sequencer]
+            if settings.smtp.configured:
+                loops.append(context.outbox_sender)
+            else:
                 log.warning("INTAKE_SMTP_HOST is not set: emails are queued in the outbox "
                             "and NOT sent until it is")
-                yield
-                return
-            sender_task = asyncio.create_task(context.outbox_sender.run_forever(),
-                                              name="outbox-sender")
+            tasks = {asyncio.create_task(loop.run_forever(), name=type(loop).__name__)
+                     for loop in loops}
             try:
                 yield
             finally:
-                context.outbox_sender.stop()
+                for loop in loops:
+                    loop.stop()
                 # A batch stuck on a silent mail server is cut short: its leases expire and
                 # the messages are sent later, by this worker or another.
-                _, still_running = await asyncio.wait({sender_task}, timeout=SENDER_GRACE_SECONDS)
+                _, still_running = await asyncio.wait(tasks, timeout=STOP_GRACE_SECONDS)
                 for task in still_running:
                     task.cancel()
                     await asyncio.wait({task})

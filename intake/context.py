@@ -12,6 +12,8 @@ from starlette.templating import Jinja2Templates
 from intake.links import RouteLinks
 from intake.settings import Settings, store_for
 from workflows.access.limits import Allowances
+from workflows.audit.notes import Signer
+from workflows.audit.sequencer import LogSequencer
 from workflows.cases.events import CaseEvents
 from workflows.cases.filing import FilingService
 from workflows.evidence.storage import EvidenceStore
@@ -34,6 +36,8 @@ class AppContext:
     events: CaseEvents  # records what happens to cases; its listener queues the mail
     filing: FilingService
     outbox_sender: OutboxSender
+    signer: Signer  # the audit log's key: signs its checkpoints
+    sequencer: LogSequencer
 
 
 def build_context(settings: Settings, routes: list[BaseRoute],
@@ -51,7 +55,10 @@ def build_context(settings: Settings, routes: list[BaseRoute],
                             settings.image_memory_mb)
     filing = FilingService(reference, store, events, settings.secret_key, policy,
                            allowances.report, settings.max_description_chars)
-    return AppContext(settings, reference, templates, store, allowances, events, filing, sender)
+    signer = settings.audit_signer()
+    sequencer = LogSequencer(signer, dt.timedelta(seconds=settings.checkpoint_seconds))
+    return AppContext(settings, reference, templates, store, allowances, events, filing, sender,
+                      signer, sequencer)
 
 
 def create_outbox_sender(settings: Settings, notifier: Notifier) -> OutboxSender:

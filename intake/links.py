@@ -22,3 +22,12 @@ class RouteLinks:
 
     def public_case(self, tracking_code: str) -> str:
         return self._url("track", {"code": tracking_code})
+
+    def log_checkpoint(self) -> str:
+        return self._url("log_checkpoint")
+
+    def log_key(self) -> str:
+        return self._url("log_key")
+
+    def log_proof(self, tracking_code: str) -> str:
+        return self._url("log_proof", code=tracking_code)

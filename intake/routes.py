@@ -20,7 +20,7 @@ from intake.backoffice import (
     sign_in,
     stats,
 )
-from intake.public import home, open_data, report, reporter, track
+from intake.public import audit_log, home, open_data, report, reporter, track
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -46,11 +46,18 @@ routes: list[BaseRoute] = [
     Route("/report", report.submit_report, methods=["POST"], name="submit_report"),
     Route("/receipt/{code}", report.receipt, name="receipt"),
     Route("/track", track.track, name="track"),
+    Route("/track/{code}/proof", track.log_proof, name="log_proof"),
+    Route("/track/{code}/proof.json", track.log_proof_json, name="log_proof_json"),
     Route("/track/access", reporter.reporter_access, methods=["POST"], name="reporter_access"),
     Route("/track/{code}/reporter", reporter.reporter_page, methods=["GET"],
           name="reporter_page"),
     Route("/track/{code}/reporter", reporter.reporter_followup, methods=["POST"],
           name="reporter_followup"),
+    Route("/audit/checkpoint", audit_log.checkpoint, name="log_checkpoint"),
+    Route("/audit/checkpoints", audit_log.checkpoints, name="log_checkpoints"),
+    Route("/audit/key", audit_log.key, name="log_key"),
+    Route("/audit/proof/inclusion", audit_log.inclusion, name="log_inclusion"),
+    Route("/audit/proof/consistency", audit_log.consistency, name="log_consistency"),
     Route("/lang/{language}", home.switch_language, name="switch_language"),
     Route("/healthz", health.healthz, name="healthz"),
     Route("/open-data", open_data.open_data_page, name="open_data"),

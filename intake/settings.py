@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from workflows.audit.notes import NoteError, Signer
 from workflows.db.config import default_sqlite_url
 from workflows.evidence.storage import EvidenceStore, LocalStore, S3Store
 from workflows.mail.addresses import NotAMailbox, sender
@@ -19,6 +20,7 @@ from workflows.mail.smtp import TLS_MODES, SmtpConfig
 from workflows.reference.loading import DEFAULT_CONFIG_DIR
 
 SECRET_KEY_FILE = "secret_key"
+AUDIT_KEY_FILE = "audit_log_key"
 
 
 class SettingsError(ValueError):
@@ -56,6 +58,10 @@ class Settings:
     s3_bucket: str = ""
     s3_prefix: str = "attachments/"
     s3_endpoint_url: str = ""
+    # The audit log's signing key in signed-note form (PRIVATE+KEY+name+hash+key); empty: the
+    # one generated into the data folder on first start. Every machine must share it.
+    audit_key: str = field(default="", repr=False)
+    checkpoint_seconds: float = 60.0  # how often the log's head is signed while events arrive
 
     @property
     def max_body_bytes(self) -> int:
@@ -74,6 +80,22 @@ class Settings:
     @property
     def database_kind(self) -> str:
         return "postgres" if self.database_url.startswith(("postgres", "asyncpg")) else "sqlite"
+
+    @property
+    def log_origin(self) -> str:
+        """The audit log's name on its checkpoints: this installation's host, then /audit."""
+        return f"{urlsplit(self.base_url).netloc}/audit"
+
+    def existing_audit_signer(self) -> Signer | None:
+        """The key, if this machine has one: a verifier must not make up a new one."""
+        if self.audit_key:
+            return Signer.from_skey(self.audit_key)
+        path = self.data_dir / AUDIT_KEY_FILE
+        return Signer.from_skey(path.read_text()) if path.exists() else None
+
+    def audit_signer(self) -> Signer:
+        return Signer.from_skey(self.audit_key or _stored_secret(
+            self.data_dir, AUDIT_KEY_FILE, lambda: Signer.generate(self.log_origin).skey))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -94,7 +116,8 @@ class Settings:
         return cls(
             data_dir=data_dir,
             database_url=database_url,
-            secret_key=env.get("INTAKE_SECRET_KEY") or _stored_secret_key(data_dir),
+            secret_key=env.get("INTAKE_SECRET_KEY") or _stored_secret(
+                data_dir, SECRET_KEY_FILE, lambda: secrets.token_urlsafe(48)),
             base_url=base_url,
             config_dir=config_dir,
             max_attachments=_positive_int(env, "INTAKE_MAX_ATTACHMENTS", 5),
@@ -118,6 +141,8 @@ class Settings:
             s3_bucket=env.get("INTAKE_S3_BUCKET", ""),
             s3_prefix=env.get("INTAKE_S3_PREFIX", "attachments/"),
             s3_endpoint_url=_optional_url(env, "INTAKE_S3_ENDPOINT_URL"),
+            audit_key=_audit_key(env),
+            checkpoint_seconds=_positive_float(env, "INTAKE_CHECKPOINT_SECONDS", 60.0),
         )
 
 
@@ -128,18 +153,29 @@ def _optional_url(env: Mapping[str, str], name: str) -> str:
     return value
 
 
-def _stored_secret_key(data_dir: Path) -> str:
-    """Generate the key once and keep it in the data dir, so sessions survive restarts."""
-    path = data_dir / SECRET_KEY_FILE
+def _audit_key(env: Mapping[str, str]) -> str:
+    configured = env.get("INTAKE_AUDIT_KEY", "").strip()
+    if configured:
+        try:
+            Signer.from_skey(configured)
+        except NoteError as wrong:
+            raise SettingsError(f"INTAKE_AUDIT_KEY: {wrong}") from None
+    return configured
+
+
+def _stored_secret(data_dir: Path, name: str, make: Callable[[], str]) -> str:
+    """Generate a key once and keep it in the data dir, so that sessions survive restarts and
+    the audit log keeps its signature."""
+    path = data_dir / name
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     # Written whole to a temporary name, then linked into place: two workers starting at once
     # agree on one key, and neither ever reads a half-written file.
-    temporary = data_dir / f".{SECRET_KEY_FILE}.{secrets.token_hex(8)}"
+    temporary = data_dir / f".{name}.{secrets.token_hex(8)}"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
+        handle.write(make())
     try:
         os.link(temporary, path)
     except FileExistsError:

@@ -15,27 +15,50 @@ import httpx
 from tests.conftest import browser, running_app
 from tests.helpers import post_report, settled
 from tests.live import INTAKE, free_port, run_intake
-from tests.workflows.audit.test_log import _drop_triggers
-from workflows.audit.models import AuditEvent
+from tests.workflows.audit.test_log import drop_triggers
+from workflows.audit.models import AuditEvent, LogNode
 from workflows.cases.models import Case
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.catalog import CATEGORY_CODES
 
 
-async def test_audit_verify_passes_and_then_points_at_a_hand_edited_event(client, settings):
+async def test_audit_integrate_signs_and_verify_checks_a_held_checkpoint(client, settings,
+                                                                        tmp_path: Path):
     for _ in range(2):
         assert (await post_report(client)).status_code == 303
-    env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir)}
+    env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir),
+           "INTAKE_BASE_URL": settings.base_url}
 
-    intact = run_intake("audit", "verify", env=env)
+    integrated = run_intake("audit", "integrate", env=env)
+    assert integrated.returncode == 0, integrated.stderr
+    assert "the log holds 4." in integrated.stdout
+    held = tmp_path / "witness-checkpoint.txt"  # what a witness kept, from the mail or the URL
+    held.write_text(integrated.stdout.split("\n", 1)[1], encoding="utf-8")
+    key = run_intake("audit", "key", env=env).stdout.strip()
+    assert key.startswith("testserver/audit+")
+
+    intact = run_intake("audit", "verify", "--checkpoint", str(held), "--key", key, env=env)
     assert intact.returncode == 0, intact.stderr
-    assert "Audit trail intact: 4 events verified." in intact.stdout
+    assert re.match(r"Audit log intact: 4 events verified against \d+ signed checkpoints",
+                    intact.stdout)
 
-    await _drop_triggers()
-    await AuditEvent.filter(seq=3).update(actor_type="staff")
-    broken = run_intake("audit", "verify", env=env)
+    await drop_triggers()
+    await AuditEvent.filter(seq=4).delete()
+    await LogNode.filter(level=0, position=3).delete()
+    broken = run_intake("audit", "verify", "--checkpoint", str(held), env=env)
     assert broken.returncode == 1
-    assert "AUDIT TRAIL BROKEN at event 3: event 3 was changed after it was written" in broken.stderr
+    assert "AUDIT LOG BROKEN at event 4" in broken.stderr
+    assert "covers 4 events but only 3 remain: events 4..4 were deleted" in broken.stderr
+
+    unreadable = run_intake("audit", "verify", "--key", "not-a-key", env=env)
+    assert unreadable.returncode == 2 and "not a verifier key" in unreadable.stderr
+    damaged = tmp_path / "quoted.txt"
+    damaged.write_text("> " + held.read_text(encoding="utf-8"), encoding="utf-8")
+    refused = run_intake("audit", "verify", "--checkpoint", str(damaged), env=env)
+    assert refused.returncode == 2 and "is not a checkpoint of this log" in refused.stderr
+    elsewhere = run_intake("audit", "verify", env={**env, "INTAKE_DATA_DIR": str(tmp_path / "x")})
+    assert elsewhere.returncode == 2 and "this machine has no audit key" in elsewhere.stderr
+    assert not (tmp_path / "x" / "audit_log_key").exists()
 
 
 def test_serve_refuses_to_start_with_a_broken_rules_file(config_dir: Path, tmp_path: Path):

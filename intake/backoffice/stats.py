@@ -21,6 +21,7 @@ from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import STATS_ROLES, stats_scope
 from workflows.audit.log import Actor
+from workflows.audit.sequencer import signed_now
 from workflows.figures import charts, files, line_list
 from workflows.figures.dashboard import Dashboard, dashboard
 from workflows.figures.statistics import period_report
@@ -150,8 +151,9 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
                                 translator(request), file_format)
         return StreamingResponse(_encoded(lines), media_type=media, headers=headers)
     figures = await period_report(query.period, query.agency_code)
+    checkpoint = await signed_now(app_context(request).signer)  # the export's event included
     body = files.render_report(figures, agencies, translator(request), file_format,
-                               dt.datetime.now(VIETNAM).date())
+                               dt.datetime.now(VIETNAM).date(), checkpoint.note)
     return Response(body, media_type=media, headers=headers)
 
 

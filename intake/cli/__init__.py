@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from intake.cli import accounts, figures, maintenance, outbox, serve
+from intake.cli import accounts, audit, figures, maintenance, outbox, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, maintenance, figures, accounts, outbox):
+    for module in (serve, maintenance, audit, figures, accounts, outbox):
         module.register(commands)
     return parser
 

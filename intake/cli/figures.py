@@ -65,6 +65,7 @@ def _refusal(args: argparse.Namespace, reference: ReferenceData) -> str | None:
 def export_command(args: argparse.Namespace) -> int:
     from intake.settings import Settings
     from workflows.audit.log import Actor
+    from workflows.audit.sequencer import signed_now
     from workflows.figures import files
     from workflows.reference.loading import load_reference
     from workflows.reference.reporting import PeriodError
@@ -83,20 +84,22 @@ def export_command(args: argparse.Namespace) -> int:
     target = args.out or Path(files.file_name(period, args.agency, extension, args.detail))
 
     async def write() -> int:
+        await files.record_export(Actor("system", "cli"), period, args.agency, args.format,
+                                  args.detail)
         if args.detail:
             count = await _write_detail(period, args.agency, reference, args.format, target)
             print(f"Wrote {count:,} cases to {target}")
         else:
-            await _write_report(period, args.agency, reference, args.format, target)
-        await files.record_export(Actor("system", "cli"), period, args.agency, args.format,
-                                  args.detail)
+            checkpoint = await signed_now(settings.audit_signer())
+            await _write_report(period, args.agency, reference, args.format, target,
+                                checkpoint.note)
         return 0
 
     return run_with_database(settings, write)
 
 
 async def _write_report(period: Period, agency: str | None, reference: ReferenceData,
-                        file_format: str, target: Path) -> None:
+                        file_format: str, target: Path, checkpoint: str) -> None:
     from workflows.figures import files, statistics
     from workflows.i18n.formatting import VIETNAM
 
@@ -107,7 +110,7 @@ async def _write_report(period: Period, agency: str | None, reference: Reference
     print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr)
     target.write_bytes(files.render_report(report, reference.agencies,
                                            reference.translator(FILE_LANGUAGE), file_format,
-                                           dt.datetime.now(VIETNAM).date()))
+                                           dt.datetime.now(VIETNAM).date(), checkpoint))
     print(f"Wrote {period.label} ({period.first_day:%d/%m/%Y}–{period.last_day:%d/%m/%Y}) "
           f"to {target}")
 

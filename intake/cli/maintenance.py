@@ -1,5 +1,5 @@
-"""`intake audit verify`, `intake attachments sweep` and `intake demo`: keeping the data whole,
-clean, and (for trials) plentiful."""
+"""`intake attachments sweep` and `intake demo`: keeping the data clean, and (for trials)
+plentiful."""
 
 from __future__ import annotations
 
@@ -22,11 +22,6 @@ def register(commands: Any) -> None:
                              help="show progress even when standard error is not a terminal")
     demo_parser.set_defaults(handler=demo)
 
-    audit = commands.add_parser("audit", help="the audit trail")
-    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    audit_commands.add_parser("verify", help="check that the hash chain is whole").set_defaults(
-        handler=audit_verify)
-
     attachments = commands.add_parser("attachments", help="stored evidence files")
     attachment_commands = attachments.add_subparsers(dest="attachments_command", required=True)
     sweep_parser = attachment_commands.add_parser(
@@ -34,22 +29,6 @@ def register(commands: Any) -> None:
     sweep_parser.add_argument("--min-age-minutes", type=float, default=SWEEP_MIN_AGE_MINUTES,
                               help="leave younger files alone: they may be being filed now")
     sweep_parser.set_defaults(handler=attachments_sweep)
-
-
-def audit_verify(args: argparse.Namespace) -> int:
-    from intake.settings import Settings
-    from workflows.audit.verify import verify_chain
-
-    async def verify() -> int:
-        report = await verify_chain()
-        if report.intact:
-            print(f"Audit trail intact: {report.events_checked} events verified.")
-            return 0
-        print(f"AUDIT TRAIL BROKEN at event {report.broken_seq}: {report.problem} "
-              f"({report.events_checked} events before it verified).", file=sys.stderr)
-        return 1
-
-    return run_with_database(Settings.from_env(), verify)
 
 
 def attachments_sweep(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from intake.context import app_context, translator
 from intake.templating import render
+from workflows.audit.sequencer import latest_checkpoint
 from workflows.figures import open_files
 from workflows.figures.open_data import MonthFigures, published_months
 
@@ -28,7 +29,8 @@ async def open_data_page(request: Request) -> Response:
     tables = (open_files.tables(latest, app_context(request).reference, translator(request))
               if latest else {})
     return render(request, "public/open_data.html",
-                  {"latest": latest, "tables": tables, "history": open_files.history(months)},
+                  {"latest": latest, "tables": tables, "history": open_files.history(months),
+                   "checkpoint": await latest_checkpoint()},
                   headers={"Cache-Control": "public, max-age=600"})
 
 

@@ -15,6 +15,7 @@ from intake.public.cookies import forget, one_time_pin, set_signed
 from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor
+from workflows.audit.receipts import filing_leaf
 from workflows.cases.filing import (
     FILES_FIELD,
     EntryPoint,
@@ -88,7 +89,8 @@ async def receipt(request: Request) -> Response:
     pin = one_time_pin(request, RECEIPT_COOKIE, "receipt", case.tracking_code, RECEIPT_MAX_AGE)
     agency = context.reference.agencies.get(case.agency_code or "")
     response = render(request, "public/receipt.html",
-                      {"case": case, "pin": pin, "agency": agency}, headers=NO_STORE)
+                      {"case": case, "pin": pin, "agency": agency,
+                       "leaf": await filing_leaf(case)}, headers=NO_STORE)
     # The PIN is shown once: a reload or the back button does not show it again.
     forget(request, response, RECEIPT_COOKIE, path="/receipt")
     return response

@@ -1,6 +1,6 @@
 """Run the benchmarks: `python -m tests.bench [--cases N] [--databases sqlite,postgres]
-[--only throughput,outbox,queue,export] [--json FILE]`. Prints a table and writes the figures
-to a JSON file. Throughput needs wrk (apt-get install wrk)."""
+[--only throughput,outbox,queue,export,log] [--json FILE]`. Prints a table and writes the
+figures to a JSON file. Throughput and log need wrk (apt-get install wrk)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from pathlib import Path
 
 from tests.bench.common import BENCH_DIR, Results, filled_database
 from tests.bench.export import export_part
+from tests.bench.log import sequencer_part, workers_part
 from tests.bench.outbox import outbox_part
 from tests.bench.queue import queue_part
 from tests.bench.throughput import throughput_part
 
-PARTS = ("throughput", "outbox", "queue", "export")
+PARTS = ("throughput", "outbox", "queue", "export", "log")
 
 
 def _machine() -> str:
@@ -37,6 +38,10 @@ async def main(args: argparse.Namespace) -> Results:
             print(f"throughput on {database}, {args.connections} connections, "
                   f"{args.seconds} s each:", flush=True)
             await throughput_part(database, args.connections, args.seconds, results)
+        if "log" in args.only:
+            print(f"audit log on {database}:", flush=True)
+            await sequencer_part(database, args.events, results)
+            await workers_part(database, args.connections, args.seconds, results)
         if "outbox" in args.only:
             print(f"outbox on {database}:", flush=True)
             await outbox_part(database, args.mails, results)
@@ -55,6 +60,8 @@ async def main(args: argparse.Namespace) -> Results:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=50_000,
+                        help="audit events the sequencer integrates in the log part")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--only", default=",".join(PARTS))
     parser.add_argument("--repeat", type=int, default=40, help="timed requests per scenario")

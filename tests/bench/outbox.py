@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from tortoise.transactions import in_transaction
 
-from intake.app import create_outbox_sender
+from intake.context import create_outbox_sender
 from tests.bench.common import (
     Figure,
     Results,

@@ -69,6 +69,11 @@ async def test_a_report_goes_from_a_phone_to_a_resolved_case_and_into_the_figure
     await phone.get_by_role("link", name="Theo dõi phản ánh này").click()
     await expect(phone.locator("main")).to_contain_text("Đã tiếp nhận")
     await checked(phone, axe_source, found, "track")
+    # "Prove my report is in the log": checked by the server against a signed checkpoint.
+    await phone.get_by_role("link", name="Chứng minh phản ánh của tôi có trong sổ nhật ký").click()
+    await expect(phone.locator("#verified")).to_contain_text("Đã kiểm chứng")
+    await checked(phone, axe_source, found, "proof")
+    await phone.screenshot(path=screenshots / "proof.png", full_page=True)
 
     officer = await new_page(chrome, site)
     await sign_in(officer, "officer")

@@ -54,3 +54,27 @@ def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path: Path, environ,
     with pytest.raises(SettingsError) as failure:
         Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path), **environ})
     assert message in str(failure.value)
+
+
+def test_the_audit_key_is_generated_once_kept_private_and_named_for_the_site(tmp_path: Path):
+    env = {"INTAKE_DATA_DIR": str(tmp_path), "INTAKE_BASE_URL": "https://intake.example.vn"}
+    signer = Settings.from_env(env).audit_signer()
+    assert signer.name == "intake.example.vn/audit"
+    again = Settings.from_env(env).audit_signer()
+    assert again.verifier == signer.verifier  # a restart keeps the log's key
+    assert (tmp_path / "audit_log_key").stat().st_mode & 0o077 == 0
+    given = Settings.from_env({**env, "INTAKE_AUDIT_KEY": signer.skey,
+                               "INTAKE_DATA_DIR": str(tmp_path / "other")})
+    assert given.audit_signer().verifier == signer.verifier
+    assert signer.skey not in repr(given)
+    assert Settings.from_env(env).checkpoint_seconds == 60.0
+
+
+@pytest.mark.parametrize(("environ", "message"), [
+    ({"INTAKE_AUDIT_KEY": "not a key"}, "INTAKE_AUDIT_KEY: not a signer key"),
+    ({"INTAKE_AUDIT_KEY": "PRIVATE+KEY+x+00000000+AQ=="}, "INTAKE_AUDIT_KEY: not an Ed25519"),
+    ({"INTAKE_CHECKPOINT_SECONDS": "0"}, "INTAKE_CHECKPOINT_SECONDS"),
+])
+def test_a_bad_audit_setting_fails_at_start(tmp_path: Path, environ, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path), **environ})

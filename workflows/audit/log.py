@@ -1,11 +1,11 @@
-"""The append-only audit trail: one hash chain over every event.
+"""Writing the audit trail: one event per change, in the change's own transaction.
 
-Each event stores the hash of the previous one and the SHA-256 of its own canonical JSON, so
-editing, removing or reordering any row breaks the chain at that row. The database refuses
-UPDATE and DELETE on the table (migration 0002). `verify_chain()` catches accidental damage and
-careless edits; it cannot catch someone who drops the triggers and deletes the newest events,
-or recomputes every later hash: the chain has no secret and nothing outside the database
-remembers its head.
+Each event takes the next `seq` as its place in the transparency log (workflows.audit.sequencer
+turns committed events into leaves, in seq order) and stores the SHA-256 of its canonical
+content, salted. Writers do not wait for each other: on PostgreSQL the number comes from a
+sequence, and each writer holds a *shared* advisory lock only so that the sequencer can,
+rarely, wait for every writer in flight (to tell a number a rolled-back transaction left unused
+from one still being written). On SQLite the write transaction serialises writers.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,9 @@ from workflows.audit.models import AuditEvent
 from workflows.cases.models import Case
 
 GENESIS_HASH = "0" * 64
-# Any constant: it names the one PostgreSQL advisory lock that serialises appends to the chain.
-_CHAIN_LOCK_KEY = 0x1A7A_4E01
+# Any constant: names the advisory lock writers share and the sequencer takes alone.
+WRITERS_LOCK_KEY = 0x1A7A_4E01
+SEQ_SEQUENCE = "audit_event_seq"  # PostgreSQL's numbering of events (migration 0018)
 
 
 @dataclass(frozen=True)
@@ -44,38 +46,43 @@ def canonical_json(fields: dict[str, Any]) -> str:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _utc_text(moment: dt.datetime) -> str:
+def utc_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def event_hash(
-    *,
-    seq: int,
-    case_id: int | None,
-    actor_type: str,
-    actor_id: str,
-    action: str,
-    before: Any,
-    after: Any,
-    reason: str,
-    created_at: dt.datetime,
-    prev_hash: str,
-) -> str:
-    content = canonical_json(
-        {
-            "seq": seq,
-            "case_id": case_id,
-            "actor_type": actor_type,
-            "actor_id": actor_id,
-            "action": action,
-            "before": before,
-            "after": after,
-            "reason": reason,
-            "created_at": _utc_text(created_at),
-            "prev_hash": prev_hash,
-        }
-    )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+def commitment(event: AuditEvent) -> str:
+    """What `event.hash` must be for the event as it is stored: SHA-256 of its canonical
+    content and salt (for events written before the log, the hash chain's formula, which
+    covers the previous link instead of a salt)."""
+    content: dict[str, Any] = {
+        "case_id": event.case_id,  # type: ignore[attr-defined]
+        "actor_type": event.actor_type,
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+        "created_at": utc_text(event.created_at),
+    }
+    if event.prev_hash:
+        content.update(seq=event.seq, prev_hash=event.prev_hash)
+    else:
+        content.update(v=2, salt=event.salt)
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+async def _next_seq(connection: BaseDBAsyncClient) -> int:
+    if connection.capabilities.dialect == "postgres":
+        # The lock first, then the number: the sequencer never sees a number without a writer
+        # holding the lock for it.
+        await connection.execute_query("SELECT pg_advisory_xact_lock_shared($1)",
+                                       [WRITERS_LOCK_KEY])
+        _, rows = await connection.execute_query(f"SELECT nextval('{SEQ_SEQUENCE}') AS seq")
+        return int(rows[0]["seq"])
+    # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so max + 1 is ours.
+    _, rows = await connection.execute_query("SELECT COALESCE(MAX(seq), 0) + 1 AS seq "
+                                             "FROM audit_event")
+    return int(rows[0]["seq"])
 
 
 async def append_event(
@@ -89,24 +96,11 @@ async def append_event(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event. Call inside the transaction that makes the change it records."""
-    if connection.capabilities.dialect == "postgres":
-        # Two transactions must not both read the same last link; the lock is released at commit.
-        await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_CHAIN_LOCK_KEY])
-    # On SQLite the write transaction itself serialises writers.
-    last = await AuditEvent.all().using_db(connection).order_by("-seq").only("seq", "hash").first()
-    seq = last.seq + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS_HASH
-    created_at = dt.datetime.now(dt.UTC)
-    fields: dict[str, Any] = {
-        "seq": seq,
-        "case_id": case.id if case else None,
-        "actor_type": actor.kind,
-        "actor_id": actor.id,
-        "action": action,
-        "before": before,
-        "after": after,
-        "reason": reason,
-        "created_at": created_at,
-        "prev_hash": prev_hash,
-    }
-    return await AuditEvent.create(using_db=connection, hash=event_hash(**fields), **fields)
+    event = AuditEvent(case_id=case.id if case else None, actor_type=actor.kind,
+                       actor_id=actor.id, action=action, before=before, after=after,
+                       reason=reason, created_at=dt.datetime.now(dt.UTC), prev_hash="",
+                       salt=secrets.token_hex(16))
+    event.hash = commitment(event)
+    event.seq = await _next_seq(connection)
+    await event.save(using_db=connection, force_create=True)
+    return event

@@ -1,4 +1,8 @@
-"""The audit trail's table. Times are stored in UTC."""
+"""The audit trail's tables. Times are stored in UTC.
+
+`audit_event` holds what happened; `log_node` and `log_checkpoint` are the Merkle transparency
+log over it (workflows.audit.sequencer): the hash of every complete subtree, and the signed tree
+heads. All three are append-only in the database (triggers refuse UPDATE and DELETE)."""
 
 # Class docstrings become table comments in migrations; see workflows/cases/models.py.
 
@@ -14,7 +18,7 @@ if TYPE_CHECKING:
 
 
 class AuditEvent(Model):
-    """One link of the append-only, hash-chained audit trail (triggers refuse UPDATE and DELETE)."""
+    """One event of the append-only audit trail; seq is its place in the log (leaf index + 1)."""
 
     id = fields.IntField(primary_key=True)
     seq = fields.BigIntField(unique=True)
@@ -28,8 +32,42 @@ class AuditEvent(Model):
     after: Any = fields.JSONField(null=True)
     reason = fields.TextField(default="")
     created_at = fields.DatetimeField()
+    # The hash chain's link, for events written before the log ("" after).
     prev_hash = fields.CharField(max_length=64)
+    # SHA-256 of the event's canonical content (workflows.audit.log.commitment).
     hash = fields.CharField(max_length=64)
+    # Random, kept here and never published: the log's leaf holds the hash, and without the
+    # salt nobody can confirm a guess of what an event says.
+    salt = fields.CharField(max_length=32, default="", db_default="")
 
     class Meta:
         table = "audit_event"
+
+
+class LogNode(Model):
+    """The hash of a complete subtree of the audit log's Merkle tree: the leaves
+    [position * 2^level, (position + 1) * 2^level). Level 0 holds the leaves."""
+
+    id = fields.IntField(primary_key=True)
+    level = fields.SmallIntField()
+    position = fields.BigIntField()
+    hash = fields.BinaryField()
+
+    class Meta:
+        table = "log_node"
+        unique_together = (("level", "position"),)
+
+
+class LogCheckpoint(Model):
+    """A signed tree head: the log held `size` leaves with this root, signed as a C2SP
+    tlog-checkpoint note."""
+
+    id = fields.IntField(primary_key=True)
+    size = fields.BigIntField()
+    root = fields.BinaryField()
+    note = fields.TextField()
+    signed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "log_checkpoint"
+        indexes = (("size",),)

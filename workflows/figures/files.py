@@ -23,6 +23,7 @@ from workflows.reference.reporting import Period
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 VND_FORMAT = '#,##0 "₫"'
+CHECKPOINT_LABEL = N_("Audit log checkpoint when this file was made (verify at /audit/key):")
 TITLE = N_("REPORT ON CITIZENS' REPORTS OF COUNTERFEIT, IMITATION AND SUBSTANDARD GOODS")
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -59,7 +60,8 @@ def _plain(value: object) -> object:
     return "" if value is None else value
 
 
-def to_csv(report: PeriodReport, agencies: dict[str, Agency], words: Translator) -> bytes:
+def to_csv(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
+           checkpoint: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([words(N_("Section")), words(N_("Item")),
@@ -70,6 +72,8 @@ def to_csv(report: PeriodReport, agencies: dict[str, Agency], words: Translator)
         for line in section.lines:
             writer.writerow([section.title, neutralise(line.label), _plain(line.current),
                              _plain(line.previous), _plain(line.change)])
+    writer.writerow([])
+    writer.writerow([words(CHECKPOINT_LABEL), checkpoint])  # one cell: the note, exactly
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -90,7 +94,8 @@ def _figures_json(figures: Figures) -> dict[str, object]:
             "top_shops": figures.top_shops}
 
 
-def to_json(report: PeriodReport, agencies: dict[str, Agency], words: Translator) -> bytes:
+def to_json(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
+            checkpoint: str) -> bytes:
     document = {
         "period": _period_json(report.period),
         "previous_period": _period_json(report.previous_period),
@@ -101,12 +106,13 @@ def to_json(report: PeriodReport, agencies: dict[str, Agency], words: Translator
                       "lines": [{"label": line.label, "current": line.current,
                                  "previous": line.previous, "change": line.change}
                                 for line in s.lines]} for s in sections(report, agencies, words)],
+        "audit_checkpoint": checkpoint,
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def to_xlsx(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
-            made_on: dt.date) -> bytes:
+            made_on: dt.date, checkpoint: str) -> bytes:
     workbook = Workbook()
     bold = Font(bold=True)
     for index, section in enumerate(sections(report, agencies, words)):
@@ -132,6 +138,14 @@ def to_xlsx(report: PeriodReport, agencies: dict[str, Agency], words: Translator
             sheet.append([neutralise(line.label), line.current, line.previous, line.change])
             for cell in sheet[sheet.max_row][1:]:
                 cell.number_format = VND_FORMAT if line.money else "#,##0.##"
+        sheet.append([])
+        sheet.append([words(CHECKPOINT_LABEL)])
+        sheet.append([checkpoint])  # printed under the figures, the note exactly
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
+                          end_column=4)
+        sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(sheet.max_row, 1).font = Font(name="Courier New", size=8)
+        sheet.row_dimensions[sheet.max_row].height = 12 * (checkpoint.count("\n") + 2)
         for column, width in zip("ABCD", (48, 18, 18, 16), strict=True):
             sheet.column_dimensions[column].width = width
         sheet.print_title_rows = "8:8"
@@ -143,12 +157,14 @@ def to_xlsx(report: PeriodReport, agencies: dict[str, Agency], words: Translator
 
 
 def render_report(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
-                  file_format: str, made_on: dt.date) -> bytes:
+                  file_format: str, made_on: dt.date, checkpoint: str) -> bytes:
+    """The file, with the audit log's signed checkpoint of the moment it was made: a later
+    rewrite of the log contradicts every file already handed out."""
     if file_format == "csv":
-        return to_csv(report, agencies, words)
+        return to_csv(report, agencies, words, checkpoint)
     if file_format == "xlsx":
-        return to_xlsx(report, agencies, words, made_on)
-    return to_json(report, agencies, words)
+        return to_xlsx(report, agencies, words, made_on, checkpoint)
+    return to_json(report, agencies, words, checkpoint)
 
 
 def file_name(report_period: Period, agency_code: str | None, extension: str,

@@ -1,6 +1,6 @@
-"""The daily digest of overdue cases, for each lead of each agency, queued once a day after a
-set hour (Asia/Ho_Chi_Minh). Any number of senders may call this: the digest's event key lets
-only one row exist per agency, day and recipient."""
+"""The daily mail: the digest of overdue cases, for each lead of each agency, and the audit
+log's checkpoint, for each witness; queued once a day after a set hour (Asia/Ho_Chi_Minh). Any
+number of senders may call this: the event keys let only one row exist per day and recipient."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffUser
 from workflows.access.roles import LEAD
+from workflows.audit.sequencer import latest_checkpoint
 from workflows.cases.deadlines import past_due_condition
 from workflows.cases.models import Case
 from workflows.i18n.formatting import VIETNAM
 from workflows.mail.models import OutboxMessage
-from workflows.mail.notifications import Notifier, digest_key
+from workflows.mail.notifications import Notifier, checkpoint_key, digest_key
 from workflows.reference.agencies import Agency
 
 DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back office anyway
@@ -54,4 +55,27 @@ async def queue_due_digests(notifier: Notifier, hour: int, now: dt.datetime) -> 
                 queued += 1
             except IntegrityError:
                 pass  # another sender queued it first
+    return queued
+
+
+async def queue_due_checkpoints(notifier: Notifier, hour: int, now: dt.datetime) -> int:
+    """Mail today's latest checkpoint to each witness not yet sent it; how many were queued."""
+    local = now.astimezone(VIETNAM)
+    if local.hour < hour:
+        return 0
+    day, queued = local.date(), 0
+    recipients = notifier.reference.witnesses.recipients(notifier.agencies.values())
+    checkpoint = None
+    for recipient in recipients:
+        if await OutboxMessage.exists(event_key=checkpoint_key(day, recipient)):
+            continue
+        checkpoint = checkpoint or await latest_checkpoint()
+        if checkpoint is None:
+            return queued  # nothing signed yet
+        try:
+            async with in_transaction() as connection:
+                await notifier.checkpoint_notice(connection, recipient, checkpoint, day)
+            queued += 1
+        except IntegrityError:
+            pass  # another sender queued it first
     return queued

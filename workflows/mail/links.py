@@ -14,3 +14,15 @@ class Links(Protocol):
     def public_case(self, tracking_code: str) -> str:
         """The case's public status, for its reporter and anyone with the code."""
         ...
+
+    def log_checkpoint(self) -> str:
+        """The audit log's latest signed checkpoint; its key and proofs are beside it."""
+        ...
+
+    def log_key(self) -> str:
+        """The audit log's verifier key."""
+        ...
+
+    def log_proof(self, tracking_code: str) -> str:
+        """The proof that the case's filing is in the audit log."""
+        ...

@@ -10,7 +10,8 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from workflows.audit.models import AuditEvent
+from workflows.audit.models import AuditEvent, LogCheckpoint
+from workflows.audit.receipts import leaf_index
 from workflows.cases.events import CaseEvent
 from workflows.cases.flags import case_flags
 from workflows.cases.models import Case
@@ -84,7 +85,8 @@ class Notifier:
                           recorded: AuditEvent) -> None:
         assert event.case is not None
         await self._to_citizen(connection, event.case, "citizen_ack",
-                               f"audit:{recorded.seq}:citizen_ack", {})
+                               f"audit:{recorded.seq}:citizen_ack",
+                               {"leaf_index": leaf_index(recorded)})
 
     async def reply_notice(self, connection: BaseDBAsyncClient, event: CaseEvent,
                            recorded: AuditEvent) -> None:
@@ -129,6 +131,15 @@ class Notifier:
                                       {"agency": agency, "cases": overdue, "day": day,
                                        "now": now}))
 
+    async def checkpoint_notice(self, connection: BaseDBAsyncClient, recipient: str,
+                                checkpoint: LogCheckpoint, day: dt.date) -> None:
+        """The day's signed checkpoint to one witness, at most once a day each."""
+        await enqueue(
+            connection, event_key=checkpoint_key(day, recipient), kind="checkpoint",
+            recipient=recipient,
+            mail=self.renderer.render("checkpoint", AGENCY_LANGUAGE,
+                                      {"checkpoint": checkpoint, "day": day}))
+
 
 NOTICES: dict[str, tuple[Notice, ...]] = {
     "created": (Notifier.citizen_ack,),
@@ -144,3 +155,7 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
 
 def digest_key(agency_code: str, day: dt.date, recipient: str) -> str:
     return f"digest:{agency_code}:{day.isoformat()}:{recipient}"
+
+
+def checkpoint_key(day: dt.date, recipient: str) -> str:
+    return f"checkpoint:{day.isoformat()}:{recipient}"

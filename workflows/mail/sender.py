@@ -6,12 +6,12 @@ several of them from sending one message twice. Mail is never sent inside a tran
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 
 from workflows.access.limits import purge_stale
-from workflows.mail.digests import queue_due_digests
+from workflows.db.background import Repeating
+from workflows.mail.digests import queue_due_checkpoints, queue_due_digests
 from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import RetryPolicy, claim_batch, record_results
 from workflows.mail.smtp import SmtpSender
@@ -20,7 +20,9 @@ log = logging.getLogger("intake.outbox")
 DIGEST_CHECK_INTERVAL = dt.timedelta(minutes=1)
 
 
-class OutboxSender:
+class OutboxSender(Repeating):
+    log = log
+
     def __init__(
         self,
         sender: SmtpSender,
@@ -36,14 +38,8 @@ class OutboxSender:
         self.notifier = notifier
         self.digest_hour = digest_hour
         self.batch_size = batch_size
-        self.poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._stopping = False
+        super().__init__(poll_seconds)
         self._next_digest_check = dt.datetime.min.replace(tzinfo=dt.UTC)
-
-    def wake(self) -> None:
-        """Look at the queue now rather than at the next poll (e.g. right after a report)."""
-        self._wake.set()
 
     async def run_once(self) -> int:
         """Deliver one batch of due messages; returns how many were attempted."""
@@ -51,6 +47,7 @@ class OutboxSender:
         if now >= self._next_digest_check:
             self._next_digest_check = now + DIGEST_CHECK_INTERVAL
             await queue_due_digests(self.notifier, self.digest_hour, now)
+            await queue_due_checkpoints(self.notifier, self.digest_hour, now)
             await purge_stale(now)  # counters a day past their window: housekeeping
         batch = await claim_batch(self.batch_size)
         if not batch:
@@ -65,28 +62,3 @@ class OutboxSender:
         while attempted := await self.run_once():
             total += attempted
         return total
-
-    async def run_forever(self) -> None:
-        """Until `stop()`: deliver what is due, then sleep until woken or the poll interval."""
-        loop = asyncio.get_running_loop()
-        while not self._stopping:
-            try:
-                attempted = await self.run_once()
-            except Exception:  # a database hiccup must not stop the sender for good
-                log.exception("outbox sender: a round failed, trying again shortly")
-                attempted = 0
-            if attempted or self._stopping:
-                continue
-            self._wake.clear()
-            # A timer sets the same event as wake() and stop(). No asyncio.timeout or wait_for
-            # here: on Python 3.11 both can lose a cancellation, and shutdown would hang.
-            timer = loop.call_later(self.poll_seconds, self._wake.set)
-            try:
-                await self._wake.wait()
-            finally:
-                timer.cancel()
-
-    def stop(self) -> None:
-        """Finish the current batch and return from run_forever()."""
-        self._stopping = True
-        self._wake.set()

@@ -1,4 +1,5 @@
-"""Everything read from config/ at start: agencies, routing rules, places and service levels."""
+"""Everything read from config/ at start: agencies, routing rules, places, service levels,
+reporting periods and the audit log's witnesses."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from workflows.reference.places import Places, load_places
 from workflows.reference.reporting import ReportingCalendar, load_calendar
 from workflows.reference.routing import Rule, load_rules
 from workflows.reference.sla import ServiceLevels, load_service_levels
+from workflows.reference.witnesses import Witnesses, load_witnesses
 
 DEFAULT_CONFIG_DIR = CHECKOUT_DIR / "config"
 
@@ -24,6 +26,7 @@ class ReferenceData:
     places: Places
     service_levels: ServiceLevels
     calendar: ReportingCalendar = ReportingCalendar()
+    witnesses: Witnesses = Witnesses()
 
     @cached_property
     def translators(self) -> dict[str, Translator]:
@@ -46,4 +49,5 @@ def load_reference(config_dir: Path) -> ReferenceData:
         service_levels=load_service_levels(config_dir / "sla.toml", config_dir / "holidays.toml",
                                            agencies),
         calendar=load_calendar(config_dir / "reporting.toml"),
+        witnesses=load_witnesses(config_dir / "audit.toml"),
     )

@@ -14,6 +14,7 @@ from tests.helpers import REPORTER, VALID_REPORT
 from tests.intake.conftest import sign_in
 from workflows.access.models import StaffUser
 from workflows.audit.models import AuditEvent
+from workflows.audit.notes import Checkpoint, Verifier
 from workflows.cases.models import Case
 
 PRIVATE = (REPORTER["reporter_name"], REPORTER["reporter_phone"], REPORTER["reporter_email"],
@@ -75,6 +76,12 @@ async def test_downloads_hold_the_figures_without_personal_data_and_are_audited(
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     assert workbook.active["A1"].value.startswith("BÁO CÁO THỐNG KÊ")
     assert workbook.active["B9"].value == 3  # reports received, this period
+    # Printed under the figures: a checkpoint of the log that covers this very export.
+    note = workbook.active.cell(workbook.active.max_row, 1).value
+    verifier = Verifier.from_vkey((await client.get("/audit/key")).text)
+    head = Checkpoint.parse(verifier.open(note))
+    export_event = await AuditEvent.filter(action="export").order_by("-seq").first()
+    assert head.size >= export_event.seq
 
     listing = await client.get("/staff/stats/export",
                                params={"period": period, "format": "csv", "detail": "1"})

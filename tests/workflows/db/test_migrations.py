@@ -4,6 +4,8 @@ already holds cases."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -15,8 +17,13 @@ import pytest
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api.migrate import migrate
+from tortoise.transactions import in_transaction
 
 from tests.conftest import _drop_database, create_postgres_database
+from workflows.audit.log import Actor, append_event
+from workflows.audit.notes import Signer
+from workflows.audit.sequencer import run_sequencer
+from workflows.audit.verify import verify_log
 from workflows.cases.models import Case
 from workflows.cases.search import search_condition
 from workflows.db.config import apply_migrations, tortoise_config
@@ -119,3 +126,55 @@ async def index_count(table: str) -> int:
 
 def connection_dialect() -> str:
     return Tortoise.get_connection("default").capabilities.dialect
+
+
+def legacy_hash(event: dict[str, object]) -> str:
+    """The hash chain's formula before the log (written here from its old definition)."""
+    content = {key: event[key] for key in ("seq", "case_id", "actor_type", "actor_id", "action",
+                                            "before", "after", "reason", "prev_hash")}
+    content["created_at"] = "2026-01-05T03:00:00.000000Z"
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+async def test_the_hash_chains_events_become_the_logs_first_leaves(database_url, empty_database):
+    database_url = empty_database
+    await migrate(config=tortoise_config(database_url), target="models.0017_outbox_claims")
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        connection = Tortoise.get_connection("default")
+        sqlite = connection.capabilities.dialect == "sqlite"
+        previous = "0" * 64
+        for seq in (1, 2, 3):
+            event = {"seq": seq, "case_id": None, "actor_type": "staff", "actor_id": "7",
+                     "action": "export", "before": None, "after": {"period": f"2026-0{seq}"},
+                     "reason": "", "prev_hash": previous}
+            event["hash"] = previous = legacy_hash(event)
+            columns = [*event, "created_at"]
+            values = [json.dumps(value) if key in ("before", "after") and value is not None
+                      else value for key, value in event.items()]
+            values.append("2026-01-05 03:00:00+00:00" if sqlite
+                          else dt.datetime(2026, 1, 5, 3, tzinfo=dt.UTC))
+            marks = ", ".join("?" if sqlite else f"${n}" + ("::jsonb" if key == "after" else "")
+                              for n, key in enumerate(columns, start=1))
+            await connection.execute_query(
+                f"INSERT INTO audit_event ({', '.join(columns)}) VALUES ({marks})", values)
+    finally:
+        await Tortoise.close_connections()
+
+    await apply_migrations(database_url)
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        signer = Signer.generate("example.org/audit")
+        run = await run_sequencer(signer, force=True, wait=True)
+        assert run is not None and run.size == 3
+        async with in_transaction() as connection:  # the first event written after the chain
+            event = await append_event(connection, case=None, actor=Actor.system(),
+                                       action="test")
+        assert event.seq == 4
+        assert (await run_sequencer(signer, force=True, wait=True)).size == 4
+        report = await verify_log(signer.verifier)
+        assert report.intact and report.events == 4
+    finally:
+        await Tortoise.close_connections()

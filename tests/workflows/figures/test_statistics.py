@@ -10,6 +10,7 @@ import json
 import openpyxl
 import pytest
 
+from workflows.audit.sequencer import signed_now
 from workflows.cases.models import Case
 from workflows.figures import files, line_list
 from workflows.figures.statistics import period_report
@@ -124,7 +125,8 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     period = parse_period("2026-10", cutoff_day=14)
     made = await period_report(period)
 
-    text = files.to_csv(made, agencies, words)
+    signed = (await signed_now(app.state.intake.signer)).note
+    text = files.to_csv(made, agencies, words, signed)
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Mục", "Nội dung", "Kỳ này 2026-10"]
@@ -132,9 +134,12 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     assert ["Theo loại vi phạm", "Hàng giả", "3", "0", "3"] in rows
     assert ["Kết quả xử lý", "Xác định có vi phạm", "1", "0", "1"] in rows
     assert any(row[1] == "'+cmd" for row in rows)  # neutralised, not a formula
+    assert rows[-1] == [words(files.CHECKPOINT_LABEL), signed]  # the note, exactly
 
     book = openpyxl.load_workbook(io.BytesIO(files.to_xlsx(made, agencies, words,
-                                                           dt.date(2026, 10, 20))))
+                                                           dt.date(2026, 10, 20), signed)))
+    for sheet in book:  # printed under each section's figures
+        assert sheet.cell(sheet.max_row, 1).value == signed
     assert book.sheetnames[:3] == ["Tổng hợp", "Theo loại vi phạm", "Theo cơ quan xử lý"]
     summary = book["Tổng hợp"]
     assert summary["A1"].value.startswith("BÁO CÁO THỐNG KÊ")
@@ -149,7 +154,8 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     assert all(not str(cell.value).startswith("=") for row in shops.iter_rows()
                for cell in row if cell.value)
 
-    document = json.loads(files.to_json(made, agencies, words))
+    document = json.loads(files.to_json(made, agencies, words, signed))
+    assert document["audit_checkpoint"] == signed
     assert document["current"]["received"] == 5 and document["previous"]["received"] == 1
     assert document["period"] == {"label": "2026-10", "from": "2026-09-15", "to": "2026-10-14"}
 
