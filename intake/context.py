@@ -16,6 +16,7 @@ from workflows.audit.notes import Signer
 from workflows.audit.sequencer import LogSequencer
 from workflows.cases.events import CaseEvents
 from workflows.cases.filing import FilingService
+from workflows.cases.updates import record_public_update
 from workflows.evidence.storage import EvidenceStore
 from workflows.evidence.uploads import EvidencePolicy
 from workflows.i18n.translations import Translator
@@ -46,15 +47,16 @@ def build_context(settings: Settings, routes: list[BaseRoute],
     store = store_for(settings)
     notifier = Notifier(RouteLinks(routes, settings.base_url), reference)
     sender = create_outbox_sender(settings, notifier)
-    events = CaseEvents([notifier], after_commit=sender.wake)
+    events = CaseEvents([record_public_update, notifier], after_commit=sender.wake)
     allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit,
-                                     settings.followup_rate_limit)
+                                     settings.followup_rate_limit, settings.api_client_rate_limit)
     policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,
                             settings.max_image_pixels, settings.max_request_pixels,
                             settings.image_decoders, settings.image_seconds,
                             settings.image_memory_mb)
     filing = FilingService(reference, store, events, settings.secret_key, policy,
-                           allowances.report, settings.max_description_chars)
+                           allowances.report, settings.max_description_chars,
+                           allowances.client_report)
     signer = settings.audit_signer()
     sequencer = LogSequencer(signer, dt.timedelta(seconds=settings.checkpoint_seconds))
     return AppContext(settings, reference, templates, store, allowances, events, filing, sender,

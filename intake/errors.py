@@ -7,8 +7,9 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from intake.api.answers import plain_error
 from intake.templating import render
 
 log = logging.getLogger("intake")
@@ -21,26 +22,27 @@ def is_api(request: Request) -> bool:
 
 async def not_found(request: Request, exc: Exception) -> Response:
     if is_api(request):
-        return JSONResponse([{"code": 404, "description": "not found"}], status_code=404)
+        return plain_error(request, 404, "not found")
     return render(request, "public/not_found.html", status_code=404)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (404, 405 with its Allow header), kept as they are."""
     assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers) if exc.headers else None
     if exc.status_code == 404:
         return await not_found(request, exc)
     if is_api(request):
-        return JSONResponse([{"code": exc.status_code, "description": str(exc.detail)}],
-                            status_code=exc.status_code)
+        return plain_error(request, exc.status_code, str(exc.detail), headers)
     return render(request, "public/error.html", {"status": exc.status_code},
-                  status_code=exc.status_code)
+                  status_code=exc.status_code, headers=headers)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # Logged by path only: the request may carry a reporter's personal data.
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api(request):
-        return JSONResponse([{"code": 500, "description": "internal error"}], status_code=500)
+        return plain_error(request, 500, "internal error")
     return render(request, "public/error.html", {"status": 500}, status_code=500)
 
 
@@ -51,6 +53,5 @@ async def database_busy(request: Request, exc: Exception) -> Response:
                 type(exc).__name__)
     headers = {"Retry-After": RETRY_SECONDS}
     if is_api(request):
-        return JSONResponse([{"code": 503, "description": "busy: nothing was stored, try again"}],
-                            status_code=503, headers=headers)
+        return plain_error(request, 503, "busy: nothing was stored, try again", headers)
     return render(request, "public/error.html", {"status": 503}, status_code=503, headers=headers)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from intake import health
-from intake.api import openapi, services
+from intake.api import discovery, filing, openapi, services, updates
 from intake.api import requests as service_requests
+from intake.api.cors import open311_cors
 from intake.backoffice import (
     attachments,
     case_forms,
@@ -40,6 +43,13 @@ class IdConvertor(Convertor[int]):
 
 register_url_convertor("id", IdConvertor())
 
+
+async def service_requests_endpoint(request: Request) -> Response:
+    """One route for the list (GET) and for filing (POST), so that a 405 names both."""
+    if request.method == "POST":
+        return await filing.create_request(request)
+    return await service_requests.list_requests(request)
+
 routes: list[BaseRoute] = [
     Route("/", home.home, name="home"),
     Route("/report", report.report_form, methods=["GET"], name="report_form"),
@@ -63,13 +73,23 @@ routes: list[BaseRoute] = [
     Route("/open-data", open_data.open_data_page, name="open_data"),
     Route("/open-data/monthly.csv", open_data.open_data_csv, name="open_data_csv"),
     Route("/open-data/monthly.json", open_data.open_data_json, name="open_data_json"),
-    Mount("/open311/v2", routes=[
-        Route("/openapi.json", openapi.openapi, name="openapi"),
-        Route("/services.json", services.services, name="services"),
-        Route("/services/{code}.json", services.service_definition, name="service_definition"),
-        Route("/requests.json", service_requests.create_request, methods=["POST"],
-              name="create_request"),
-        Route("/requests/{code}.json", service_requests.get_request, name="get_request"),
+    # Open311 GeoReport v2: every document as .json and .xml (intake.api.formats).
+    Mount("/open311", middleware=open311_cors, routes=[
+        Route("/discovery.{format:format}", discovery.discovery, name="discovery"),
+        Mount("/v2", routes=[
+            Route("/discovery.{format:format}", discovery.discovery, name="discovery_v2"),
+            Route("/openapi.json", openapi.openapi, name="openapi"),
+            Route("/services.{format:format}", services.services, name="services"),
+            Route("/services/{code}.{format:format}", services.service_definition,
+                  name="service_definition"),
+            Route("/requests.{format:format}", service_requests_endpoint,
+                  methods=["GET", "POST"], name="requests"),
+            Route("/requests/{code}.{format:format}", service_requests.get_request,
+                  name="get_request"),
+            Route("/tokens/{token}.{format:format}", service_requests.get_token, name="token"),
+            Route("/servicerequestupdates.{format:format}", updates.service_request_updates,
+                  name="service_request_updates"),
+        ]),
     ]),
     Mount("/staff", routes=[
         Route("/login", sign_in.login_form, methods=["GET"], name="login_form"),

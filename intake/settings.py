@@ -52,6 +52,11 @@ class Settings:
     report_rate_limit: int = 0
     track_rate_limit: int = 0
     followup_rate_limit: int = 0  # what reporters add to their report, per address per hour
+    # Reports per hour from one registered Open311 client (`intake api-client`), unless the
+    # client has its own; 0: no limit.
+    api_client_rate_limit: int = 0
+    # Who runs the Open311 API and issues its keys, for its discovery document.
+    open311_contact: str = ""
     honeypot: bool = True  # a hidden field that people leave empty and form-filling bots do not
     # Evidence files in an S3-compatible bucket instead of data_dir/attachments (several
     # machines without a shared volume); the endpoint for stores other than AWS.
@@ -137,6 +142,8 @@ class Settings:
             report_rate_limit=_whole(env, "INTAKE_RATE_LIMIT", 20),
             track_rate_limit=_whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
             followup_rate_limit=_whole(env, "INTAKE_FOLLOWUP_RATE_LIMIT", 20),
+            api_client_rate_limit=_whole(env, "INTAKE_API_CLIENT_RATE_LIMIT", 1000),
+            open311_contact=env.get("INTAKE_OPEN311_CONTACT", ""),
             honeypot=_switch(env, "INTAKE_HONEYPOT", True),
             s3_bucket=env.get("INTAKE_S3_BUCKET", ""),
             s3_prefix=env.get("INTAKE_S3_PREFIX", "attachments/"),

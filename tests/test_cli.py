@@ -158,6 +158,31 @@ def test_create_user_from_the_command_line(settings, config_dir):
     assert "the password needs at least 10 characters" in short.stderr
 
 
+async def test_api_clients_are_registered_listed_and_revoked_from_the_command_line(client,
+                                                                                  settings):
+    env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir),
+           "INTAKE_CONFIG_DIR": str(settings.config_dir)}
+    made = run_intake("api-client", "create", "FixMyStreet Khánh Hòa", "--collects-consent",
+                      "--reports-per-hour", "500", env=env)
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"intake_[A-Za-z0-9_-]{43}", key)
+    assert key not in run_intake("api-client", "list", env=env).stdout  # shown once only
+    again = run_intake("api-client", "create", "FixMyStreet Khánh Hòa", env=env)
+    assert again.returncode == 2 and "exists already" in again.stderr
+    listed = run_intake("api-client", "list", env=env).stdout
+    assert "FixMyStreet Khánh Hòa\tactive\treports per hour: 500\tcollects consent" in listed
+    answer = await client.get("/open311/v2/requests.json", params={"api_key": key})
+    assert answer.status_code == 200
+    revoked = run_intake("api-client", "revoke", "FixMyStreet Khánh Hòa", env=env)
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    assert "revoked 20" in run_intake("api-client", "list", env=env).stdout
+    assert (await client.get("/open311/v2/requests.json",
+                             params={"api_key": key})).status_code == 403
+    unknown = run_intake("api-client", "revoke", "Không có", env=env)
+    assert unknown.returncode == 2 and "no client is named" in unknown.stderr
+
+
 async def test_demo_adds_realistic_cases_that_the_queue_and_routing_accept(client, settings):
     env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir)}
     result = run_intake("demo", "--cases", "1200", env=env)

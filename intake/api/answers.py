@@ -1,12 +1,14 @@
-"""How the API answers: its language (Accept-Language: vi, else English) and its errors,
-`[{"code": 400, "description": "<field>: <message>"}]`, one per field."""
+"""How the API answers: its language (Accept-Language: vi, else English), its format (the
+URL's `.json` or `.xml`), and its errors, `<errors><error><code/><description/></error>…` —
+`[{"code": 400, "description": "<field>: <message>"}]` in JSON — one per field."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 
 from intake.api.fields import API_NAME
+from intake.api.formats import format_of_path, open311_response
 from intake.context import app_context
 from workflows.i18n.messages import Errors
 from workflows.i18n.translations import Translator
@@ -20,10 +22,26 @@ def words(request: Request) -> Translator:
     return app_context(request).reference.translator(language(request))
 
 
+def format_of(request: Request) -> str:
+    fmt = request.path_params.get("format")
+    return fmt if isinstance(fmt, str) else format_of_path(request.url.path)
+
+
+def answer(request: Request, root: str, payload: object, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> Response:
+    return open311_response(format_of(request), root, payload, status_code, headers)
+
+
+def plain_error(request: Request, status: int, description: str,
+                headers: dict[str, str] | None = None) -> Response:
+    """An error that names no field: a missing page, a wrong method, an outage."""
+    return answer(request, "errors", [{"code": status, "description": description}], status,
+                  headers)
+
+
 def error_response(request: Request, status: int, errors: Errors,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+                   headers: dict[str, str] | None = None) -> Response:
     said = words(request)
-    return JSONResponse(
-        [{"code": status, "description": f"{API_NAME.get(field, field)}: {said.problem(problem)}"}
-         for field, problem in errors.items()],
-        status_code=status, headers=headers)
+    return answer(request, "errors", [
+        {"code": status, "description": f"{API_NAME.get(field, field)}: {said.problem(problem)}"}
+        for field, problem in errors.items()], status, headers)

@@ -1,10 +1,21 @@
 """How Open311 GeoReport v2 fields map onto a report's fields: service codes are the report
-categories, the counterfeit fields travel as `attribute[...]`."""
+categories, the counterfeit fields travel as `attribute[...]`.
+
+Lenient where the spec is: an ISO 8601 datetime where a date is asked, a decimal where a
+number is, `attribute[code][]` for a list, and attributes this service does not know (a
+FixMyStreet title, a client's own reference) kept on the case for staff, never a refusal.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from workflows.cases.text import clean_text
+from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
 
 MEDIA_FIELD = "media"
@@ -26,6 +37,9 @@ ATTRIBUTES: dict[str, str] = {
     "platform": "platform",
     "consent": "consent",
 }
+WHOLE_NUMBERS = frozenset({"quantity"})
+ROUNDED_NUMBERS = frozenset({"price_vnd"})  # đồng have no smaller unit
+DATES = frozenset({"purchase_date"})
 # Standard GeoReport fields -> report fields.
 STANDARD_FIELDS: dict[str, str] = {
     "service_code": "category",
@@ -35,32 +49,112 @@ STANDARD_FIELDS: dict[str, str] = {
     "email": "reporter_email",
     "phone": "reporter_phone",
 }
-# Accepted by the standard and ignored here.
-IGNORED_FIELDS = frozenset({"jurisdiction_id", "api_key", "device_id", "account_id",
-                            "media_url", "address_id", "address_string"})
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
+# Accepted by the standard and not used here (media_url is kept for staff, as an extra).
+IGNORED_FIELDS = frozenset({"jurisdiction_id", "api_key", "device_id", "deviceid",
+                            "account_id", "address_id", "address_string", "first_name",
+                            "last_name", "media_url"})
 # A report field -> the name a client sent it under, for error messages.
 API_NAME = {field: f"attribute[{name}]" for name, field in ATTRIBUTES.items()} | {
     field: name for name, field in STANDARD_FIELDS.items()
 } | {"reporter_name": "first_name", "photos": MEDIA_FIELD, "form": "request"}
+MAX_EXTRAS = 30
+MAX_EXTRA_NAME_CHARS = 64
+MAX_EXTRA_VALUE_CHARS = 1000
+_DECIMAL = re.compile(r"^[+-]?[0-9]{1,15}(\.[0-9]{1,6})?$")
+_ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]*)\](\[\])?$")
 
 
-def report_fields(fields: Mapping[str, str]) -> tuple[dict[str, str], Errors]:
-    """The report's fields from a request's, and the attributes this API does not know."""
-    values: dict[str, str] = {}
-    errors: Errors = {}
-    for name, value in fields.items():
-        if name.startswith("attribute[") and name.endswith("]"):
-            attribute = name[len("attribute["):-1]
-            if attribute not in ATTRIBUTES:
-                errors[name] = Problem(N_("Unknown attribute. See the service definition."))
-                continue
-            values[ATTRIBUTES[attribute]] = value
-        elif name in STANDARD_FIELDS:
-            values[STANDARD_FIELDS[name]] = value
-    if "street" not in values and fields.get("address_string"):
-        values["street"] = fields["address_string"]
-    name = " ".join(p for p in (fields.get("first_name", ""), fields.get("last_name", "")) if p)
-    values["reporter_name"] = name
-    if values.get("consent", "").lower() == "true":
-        values["consent"] = "1"
-    return values, errors
+@dataclass
+class ApiReport:
+    values: dict[str, str] = field(default_factory=dict)  # the report's fields, as the form's
+    extras: dict[str, str] = field(default_factory=dict)  # attributes with no field here
+    errors: Errors = field(default_factory=dict)
+
+
+def _number(name: str, typed: str) -> str:
+    """A decimal as the form's validation reads it: whole, or rounded where allowed. Anything
+    else goes on as typed, for the validation's own message."""
+    if not _DECIMAL.match(typed.strip()) or "." not in typed:
+        return typed
+    try:
+        value = Decimal(typed.strip())
+    except InvalidOperation:
+        return typed
+    if name in ROUNDED_NUMBERS:
+        return str(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return str(int(value)) if value == value.to_integral_value() else typed
+
+
+def _date(typed: str) -> str:
+    """An ISO 8601 datetime as its day in Vietnam; a date as it is."""
+    text = typed.strip()
+    if len(text) <= 10:
+        return typed
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return typed
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VIETNAM)
+    return moment.date().isoformat()
+
+
+def _extra(name: str, values: list[str]) -> tuple[str, str] | None:
+    """An unknown attribute as staff may see it: its name and values with nothing invisible
+    or disguising in them, and bounded."""
+    cleaned = [clean_text(value, multiline=True) for value in values]
+    texts = [value for value in cleaned if isinstance(value, str) and value]
+    label = clean_text(name)
+    if not texts or not isinstance(label, str) or not label:
+        return None
+    return label[:MAX_EXTRA_NAME_CHARS], ", ".join(texts)[:MAX_EXTRA_VALUE_CHARS]
+
+
+def _attribute_values(items: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, value in items:
+        matched = _ATTRIBUTE.match(name)
+        if matched:
+            found.setdefault(matched.group(1), []).append(value)
+    return found
+
+
+def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) -> ApiReport:
+    """The report's fields from a request's text fields (in order, repeated names kept).
+    `consent_collected`: the client is registered as asking its users for their consent."""
+    items = list(items)
+    first = {name: value for name, value in reversed(items)}
+    report = ApiReport()
+    for attribute, values in _attribute_values(items).items():
+        target = ATTRIBUTES.get(attribute)
+        if target is None:
+            extra = _extra(attribute, values)
+            if extra and len(report.extras) < MAX_EXTRAS:
+                report.extras[extra[0]] = extra[1]
+            continue
+        if len(set(values)) > 1:
+            report.errors[target] = Problem(N_("Give one value."))
+            continue
+        value = values[0]
+        if attribute in WHOLE_NUMBERS | ROUNDED_NUMBERS:
+            value = _number(attribute, value)
+        elif attribute in DATES:
+            value = _date(value)
+        report.values[target] = value
+    for name, target in STANDARD_FIELDS.items():
+        if name in first:
+            report.values[target] = first[name]
+    if "street" not in report.values and first.get("address_string"):
+        report.values["street"] = first["address_string"]
+    if first.get("media_url", "").startswith(("https://", "http://")):
+        extra = _extra("media_url", [first["media_url"]])
+        if extra:
+            report.extras["media_url"] = extra[1]
+    report.values["reporter_name"] = " ".join(
+        part for part in (first.get("first_name", "").strip(), first.get("last_name", "").strip())
+        if part)
+    consent = report.values.get("consent", "").strip().lower() in ("true", "1", "yes")
+    if consent or (consent_collected and any(first.get(name) for name in CONTACT_FIELDS)):
+        report.values["consent"] = "1"
+    return report

@@ -1,5 +1,6 @@
 """The OpenAPI 3 description of the Open311 GeoReport v2 API, built from the same tables the
-handlers use (service codes, attributes, standard fields), so it cannot drift from them."""
+handlers use (service codes, attributes, standard fields, formats), so it cannot drift from
+them. Each path is described once with its `{format}` (json or xml)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from intake.api.fields import ATTRIBUTES, IGNORED_FIELDS, MEDIA_FIELD, STANDARD_FIELDS
+from intake.api.fields import (
+    ATTRIBUTES,
+    CONTACT_FIELDS,
+    IGNORED_FIELDS,
+    MEDIA_FIELD,
+    STANDARD_FIELDS,
+)
+from intake.api.formats import FORMATS, MEDIA_TYPES
 from intake.context import app_context
 from workflows.cases.tracking import CODE_LENGTH, CROCKFORD_ALPHABET, PIN_LENGTH
 from workflows.reference.catalog import (
@@ -19,20 +27,44 @@ from workflows.reference.catalog import (
     codes,
 )
 
-NULLABLE_TEXT = {"type": "string", "nullable": True}
-ERRORS = {"type": "array", "items": {
-    "type": "object", "required": ["code", "description"], "additionalProperties": False,
-    "properties": {"code": {"type": "integer"}, "description": {"type": "string"}}}}
+TEXT = {"type": "string", "nullable": True}
+NUMBER = {"type": "number", "nullable": True}
 LISTS = {"product_group": PRODUCT_GROUPS, "label_origin": LABEL_ORIGINS, "channel": SALES_CHANNELS}
+WITHHELD = ("The reporter's description, the shop, the street and anything about the reporter "
+            "are never published: `description` and `media_url` are always empty, `address` is "
+            "the commune or ward, `lat`/`long` are rounded to about a kilometre.")
+
+
+def _objects(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "object", "required": required,
+                                       "properties": properties}}
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON is described by its schema; the XML answer has the same elements (the spec's)."""
+    return {"description": description, "content": {
+        MEDIA_TYPES["json"].split(";")[0]: {"schema": schema},
+        MEDIA_TYPES["xml"].split(";")[0]: {"schema": {"type": "string"}}}}
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+    return _answer(description, {"$ref": "#/components/schemas/Errors"})
 
 
-def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _parameter(name: str, where: str = "query", required: bool = False,
+               schema: dict[str, Any] | None = None, description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required,
+            "schema": schema or {"type": "string"}, "description": description}
+
+
+FORMAT = _parameter("format", "path", True, {"type": "string", "enum": list(FORMATS)})
+API_KEY = _parameter("api_key", description="A registered client's key (a wrong one: 403).")
+WINDOW = [_parameter("start_date", description="W3C datetime; default 90 days before end_date."),
+          _parameter("end_date", description="W3C datetime; default now.")]
+IDS = _parameter("service_request_id", description="Comma-separated ids; overrides the rest.")
+LOOKUP_REFUSALS = {"400": _error("A filter is wrong; each is named"),
+                   "403": _error("Unknown or revoked api_key"),
+                   "429": _error("Too many look-ups from this address or client")}
 
 
 def _request_body(max_description_chars: int) -> dict[str, Any]:
@@ -42,20 +74,22 @@ def _request_body(max_description_chars: int) -> dict[str, Any]:
         "lat": {"type": "number", "minimum": -90, "maximum": 90},
         "long": {"type": "number", "minimum": -180, "maximum": 180},
         "email": {"type": "string", "format": "email"},
-        "phone": {"type": "string"},
-        "first_name": {"type": "string"}, "last_name": {"type": "string"},
         "address_string": {"type": "string"},
     }
+    properties.update({name: {"type": "string"} for name in CONTACT_FIELDS if name not in properties})
     for name in ATTRIBUTES:
         properties[f"attribute[{name}]"] = (
             {"type": "string", "enum": sorted(codes(LISTS[name]))} if name in LISTS
             else {"type": "string"})
     properties.update({name: {"type": "string"} for name in sorted(IGNORED_FIELDS)
                        if name not in properties})
+    assert set(STANDARD_FIELDS) <= set(properties)
     required = ["service_code", "description", "attribute[product_name]",
                 "attribute[product_group]", "attribute[channel]"]
-    assert set(STANDARD_FIELDS) <= set(properties)
-    form = {"type": "object", "properties": properties, "required": required}
+    form = {"type": "object", "properties": properties, "required": required,
+            "description": "Other attribute[...] fields are kept for staff, never refused. "
+                           "Contact details need attribute[consent]=true, unless the api_key is "
+                           "of a client registered as asking its users for consent."}
     multipart = {**form, "properties": {**properties, MEDIA_FIELD: {
         "type": "array", "items": {"type": "string", "format": "binary"}}}}
     return {"required": True, "content": {
@@ -63,59 +97,102 @@ def _request_body(max_description_chars: int) -> dict[str, Any]:
         "multipart/form-data": {"schema": multipart}}}
 
 
+def _schemas() -> dict[str, Any]:
+    errors = _objects({"code": {"type": "integer"}, "description": {"type": "string"}},
+                      ["code", "description"])
+    errors["items"]["additionalProperties"] = False
+    service = {"service_code": {"type": "string"}, "service_name": {"type": "string"},
+               "description": {"type": "string"}, "metadata": {"type": "boolean"},
+               "type": {"type": "string"}, "keywords": {"type": "string"},
+               "group": {"type": "string"}}
+    created = {"service_request_id": {"type": "string",
+                                      "pattern": f"^[{CROCKFORD_ALPHABET}]{{{CODE_LENGTH}}}$"},
+               "service_notice": {"type": "string"}, "account_id": TEXT,
+               "pin": {"type": "string", "nullable": True,
+                       "pattern": f"^[0-9]{{{PIN_LENGTH}}}$"}}
+    request = {name: TEXT for name in (
+        "status_notes", "service_name", "service_code", "description", "agency_responsible",
+        "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
+        "address", "address_id", "zipcode", "media_url")}
+    request.update(service_request_id={"type": "string"}, lat=NUMBER, long=NUMBER,
+                   status={"type": "string", "enum": ["open", "closed"]})
+    update = {name: TEXT for name in ("status", "external_status_code", "updated_datetime",
+                                      "description", "media_url")}
+    update.update(update_id={"type": "string"}, service_request_id={"type": "string"})
+    return {"Errors": errors, "Services": _objects(service, ["service_code", "service_name"]),
+            "Created": _objects(created, ["service_request_id"]),
+            "Requests": _objects(request, ["service_request_id", "status"]),
+            "Updates": _objects(update, ["update_id", "service_request_id", "status"])}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _paths(max_description_chars: int) -> dict[str, Any]:
+    code = _parameter("code", "path", True)
+    return {
+        "/discovery.{format}": {"get": {
+            "operationId": "discovery", "parameters": [FORMAT], "summary": "Where and how",
+            "responses": {"200": _answer("Discovery", {"type": "object"})}}},
+        "/services.{format}": {"get": {
+            "operationId": "services", "parameters": [FORMAT],
+            "summary": "The kinds of report (service codes)",
+            "responses": {"200": _answer("Services", _ref("Services"))}}},
+        "/services/{code}.{format}": {"get": {
+            "operationId": "serviceDefinition", "parameters": [code, FORMAT],
+            "summary": "The attributes a report of this kind takes",
+            "responses": {"200": _answer("Definition", {"type": "object"}),
+                          "404": _error("Unknown service code")}}},
+        "/requests.{format}": {
+            "post": {"operationId": "createRequest", "parameters": [FORMAT],
+                     "summary": "File a report (Idempotency-Key: a retry gets the first answer)",
+                     "requestBody": _request_body(max_description_chars),
+                     "responses": {"201": _answer("Filed: keep the code and the PIN",
+                                                  _ref("Created")),
+                                   "400": _error("A field is missing or wrong; each is named"),
+                                   "403": _error("Unknown or revoked api_key"),
+                                   "404": _error("Unknown service code"),
+                                   "413": _error("The request body is too large"),
+                                   "422": _error("The Idempotency-Key was used for another "
+                                                 "request"),
+                                   "429": _error("Too many reports from this address or client"),
+                                   "503": _error("Not saved; nothing was stored")}},
+            "get": {"operationId": "listRequests", "summary": "Reports received, newest first, "
+                    "at most 1,000. " + WITHHELD,
+                    "parameters": [FORMAT, IDS, _parameter("service_code"), *WINDOW,
+                                   _parameter("status", schema={"type": "string"}), API_KEY],
+                    "responses": {"200": _answer("Requests", _ref("Requests")),
+                                  "404": _error("Unknown service code"), **LOOKUP_REFUSALS}}},
+        "/requests/{code}.{format}": {"get": {
+            "operationId": "getRequest", "parameters": [code, FORMAT, API_KEY],
+            "summary": "The public status of a report. " + WITHHELD,
+            "responses": {"200": _answer("Status", _ref("Requests")),
+                          "404": _error("No report has this code"), **LOOKUP_REFUSALS}}},
+        "/tokens/{token}.{format}": {"get": {
+            "operationId": "getToken", "parameters": [_parameter("token", "path", True), FORMAT,
+                                                      API_KEY],
+            "summary": "A token is the request's id: a report has its id as soon as it is filed",
+            "responses": {"200": _answer("Token", {"type": "array"}),
+                          "404": _error("No report has this code"), **LOOKUP_REFUSALS}}},
+        "/servicerequestupdates.{format}": {"get": {
+            "operationId": "serviceRequestUpdates", "parameters": [FORMAT, IDS, *WINDOW, API_KEY],
+            "summary": "Public updates in a window, oldest first, at most 1,000 (FixMyStreet's "
+                       "form: status in its words, Intake's own in external_status_code)",
+            "responses": {"200": _answer("Updates", _ref("Updates")), **LOOKUP_REFUSALS}}},
+    }
+
+
 def document(base_url: str, max_description_chars: int) -> dict[str, Any]:
-    service = {"type": "object", "required": ["service_code", "service_name"], "properties": {
-        "service_code": {"type": "string"}, "service_name": {"type": "string"},
-        "description": {"type": "string"}, "metadata": {"type": "boolean"},
-        "type": {"type": "string"}, "keywords": {"type": "string"},
-        "group": {"type": "string"}}}
-    created = {"type": "array", "items": {
-        "type": "object", "required": ["service_request_id", "pin"], "properties": {
-            "service_request_id": {"type": "string",
-                                   "pattern": f"^[{CROCKFORD_ALPHABET}]{{{CODE_LENGTH}}}$"},
-            "service_notice": {"type": "string"}, "account_id": NULLABLE_TEXT,
-            "pin": {"type": "string", "pattern": f"^[0-9]{{{PIN_LENGTH}}}$"}}}}
-    request_status = {"type": "array", "items": {
-        "type": "object", "required": ["service_request_id", "status"], "properties": {
-            "service_request_id": {"type": "string"},
-            "status": {"type": "string", "enum": ["open", "closed"]},
-            "status_notes": NULLABLE_TEXT, "service_name": {"type": "string"},
-            "service_code": {"type": "string"}, "agency_responsible": NULLABLE_TEXT,
-            "requested_datetime": NULLABLE_TEXT, "updated_datetime": NULLABLE_TEXT,
-            "expected_datetime": NULLABLE_TEXT}}}
-    code_parameter = {"name": "code", "in": "path", "required": True,
-                      "schema": {"type": "string"}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Intake Open311 GeoReport v2", "version": "2",
-                 "description": "Reports of counterfeit, smuggled and substandard goods. "
-                                "Answers in Vietnamese with Accept-Language: vi."},
+                 "description": "Reports of counterfeit, smuggled and substandard goods, in JSON "
+                                "and XML. Answers in Vietnamese with Accept-Language: vi. "
+                                + WITHHELD},
         "servers": [{"url": f"{base_url}/open311/v2"}],
-        "paths": {
-            "/services.json": {"get": {
-                "operationId": "services", "summary": "The kinds of report (service codes)",
-                "responses": {"200": _json("Services", {"type": "array", "items": service})}}},
-            "/services/{code}.json": {"get": {
-                "operationId": "serviceDefinition", "parameters": [code_parameter],
-                "summary": "The attributes a report of this kind takes",
-                "responses": {"200": _json("Definition", {"type": "object"}),
-                              "404": _error("Unknown service code")}}},
-            "/requests.json": {"post": {
-                "operationId": "createRequest", "summary": "File a report",
-                "requestBody": _request_body(max_description_chars),
-                "responses": {"201": _json("Filed: keep the code and the PIN", created),
-                              "400": _error("A field is missing or wrong; each is named"),
-                              "413": {"description": "The request body is too large"},
-                              "429": _error("Too many reports from this address this hour"),
-                              "503": _error("Not saved; nothing was stored")}}},
-            "/requests/{code}.json": {"get": {
-                "operationId": "getRequest", "parameters": [code_parameter],
-                "summary": "The public status of a report",
-                "responses": {"200": _json("Status", request_status),
-                              "404": _error("No report has this code"),
-                              "429": _error("Too many look-ups from this address")}}},
-        },
-        "components": {"schemas": {"Errors": ERRORS}},
+        "paths": _paths(max_description_chars),
+        "components": {"schemas": _schemas()},
     }
 
 

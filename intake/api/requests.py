@@ -1,79 +1,123 @@
-"""Open311 service requests: filing one (through the same service as the web form) and
-reading one's public status."""
+"""Open311 service requests, read: one by its id, a list with the spec's filters, and a token
+(answered at once: a report has its id as soon as it is filed). Public fields only — the
+description is withheld, the place is its commune or ward, the position rounded to a kilometre.
+Every read is a look-up under the caller's hourly allowance."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from intake.api.answers import error_response, language, words
-from intake.api.fields import MEDIA_FIELD, report_fields
-from intake.client import client_address, retry_after
+from intake.api.answers import answer, error_response, plain_error, words
+from intake.api.callers import Caller, UnknownKey, identify
+from intake.api.query import ListFilters, read_filters
+from intake.client import retry_after
 from intake.context import app_context
-from intake.errors import RETRY_SECONDS
-from intake.formdata import read_form, text_fields, uploaded_files
-from workflows.access.limits import RateLimited
-from workflows.audit.log import Actor
-from workflows.cases.filing import EntryPoint, FilingRefused, NothingStored, TooManyReports
-from workflows.cases.public_view import look_up, public_status
+from workflows.access.limits import RateLimited, spend
+from workflows.cases.public_feed import PublicRequest, RequestQuery, public_requests
+from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
+from workflows.i18n.translations import Translator
+from workflows.reference.agencies import Agency
 from workflows.reference.catalog import CATEGORIES
 
-
-async def create_request(request: Request) -> Response:
-    context = app_context(request)
-    form = await read_form(request, context.settings)
-    if isinstance(form, Problem):
-        return error_response(request, 400, {"form": form})
-    values, unknown = report_fields(text_fields(form))
-    entry = EntryPoint("api", Actor("citizen", "open311"), language(request),
-                       client_address(request))
-    try:
-        filed = await context.filing.file(values, uploaded_files(form, MEDIA_FIELD), entry,
-                                          found=unknown)
-    except FilingRefused as refused:
-        errors = dict(refused.errors)
-        if "category" in errors:
-            errors["category"] = Problem(N_("Unknown service code."))
-        if isinstance(refused, TooManyReports):
-            return error_response(request, 429, errors, retry_after(refused.limited))
-        if isinstance(refused, NothingStored):
-            return error_response(request, 503, errors, {"Retry-After": RETRY_SECONDS})
-        return error_response(request, 400, errors)
-    notice = words(request)(N_("Received. Keep the code and the PIN to follow the report."))
-    return JSONResponse(
-        [{"service_request_id": filed.case.tracking_code, "service_notice": notice,
-          "account_id": None, "pin": filed.pin}], status_code=201)
+NOT_FOUND = N_("No report has this code. Check the code on your receipt.")
+UNKNOWN_KEY = N_("This api_key is not known, or was revoked.")
+UNKNOWN_SERVICE = N_("Unknown service code.")
+Reader = Callable[[Request, Caller], Awaitable[Response]]
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
+def iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(VIETNAM).isoformat(timespec="seconds") if moment else None
 
 
-async def get_request(request: Request) -> Response:
-    context = app_context(request)
+def request_item(item: PublicRequest, said: Translator,
+                 agencies: dict[str, Agency]) -> dict[str, object]:
+    agency = agencies.get(item.agency_code or "")
+    return {
+        "service_request_id": item.tracking_code,
+        "status": "open" if item.is_open else "closed",
+        "status_notes": item.notes or None,
+        "service_name": said.label(CATEGORIES, item.category),
+        "service_code": item.category,
+        "description": None,  # the reporter's narrative is never published
+        "agency_responsible": said.gettext(agency.label) if agency else None,
+        "service_notice": None,
+        "requested_datetime": iso(item.created_at),
+        "updated_datetime": iso(item.updated_at),
+        "expected_datetime": iso(item.due_at),
+        "address": item.commune or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": item.latitude,
+        "long": item.longitude,
+        "media_url": None,  # evidence is for the agencies only
+    }
+
+
+async def read_as_caller(request: Request, reader: Reader) -> Response:
+    """Who asks (403 for a wrong key), their look-up counted (429 when used up), then `reader`."""
     try:
-        case = await look_up(request.path_params["code"], client_address(request),
-                             context.allowances.track)
+        caller = await identify(request, request.query_params.get("api_key"))
+        await spend(app_context(request).allowances.track, caller.subject)
+    except UnknownKey:
+        return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})
     except RateLimited as limited:
         return error_response(request, 429, {"request": limited.problem}, retry_after(limited))
-    if case is None:
-        return error_response(request, 404, {"service_request_id": Problem(
-            N_("No report has this code. Check the code on your receipt."))})
-    status = await public_status(case)
+    return await reader(request, caller)
+
+
+def _listing(request: Request, items: list[PublicRequest]) -> Response:
     said = words(request)
-    agency = context.reference.agencies.get(status.agency_code or "")
-    return JSONResponse([{
-        "service_request_id": status.tracking_code,
-        "status": "open" if status.is_open else "closed",
-        "status_notes": status.outcome or (status.replies[-1].body if status.replies else None),
-        "service_name": said.label(CATEGORIES, status.category),
-        "service_code": status.category,
-        "agency_responsible": said.gettext(agency.label) if agency else None,
-        "requested_datetime": _iso(status.created_at),
-        "updated_datetime": _iso(status.updated_at),
-        "expected_datetime": _iso(status.due_at),
-    }])
+    agencies = app_context(request).reference.agencies
+    return answer(request, "service_requests",
+                  [request_item(item, said, agencies) for item in items])
+
+
+async def _one(request: Request, caller: Caller) -> Response:
+    code = normalize_tracking_code(request.path_params["code"])
+    found = await public_requests(RequestQuery(tracking_codes=(code,))) if code else []
+    if not found:
+        return error_response(request, 404, {"service_request_id": Problem(NOT_FOUND)})
+    return _listing(request, found)
+
+
+async def get_request(request: Request) -> Response:
+    return await read_as_caller(request, _one)
+
+
+def query_of(filters: ListFilters) -> RequestQuery:
+    return RequestQuery(tracking_codes=filters.tracking_codes, categories=filters.categories,
+                        start=filters.start, end=filters.end, is_open=filters.is_open)
+
+
+async def _list(request: Request, caller: Caller) -> Response:
+    filters = read_filters(request.query_params)
+    if filters.errors:
+        return error_response(request, 400, filters.errors)
+    if filters.unknown_categories and not filters.ids_asked:
+        return error_response(request, 404, {"category": Problem(UNKNOWN_SERVICE)})
+    if filters.ids_asked and not filters.tracking_codes:
+        return _listing(request, [])
+    return _listing(request, await public_requests(query_of(filters)))
+
+
+async def list_requests(request: Request) -> Response:
+    return await read_as_caller(request, _list)
+
+
+async def _token(request: Request, caller: Caller) -> Response:
+    code = normalize_tracking_code(request.path_params["token"])
+    found = await public_requests(RequestQuery(tracking_codes=(code,))) if code else []
+    if not found:
+        return plain_error(request, 404, words(request)(NOT_FOUND))
+    return answer(request, "service_requests", [
+        {"token": request.path_params["token"], "service_request_id": found[0].tracking_code}])
+
+
+async def get_token(request: Request) -> Response:
+    return await read_as_caller(request, _token)

@@ -1,5 +1,5 @@
-"""The `intake` command: serve, migrate, check the configuration, accounts, the audit trail,
-the outbox, statistics and demonstration data. Each command imports what it needs when it
+"""The `intake` command: serve, migrate, check the configuration, accounts and API clients, the
+audit trail, the outbox, statistics and demonstration data. Each command imports what it needs when it
 runs, so `intake --help` answers at once."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from intake.cli import accounts, audit, figures, maintenance, outbox, serve
+from intake.cli import accounts, api_clients, audit, figures, maintenance, outbox, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, maintenance, audit, figures, accounts, outbox):
+    for module in (serve, maintenance, audit, figures, accounts, api_clients, outbox):
         module.register(commands)
     return parser
 

@@ -5,13 +5,26 @@ Content-Length) is cut off as soon as it passes the cap. Starlette has no such l
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from intake.api.formats import format_of_path, open311_response
+
+TOO_LARGE = "Request body too large"
 
 
 class BodyTooLarge(HTTPException):
     def __init__(self) -> None:
-        super().__init__(status_code=413, detail="Request body too large")
+        super().__init__(status_code=413, detail=TOO_LARGE)
+
+
+def _refusal(path: str) -> Response:
+    """In the API's own format under /open311/, plain text elsewhere."""
+    headers = {"Connection": "close"}
+    if path.startswith("/open311/"):
+        return open311_response(format_of_path(path), "errors",
+                                [{"code": 413, "description": TOO_LARGE}], 413, headers)
+    return PlainTextResponse(TOO_LARGE, status_code=413, headers=headers)
 
 
 class BodyLimitMiddleware:
@@ -26,8 +39,7 @@ class BodyLimitMiddleware:
         declared = dict(scope["headers"]).get(b"content-length", b"")
         # A length of more digits than any cap is over it (and int() of a huge string is slow).
         if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_bytes):
-            await PlainTextResponse("Request body too large", status_code=413,
-                                    headers={"Connection": "close"})(scope, receive, send)
+            await _refusal(scope["path"])(scope, receive, send)
             return
         received = 0
 

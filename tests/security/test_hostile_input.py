@@ -49,13 +49,26 @@ async def test_fifty_files_and_a_broken_multipart_body_are_refused_cleanly(clien
 
 async def test_hostile_open311_requests_are_refused_field_by_field(client):
     response = await client.post("/open311/v2/requests.json", data={
-        **API_REPORT, "service_code": "nonexistent", "attribute[colour]": "đỏ", "lat": "999",
-        "attribute[price_vnd]": "1" + "0" * 30})
+        **API_REPORT, "attribute[colour]": "đỏ", "lat": "999",
+        "attribute[price_vnd]": "1" + "0" * 30, "attribute[quantity]": "9" * 5000 + ".0"})
     assert response.status_code == 400
     described = " ".join(error["description"] for error in response.json())
-    assert "service_code" in described and "attribute[colour]" in described
     assert "lat" in described and "attribute[price_vnd]" in described
+    assert "attribute[quantity]" in described
+    assert "attribute[colour]" not in described  # an attribute it does not know is kept, not refused
+    unknown = await client.post("/open311/v2/requests.json", data={
+        **API_REPORT, "service_code": "nonexistent"})
+    assert unknown.status_code == 404 and "service_code" in unknown.text
     assert not await Case.exists()
+    # What it does not know still cannot disguise itself on a staff page.
+    kept = await client.post("/open311/v2/requests.json", data={
+        **API_REPORT, "attribute[ghi\u202echu]": "a\u202eb", "attribute[x" + "y" * 500 + "]": "z",
+        **{f"attribute[extra{index}]": "v" * 5000 for index in range(40)}})
+    assert kept.status_code == 201
+    extras = (await Case.get()).extra_attributes
+    assert len(extras) == 30 and all(len(name) <= 64 and len(value) <= 1000
+                                     for name, value in extras.items())
+    assert not any("\u202e" in name + value for name, value in extras.items())
 
 
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -49,6 +49,8 @@ TOO_MANY_REPORTS = N_("Too many reports were sent from your network in the last 
                       "try again after {time}, or call the hotline.")
 TOO_MANY_LOOKUPS = N_("Too many look-ups from your network in the last hour. Please try again "
                       "after {time}.")
+TOO_MANY_CLIENT_REPORTS = N_("This client sent too many reports in the last hour. Please "
+                             "try again after {time}.")
 TOO_MANY_FOLLOWUPS = N_("Too many additions were sent from your network in the last hour. "
                         "Please try again after {time}.")
 # Guessing is stopped close to where it comes from: five tries at one account from one network,
@@ -72,18 +74,23 @@ STALE_COUNTERS = dt.timedelta(days=1)
 
 @dataclass(frozen=True)
 class Allowances:
-    """The per-hour allowances of this installation (INTAKE_RATE_LIMIT, INTAKE_TRACK_RATE_LIMIT)."""
+    """The per-hour allowances of this installation (INTAKE_RATE_LIMIT, INTAKE_TRACK_RATE_LIMIT,
+    INTAKE_FOLLOWUP_RATE_LIMIT, INTAKE_API_CLIENT_RATE_LIMIT)."""
 
     report: Allowance
     track: Allowance
     followup: Allowance
+    # Reports from one registered API client (counted per client, not per address).
+    client_report: Allowance
 
     @classmethod
-    def per_hour(cls, reports: int, lookups: int, followups: int | None = None) -> Allowances:
+    def per_hour(cls, reports: int, lookups: int, followups: int | None = None,
+                 client_reports: int = 0) -> Allowances:
         return cls(Allowance("report", reports, TOO_MANY_REPORTS),
                    Allowance("track", lookups, TOO_MANY_LOOKUPS),
                    Allowance("followup", reports if followups is None else followups,
-                             TOO_MANY_FOLLOWUPS))
+                             TOO_MANY_FOLLOWUPS),
+                   Allowance("report", client_reports, TOO_MANY_CLIENT_REPORTS))
 
 
 class RateLimited(Exception):
@@ -97,7 +104,8 @@ class RateLimited(Exception):
 
 def network(address: str) -> str:
     """What limits count by: an IPv4 address, or an IPv6 /64 (one subscriber's whole network:
-    counting its single addresses would let one user appear as 2^64)."""
+    counting its single addresses would let one user appear as 2^64); a registered client
+    ("client:<id>") as itself."""
     try:
         found = ipaddress.ip_address(address)
     except ValueError:

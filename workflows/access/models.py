@@ -69,3 +69,22 @@ class RateCounter(Model):
 
     class Meta:
         table = "rate_counter"
+
+
+class ApiClient(Model):
+    """A registered Open311 client (a FixMyStreet instance, an app): its key is given once and
+    only its SHA-256 is kept. Its filings are counted against its own allowance and named in
+    the audit trail."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    key_digest = fields.CharField(max_length=64, unique=True)
+    # It asks its users for consent to pass on their contact details (as FixMyStreet does).
+    collects_consent = fields.BooleanField(default=False)
+    # Reports per hour; None: the installation's INTAKE_API_CLIENT_RATE_LIMIT.
+    reports_per_hour = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_client"

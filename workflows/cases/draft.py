@@ -36,6 +36,8 @@ class ReportDraft:
     consent: bool = False
     language: str = "vi"
     intake_channel: str = "web"
+    # What an Open311 client sent that has no field here, shown to staff only.
+    extra_attributes: dict[str, str] | None = None
 
 
 # The report's fields as the forms and error summaries name them.

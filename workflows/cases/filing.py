@@ -20,6 +20,7 @@ import anyio.to_thread
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from workflows.access.api_clients import KnownClient
 from workflows.access.limits import Allowance, RateLimited, spend
 from workflows.audit.log import Actor
 from workflows.cases.barcodes import check_barcode
@@ -27,6 +28,7 @@ from workflows.cases.draft import ReportDraft
 from workflows.cases.duplicates import shop_key
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Attachment, Case
+from workflows.cases.repeats import RepeatKey, earlier_filing, remember, taken
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_pin, new_tracking_code, pin_digest
 from workflows.cases.validation import validate_report
@@ -57,18 +59,21 @@ NOTHING_STORED = N_("Your report could not be saved just now. Nothing was stored
 @dataclass(frozen=True)
 class EntryPoint:
     """How a report arrives: the channel, who files it, their language, and the address its
-    allowance is counted against (None: an officer, not limited)."""
+    allowance is counted against (None: an officer, not limited) — or the registered API
+    client, counted against its own allowance."""
 
     channel: str
     actor: Actor
     language: str = "vi"
     address: str | None = None
+    client: KnownClient | None = None
 
 
 @dataclass(frozen=True)
 class FiledReport:
     case: Case
-    pin: str  # shown once on the receipt, never stored
+    pin: str  # shown once on the receipt, never stored (but sealed for a day for a retry)
+    repeated: bool = False  # a retry of an earlier filing: nothing new was stored
 
 
 class FilingRefused(Exception):
@@ -122,13 +127,21 @@ class FilingService:
     events: CaseEvents
     secret_key: str
     policy: EvidencePolicy
-    allowance: Allowance
+    allowance: Allowance  # per address
     max_description_chars: int
+    client_allowance: Allowance  # per registered client, unless the client has its own
 
     async def file(self, fields: Mapping[str, str], uploads: Sequence[Upload], entry: EntryPoint,
-                   found: Errors | None = None) -> FiledReport:
+                   found: Errors | None = None, extras: Mapping[str, str] | None = None,
+                   repeat: RepeatKey | None = None) -> FiledReport:
         """`found`: problems the entry point already saw in its own fields (reported with
-        the rest)."""
+        the rest); `extras`: what a client sent that has no field here, kept for staff;
+        `repeat`: where a retry of this filing finds it (KeyReused: the key is taken)."""
+        if repeat is not None:
+            async with nothing_stored_on_outage():
+                earlier = await earlier_filing(repeat, self.secret_key)
+            if earlier is not None:
+                return FiledReport(earlier.case, earlier.pin, repeated=True)
         draft, errors = validate_report(fields, self.reference.places,
                                         max_description_chars=self.max_description_chars)
         errors = {**(found or {}), **errors}
@@ -139,24 +152,36 @@ class FilingService:
             errors[FILES_FIELD] = too_many
         if draft is None or errors:
             raise InvalidReport(errors)
-        draft = replace(draft, intake_channel=entry.channel, language=entry.language)
+        draft = replace(draft, intake_channel=entry.channel, language=entry.language,
+                        extra_attributes=dict(extras) if extras else None)
         async with nothing_stored_on_outage():
-            await self._charge(entry.address)
+            await self._charge(entry)
             evidence = await self._checked_and_stored(uploads)
             try:
                 filed = await record_report(draft, evidence, self.reference, self.secret_key,
-                                            entry.actor, self.events)
+                                            entry.actor, self.events, repeat)
+            except IntegrityError:
+                self.store.discard(evidence)
+                # A twin of this request, sent at the same moment, was stored first.
+                twin = await earlier_filing(repeat, self.secret_key) if repeat else None
+                if twin is None:
+                    raise
+                return FiledReport(twin.case, twin.pin, repeated=True)
             except BaseException:
                 self.store.discard(evidence)
                 raise
         self.events.committed()
         return filed
 
-    async def _charge(self, address: str | None) -> None:
-        if address is None:
-            return
+    async def _charge(self, entry: EntryPoint) -> None:
         try:
-            await spend(self.allowance, address)
+            if entry.client is not None:
+                per_hour = entry.client.reports_per_hour
+                allowance = self.client_allowance if per_hour is None else replace(
+                    self.client_allowance, per_hour=per_hour)
+                await spend(allowance, entry.client.subject)
+            elif entry.address is not None:
+                await spend(self.allowance, entry.address)
         except RateLimited as limited:
             raise TooManyReports(limited) from None
 
@@ -174,21 +199,24 @@ class FilingService:
 
 async def record_report(draft: ReportDraft, evidence: list[EvidenceFile],
                         reference: ReferenceData, secret_key: str, actor: Actor,
-                        events: CaseEvents) -> FiledReport:
-    """The case, its files, its routing and their events in one transaction."""
+                        events: CaseEvents, repeat: RepeatKey | None = None) -> FiledReport:
+    """The case, its files, its routing and their events in one transaction (and where a
+    retry finds it)."""
     for attempt in range(_CODE_ATTEMPTS):
         try:
-            return await _record_once(draft, evidence, reference, secret_key, actor, events)
+            return await _record_once(draft, evidence, reference, secret_key, actor, events,
+                                      repeat)
         except IntegrityError:
-            # A tracking code collision (2^50 codes) is all but impossible, but cheap to survive.
-            if attempt == _CODE_ATTEMPTS - 1:
+            # A tracking code collision (2^50 codes) is all but impossible, but cheap to survive;
+            # a twin that stored the same repeat key first is not one.
+            if attempt == _CODE_ATTEMPTS - 1 or (repeat is not None and await taken(repeat)):
                 raise
     raise AssertionError("unreachable")
 
 
 async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
                        reference: ReferenceData, secret_key: str, actor: Actor,
-                       events: CaseEvents) -> FiledReport:
+                       events: CaseEvents, repeat: RepeatKey | None) -> FiledReport:
     code, pin = new_tracking_code(), new_pin()
     barcode = check_barcode(draft.barcode) if draft.barcode else None
     decision = route(
@@ -220,4 +248,6 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
             case, Actor.system(), "routed", before={"agency": None},
             after={"agency": decision.agency_code, "rule": decision.rule_number},
             reason=decision.reason))
+        if repeat is not None:
+            await remember(connection, repeat, case, pin, secret_key, received_at)
     return FiledReport(case, pin)

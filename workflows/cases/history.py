@@ -63,6 +63,12 @@ class HistoryLine:
     detail: str = ""  # machine text from outside (a mail server's refusal), shown as a quote
 
 
+def client_ids(events: Iterable[AuditEvent]) -> set[int]:
+    """Every registered API client an event names as its actor."""
+    return {int(event.actor_id) for event in events
+            if event.actor_type == "client" and event.actor_id.isdigit()}
+
+
 def staff_ids(events: Iterable[AuditEvent]) -> set[int]:
     """Every staff member an event names, as actor or assignee: their names are looked up once."""
     ids: set[int] = set()
@@ -89,16 +95,20 @@ def _params(event: AuditEvent, words: Translator, agencies: list[Labelled],
     }
 
 
-def _who(event: AuditEvent, words: Translator, names: Mapping[int, str]) -> str:
+def _who(event: AuditEvent, words: Translator, names: Mapping[int, str],
+         clients: Mapping[int, str]) -> str:
     if event.actor_type == "staff":
         return names.get(int(event.actor_id), "—") if event.actor_id.isdigit() else "—"
+    if event.actor_type == "client":
+        client = clients.get(int(event.actor_id)) if event.actor_id.isdigit() else None
+        return words(N_("The reporter, through {client}"), {"client": client or "—"})
     if event.actor_type == "citizen" and event.actor_id == "open311":
         return words(N_("The reporter, through an app"))
     return words.gettext(ACTORS.get(event.actor_type, event.actor_type))
 
 
 def describe(event: AuditEvent, words: Translator, agencies: Iterable[Labelled],
-             names: Mapping[int, str]) -> HistoryLine:
+             names: Mapping[int, str], clients: Mapping[int, str]) -> HistoryLine:
     known = list(agencies)
     if event.action == "routed":
         decision = parse_reason(event.reason)
@@ -107,13 +117,14 @@ def describe(event: AuditEvent, words: Translator, agencies: Iterable[Labelled],
         text = ACTION_TEXT.get(event.action)
         what = words(text, _params(event, words, known, names)) if text else event.action
     machine = event.action in MACHINE_REASONS
-    return HistoryLine(event.created_at, _who(event, words, names), what,
+    return HistoryLine(event.created_at, _who(event, words, names, clients), what,
                        note="" if machine else event.reason,
                        detail=event.reason if event.action == "alert_undelivered" else "")
 
 
 def history(events: Iterable[AuditEvent], words: Translator, agencies: Iterable[Labelled],
-            names: Mapping[int, str]) -> list[HistoryLine]:
+            names: Mapping[int, str], clients: Mapping[int, str]) -> list[HistoryLine]:
+    """`names`: staff members' by id; `clients`: registered API clients' by id."""
     known = list(agencies)
-    return [describe(event, words, known, names) for event in events
+    return [describe(event, words, known, names, clients) for event in events
             if event.action not in HIDDEN]

@@ -41,6 +41,12 @@ class PublicStatus:
         return self.status not in CLOSED_STATES
 
 
+def public_notes(status: str, public_outcome: str, last_reply: str) -> str:
+    """What a case's public status says in words: its outcome once settled, else the agency's
+    last reply ("" when neither)."""
+    return (public_outcome if status in SETTLED_STATES else "") or last_reply
+
+
 async def find_case(tracking_code: str | None) -> Case | None:
     if not tracking_code:
         return None
@@ -68,7 +74,7 @@ async def public_status(case: Case) -> PublicStatus:
         updated_at=case.updated_at,
         due_at=case.due_at,
         replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
-        outcome=settled.public_outcome if settled.status in SETTLED_STATES else "",
+        outcome=public_notes(settled.status, settled.public_outcome, ""),
         duplicate_of=settled.tracking_code if settled is not case else None,
     )
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workflows.access.api_clients import client_names
 from workflows.access.models import StaffUser
 from workflows.access.roles import handles
 from workflows.access.visibility import assignable_staff
 from workflows.audit.models import AuditEvent
 from workflows.cases.duplicates import possible_duplicates
 from workflows.cases.flags import Flag, case_flags
-from workflows.cases.history import HistoryLine, history, staff_ids
+from workflows.cases.history import HistoryLine, client_ids, history, staff_ids
 from workflows.cases.models import Attachment, Case, CaseMessage, CaseNote, CaseSupport
 from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
@@ -29,9 +30,10 @@ class CaseView:
     supports: list[CaseSupport]
     duplicate_of: Case | None
     staff_names: dict[int, str]  # everyone the timeline names, by id
+    client_names: dict[int, str]  # the API clients it names, by id
 
     def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
-        return history(self.timeline, words, agencies, self.staff_names)
+        return history(self.timeline, words, agencies, self.staff_names, self.client_names)
 
     def routing(self, words: Translator, agencies: Iterable[Labelled]) -> str:
         """How the rules routed the case when it was filed, as a sentence."""
@@ -86,4 +88,5 @@ async def case_view(case: Case) -> CaseView:
         duplicate_of=await Case.get_or_none(
             id=case.duplicate_of_id) if case.duplicate_of_id else None,  # type: ignore[attr-defined]
         staff_names={person.id: person.name or person.email for person in people},
+        client_names=await client_names(client_ids(timeline)),
     )

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 
 from workflows.access.limits import purge_stale
+from workflows.cases.repeats import forget_stale
 from workflows.db.background import Repeating
 from workflows.mail.digests import queue_due_checkpoints, queue_due_digests
 from workflows.mail.notifications import Notifier
@@ -48,7 +49,9 @@ class OutboxSender(Repeating):
             self._next_digest_check = now + DIGEST_CHECK_INTERVAL
             await queue_due_digests(self.notifier, self.digest_hour, now)
             await queue_due_checkpoints(self.notifier, self.digest_hour, now)
-            await purge_stale(now)  # counters a day past their window: housekeeping
+            # Housekeeping: counters a day past their window, filings past their retry window.
+            await purge_stale(now)
+            await forget_stale(now)
         batch = await claim_batch(self.batch_size)
         if not batch:
             return 0

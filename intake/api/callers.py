@@ -1,0 +1,45 @@
+"""Who calls the API: a registered client, named by its `api_key` (a wrong key is a 403,
+never a silent fall back to anonymous), or anyone, counted by address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from intake.client import client_address
+from workflows.access.api_clients import KnownClient, client_for_key
+from workflows.audit.log import Actor
+
+OPEN311_ACTOR = Actor("citizen", "open311")
+
+
+@dataclass(frozen=True)
+class Caller:
+    address: str
+    client: KnownClient | None = None
+
+    @property
+    def subject(self) -> str:
+        """What the caller's look-ups are counted against."""
+        return self.client.subject if self.client else self.address
+
+    @property
+    def actor(self) -> Actor:
+        """Who the audit trail says filed: the reporter through this client, or an app."""
+        return Actor("client", str(self.client.id)) if self.client else OPEN311_ACTOR
+
+
+class UnknownKey(Exception):
+    """An api_key was given, and it is no active client's."""
+
+
+async def identify(request: Request, key: str | None) -> Caller:
+    """`key`: the request's api_key (from the query, or a posted form's field)."""
+    address = client_address(request)
+    if not key:
+        return Caller(address)
+    client = await client_for_key(key)
+    if client is None:
+        raise UnknownKey()
+    return Caller(address, client)

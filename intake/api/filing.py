@@ -1,0 +1,96 @@
+"""Open311 POST requests: a report filed through the same service as the web form. A client
+that retries — with the same Idempotency-Key, or a registered client with the same content
+within a day — gets the first filing's answer, and no second case is made."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from intake.api.answers import answer, error_response, language, words
+from intake.api.callers import Caller, UnknownKey, identify
+from intake.api.fields import MEDIA_FIELD, report_fields
+from intake.api.requests import UNKNOWN_KEY, UNKNOWN_SERVICE
+from intake.client import retry_after
+from intake.context import app_context
+from intake.errors import RETRY_SECONDS
+from intake.formdata import read_form, uploaded_files
+from workflows.cases.filing import EntryPoint, FilingRefused, NothingStored, TooManyReports
+from workflows.cases.repeats import (
+    MAX_IDEMPOTENCY_KEY_CHARS,
+    KeyReused,
+    RepeatKey,
+    by_content,
+    by_idempotency_key,
+    request_digest,
+)
+from workflows.i18n.messages import N_, Problem
+from workflows.reference.catalog import CATEGORIES, codes
+
+RECEIVED = N_("Received. Keep the code and the PIN to follow the report.")
+KEY_REUSED = N_("This Idempotency-Key was used for another request: send a new key with a new "
+                "report.")
+BAD_KEY = N_("An Idempotency-Key is 1 to {limit} visible ASCII characters.")
+
+
+def _idempotency_key(request: Request) -> str | None | Problem:
+    typed = request.headers.get("idempotency-key")
+    if typed is None:
+        return None
+    key = typed.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':  # a structured-field string
+        key = key[1:-1]
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY_CHARS or not (key.isascii() and key.isprintable()):
+        return Problem(BAD_KEY, {"limit": MAX_IDEMPOTENCY_KEY_CHARS})
+    return key
+
+
+def _repeat_key(header: str | None, caller: Caller, form: FormData,
+                fields: list[tuple[str, str]]) -> RepeatKey | None:
+    digest = request_digest(
+        {name: value for name, value in fields if name != "api_key"},
+        [(upload.filename or "", upload.size) for upload in uploaded_files(form, MEDIA_FIELD)])
+    scope = caller.client.subject if caller.client else "anonymous"
+    if header is not None:
+        return by_idempotency_key(scope, header, digest)
+    return by_content(scope, digest) if caller.client else None
+
+
+async def create_request(request: Request) -> Response:
+    context = app_context(request)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return error_response(request, 400, {"form": form})
+    header = _idempotency_key(request)
+    if isinstance(header, Problem):
+        return error_response(request, 400, {"Idempotency-Key": header})
+    fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    posted_key = next((value for name, value in fields if name == "api_key"), None)
+    try:
+        caller = await identify(request, posted_key or request.query_params.get("api_key"))
+    except UnknownKey:
+        return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})
+    report = report_fields(fields, consent_collected=bool(
+        caller.client and caller.client.collects_consent))
+    service_code = report.values.get("category", "")
+    if service_code and service_code not in codes(CATEGORIES):
+        return error_response(request, 404, {"category": Problem(UNKNOWN_SERVICE)})
+    entry = EntryPoint("api", caller.actor, language(request),
+                       None if caller.client else caller.address, caller.client)
+    try:
+        filed = await context.filing.file(
+            report.values, uploaded_files(form, MEDIA_FIELD), entry, found=report.errors,
+            extras=report.extras, repeat=_repeat_key(header, caller, form, fields))
+    except KeyReused:
+        return error_response(request, 422, {"Idempotency-Key": Problem(KEY_REUSED)})
+    except TooManyReports as refused:
+        return error_response(request, 429, refused.errors, retry_after(refused.limited))
+    except NothingStored as refused:
+        return error_response(request, 503, refused.errors, {"Retry-After": RETRY_SECONDS})
+    except FilingRefused as refused:
+        return error_response(request, 400, refused.errors)
+    return answer(request, "service_requests", [{
+        "service_request_id": filed.case.tracking_code, "service_notice": words(request)(RECEIVED),
+        "account_id": None, "pin": filed.pin or None}], 201,
+        {"Idempotent-Replayed": "true"} if filed.repeated else None)

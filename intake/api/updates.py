@@ -1,0 +1,83 @@
+"""`servicerequestupdates`: the public updates of every case in a window, in the form
+FixMyStreet reads (update_id, service_request_id, status, updated_datetime, description,
+media_url), so that a FixMyStreet instance shows the agency's answers on its own report page.
+
+`status` uses FixMyStreet's words for where a case stands (open, investigating, in_progress,
+fixed, no_further_action, internal_referral, duplicate, closed); `external_status_code` gives
+Intake's own. An update that changed only the status says so in a sentence."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from intake.api.answers import answer, error_response, words
+from intake.api.callers import Caller
+from intake.api.query import read_filters
+from intake.api.requests import iso, read_as_caller
+from workflows.cases.public_feed import PublicUpdate, UpdateQuery, public_updates
+from workflows.i18n.messages import N_
+from workflows.i18n.translations import Translator
+
+# Intake's status -> FixMyStreet's; a resolution by what the agency found.
+STATUS_WORDS = {
+    "received": "open", "triaged": "open", "assigned": "in_progress",
+    "in_progress": "in_progress", "waiting": "investigating", "rejected": "no_further_action",
+    "closed": "closed",
+}
+OUTCOME_WORDS = {
+    "violation_confirmed": "fixed", "not_confirmed": "no_further_action",
+    "referred": "internal_referral", "insufficient_information": "no_further_action",
+}
+# What an update without the agency's own words says.
+ACTION_SENTENCES = {
+    "triage": N_("The report was passed to the agency responsible."),
+    "transfer": N_("The report was passed to another agency, which is responsible for it."),
+    "assign": N_("An inspector was assigned to the report."),
+    "start": N_("An inspector started work on the report."),
+    "wait": N_("The agency is waiting for more information."),
+    "resume": N_("Work on the report resumed."),
+    "resolve": N_("The agency has finished its work on the report."),
+    "reject": N_("The report was closed without action (out of scope, or not a report)."),
+    "mark_duplicate": N_("The report repeats an earlier one about the same goods; it is "
+                         "followed there."),
+    "close": N_("The report was closed."),
+    "reopen": N_("The report was reopened."),
+}
+
+
+def fms_status(update: PublicUpdate) -> str:
+    if update.action == "mark_duplicate":
+        return "duplicate"
+    if update.status == "resolved":
+        return OUTCOME_WORDS.get(update.outcome, "fixed")
+    return STATUS_WORDS.get(update.status, "open")
+
+
+def update_item(update: PublicUpdate, said: Translator) -> dict[str, object]:
+    sentence = ACTION_SENTENCES.get(update.action)
+    return {
+        "update_id": str(update.id),
+        "service_request_id": update.tracking_code,
+        "status": fms_status(update),
+        "external_status_code": update.status,
+        "updated_datetime": iso(update.created_at),
+        "description": update.description or (said(sentence) if sentence else ""),
+        "media_url": None,
+    }
+
+
+async def _updates(request: Request, caller: Caller) -> Response:
+    filters = read_filters(request.query_params, with_status=False)
+    if filters.errors:
+        return error_response(request, 400, filters.errors)
+    if filters.ids_asked and not filters.tracking_codes:
+        return answer(request, "service_request_updates", [])
+    found = await public_updates(UpdateQuery(filters.start, filters.end, filters.tracking_codes))
+    said = words(request)
+    return answer(request, "service_request_updates",
+                  [update_item(update, said) for update in found])
+
+
+async def service_request_updates(request: Request) -> Response:
+    return await read_as_caller(request, _updates)

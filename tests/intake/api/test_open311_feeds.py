@@ -1,0 +1,152 @@
+"""The Open311 lists: service requests with the spec's filters, and the public updates feed a
+FixMyStreet instance polls. Public fields only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.applications import Starlette
+
+from tests.helpers import post_report
+from tests.intake.api.test_open311 import API_REPORT
+from workflows.access.accounts import create_user
+from workflows.access.models import StaffUser
+from workflows.cases.conversation import add_public_reply
+from workflows.cases.models import Case, CaseUpdate
+from workflows.cases.transitions import ActionRequest, take_action
+
+
+async def file(client, **fields: str) -> str:
+    response = await client.post("/open311/v2/requests.json", data={**API_REPORT, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()[0]["service_request_id"]
+
+
+async def act(app: Starlette, user: StaffUser, code: str, action: str, **form: str) -> Case:
+    context = app.state.intake
+    case = await Case.get(tracking_code=code)
+    return await take_action(case, user, ActionRequest(action, case.version, form),
+                             context.reference, context.events)
+
+
+async def lead(app: Starlette) -> StaffUser:
+    return await create_user("truong-phong@qltt.gov.vn", "mật-khẩu-đủ-dài-1", "lead", "qltt",
+                             set(app.state.intake.reference.agencies))
+
+
+async def test_the_list_filters_as_the_spec_says_newest_first(client):
+    smuggled = await file(client)
+    counterfeit = await file(client, service_code="counterfeit")
+    await post_report(client)  # from the web form: listed too
+    everything = (await client.get("/open311/v2/requests.json")).json()
+    assert len(everything) == 3 and everything[1]["service_request_id"] == counterfeit
+    assert everything[2]["service_request_id"] == smuggled  # newest first
+
+    only = (await client.get("/open311/v2/requests.json",
+                             params={"service_code": "smuggled"})).json()
+    assert [r["service_request_id"] for r in only] == [smuggled]
+    both = (await client.get("/open311/v2/requests.json", params={
+        "service_request_id": f"{smuggled},{counterfeit.lower()},NOT-A-CODE",
+        "service_code": "labelling"})).json()  # ids override the other filters
+    assert {r["service_request_id"] for r in both} == {smuggled, counterfeit}
+    await Case.filter(tracking_code=smuggled).update(status="rejected")
+    closed = (await client.get("/open311/v2/requests.json", params={"status": "closed"})).json()
+    assert [r["service_request_id"] for r in closed] == [smuggled]
+    assert len((await client.get("/open311/v2/requests.json",
+                                 params={"status": "OPEN"})).json()) == 2
+
+
+async def test_the_window_defaults_to_ninety_days_and_takes_w3c_datetimes(client):
+    old, new = await file(client), await file(client)
+    await Case.filter(tracking_code=old).update(
+        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=100))
+    listed = (await client.get("/open311/v2/requests.json")).json()
+    assert [r["service_request_id"] for r in listed] == [new]
+    for start in ("2000", "2000-01", "2000-01-01", "2000-01-01T00:00:00Z",
+                  "2000-01-01T07:00:00+07:00", "2000-01-01T07:00:00 07:00"):  # "+" unencoded
+        found = (await client.get("/open311/v2/requests.json", params={
+            "start_date": start, "end_date": dt.datetime.now(dt.UTC).isoformat()})).json()
+        assert {r["service_request_id"] for r in found} == {old, new}, start
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (await client.get("/open311/v2/requests.json",
+                             params={"start_date": later})).json() == []
+
+
+async def test_wrong_filters_are_named(client):
+    for params, field in (({"start_date": "yesterday"}, "start_date"),
+                          ({"end_date": "2026-13-45"}, "end_date"),
+                          ({"start_date": "9999-01-01"}, "start_date"),
+                          ({"start_date": "2" * 5000}, "start_date"),
+                          ({"start_date": "2026-02-01", "end_date": "2026-01-01"}, "end_date"),
+                          ({"status": "pending"}, "status")):
+        response = await client.get("/open311/v2/requests.json", params=params)
+        assert response.status_code == 400, params
+        assert response.json()[0]["description"].startswith(f"{field}: "), params
+    unknown = await client.get("/open311/v2/requests.xml", params={"service_code": "fake"})
+    assert unknown.status_code == 404
+
+
+async def test_the_list_publishes_public_fields_only(client):
+    code = await file(client, **{"attribute[commune]": "Phường Hoàn Kiếm"})
+    [listed] = (await client.get("/open311/v2/requests.json")).json()
+    assert listed["service_request_id"] == code and listed["address"] == "Phường Hoàn Kiếm"
+    assert (listed["lat"], listed["long"]) == (21.03, 105.85)
+    assert listed["description"] is None and listed["media_url"] is None
+    body = str(listed)
+    for private in ("Trần", "0987654321", "Tạp hóa Minh Anh", "Thuốc lá ngoại", "21.0285"):
+        assert private not in body
+
+
+async def test_updates_carry_public_replies_and_statuses_in_fixmystreet_s_words(client, app):
+    code = await file(client)
+    user = await lead(app)
+    inspector = await create_user("thanh-tra@qltt.gov.vn", "mật-khẩu-đủ-dài-1", "inspector",
+                                  "qltt", set(app.state.intake.reference.agencies))
+    case = await act(app, user, code, "assign", assignee_id=str(inspector.id))
+    reply = "Đoàn kiểm tra sẽ đến cửa hàng trong tuần này."
+    await add_public_reply(case, user, reply, app.state.intake.events)
+    await act(app, inspector, code, "start")
+    await act(app, inspector, code, "resolve", outcome="violation_confirmed",
+              public_outcome="Đã xử phạt cơ sở và tịch thu hàng.", fine_vnd="5000000")
+    updates = (await client.get("/open311/v2/servicerequestupdates.json")).json()
+    assert [(u["status"], u["external_status_code"]) for u in updates] == [
+        ("in_progress", "assigned"), ("in_progress", "assigned"), ("in_progress", "in_progress"),
+        ("fixed", "resolved")]
+    assert updates[1]["description"] == reply
+    assert updates[3]["description"] == "Đã xử phạt cơ sở và tịch thu hàng."
+    assert updates[0]["description"] == "An inspector was assigned to the report."
+    assert {u["service_request_id"] for u in updates} == {code}
+    assert len({u["update_id"] for u in updates}) == 4
+    assert all(u["updated_datetime"].endswith("+07:00") for u in updates)
+    vietnamese = (await client.get("/open311/v2/servicerequestupdates.json",
+                                   headers={"accept-language": "vi"})).json()
+    assert vietnamese[0]["description"] == "Phản ánh đã được giao cho cán bộ xử lý."
+
+    hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    await CaseUpdate.filter(id__in=[int(u["update_id"]) for u in updates[:3]]).update(
+        created_at=hour_ago)
+    since = (await client.get("/open311/v2/servicerequestupdates.json", params={
+        "start_date": (hour_ago + dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "end_date": (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")})).json()
+    assert [u["status"] for u in since] == ["fixed"]
+    other = await file(client)
+    assert (await client.get("/open311/v2/servicerequestupdates.json",
+                             params={"service_request_id": other})).json() == []
+    [status] = (await client.get(f"/open311/v2/requests/{code}.json")).json()
+    assert status["status"] == "closed"
+    assert status["status_notes"] == "Đã xử phạt cơ sở và tịch thu hàng."
+
+
+async def test_a_joined_duplicate_and_a_rejection_say_so(client, app):
+    first, again, spam = await file(client), await file(client), await file(client)
+    officer = await create_user("can-bo@tinh.gov.vn", "mật-khẩu-đủ-dài-1", "officer", None,
+                                set(app.state.intake.reference.agencies))
+    await act(app, officer, again, "mark_duplicate", duplicate_of=first, reason="trùng")
+    await act(app, officer, spam, "reject", reason="quảng cáo")
+    updates = {u["service_request_id"]: u for u in (
+        await client.get("/open311/v2/servicerequestupdates.json")).json()}
+    assert updates[again]["status"] == "duplicate"
+    assert updates[spam]["status"] == "no_further_action"
+    assert "quảng cáo" not in str(updates)  # an officer's reason is internal
+    assert first not in updates

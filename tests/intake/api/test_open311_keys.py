@@ -1,0 +1,150 @@
+"""Registered clients and their keys, and retries that must not make a second case."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import uuid
+
+import pytest
+
+from tests.conftest import browser, running_app
+from tests.intake.api.test_open311 import API_REPORT
+from workflows.access.api_clients import register_client, revoke_client
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import Case, FilingKey
+
+ANONYMOUS_REPORT = {name: value for name, value in API_REPORT.items()
+                    if name not in ("first_name", "last_name", "phone", "attribute[consent]")}
+FIXMYSTREET = {**ANONYMOUS_REPORT, "email": "nguoi.dung@example.org", "first_name": "Lê",
+               "last_name": "Thu", "phone": "0901234567", "jurisdiction_id": "khanhhoa.gov.vn",
+               "attribute[title]": "Thuốc lá lậu ở chợ", "attribute[fixmystreet_id]": "4711",
+               "media_url": "https://fms.example.org/photo/4711.jpeg"}
+
+
+async def test_a_wrong_or_revoked_key_is_a_403_and_stores_nothing(client):
+    client_row, key = await register_client("FixMyStreet Khánh Hòa")
+    for wrong in ("intake_not-a-key", key[:-1], "x" * 5000):
+        refused = await client.post("/open311/v2/requests.json", data={**API_REPORT,
+                                                                         "api_key": wrong})
+        assert refused.status_code == 403
+        assert refused.json() == [{"code": 403, "description":
+                                   "api_key: This api_key is not known, or was revoked."}]
+        assert (await client.get("/open311/v2/requests.xml",
+                                 params={"api_key": wrong})).status_code == 403
+    assert (await client.post("/open311/v2/requests.json",
+                              data={**API_REPORT, "api_key": key})).status_code == 201
+    await revoke_client(client_row.name)
+    assert (await client.post("/open311/v2/requests.json",
+                              data={**API_REPORT, "api_key": key})).status_code == 403
+    assert await Case.all().count() == 1
+
+
+async def test_a_client_that_collects_consent_passes_contact_details_and_is_named(client):
+    _, key = await register_client("FixMyStreet Khánh Hòa", collects_consent=True)
+    filed = await client.post("/open311/v2/requests.xml", data={**FIXMYSTREET, "api_key": key})
+    assert filed.status_code == 201, filed.text
+    case = await Case.get()
+    assert (case.reporter_name, case.reporter_email, case.reporter_phone, case.consent) == (
+        "Lê Thu", "nguoi.dung@example.org", "0901234567", True)
+    # What has no field here is kept for staff, never refused; nothing of it is published.
+    assert case.extra_attributes == {"title": "Thuốc lá lậu ở chợ", "fixmystreet_id": "4711",
+                                     "media_url": "https://fms.example.org/photo/4711.jpeg"}
+    [status] = (await client.get(f"/open311/v2/requests/{case.tracking_code}.json")).json()
+    assert "4711" not in str(status) and "Lê" not in str(status)
+    created = await AuditEvent.get(case_id=case.id, action="created")
+    assert created.actor_type == "client" and created.actor_id.isdigit()
+
+    # Without that registration, contact details still need the reporter's own consent.
+    _, plain = await register_client("Ứng dụng Phản ánh")
+    refused = await client.post("/open311/v2/requests.json", data={**FIXMYSTREET,
+                                                                    "api_key": plain})
+    assert refused.status_code == 400 and "attribute[consent]" in refused.text
+    refused = await client.post("/open311/v2/requests.json", data=FIXMYSTREET)
+    assert refused.status_code == 400 and "attribute[consent]" in refused.text
+
+
+async def test_the_case_page_names_the_client_and_shows_what_it_sent(client, app, accounts):
+    from tests.intake.conftest import sign_in
+
+    _, key = await register_client("FixMyStreet Khánh Hòa", collects_consent=True)
+    await client.post("/open311/v2/requests.json", data={**FIXMYSTREET, "api_key": key})
+    case = await Case.get()
+    async with browser(app) as officer:
+        await sign_in(officer, "officer")
+        page = (await officer.get(f"/staff/cases/{case.tracking_code}")).text
+    assert "Người phản ánh, qua FixMyStreet Khánh Hòa" in page
+    assert "Ứng dụng gửi kèm" in page and "Thuốc lá lậu ở chợ" in page
+
+
+async def test_a_keyed_client_is_limited_per_client_not_per_address(settings):
+    limited = dataclasses.replace(settings, report_rate_limit=1, api_client_rate_limit=2)
+    async with running_app(limited) as app, browser(app) as http:
+        _, key = await register_client("Ứng dụng A")
+        _, own = await register_client("Ứng dụng B", reports_per_hour=3)
+        codes = set()
+        for index in range(2):
+            filed = await http.post("/open311/v2/requests.json", data={
+                **API_REPORT, "api_key": key, "description": f"{API_REPORT['description']} {index}"})
+            assert filed.status_code == 201
+            codes.add(filed.json()[0]["service_request_id"])
+        third = await http.post("/open311/v2/requests.json", data={**API_REPORT, "api_key": key,
+                                                                    "description": "x" * 20})
+        assert third.status_code == 429 and int(third.headers["retry-after"]) > 0
+        assert "This client sent too many reports" in third.json()[0]["description"]
+        for index in range(3):  # its own allowance, and the address's is not touched
+            assert (await http.post("/open311/v2/requests.json", data={
+                **API_REPORT, "api_key": own, "description": f"{'y' * 20} {index}"})).status_code == 201
+        assert (await http.post("/open311/v2/requests.json", data=API_REPORT)).status_code == 201
+        assert (await http.post("/open311/v2/requests.json", data={
+            **API_REPORT, "description": "z" * 20})).status_code == 429
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+async def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(client, fmt):
+    key = str(uuid.uuid4())
+    first = await client.post(f"/open311/v2/requests.{fmt}", data=API_REPORT,
+                              headers={"idempotency-key": key})
+    again = await client.post(f"/open311/v2/requests.{fmt}", data=API_REPORT,
+                              headers={"idempotency-key": f'"{key}"'})
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content  # the same id and the same PIN
+    assert again.headers["idempotent-replayed"] == "true"
+    assert await Case.all().count() == 1
+    other = await client.post(f"/open311/v2/requests.{fmt}",
+                              data={**API_REPORT, "description": "Một phản ánh khác hẳn."},
+                              headers={"idempotency-key": key})
+    assert other.status_code == 422
+    fresh = await client.post(f"/open311/v2/requests.{fmt}", data=API_REPORT,
+                              headers={"idempotency-key": str(uuid.uuid4())})
+    assert fresh.status_code == 201 and await Case.all().count() == 2
+    for bad in ("", "x" * 300, "khóa"):
+        assert (await client.post(f"/open311/v2/requests.{fmt}", data=API_REPORT,
+                                  headers={"idempotency-key": bad.encode()})).status_code == 400
+
+
+async def test_a_keyed_client_s_resend_of_the_same_report_is_the_same_case(client):
+    _, key = await register_client("FixMyStreet Khánh Hòa", collects_consent=True)
+    answers = [await client.post("/open311/v2/requests.xml", data={**FIXMYSTREET, "api_key": key})
+               for _ in range(3)]
+    assert {answer.status_code for answer in answers} == {201}
+    assert len({answer.content for answer in answers}) == 1
+    assert await Case.all().count() == 1
+    changed = await client.post("/open311/v2/requests.xml", data={
+        **FIXMYSTREET, "api_key": key, "attribute[title]": "Một báo cáo khác"})
+    assert changed.status_code == 201 and changed.content != answers[0].content
+    # The same content from anyone without a key is another person's report.
+    assert (await client.post("/open311/v2/requests.json", data=API_REPORT)).status_code == 201
+    assert (await client.post("/open311/v2/requests.json", data=API_REPORT)).status_code == 201
+    assert await Case.all().count() == 4
+
+
+async def test_twins_sent_at_the_same_moment_make_one_case(client):
+    key = str(uuid.uuid4())
+    answers = await asyncio.gather(*(
+        client.post("/open311/v2/requests.json", data=API_REPORT, headers={"idempotency-key": key})
+        for _ in range(6)))
+    assert {answer.status_code for answer in answers} == {201}, [a.text for a in answers]
+    assert len({answer.json()[0]["service_request_id"] for answer in answers}) == 1
+    assert await Case.all().count() == 1 and await FilingKey.all().count() == 1
+    assert await AuditEvent.filter(action="created").count() == 1
