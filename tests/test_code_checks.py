@@ -51,8 +51,10 @@ def test_the_domain_never_imports_the_web() -> None:
 
 
 def model_names() -> set[str]:
-    """Every ORM model's class name, from every capability's models module."""
-    return {node.name for path in (CHECKOUT_DIR / "workflows").rglob("models.py")
+    """Every ORM model's class name, from every capability's models module (or package)."""
+    paths = [*(CHECKOUT_DIR / "workflows").rglob("models.py"),
+             *(CHECKOUT_DIR / "workflows").glob("*/models/*.py")]
+    return {node.name for path in paths
             for node in ast.parse(path.read_text(encoding="utf-8")).body
             if isinstance(node, ast.ClassDef)}
 
@@ -61,7 +63,7 @@ def test_handlers_hold_no_queries() -> None:
     """The web layer reaches the database only through the domain's services: it may name a
     model in a type (a StaffUser argument), never call one, however it was imported."""
     models = model_names()
-    assert {"Case", "StaffUser", "OutboxMessage", "AuditEvent"} <= models
+    assert {"Case", "CaseMessage", "StaffUser", "OutboxMessage", "AuditEvent"} <= models
     offenders = []
     for path in (CHECKOUT_DIR / "intake").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -1,6 +1,6 @@
 """Staff accounts, their sessions, and the counters behind every limit. Times are stored in UTC."""
 
-# Class docstrings become table comments in migrations; see workflows/cases/models.py.
+# Class docstrings become table comments in migrations; see workflows/cases/models/case.py.
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 log over it (workflows.audit.sequencer): the hash of every complete subtree, and the signed tree
 heads. All three are append-only in the database (triggers refuse UPDATE and DELETE)."""
 
-# Class docstrings become table comments in migrations; see workflows/cases/models.py.
+# Class docstrings become table comments in migrations; see workflows/cases/models/case.py.
 
 from __future__ import annotations
 

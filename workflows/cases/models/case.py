@@ -1,5 +1,5 @@
-"""A case and what hangs on it: supporting tasks, attachments, messages, notes. Times are
-stored in UTC; agencies live in config/, cases refer to them by code."""
+"""A case: one citizen report and everything the agencies record on it. Times are stored in
+UTC; agencies live in config/, cases refer to them by code."""
 
 # Class docstrings become table comments in migrations, and Tortoise splits SQLite DDL on ";",
 # so they must not contain one. A NOT NULL field added to an existing table needs a db_default:
@@ -14,6 +14,7 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from workflows.access.models import StaffUser
+    from workflows.cases.models.work import Attachment, CaseMessage, CaseSupport
 
 
 class Case(Model):
@@ -115,123 +116,3 @@ class Case(Model):
                    ("created_at", "agency_code", "shop_key", "commune", "shop_name"),
                    ("resolved_at", "due_at", "outcome", "agency_code", "created_at", "fine_vnd",
                     "seized_quantity", "seized_value_vnd"))
-
-
-class CaseSupport(Model):
-    """A supporting agency on a case: shared, not moved. It has its own task, assignee, due date
-    and status, and sees the case in its queue. The lead agency still resolves the case."""
-
-    id = fields.IntField(primary_key=True)
-    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
-        "models.Case", related_name="supports", on_delete=fields.RESTRICT
-    )
-    agency_code = fields.CharField(max_length=16, db_index=True)
-    task = fields.TextField()
-    assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
-        "models.StaffUser", related_name="support_tasks", null=True, on_delete=fields.SET_NULL
-    )
-    due_at = fields.DatetimeField()
-    status = fields.CharField(max_length=16, default="open")  # open, done
-    report = fields.TextField(default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
-    completed_at = fields.DatetimeField(null=True)
-    version = fields.IntField(default=1)
-
-    class Meta:
-        table = "case_support"
-        unique_together = (("case", "agency_code"),)
-
-
-class Attachment(Model):
-    """A photo or PDF kept under the data dir by a random name, served only to authorised staff."""
-
-    id = fields.IntField(primary_key=True)
-    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
-        "models.Case", related_name="attachments", on_delete=fields.RESTRICT
-    )
-    storage_name = fields.CharField(max_length=80, unique=True)
-    original_name = fields.CharField(max_length=255)
-    content_type = fields.CharField(max_length=64)
-    size = fields.IntField()
-    # SHA-256 of the bytes as the citizen sent them (evidence); the stored file is re-encoded.
-    received_sha256 = fields.CharField(max_length=64)
-    stored_sha256 = fields.CharField(max_length=64)
-    added_by = fields.CharField(max_length=16, default="reporter")
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "attachment"
-
-
-class CaseMessage(Model):
-    """What the reporter adds later (with code and PIN), and the agency's public replies."""
-
-    id = fields.IntField(primary_key=True)
-    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
-        "models.Case", related_name="messages", on_delete=fields.RESTRICT
-    )
-    author = fields.CharField(max_length=16)  # "reporter" or "agency"
-    body = fields.TextField()
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "case_message"
-
-
-class CaseNote(Model):
-    """An internal note by staff: never shown to the reporter or the public."""
-
-    id = fields.IntField(primary_key=True)
-    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
-        "models.Case", related_name="notes", on_delete=fields.RESTRICT
-    )
-    author: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
-        "models.StaffUser", related_name="notes", on_delete=fields.RESTRICT
-    )
-    body = fields.TextField()
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "case_note"
-
-
-
-
-class CaseUpdate(Model):
-    """A change the public may know of (a public reply, a new status, the outcome), in order:
-    the Open311 updates feed and the status notes read from here. `description` is the
-    agency's public text, empty where the action says it all."""
-
-    id = fields.IntField(primary_key=True)
-    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
-        "models.Case", related_name="updates", on_delete=fields.RESTRICT
-    )
-    action = fields.CharField(max_length=32)  # what happened: the audit event's action
-    status = fields.CharField(max_length=16)  # the case's status after it
-    outcome = fields.CharField(max_length=24, default="")  # what the agency found, on "resolve"
-    description = fields.TextField(default="")
-    created_at = fields.DatetimeField(db_index=True)
-
-    class Meta:
-        table = "case_update"
-        indexes = (("case_id", "id"),)
-
-
-class FilingKey(Model):
-    """A filing a client may send again (its answer was lost): the key it gave (an
-    Idempotency-Key, or the digest of a keyed client's request), what the request said, and
-    the case it made, with the PIN sealed for the retry's answer. Kept for a day."""
-
-    id = fields.IntField(primary_key=True)
-    scope = fields.CharField(max_length=40)  # "client:<id>" or "anonymous"
-    key = fields.CharField(max_length=80)
-    request_digest = fields.CharField(max_length=64)
-    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
-        "models.Case", related_name="filing_keys", on_delete=fields.RESTRICT
-    )
-    sealed_pin = fields.TextField()
-    created_at = fields.DatetimeField(db_index=True)
-
-    class Meta:
-        table = "filing_key"
-        unique_together = (("scope", "key"),)
