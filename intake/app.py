@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import IntegrityError
 
+from intake.api.callers import KeysOutOfAccessLog
 from intake.context import build_context
 from intake.errors import database_busy, http_error, not_found, server_error
 from intake.middleware.body_limit import BodyLimitMiddleware
@@ -33,6 +34,9 @@ STOP_GRACE_SECONDS = 5.0
 
 def create_app(settings: Settings) -> Starlette:
     context = build_context(settings, routes, create_templates())
+    access_log = logging.getLogger("uvicorn.access")
+    if not any(isinstance(known, KeysOutOfAccessLog) for known in access_log.filters):
+        access_log.addFilter(KeysOutOfAccessLog())
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

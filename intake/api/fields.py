@@ -62,6 +62,12 @@ MAX_EXTRAS = 30
 MAX_EXTRA_NAME_CHARS = 64
 MAX_EXTRA_VALUE_CHARS = 1000
 _DECIMAL = re.compile(r"^[+-]?[0-9]{1,15}(\.[0-9]{1,6})?$")
+# What an attribute Intake does not know may not smuggle past the consent the reporter did not
+# give: contact details by the attribute's name, or by what its value looks like.
+_CONTACT_NAME = re.compile(
+    r"mail|phone|tel|mobile|name|contact|zalo|address|cccd|cmnd|sdt|ho_?ten|dien_?thoai|"
+    r"dia_?chi|lien_?he|(^|_)ten($|_)", re.IGNORECASE)
+_CONTACT_VALUE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|\+?[0-9][0-9 .-]{7,}[0-9]")
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]*)\](\[\])?$")
 
 
@@ -93,10 +99,10 @@ def _date(typed: str) -> str:
         return typed
     try:
         moment = dt.datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(VIETNAM)
+    except (ValueError, OverflowError):  # the validation says what a date looks like
         return typed
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(VIETNAM)
     return moment.date().isoformat()
 
 
@@ -120,17 +126,24 @@ def _attribute_values(items: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return found
 
 
+def _consented(first: dict[str, str], consent_collected: bool) -> bool:
+    given = first.get("attribute[consent]", "").strip().lower() in ("true", "1", "yes")
+    return given or (consent_collected and any(first.get(name) for name in CONTACT_FIELDS))
+
+
 def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) -> ApiReport:
     """The report's fields from a request's text fields (in order, repeated names kept).
     `consent_collected`: the client is registered as asking its users for their consent."""
     items = list(items)
     first = {name: value for name, value in reversed(items)}
+    consented = _consented(first, consent_collected)
     report = ApiReport()
     for attribute, values in _attribute_values(items).items():
         target = ATTRIBUTES.get(attribute)
         if target is None:
             extra = _extra(attribute, values)
-            if extra and len(report.extras) < MAX_EXTRAS:
+            personal = extra and (_CONTACT_NAME.search(extra[0]) or _CONTACT_VALUE.search(extra[1]))
+            if extra and not (personal and not consented) and len(report.extras) < MAX_EXTRAS:
                 report.extras[extra[0]] = extra[1]
             continue
         if len(set(values)) > 1:
@@ -154,7 +167,6 @@ def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) 
     report.values["reporter_name"] = " ".join(
         part for part in (first.get("first_name", "").strip(), first.get("last_name", "").strip())
         if part)
-    consent = report.values.get("consent", "").strip().lower() in ("true", "1", "yes")
-    if consent or (consent_collected and any(first.get(name) for name in CONTACT_FIELDS)):
+    if consented:
         report.values["consent"] = "1"
     return report

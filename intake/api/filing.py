@@ -4,6 +4,8 @@ within a day — gets the first filing's answer, and no second case is made."""
 
 from __future__ import annotations
 
+import hashlib
+
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +18,7 @@ from intake.client import retry_after
 from intake.context import app_context
 from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, uploaded_files
+from workflows.access.limits import network
 from workflows.cases.filing import EntryPoint, FilingRefused, NothingStored, TooManyReports
 from workflows.cases.repeats import (
     MAX_IDEMPOTENCY_KEY_CHARS,
@@ -46,15 +49,31 @@ def _idempotency_key(request: Request) -> str | None | Problem:
     return key
 
 
-def _repeat_key(header: str | None, caller: Caller, form: FormData,
-                fields: list[tuple[str, str]]) -> RepeatKey | None:
-    digest = request_digest(
-        {name: value for name, value in fields if name != "api_key"},
-        [(upload.filename or "", upload.size) for upload in uploaded_files(form, MEDIA_FIELD)])
-    scope = caller.client.subject if caller.client else "anonymous"
+async def _file_digests(form: FormData) -> list[str]:
+    """The SHA-256 of each file, read once more (the filing reads them again from the start)."""
+    digests = []
+    for upload in uploaded_files(form, MEDIA_FIELD):
+        digest = hashlib.sha256()
+        while chunk := await upload.read(1024 * 1024):
+            digest.update(chunk)
+        await upload.seek(0)
+        digests.append(digest.hexdigest())
+    return digests
+
+
+async def _repeat_key(header: str | None, caller: Caller, form: FormData,
+                      fields: list[tuple[str, str]]) -> RepeatKey | None:
+    """Where a retry finds this filing: by its Idempotency-Key, which is the caller's own (a
+    keyed client's, or an address's network: a key is no password), or for a keyed client by
+    the request's content."""
+    if header is None and caller.client is None:
+        return None
+    digest = request_digest([(name, value) for name, value in fields if name != "api_key"],
+                            await _file_digests(form))
+    scope = caller.client.subject if caller.client else f"anonymous:{network(caller.address)}"
     if header is not None:
         return by_idempotency_key(scope, header, digest)
-    return by_content(scope, digest) if caller.client else None
+    return by_content(scope, digest)
 
 
 async def create_request(request: Request) -> Response:
@@ -66,9 +85,8 @@ async def create_request(request: Request) -> Response:
     if isinstance(header, Problem):
         return error_response(request, 400, {"Idempotency-Key": header})
     fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
-    posted_key = next((value for name, value in fields if name == "api_key"), None)
     try:
-        caller = await identify(request, posted_key or request.query_params.get("api_key"))
+        caller = await identify(request, [value for name, value in fields if name == "api_key"])
     except UnknownKey:
         return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})
     report = report_fields(fields, consent_collected=bool(
@@ -81,7 +99,7 @@ async def create_request(request: Request) -> Response:
     try:
         filed = await context.filing.file(
             report.values, uploaded_files(form, MEDIA_FIELD), entry, found=report.errors,
-            extras=report.extras, repeat=_repeat_key(header, caller, form, fields))
+            extras=report.extras, repeat=await _repeat_key(header, caller, form, fields))
     except KeyReused:
         return error_response(request, 422, {"Idempotency-Key": Problem(KEY_REUSED)})
     except TooManyReports as refused:

@@ -23,21 +23,39 @@ _UNENCODED_PLUS = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
 BAD_DATETIME = N_("Give a W3C datetime, e.g. 2026-11-01T08:00:00+07:00 or 2026-11-01.")
 
 
-def parse_w3c_datetime(typed: str) -> dt.datetime | None:
+def _period_end(start: dt.datetime, year_or_month: re.Match[str] | None, text: str) -> dt.datetime:
+    """The last moment of a year, a month or a day given without a time."""
+    if year_or_month and year_or_month.group(2) is None:
+        following = start.replace(year=start.year + 1)
+    elif year_or_month:
+        following = (start + dt.timedelta(days=32)).replace(day=1)
+    elif len(text) == len("2026-11-01"):
+        following = start + dt.timedelta(days=1)
+    else:
+        return start
+    return following - dt.timedelta(microseconds=1)
+
+
+def parse_w3c_datetime(typed: str, *, end: bool = False) -> dt.datetime | None:
+    """The moment, in UTC (the database compares it as stored). `end`: a year, a month or a
+    day stands for its last moment, so that end_date=2026-11-01 includes that day."""
     text = _UNENCODED_PLUS.sub(r"+\1", typed.strip())
     if not text or len(text) > MAX_DATETIME_CHARS or not text.isascii():
         return None
+    year_or_month = _YEAR_OR_MONTH.match(text)
     try:
-        year_or_month = _YEAR_OR_MONTH.match(text)
         if year_or_month:
             moment = dt.datetime(int(year_or_month.group(1)), int(year_or_month.group(2) or 1), 1)
         else:
             moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            return None
+        if end:
+            moment = _period_end(moment, year_or_month, text)
+        local = moment.replace(tzinfo=VIETNAM) if moment.tzinfo is None else moment
+        return local.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        return None
-    return moment.replace(tzinfo=VIETNAM) if moment.tzinfo is None else moment
 
 
 @dataclass
@@ -61,7 +79,7 @@ def _dates(query: Mapping[str, str], filters: ListFilters) -> None:
         typed = query.get(name, "")
         if not typed.strip():
             continue
-        moment = parse_w3c_datetime(typed)
+        moment = parse_w3c_datetime(typed, end=name == "end_date")
         if moment is None:
             filters.errors[name] = Problem(BAD_DATETIME)
         elif name == "start_date":

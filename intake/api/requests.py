@@ -62,7 +62,7 @@ def request_item(item: PublicRequest, said: Translator,
 async def read_as_caller(request: Request, reader: Reader) -> Response:
     """Who asks (403 for a wrong key), their look-up counted (429 when used up), then `reader`."""
     try:
-        caller = await identify(request, request.query_params.get("api_key"))
+        caller = await identify(request)
         await spend(app_context(request).allowances.track, caller.subject)
     except UnknownKey:
         return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})

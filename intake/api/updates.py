@@ -16,6 +16,7 @@ from intake.api.callers import Caller
 from intake.api.query import read_filters
 from intake.api.requests import iso, read_as_caller
 from workflows.cases.public_feed import PublicUpdate, UpdateQuery, public_updates
+from workflows.cases.updates import JOINED_OUTCOME
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
 
@@ -23,7 +24,7 @@ from workflows.i18n.translations import Translator
 STATUS_WORDS = {
     "received": "open", "triaged": "open", "assigned": "in_progress",
     "in_progress": "in_progress", "waiting": "investigating", "rejected": "no_further_action",
-    "closed": "closed",
+    "resolved": "closed", "closed": "closed",
 }
 OUTCOME_WORDS = {
     "violation_confirmed": "fixed", "not_confirmed": "no_further_action",
@@ -38,6 +39,7 @@ ACTION_SENTENCES = {
     "wait": N_("The agency is waiting for more information."),
     "resume": N_("Work on the report resumed."),
     "resolve": N_("The agency has finished its work on the report."),
+    JOINED_OUTCOME: N_("The agency has finished its work on the report this one repeats."),
     "reject": N_("The report was closed without action (out of scope, or not a report)."),
     "mark_duplicate": N_("The report repeats an earlier one about the same goods; it is "
                          "followed there."),
@@ -47,10 +49,10 @@ ACTION_SENTENCES = {
 
 
 def fms_status(update: PublicUpdate) -> str:
-    if update.action == "mark_duplicate":
+    if update.action in ("mark_duplicate", JOINED_OUTCOME):
         return "duplicate"
-    if update.status == "resolved":
-        return OUTCOME_WORDS.get(update.outcome, "fixed")
+    if update.outcome:  # settled with an outcome: what the agency found
+        return OUTCOME_WORDS.get(update.outcome, "closed")
     return STATUS_WORDS.get(update.status, "open")
 
 

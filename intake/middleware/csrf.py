@@ -21,14 +21,15 @@ CSRF_MAX_AGE_SECONDS = 24 * 3600
 
 
 class CsrfCookieMiddleware:
-    """Give every visitor a CSRF cookie the first time they come, before any form is shown."""
+    """Give every visitor a CSRF cookie the first time they come, before any form is shown.
+    The Open311 API has no forms and takes no cookie: its answers set none."""
 
     def __init__(self, app: ASGIApp, *, secure: bool) -> None:
         self.app = app
         self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith("/open311/"):
             await self.app(scope, receive, send)
             return
         cookies = SimpleCookie()

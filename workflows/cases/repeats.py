@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -44,10 +44,10 @@ class KeyReused(Exception):
     """The Idempotency-Key was used before for a request with other content."""
 
 
-def request_digest(fields: Mapping[str, str], files: Sequence[tuple[str, int | None]]) -> str:
-    """What a request says: its fields and its files' names and sizes, in a stable order."""
-    content = {"fields": sorted(fields.items()), "files": sorted(
-        (name, size or 0) for name, size in files)}
+def request_digest(fields: Sequence[tuple[str, str]], files: Sequence[str]) -> str:
+    """What a request says: every field value (a repeated name's too) and its files' SHA-256,
+    in a stable order."""
+    content = {"fields": sorted(fields), "files": sorted(files)}
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -56,6 +56,8 @@ def by_idempotency_key(scope: str, header: str, digest: str) -> RepeatKey:
 
 
 def by_content(scope: str, digest: str) -> RepeatKey:
+    """Two people may send the same words through one app: a match by content gives the
+    first filing's id, never its PIN."""
     return RepeatKey(scope, "c:" + digest, digest)
 
 
@@ -75,6 +77,8 @@ async def earlier_filing(repeat: RepeatKey, secret_key: str,
         return None
     if not hmac.compare_digest(found.request_digest, repeat.request_digest):
         raise KeyReused()
+    if repeat.key.startswith("c:"):
+        return EarlierFiling(found.case, "")
     try:
         pin = _box(secret_key).decrypt(found.sealed_pin.encode("ascii")).decode("ascii")
     except InvalidToken:  # the secret key changed since: the case stands, its PIN is gone

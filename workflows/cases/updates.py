@@ -1,7 +1,8 @@
 """The public updates of a case: what its reporter and the public may learn as it moves — a
-public reply, a new status, the outcome. One listener on the case events writes them, in the
-transaction of the change, so the Open311 updates feed and the status notes never miss one
-and never show one that did not happen."""
+public reply or question, a new status, the outcome. One listener on the case events writes
+them, in the transaction of the change, so the Open311 updates feed and the status notes never
+miss one and never show one that did not happen. A supporting agency's own task is internal:
+its steps are not updates."""
 
 from __future__ import annotations
 
@@ -9,23 +10,38 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.audit.models import AuditEvent
 from workflows.cases.events import CaseEvent
-from workflows.cases.models import CaseUpdate
+from workflows.cases.models import Case, CaseUpdate
+from workflows.cases.states import BY_ACTION, SETTLED_STATES
 
-# A reply's text is in the event's facts; an outcome's on the case; a status change tells
-# itself (the feed adds a sentence for it).
-TEXT_FROM_FACTS = frozenset({"public_reply"})
+# A message's text is in the event's facts (a reply, a question); an outcome's on the case; a
+# status change tells itself (the feed adds a sentence for it).
+TEXT_FROM_FACTS = frozenset({"public_reply", "public_question", "wait"})
 TEXT_FROM_OUTCOME = frozenset({"resolve"})
+# What the reporters of the duplicates joined to a case learn when it is resolved.
+JOINED_OUTCOME = "joined_outcome"
 
 
 def _status_changed(event: CaseEvent) -> bool:
+    """A step of the case's own workflow that moved it (the reporter's answer resumes it too)."""
+    if event.action not in BY_ACTION:
+        return False
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     return "status" in after and after["status"] != before.get("status")
 
 
+async def _add(connection: BaseDBAsyncClient, case: Case, action: str, text: str,
+               recorded: AuditEvent) -> None:
+    await CaseUpdate.create(
+        using_db=connection, case_id=case.id, action=action, status=case.status,
+        outcome=case.outcome if case.status in SETTLED_STATES else "", description=text,
+        created_at=recorded.created_at)
+
+
 async def record_public_update(connection: BaseDBAsyncClient, event: CaseEvent,
                                recorded: AuditEvent) -> None:
-    """An EventListener: a public update for each reply and each change of status."""
+    """An EventListener: a public update for each message to the reporter and each change of
+    the case's status."""
     case = event.case
     if case is None or not (event.action in TEXT_FROM_FACTS or _status_changed(event)):
         return
@@ -35,7 +51,7 @@ async def record_public_update(connection: BaseDBAsyncClient, event: CaseEvent,
         text = case.public_outcome
     else:
         text = ""
-    await CaseUpdate.create(
-        using_db=connection, case_id=case.id, action=event.action, status=case.status,
-        outcome=case.outcome if event.action in TEXT_FROM_OUTCOME else "", description=text,
-        created_at=recorded.created_at)
+    await _add(connection, case, event.action, text, recorded)
+    if event.action in TEXT_FROM_OUTCOME:
+        for duplicate in await Case.filter(duplicate_of_id=case.id).using_db(connection):
+            await _add(connection, duplicate, JOINED_OUTCOME, case.public_outcome, recorded)

@@ -150,3 +150,57 @@ async def test_a_joined_duplicate_and_a_rejection_say_so(client, app):
     assert updates[spam]["status"] == "no_further_action"
     assert "quảng cáo" not in str(updates)  # an officer's reason is internal
     assert first not in updates
+
+
+async def test_a_window_means_the_same_instants_whatever_zone_it_is_written_in(client):
+    code = await file(client)
+    created = (await Case.get(tracking_code=code)).created_at
+    for zone in (dt.UTC, dt.timezone(dt.timedelta(hours=7)), dt.timezone(dt.timedelta(hours=-5))):
+        start = (created - dt.timedelta(minutes=1)).astimezone(zone)
+        end = (created + dt.timedelta(minutes=1)).astimezone(zone)
+        found = (await client.get("/open311/v2/requests.json", params={
+            "start_date": start.isoformat(), "end_date": end.isoformat()})).json()
+        assert [r["service_request_id"] for r in found] == [code], zone
+        after = (await client.get("/open311/v2/requests.json", params={
+            "start_date": (created + dt.timedelta(seconds=1)).astimezone(zone).isoformat()})).json()
+        assert after == [], zone
+    # A moment without a zone is Vietnam time; a day given alone as the end includes that day.
+    local = created.astimezone(dt.timezone(dt.timedelta(hours=7))).replace(tzinfo=None)
+    naive = (await client.get("/open311/v2/requests.json", params={
+        "start_date": (local - dt.timedelta(minutes=1)).isoformat(),
+        "end_date": local.date().isoformat()})).json()
+    assert [r["service_request_id"] for r in naive] == [code]
+
+
+async def test_internal_work_makes_no_update_and_a_settled_case_keeps_its_outcome(client, app):
+    code, again = await file(client), await file(client)
+    context = app.state.intake
+    agencies = set(context.reference.agencies)
+    user = await lead(app)
+    officer = await create_user("can-bo@tinh.gov.vn", "mật-khẩu-đủ-dài-1", "officer", None,
+                                agencies)
+    await create_user("truong-phong@khcn.gov.vn", "mật-khẩu-đủ-dài-1", "lead", "khcn", agencies)
+    await act(app, officer, again, "mark_duplicate", duplicate_of=code, reason="trùng")
+    await act(app, user, code, "add_support", agency_code="khcn", task="Lấy mẫu kiểm nghiệm.")
+    await act(app, user, code, "assign", assignee_id=str(user.id))
+    await act(app, user, code, "start")
+    case = await act(app, user, code, "resolve", outcome="not_confirmed",
+                     public_outcome="Không phát hiện vi phạm.")
+    await add_public_reply(case, user, "Cảm ơn bạn đã phản ánh.", context.events)
+    updates = (await client.get("/open311/v2/servicerequestupdates.json")).json()
+    mine = [u for u in updates if u["service_request_id"] == code]
+    assert [u["status"] for u in mine] == [
+        "in_progress", "in_progress", "no_further_action", "no_further_action"]
+    joined = [u for u in updates if u["service_request_id"] == again]
+    assert [u["status"] for u in joined] == ["duplicate", "duplicate"]
+    assert joined[-1]["description"] == "Không phát hiện vi phạm."
+    assert "Lấy mẫu" not in str(updates)  # a supporting agency's task is internal
+
+
+async def test_a_date_far_off_in_any_zone_is_a_field_message(client):
+    for typed in ("9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"):
+        for fmt in ("json", "xml"):
+            answer = await client.post(f"/open311/v2/requests.{fmt}",
+                                       data={**API_REPORT, "attribute[purchase_date]": typed})
+            assert answer.status_code == 400, (typed, fmt)
+            assert "attribute[purchase_date]" in answer.text

@@ -142,3 +142,19 @@ async def test_text_xml_cannot_carry_still_gives_well_formed_xml(client, hostile
     notes = text(request, "status_notes")
     assert notes.startswith("Trả lời ") and notes.endswith(" xong")
     assert hostile in notes or notes == "Trả lời \ufffd xong"
+
+
+async def test_keys_stay_out_of_the_access_log_and_the_api_sets_no_cookie(client, caplog):
+    import logging
+
+    access = logging.getLogger("uvicorn.access")
+    record = access.makeRecord("uvicorn.access", logging.INFO, __file__, 1,
+                               '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/open311/v2/servicerequestupdates.xml"
+                                "?api_key=intake_SECRET123&start_date=2026", "1.1", 200), None)
+    for known in access.filters:
+        known.filter(record)
+    assert "intake_SECRET123" not in record.getMessage()
+    assert "api_key=[hidden]&start_date=2026" in record.getMessage()
+    answer = await client.get("/open311/v2/services.json")
+    assert "set-cookie" not in answer.headers

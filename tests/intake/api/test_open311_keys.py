@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from tests.conftest import browser, running_app
+from tests.helpers import jpeg_with_gps
 from tests.intake.api.test_open311 import API_REPORT
 from workflows.access.api_clients import register_client, revoke_client
 from workflows.audit.models import AuditEvent
@@ -125,14 +126,18 @@ async def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(clien
 
 async def test_a_keyed_client_s_resend_of_the_same_report_is_the_same_case(client):
     _, key = await register_client("FixMyStreet Khánh Hòa", collects_consent=True)
-    answers = [await client.post("/open311/v2/requests.xml", data={**FIXMYSTREET, "api_key": key})
+    answers = [await client.post("/open311/v2/requests.json", data={**FIXMYSTREET, "api_key": key})
                for _ in range(3)]
     assert {answer.status_code for answer in answers} == {201}
-    assert len({answer.content for answer in answers}) == 1
+    assert len({answer.json()[0]["service_request_id"] for answer in answers}) == 1
     assert await Case.all().count() == 1
-    changed = await client.post("/open311/v2/requests.xml", data={
+    # Two people may send the same words through one app: a match by content never hands
+    # out the first one's PIN.
+    assert answers[0].json()[0]["pin"] and [a.json()[0]["pin"] for a in answers[1:]] == [None] * 2
+    changed = await client.post("/open311/v2/requests.json", data={
         **FIXMYSTREET, "api_key": key, "attribute[title]": "Một báo cáo khác"})
-    assert changed.status_code == 201 and changed.content != answers[0].content
+    assert changed.status_code == 201
+    assert changed.json()[0]["service_request_id"] != answers[0].json()[0]["service_request_id"]
     # The same content from anyone without a key is another person's report.
     assert (await client.post("/open311/v2/requests.json", data=API_REPORT)).status_code == 201
     assert (await client.post("/open311/v2/requests.json", data=API_REPORT)).status_code == 201
@@ -148,3 +153,68 @@ async def test_twins_sent_at_the_same_moment_make_one_case(client):
     assert len({answer.json()[0]["service_request_id"] for answer in answers}) == 1
     assert await Case.all().count() == 1 and await FilingKey.all().count() == 1
     assert await AuditEvent.filter(action="created").count() == 1
+
+
+async def test_an_idempotency_key_is_no_password_for_another_network(app, client):
+    key = str(uuid.uuid4())
+    first = await client.post("/open311/v2/requests.json", data=API_REPORT,
+                              headers={"idempotency-key": key})
+    answers = []
+    for stranger, data in ((("198.51.100.7", 4000), {**API_REPORT, "description": "Một nội dung khác hẳn."}),
+                           (("203.0.113.9", 4000), API_REPORT)):
+        async with browser(app, client=stranger) as other_network:
+            answers.append(await other_network.post("/open311/v2/requests.json", data=data,
+                                                    headers={"idempotency-key": key}))
+    # Neither learns the key is taken (no 422), nor gets the first report's code and PIN.
+    assert [answer.status_code for answer in answers] == [201, 201]
+    codes = {answer.json()[0]["service_request_id"] for answer in (first, *answers)}
+    assert len(codes) == 3 and first.json()[0]["pin"] not in "".join(a.text for a in answers)
+
+
+async def test_a_retry_is_the_same_request_to_its_last_field_and_file_byte(client):
+    key = str(uuid.uuid4())
+    repeated = {**API_REPORT, "description": [API_REPORT["description"], "Lần hai"]}
+    first = await client.post("/open311/v2/requests.json", data=repeated,
+                              headers={"idempotency-key": key},
+                              files=[("media", ("tem.jpg", jpeg_with_gps(), "image/jpeg"))])
+    assert first.status_code == 201, first.text
+    other_first_value = {**API_REPORT, "description": ["Một mô tả khác hẳn.", "Lần hai"]}
+    changed_text = await client.post("/open311/v2/requests.json", data=other_first_value,
+                                     headers={"idempotency-key": key},
+                                     files=[("media", ("tem.jpg", jpeg_with_gps(), "image/jpeg"))])
+    changed_photo = await client.post("/open311/v2/requests.json", data=repeated,
+                                      headers={"idempotency-key": key},
+                                      files=[("media", ("tem.jpg", jpeg_with_gps(80), "image/jpeg"))])
+    assert changed_text.status_code == changed_photo.status_code == 422
+    again = await client.post("/open311/v2/requests.json", data=repeated,
+                              headers={"idempotency-key": key},
+                              files=[("media", ("tem.jpg", jpeg_with_gps(), "image/jpeg"))])
+    assert again.status_code == 201 and again.content == first.content
+
+
+async def test_keys_come_in_a_header_too_and_two_keys_name_nobody(client):
+    _, key = await register_client("Ứng dụng A")
+    _, other = await register_client("Ứng dụng B")
+    assert (await client.get("/open311/v2/requests.json",
+                             headers={"x-api-key": key})).status_code == 200
+    for first, status in ((key, 200), ("sai", 403)):
+        answer = await client.get("/open311/v2/requests.json", params={"api_key": [first, ""]})
+        assert answer.status_code == status
+    two = await client.get("/open311/v2/requests.json", params={"api_key": key},
+                           headers={"x-api-key": other})
+    assert two.status_code == 403
+    posted = await client.post("/open311/v2/requests.json",
+                               data={**API_REPORT, "api_key": ["", "sai"]})
+    assert posted.status_code == 403 and await Case.all().count() == 0
+
+
+async def test_contact_details_cannot_slip_in_as_unknown_attributes(client):
+    _, key = await register_client("Ứng dụng không hỏi đồng ý")
+    filed = await client.post("/open311/v2/requests.json", data={
+        **ANONYMOUS_REPORT, "api_key": key, "attribute[email]": "nan.nhan@example.vn",
+        "attribute[so_dien_thoai]": "0912 345 678", "attribute[ho_ten]": "Nguyễn Văn A",
+        "attribute[ghi_chu]": "gọi cho tôi: +84 912 345 678", "attribute[title]": "Rượu giả"})
+    assert filed.status_code == 201, filed.text
+    case = await Case.get()
+    assert case.extra_attributes == {"title": "Rượu giả"}
+    assert not (case.reporter_email or case.reporter_phone or case.consent)
