@@ -15,6 +15,8 @@ from workflows.mail.links import Links
 from workflows.reference import catalog
 from workflows.reference.loading import ReferenceData
 
+MAX_SUBJECT_CHARS = 200
+
 
 @dataclass(frozen=True)
 class RenderedMail:
@@ -46,10 +48,12 @@ class MailRenderer:
         words = template_words(self.reference.translator(language),
                                self.reference.agencies.values())
         full = {**context, **words, "catalog": catalog, "links": self.links}
-        subject = self.environment.get_template(f"{kind}.subject.txt").render(full)
+        subject = " ".join(self.environment.get_template(f"{kind}.subject.txt").render(full).split())
         return RenderedMail(
-            # A header is one line: a newline in the subject would be refused by the mail library.
-            subject=" ".join(subject.split()),
+            # A header is one line (a newline would be refused by the mail library), and short
+            # enough never to be folded (workflows.mail.smtp.WIRE_POLICY).
+            subject=subject if len(subject) <= MAX_SUBJECT_CHARS
+            else subject[:MAX_SUBJECT_CHARS - 1].rstrip() + "…",
             text=self.environment.get_template(f"{kind}.txt").render(full),
             html=self.environment.get_template(f"{kind}.html").render(full),
         )

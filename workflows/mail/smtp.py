@@ -6,6 +6,7 @@ down: try again later) or a permanent refusal (5xx: the mailbox does not exist, 
 
 from __future__ import annotations
 
+import email.policy
 import email.utils
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -26,7 +27,7 @@ class SmtpConfig:
     username: str = ""
     password: str = field(default="", repr=False)
     tls: str = "none"
-    mail_from: str = "Intake <no-reply@localhost>"
+    mail_from: str = "Phản ánh hàng giả <no-reply@localhost>"
     timeout_seconds: float = 30.0
 
     @property
@@ -59,19 +60,27 @@ def message_id(message: OutboxMessage, domain: str) -> str:
     return f"<intake-outbox-{message.id}@{domain}>"
 
 
+# How a message goes on the wire. Python's email package, folding a long non-ASCII header at
+# 78 characters (email.policy.SMTP, which aiosmtplib's send_message uses), turns the space
+# between two encoded words into folding whitespace, which RFC 2047 readers then drop: "trả
+# lời câu hỏi" arrives as "câuhỏi". Lines may run to RFC 5322's 998 characters instead, and
+# subjects are kept short enough (workflows.mail.rendering) never to need folding.
+WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
 class Unbuildable(Exception):
     """This message cannot become an email (its address, subject or text): it fails alone."""
 
 
-def build_email(message: OutboxMessage, config: SmtpConfig) -> tuple[EmailMessage, str]:
-    """The email and its one envelope recipient, or Unbuildable saying why."""
+def build_email(message: OutboxMessage, config: SmtpConfig) -> tuple[bytes, str]:
+    """The email's bytes and its one envelope recipient, or Unbuildable saying why."""
     try:
         return _build(message, config)
     except Exception as error:  # whatever the address, header or body check raises
         raise Unbuildable(f"cannot be built: {type(error).__name__}: {error}") from None
 
 
-def _build(message: OutboxMessage, config: SmtpConfig) -> tuple[EmailMessage, str]:
+def _build(message: OutboxMessage, config: SmtpConfig) -> tuple[bytes, str]:
     recipient = ascii_mailbox(message.recipient)  # one mailbox, so one envelope recipient
     mail = EmailMessage()
     mail["From"] = config.mail_from
@@ -81,8 +90,8 @@ def _build(message: OutboxMessage, config: SmtpConfig) -> tuple[EmailMessage, st
     mail["Date"] = email.utils.format_datetime(message.created_at)
     mail.set_content(message.body_text, charset="utf-8")
     mail.add_alternative(message.body_html, subtype="html", charset="utf-8")
-    mail.as_bytes()  # every part must encode now, not halfway through the SMTP conversation
-    return mail, recipient
+    # Every part encodes now, not halfway through the SMTP conversation.
+    return mail.as_bytes(policy=WIRE_POLICY), recipient
 
 
 def _classify(error: Exception) -> DeliveryResult:
@@ -130,8 +139,7 @@ class SmtpSender:
             for message in messages:
                 try:
                     mail, recipient = build_email(message, self.config)
-                    await client.send_message(mail, sender=self.config.from_address,
-                                              recipients=[recipient])
+                    await client.sendmail(self.config.from_address, [recipient], mail)
                     results[message.id] = DeliveryResult(Outcome.SENT)
                 except Unbuildable as refused:
                     results[message.id] = DeliveryResult(Outcome.REFUSED, str(refused))

@@ -83,6 +83,26 @@ async def test_an_agency_alert_and_an_acknowledgement_arrive(mail_client, smtp_s
         assert (await settled(kind=kind)).status == "sent"
 
 
+@pytest.mark.parametrize("words", [
+    "Người phản ánh đã trả lời câu hỏi trong hồ sơ 5NFAM-M9PXG: hồ sơ được tiếp tục xử lý "
+    "và thời hạn tiếp tục được tính.",
+    "Người phản ánh hồ sơ ABCDE-FGHJK không hài lòng với kết quả và đề nghị xem xét lại: chấp "
+    "nhận (hồ sơ được mở lại) hoặc không chấp nhận và nêu lý do.",
+    "Đơn vị của bạn được đề nghị phối hợp xử lý hồ sơ ABCDE-FGHJK " * 3])
+async def test_a_long_vietnamese_subject_arrives_with_every_space(mail_app, smtp_server, words):
+    """Python's email folding at 78 characters dropped the space between two encoded words:
+    "câu hỏi" arrived as "câuhỏi". Read here by the SMTP server's own parser."""
+    async with in_transaction() as connection:
+        message = await enqueue(connection, event_key="long-subject", kind="staff_notice",
+                                recipient="thanh-tra@qltt.gov.vn",
+                                mail=RenderedMail(words.strip(), "Nội dung.", "<p>Nội dung.</p>"))
+    mail_app.state.intake.outbox_sender.wake()
+    await wait_for(lambda: len(smtp_server.handler.received) == 1)
+    [received] = smtp_server.handler.received
+    assert received.message["Subject"] == message.subject
+    assert (await settled(kind="staff_notice")).status == "sent"
+
+
 async def test_no_acknowledgement_without_an_address_or_consent(mail_client, smtp_server):
     await post_report(mail_client)  # anonymous
     await wait_for(lambda: len(smtp_server.handler.received) == 1)
