@@ -45,7 +45,7 @@ def build_context(settings: Settings, routes: list[BaseRoute],
                   templates: Jinja2Templates) -> AppContext:
     reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
     store = store_for(settings)
-    notifier = Notifier(RouteLinks(routes, settings.base_url), reference)
+    notifier = Notifier(RouteLinks(routes, settings.base_url, settings.secret_key), reference)
     sender = create_outbox_sender(settings, notifier)
     events = CaseEvents([record_public_update, notifier], after_commit=sender.wake)
     allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit,

@@ -6,6 +6,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
+from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.settings import Settings
 from workflows.i18n.messages import N_, Problem
 
@@ -42,3 +43,17 @@ def text_fields(form: FormData) -> dict[str, str]:
 def uploaded_files(form: FormData, name: str) -> list[UploadFile]:
     # A file input left empty still sends a part with no file name.
     return [item for item in form.getlist(name) if isinstance(item, UploadFile) and item.filename]
+
+
+EXPIRED_FORM = N_("This form had expired. Please send it again.")
+
+
+async def checked_fields(request: Request, settings: Settings) -> dict[str, str] | Problem:
+    """A form without files: its text fields once it is read and its CSRF token is right."""
+    form = await read_form(request, settings)
+    if isinstance(form, Problem):
+        return form
+    values = text_fields(form)
+    if not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
+        return Problem(EXPIRED_FORM)
+    return values

@@ -3,15 +3,23 @@ URLs (workflows.mail.links.Links), so a renamed route cannot leave a dead link i
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.routing import BaseRoute, Router
+
+# A reporter may answer an outcome from the mail's link for this long (a review can be asked
+# only within the service level's window: workflows.cases.feedback).
+FEEDBACK_LINK_DAYS = 90
+FEEDBACK_SALT = "intake.feedback"
 
 
 class RouteLinks:
-    def __init__(self, routes: list[BaseRoute], base_url: str) -> None:
+    def __init__(self, routes: list[BaseRoute], base_url: str, secret_key: str) -> None:
         self.router = Router(routes=routes)
         self.base_url = base_url.rstrip("/")
+        self.secret_key = secret_key
 
     def _url(self, name: str, query: dict[str, str] | None = None, **params: str) -> str:
         path = str(self.router.url_path_for(name, **params))
@@ -23,6 +31,10 @@ class RouteLinks:
     def public_case(self, tracking_code: str) -> str:
         return self._url("track", {"code": tracking_code})
 
+    def feedback(self, tracking_code: str, resolved_at: dt.datetime, satisfied: bool) -> str:
+        return self._url("feedback_form", token=feedback_token(self.secret_key, tracking_code,
+                                                                resolved_at, satisfied))
+
     def log_checkpoint(self) -> str:
         return self._url("log_checkpoint")
 
@@ -31,3 +43,18 @@ class RouteLinks:
 
     def log_proof(self, tracking_code: str) -> str:
         return self._url("log_proof", code=tracking_code)
+
+
+def feedback_token(secret_key: str, tracking_code: str, resolved_at: dt.datetime,
+                   satisfied: bool) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=FEEDBACK_SALT).dumps(
+        [tracking_code, resolved_at.astimezone(dt.UTC).isoformat(), satisfied])
+
+
+def read_feedback_token(secret_key: str, token: str) -> tuple[str, dt.datetime, bool] | None:
+    try:
+        code, resolved_at, satisfied = URLSafeTimedSerializer(secret_key, salt=FEEDBACK_SALT).loads(
+            token, max_age=FEEDBACK_LINK_DAYS * 86400)
+        return str(code), dt.datetime.fromisoformat(resolved_at), bool(satisfied)
+    except (BadSignature, ValueError, TypeError):
+        return None

@@ -19,11 +19,12 @@ from intake.backoffice import (
     case_forms,
     case_page,
     new_case,
+    notices,
     queue,
     sign_in,
     stats,
 )
-from intake.public import audit_log, home, open_data, report, reporter, track
+from intake.public import audit_log, feedback, home, open_data, report, reporter, track
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -63,6 +64,12 @@ routes: list[BaseRoute] = [
           name="reporter_page"),
     Route("/track/{code}/reporter", reporter.reporter_followup, methods=["POST"],
           name="reporter_followup"),
+    Route("/track/{code}/reporter/feedback", reporter.reporter_feedback, methods=["POST"],
+          name="reporter_feedback"),
+    Route("/track/{code}/reporter/sign-out", reporter.reporter_sign_out, methods=["POST"],
+          name="reporter_sign_out"),
+    Route("/feedback/{token}", feedback.feedback_form, methods=["GET"], name="feedback_form"),
+    Route("/feedback/{token}", feedback.send_feedback, methods=["POST"], name="send_feedback"),
     Route("/audit/checkpoint", audit_log.checkpoint, name="log_checkpoint"),
     Route("/audit/checkpoints", audit_log.checkpoints, name="log_checkpoints"),
     Route("/audit/key", audit_log.key, name="log_key"),
@@ -96,11 +103,16 @@ routes: list[BaseRoute] = [
         Route("/login", sign_in.login, methods=["POST"], name="login"),
         Route("/logout", sign_in.logout, methods=["POST"], name="logout"),
         Route("/queue", queue.queue, name="queue"),
+        Route("/notices", notices.notices_page, methods=["GET"], name="notices"),
+        Route("/notices", notices.save_notices, methods=["POST"], name="save_notices"),
         Route("/stats", stats.stats_page, name="stats"),
         Route("/stats/export", stats.stats_export, name="stats_export"),
         Route("/cases/new", new_case.new_case_form, methods=["GET"], name="new_case_form"),
         Route("/cases/new", new_case.file_case, methods=["POST"], name="file_case"),
-        Route("/cases/{code}", case_page.case_page, name="case"),
+        Route("/cases/{code}", case_page.case_page, methods=["GET"], name="case"),
+        # The action forms post to the case's own address, so that a refused form comes back
+        # where it was; /actions is the same for older pages still open in a browser.
+        Route("/cases/{code}", case_forms.case_action, methods=["POST"], name="case_post"),
         Route("/cases/{code}/actions", case_forms.case_action, methods=["POST"],
               name="case_action"),
         Route("/cases/{code}/support", case_forms.support_action, methods=["POST"],
@@ -108,6 +120,8 @@ routes: list[BaseRoute] = [
         Route("/cases/{code}/notes", case_forms.add_case_note, methods=["POST"], name="case_note"),
         Route("/cases/{code}/replies", case_forms.add_case_reply, methods=["POST"],
               name="case_reply"),
+        Route("/cases/{code}/review", case_forms.review_action, methods=["POST"],
+              name="case_review"),
         Route("/cases/{code}/attachments/{attachment_id:id}", attachments.attachment,
               name="attachment"),
     ]),

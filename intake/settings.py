@@ -23,6 +23,9 @@ SECRET_KEY_FILE = "secret_key"
 AUDIT_KEY_FILE = "audit_log_key"
 
 
+SERVICE_NAME = "Phản ánh hàng giả"
+
+
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names it."""
 
@@ -197,7 +200,8 @@ def _smtp_config(env: Mapping[str, str]) -> SmtpConfig:
     if tls not in TLS_MODES:
         raise SettingsError(f"INTAKE_SMTP_TLS: expected one of {', '.join(TLS_MODES)}, got {tls!r}")
     default_port = {"none": 25, "starttls": 587, "tls": 465}[tls]
-    mail_from = env.get("INTAKE_MAIL_FROM", "Intake <no-reply@localhost>")
+    # The name a citizen sees in their inbox is the service's own, in Vietnamese.
+    mail_from = env.get("INTAKE_MAIL_FROM", f"{SERVICE_NAME} <no-reply@localhost>")
     try:
         sender(mail_from)
     except NotAMailbox as refused:

@@ -19,6 +19,7 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import AGENCY_ROLES, CASE_ROLES
 from workflows.access.visibility import visible_case
 from workflows.cases.conversation import add_note, add_public_reply
+from workflows.cases.feedback import decide_review
 from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
 from workflows.cases.supports import take_support_action
@@ -89,7 +90,17 @@ async def add_case_note(request: Request, user: StaffUser) -> Response:
 
 
 @staff_only(*CASE_ROLES)
+async def review_action(request: Request, user: StaffUser) -> Response:
+    """The lead grants the reporter's request for a review (the case reopens) or declines it
+    with a reason the reporter reads."""
+    context = app_context(request)
+    return await _post_on_case(request, user, lambda case, values: decide_review(
+        case, user, values.get("decision") == "grant", values.get("reason", ""),
+        context.reference, context.events))
+
+
+@staff_only(*CASE_ROLES)
 async def add_case_reply(request: Request, user: StaffUser) -> Response:
     events = app_context(request).events
     return await _post_on_case(request, user, lambda case, values: add_public_reply(
-        case, user, values.get("body", ""), events))
+        case, user, values.get("body", ""), events, values.get("kind", "reply")))

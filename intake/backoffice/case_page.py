@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.backoffice.auth import staff_only
 from intake.client import client_address
-from intake.context import app_context
+from intake.context import app_context, translator
 from intake.public.cookies import forget, one_time_pin
 from intake.templating import render
 from workflows.access.models import StaffUser
@@ -17,23 +19,45 @@ from workflows.cases.models import Case
 from workflows.cases.staff_view import case_view, case_work
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import Errors
+from workflows.reference import catalog
 
 # The PIN of a case an officer filed for a caller: shown once, on the next page only.
 STAFF_RECEIPT_COOKIE = "intake_staff_receipt"
 STAFF_RECEIPT_MAX_AGE = 600
 
 
+def _choices(request: Request) -> dict[str, Any]:
+    """The options of the case page's lists, as (value, label) pairs in the reader's language."""
+    words, agencies = translator(request), app_context(request).reference.agencies
+
+    def people(staff: list[StaffUser]) -> list[tuple[int, str]]:
+        return [(person.id, f"{person.name or person.email} "
+                            f"({words.label(catalog.ROLES, person.role)})") for person in staff]
+
+    return {
+        "term_options": lambda terms: [(term.code, words.gettext(term.label)) for term in terms],
+        "agency_options": lambda exclude=None: [(code, words.gettext(agency.label))
+                                                for code, agency in agencies.items()
+                                                if code != exclude],
+        "people_options": people,
+    }
+
+
 async def render_case(request: Request, user: StaffUser, case: Case, errors: Errors | None = None,
                       values: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    """The case page; after a refused form, with its messages and what was typed."""
+    """The case page; after a refused form, that form open with what was typed and each
+    message beside its field."""
     reference = app_context(request).reference
     view = await case_view(case)
     work = await case_work(view, user, reference.agencies)
+    words = translator(request)
     pin = one_time_pin(request, STAFF_RECEIPT_COOKIE, "staff-receipt", case.tracking_code,
                        STAFF_RECEIPT_MAX_AGE)
     errors = errors or {}
     response = render(request, "staff/case.html", {
-        "user": user, "view": view, **vars(work),
+        "user": user, "view": view, **vars(work), **_choices(request),
+        "support_options": [(code, words.label(reference.agencies.values(), code))
+                             for code in work.support_candidates],
         "agency": reference.agencies.get(case.agency_code or ""), "pin": pin,
         "problem": errors.get("form") or next(iter(errors.values()), None), "errors": errors,
         "typed": values or {}}, status_code=status_code, headers={"Cache-Control": "no-store"})

@@ -36,7 +36,7 @@ def outbox_sender(settings: Settings) -> OutboxSender:
     from workflows.mail.notifications import Notifier
     from workflows.reference.loading import load_reference
 
-    notifier = Notifier(RouteLinks(routes, settings.base_url),
+    notifier = Notifier(RouteLinks(routes, settings.base_url, settings.secret_key),
                         load_reference(settings.config_dir))
     return create_outbox_sender(settings, notifier)
 

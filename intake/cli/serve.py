@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import secrets
 import sys
 from typing import TYPE_CHECKING, Any
@@ -91,10 +92,14 @@ def serve(args: argparse.Namespace) -> int:
     from workflows.evidence.sweep import sweep_orphans
     from workflows.reference.loading import load_reference
 
+    address = f"http://{args.host}:{args.port}"
+    if "INTAKE_BASE_URL" not in os.environ:
+        # Links in mail point where this server answers (the workers read the same setting).
+        here = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        os.environ["INTAKE_BASE_URL"] = f"http://{here}:{args.port}"
     settings = Settings.from_env()
     load_reference(settings.config_dir)  # a broken config/ file stops here, with its line
     asyncio.run(apply_migrations(settings.database_url))
-    address = f"http://{args.host}:{args.port}"
     swept = run_with_database(settings, lambda: sweep_orphans(
         store_for(settings), SWEEP_MIN_AGE_MINUTES * 60))
     if swept:

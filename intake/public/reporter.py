@@ -1,5 +1,7 @@
-"""The reporter's own page, opened with the tracking code and PIN: the agency's replies, and a
-form to add text and files to the report."""
+"""The reporter's own page, opened with the tracking code and PIN: the conversation with the
+agency and the outcome in one timeline, a form to add text and files while the case is open,
+their answer on the outcome once it is settled, and a way out. The page stays open for 30
+minutes after the last visit (the cookie is signed again on each one); "Thoát" ends it."""
 
 from __future__ import annotations
 
@@ -10,21 +12,26 @@ from starlette.responses import RedirectResponse, Response
 
 from intake.client import client_address, retry_after
 from intake.context import app_context
-from intake.formdata import read_form, text_fields, uploaded_files
+from intake.formdata import checked_fields, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
-from intake.public.cookies import read_signed, set_signed
+from intake.public.cookies import forget, read_signed, set_signed
+from intake.public.feedback import answer
 from intake.templating import render
 from workflows.access.limits import RateLimited
+from workflows.cases.feedback import feedback_asked, give_feedback
 from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
 from workflows.cases.models import Case
 from workflows.cases.public_view import find_case, public_status, reporter_thread
+from workflows.cases.refusals import ActionRefused
 from workflows.cases.reporter import AccessRefused, add_followup, open_for_reporter
+from workflows.cases.states import CLOSED_STATES
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import N_, Errors, Problem
 
 REPORTER_COOKIE = "intake_reporter"
 REPORTER_MAX_AGE = 30 * 60
 NO_STORE = {"Cache-Control": "no-store"}
+STILL_OPEN = N_("The form had expired, so your page is still open: press “Leave” again.")
 
 
 async def reporter_access(request: Request) -> Response:
@@ -74,17 +81,25 @@ async def reporter_page(request: Request) -> Response:
     case = await _reporter_case(request)
     if case is None:
         return _to_track(request)
-    return await _render(request, case, {}, {}, added=request.query_params.get("added") == "1")
+    return await _render(request, case, {}, {}, done=request.query_params.get("done", ""))
 
 
 async def _render(request: Request, case: Case, values: dict[str, str], errors: Errors,
-                  status_code: int = 200, added: bool = False) -> Response:
-    return render(request, "public/reporter.html",
-                  {"case": case, "status": await public_status(case),
-                   "thread": await reporter_thread(case), "values": values, "errors": errors,
-                   "added": added,
-                   "agency": app_context(request).reference.agencies.get(case.agency_code or "")},
-                  status_code=status_code, headers=NO_STORE)
+                  status_code: int = 200, done: str = "", feedback_values: dict[str, str] | None = None,
+                  feedback_errors: Errors | None = None) -> Response:
+    reference = app_context(request).reference
+    response = render(request, "public/reporter.html", {
+        "case": case, "status": await public_status(case),
+        "thread": await reporter_thread(case), "values": values, "errors": errors,
+        "done": done, "open": case.status not in CLOSED_STATES,
+        "asked": await feedback_asked(case, reference),
+        "feedback_values": feedback_values or {}, "feedback_errors": feedback_errors or {},
+        "agency": reference.agencies.get(case.agency_code or "")},
+        status_code=status_code, headers=NO_STORE)
+    # Idle for 30 minutes, not 30 minutes in all: each visit signs the cookie again.
+    set_signed(request, response, REPORTER_COOKIE, "reporter", case.tracking_code, path="/track",
+               max_age=REPORTER_MAX_AGE)
+    return response
 
 
 async def reporter_followup(request: Request) -> Response:
@@ -106,4 +121,37 @@ async def reporter_followup(request: Request) -> Response:
         status = (503 if isinstance(refused, NothingStored)
                   else 429 if isinstance(refused, TooManyReports) else 400)
         return await _render(request, case, values, refused.errors, status_code=status)
-    return RedirectResponse(f"/track/{case.tracking_code}/reporter?added=1", status_code=303)
+    return RedirectResponse(f"/track/{case.tracking_code}/reporter?done=added", status_code=303)
+
+
+async def reporter_feedback(request: Request) -> Response:
+    """The reporter's answer on the outcome, from their page."""
+    context = app_context(request)
+    case = await _reporter_case(request)
+    if case is None:
+        return _to_track(request)
+    values = await checked_fields(request, context.settings)
+    if isinstance(values, Problem):
+        return await _render(request, case, {}, {}, 400, feedback_errors={"form": values})
+    try:
+        await give_feedback(case, answer(values.get("satisfied", "")), values.get("comment", ""),
+                            context.reference, context.events)
+    except ActionRefused as refused:
+        return await _render(request, case, {}, {}, 400, feedback_values=values,
+                             feedback_errors=refused.errors)
+    return RedirectResponse(f"/track/{case.tracking_code}/reporter?done=feedback",
+                            status_code=303)
+
+
+async def reporter_sign_out(request: Request) -> Response:
+    """Leave the page: the cookie goes, and the page needs the PIN again (a shared phone)."""
+    context = app_context(request)
+    code = quote(request.path_params["code"])
+    if isinstance(await checked_fields(request, context.settings), Problem):
+        case = await _reporter_case(request)
+        if case is None:
+            return _to_track(request)
+        return await _render(request, case, {}, {"form": Problem(STILL_OPEN)}, 400)
+    response = RedirectResponse(f"/track?code={code}&signed_out=1", status_code=303)
+    forget(request, response, REPORTER_COOKIE, path="/track")
+    return response

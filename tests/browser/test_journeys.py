@@ -80,11 +80,11 @@ async def test_a_report_goes_from_a_phone_to_a_resolved_case_and_into_the_figure
     await officer.get_by_role("link", name=re.compile(code[:4])).first.click()
     await expect(officer.locator("main")).to_contain_text(PRODUCT)
     await officer.locator("summary", has_text="Phân loại, chuyển cơ quan").click()
-    await officer.locator("#triage-agency").select_option("qltt")
+    await officer.locator("#triage-agency_code").select_option("qltt")
     await officer.get_by_role("button", name="Phân loại, chuyển cơ quan").click()
     await officer.locator("summary", has_text="Giao cán bộ xử lý").click()
-    inspector_option = officer.locator("#assign-assignee option", has_text="Nguyễn Văn An")
-    await officer.locator("#assign-assignee").select_option(
+    inspector_option = officer.locator("#assign-assignee_id option", has_text="Nguyễn Văn An")
+    await officer.locator("#assign-assignee_id").select_option(
         await inspector_option.get_attribute("value"))
     await officer.get_by_role("button", name="Giao cán bộ xử lý").click()
     await expect(officer.locator("dl").first).to_contain_text("Đã giao xử lý")
@@ -99,13 +99,13 @@ async def test_a_report_goes_from_a_phone_to_a_resolved_case_and_into_the_figure
     await inspector.get_by_role("button", name="Bắt đầu xử lý").click()
     await inspector.get_by_label("Thêm ghi chú nội bộ").fill("Đã liên hệ sàn TikTok Shop.")
     await inspector.get_by_role("button", name="Lưu ghi chú").click()
-    await inspector.get_by_label("Trả lời công khai cho người phản ánh").fill(
+    await inspector.get_by_label("Trả lời hoặc câu hỏi công khai gửi người phản ánh").fill(
         "Chúng tôi đã tiếp nhận và đang xác minh người bán.")
     await inspector.get_by_role("button", name="Gửi trả lời").click()
     await inspector.locator("summary", has_text="Kết thúc xử lý").click()
     await inspector.locator("#resolve-outcome").select_option("violation_confirmed")
-    await inspector.locator("#resolve-public").fill("Đã xử phạt người bán, tịch thu hàng.")
-    await inspector.locator("#resolve-fine").fill("15000000")
+    await inspector.locator("#resolve-public_outcome").fill("Đã xử phạt người bán, tịch thu hàng.")
+    await inspector.locator("#resolve-fine_vnd").fill("15000000")
     await inspector.get_by_role("button", name="Kết thúc xử lý").click()
     await expect(inspector.locator("main")).to_contain_text("15.000.000 ₫")
     await checked(inspector, axe_source, found, "case page")

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -19,6 +21,8 @@ class StaffUser(Model):
     agency_code = fields.CharField(max_length=16, null=True)
     password_hash = fields.CharField(max_length=200)
     active = fields.BooleanField(default=True)
+    # The kinds of staff notice (workflows.mail.staff_notices) this person turned off.
+    muted_notices: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from workflows.access.models import StaffUser
-from workflows.access.roles import AGENCY_ROLES, CASE_ROLES
+from workflows.access.roles import AGENCY_ROLES, CASE_ROLES, OFFICER, handles
 from workflows.audit import security
 from workflows.audit.log import Actor
 from workflows.cases.models import Attachment, Case, CaseSupport
@@ -74,6 +74,11 @@ async def viewed_case(user: StaffUser, tracking_code: str | None, address: str) 
     if case is not None:
         await security.record(Actor("staff", str(user.id)), security.CASE_VIEWED,
                               address=address, case=case)
+        if case.new_info_at is not None and handles(user, case) and (
+                user.role != OFFICER or case.agency_code is None):
+            # Seen by the agency that handles it (an officer speaks for a case in triage).
+            await Case.filter(id=case.id).update(new_info_at=None)
+            case.new_info_at = None
     return case
 
 

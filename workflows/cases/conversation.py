@@ -1,5 +1,6 @@
-"""What staff write on a case: internal notes, and public replies the reporter reads on /track
-(and receives by email when they left an address and consented)."""
+"""What staff write on a case: internal notes, and public replies and questions the reporter
+reads on /track and their own page (and receives by email when they left an address and
+consented)."""
 
 from __future__ import annotations
 
@@ -50,13 +51,23 @@ async def add_note(case: Case, user: StaffUser, body: str, events: CaseEvents) -
     return note
 
 
-async def add_public_reply(case: Case, user: StaffUser, body: str,
-                           events: CaseEvents) -> CaseMessage:
+# What staff may write to the reporter, and the event each is.
+AGENCY_MESSAGES = {"reply": "public_reply", "question": "public_question"}
+
+
+async def add_public_reply(case: Case, user: StaffUser, body: str, events: CaseEvents,
+                           kind: str = "reply") -> CaseMessage:
+    """A reply, or a question that does not pause the case (waiting for the answer is the
+    "wait" action's)."""
+    if kind not in AGENCY_MESSAGES:
+        raise ActionRefused(N_("Unknown action."))
     text = _check(case, user, body)
     async with in_transaction() as connection:
-        reply = await CaseMessage.create(using_db=connection, case=case, author="agency", body=text)
+        reply = await CaseMessage.create(using_db=connection, case=case, author="agency",
+                                         kind=kind, body=text)
         await events.record(connection, CaseEvent(case, Actor("staff", str(user.id)),
-                                                  "public_reply", after={"message_id": reply.id},
+                                                  AGENCY_MESSAGES[kind],
+                                                  after={"message_id": reply.id},
                                                   facts={"body": text}))
     events.committed()
     return reply

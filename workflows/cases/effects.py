@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from workflows.cases.models import Case, CaseSupport
+from workflows.cases.models import Case, CaseMessage, CaseSupport, SeizedItem
 from workflows.i18n.formatting import VIETNAM
 
 # The state in which a case's clock stands still (workflows.cases.states imports this module).
@@ -20,6 +20,7 @@ PAUSED_STATE = "waiting"
 
 if TYPE_CHECKING:
     from workflows.cases.requirements import Checked, Step
+    from workflows.reference.sla import ServiceLevels
 
 # Another row written with the change, given the updated case; returns facts for listeners.
 FollowUp = Callable[[BaseDBAsyncClient, Case], Awaitable[dict[str, Any]]]
@@ -72,14 +73,35 @@ def assign(step: Step, checked: Checked) -> Changes:
     return Changes({"assignee_id": checked["assignee"].id})
 
 
-def pause_clock(step: Step, checked: Checked) -> Changes:
-    return Changes({"paused_at": step.now})
+def ask_and_wait(step: Step, checked: Checked) -> Changes:
+    """The clock stops, and the question goes to the reporter (their page, their mail)."""
+
+    async def ask(connection: BaseDBAsyncClient, case: Case) -> dict[str, Any]:
+        message = await CaseMessage.create(using_db=connection, case=case, author="agency",
+                                           kind="question", body=checked["question"])
+        return {"body": message.body, "message_id": message.id}
+
+    return Changes({"paused_at": step.now}, then=ask)
 
 
 def record_outcome(step: Step, checked: Checked) -> Changes:
+    """The outcome and the penalty on the case; the goods seized as their own rows (a
+    resolution after a reopening replaces the earlier one's)."""
     keys = ("outcome", "public_outcome", "fine_vnd", "seized_quantity", "seized_value_vnd",
-            "legal_basis")
-    return Changes({**{key: checked[key] for key in keys}, "resolved_at": step.now})
+            "legal_basis", "decision_number", "decision_date", "violator_name",
+            "violator_tax_code", "violator_kind")
+    seized = checked["seized"]
+
+    async def record_seized(connection: BaseDBAsyncClient, case: Case) -> dict[str, Any]:
+        await SeizedItem.filter(case_id=case.id).using_db(connection).delete()
+        for item in seized:
+            await SeizedItem.create(using_db=connection, case=case, name=item.name,
+                                    quantity=item.quantity, unit=item.unit,
+                                    value_vnd=item.value_vnd, destroyed=item.destroyed)
+        return {}
+
+    return Changes({**{key: checked[key] for key in keys}, "resolved_at": step.now},
+                   facts={"seized": [item.record() for item in seized]}, then=record_seized)
 
 
 def reopen(step: Step, checked: Checked) -> Changes:
@@ -98,10 +120,16 @@ def restart_clock(step: Step, target: str | None) -> dict[str, Any]:
     """Leaving "waiting" for any other state starts the clock again: the deadline moves by
     the working days spent waiting. (Applied by take_action to every transition, since it
     follows from the state left, not from the action.)"""
-    case, levels = step.case, step.reference.service_levels
-    if not (case.paused_at and case.due_at) or target in (None, PAUSED_STATE):
+    if target in (None, PAUSED_STATE):
         return {}
-    waited = levels.working_days_between(case.paused_at, step.now)
+    return clock_restarted(step.case, step.reference.service_levels, step.now)
+
+
+def clock_restarted(case: Case, levels: ServiceLevels, now: dt.datetime) -> dict[str, Any]:
+    """The changes that start a paused case's clock again, whoever resumes it."""
+    if not (case.paused_at and case.due_at):
+        return {}
+    waited = levels.working_days_between(case.paused_at, now)
     return {"paused_at": None, "due_at": levels.add_working_days(case.due_at, waited)}
 
 

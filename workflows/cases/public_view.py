@@ -80,15 +80,30 @@ async def public_status(case: Case) -> PublicStatus:
 
 
 @dataclass(frozen=True)
-class ReporterThread:
-    """The exchange between an anonymous reporter and the agency, and the files they sent."""
+class ThreadEntry:
+    """One step of the conversation: the agency's reply or question, the reporter's
+    addition, or the outcome."""
 
-    messages: list[CaseMessage]
+    at: dt.datetime
+    kind: str  # "reply", "question", "addition", "outcome"
+    body: str
+
+
+@dataclass(frozen=True)
+class ReporterThread:
+    """The exchange between an anonymous reporter and the agency, in order, and the files
+    they sent."""
+
+    entries: list[ThreadEntry]
     attachment_names: list[str]
 
 
 async def reporter_thread(case: Case) -> ReporterThread:
-    messages = await CaseMessage.filter(case_id=case.id).order_by("created_at")
+    messages = await CaseMessage.filter(case_id=case.id).order_by("created_at", "id")
+    entries = [ThreadEntry(message.created_at, message.kind, message.body) for message in messages]
+    if case.status in SETTLED_STATES and case.resolved_at and case.public_outcome:
+        entries.append(ThreadEntry(case.resolved_at, "outcome", case.public_outcome))
+    entries.sort(key=lambda entry: entry.at)
     names = await Attachment.filter(case_id=case.id, added_by="reporter").order_by("id").values_list(
         "original_name", flat=True)
-    return ReporterThread(messages, list(names))  # type: ignore[arg-type]
+    return ReporterThread(entries, list(names))  # type: ignore[arg-type]

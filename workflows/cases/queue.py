@@ -20,7 +20,7 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import OFFICER
 from workflows.access.visibility import visible_cases, visible_parts
 from workflows.cases.deadlines import overdue_condition
-from workflows.cases.models import Case, CaseSupport
+from workflows.cases.models import Case, CaseFeedback, CaseSupport
 from workflows.cases.search import search_condition
 from workflows.cases.states import OPEN_STATES
 from workflows.cases.validation import bounded_int
@@ -56,6 +56,8 @@ class QueueFilters:
     triage_only: bool = False
     mine: bool = False
     overdue: bool = False
+    new_info: bool = False  # the reporter added something not yet opened by the agency
+    review: bool = False  # the reporter asked for a review of the outcome (any status)
     search: str = ""
     sort: str = "due"
     page: int = 1
@@ -68,8 +70,9 @@ class QueueFilters:
             return value if value in allowed else ""
 
         page = query.get("page", "1")
+        review = query.get("review") == "1"
         return cls(
-            status=pick("status", STATUS_CODES | {"all"}),
+            status="all" if review else pick("status", STATUS_CODES | {"all"}),
             category=pick("category", CATEGORY_CODES),
             product_group=pick("product_group", PRODUCT_GROUP_CODES),
             channel=pick("channel", SALES_CHANNEL_CODES),
@@ -78,6 +81,8 @@ class QueueFilters:
             triage_only=query.get("queue") == "triage",
             mine=query.get("mine") == "1",
             overdue=query.get("overdue") == "1",
+            new_info=query.get("new_info") == "1",
+            review=review,
             search=" ".join(printable(query.get("q", "")).split())[:100],
             sort=query.get("sort") if query.get("sort") in SORTS else "due",  # type: ignore[arg-type]
             page=max(1, min(bounded_int(page, 5) or 1, MAX_PAGE)),
@@ -94,10 +99,15 @@ class QueuePage:
     now: dt.datetime
     # The user's agency's own task on listed cases it supports (rather than leads), by case id.
     supports: dict[int, CaseSupport]
+    reviews: set[int]  # listed cases whose reporter asks for a review of the outcome
 
     @property
     def open_count(self) -> int:
         return sum(count for status, count in self.status_counts.items() if status in OPEN_STATES)
+
+
+def pending_reviews() -> QuerySet[CaseFeedback]:
+    return CaseFeedback.filter(review="pending")
 
 
 def _overdue(user: StaffUser, now: dt.datetime) -> Q:
@@ -126,6 +136,10 @@ def filtered_cases(user: StaffUser, filters: QueueFilters, now: dt.datetime,
         base = base.filter(_overdue(user, now))
     if filters.mine:
         base = base.filter(_mine(user))
+    if filters.new_info:
+        base = base.filter(new_info_at__isnull=False)
+    if filters.review:
+        base = base.filter(id__in=Subquery(pending_reviews().values("case_id")))
     if filters.search:
         base = base.filter(search_condition(filters.search, Case._meta.db.capabilities.dialect))
     return base
@@ -168,4 +182,7 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
         supports = {support.case_id: support  # type: ignore[attr-defined]
                     for support in await CaseSupport.filter(
                         agency_code=user.agency_code, case_id__in=[case.id for case in cases])}
-    return QueuePage(cases, total, page, pages, counts, now, supports)
+    reviews: list[int] = await pending_reviews().filter(
+        case_id__in=[case.id for case in cases]).values_list(
+        "case_id", flat=True) if cases else []  # type: ignore[assignment]
+    return QueuePage(cases, total, page, pages, counts, now, supports, set(reviews))

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from workflows.access.limits import (
@@ -22,6 +23,7 @@ from workflows.access.limits import (
     spend,
 )
 from workflows.audit.log import Actor
+from workflows.cases.effects import clock_restarted
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.filing import (
     FILES_FIELD,
@@ -33,13 +35,18 @@ from workflows.cases.filing import (
 )
 from workflows.cases.models import Attachment, Case, CaseMessage
 from workflows.cases.public_view import find_case
+from workflows.cases.states import CLOSED_STATES, PAUSED_STATE
 from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.cases.tracking import normalize_tracking_code, pin_matches
 from workflows.evidence.storage import EvidenceFile
 from workflows.evidence.uploads import Upload, UploadRefused, check_contents, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
+from workflows.reference.sla import ServiceLevels
 
 WRONG_CODE_OR_PIN = N_("The code or the PIN is not right.")
+CLOSED_TO_ADDITIONS = N_("This report is closed: nothing more can be added to it. If you are "
+                         "not satisfied with the outcome, say so on this page and the agency "
+                         "will review it.")
 
 
 class AccessRefused(Exception):
@@ -84,6 +91,8 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
     (InvalidReport, TooManyReports, NothingStored): the fields first, then the address's
     allowance, then the files."""
     errors: Errors = {}
+    if case.status in CLOSED_STATES:
+        raise InvalidReport({"body": Problem(CLOSED_TO_ADDITIONS)})
     body = clean_text(fields.get("body", ""), multiline=True)
     if isinstance(body, Problem):
         errors["body"] = body
@@ -111,21 +120,47 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
             raise InvalidReport({FILES_FIELD: refused.problem}) from None
         evidence = await service.store_files(checked)
         try:
-            await _record_followup(case, text, evidence, service.events)
+            await _record_followup(case, text, evidence, service.events,
+                                   service.reference.service_levels)
         except BaseException:
             service.store.discard(evidence)
             raise
     service.events.committed()
 
 
+async def _resume(connection: BaseDBAsyncClient, case: Case, levels: ServiceLevels,
+                  now: dt.datetime, events: CaseEvents) -> Case | None:
+    """The reporter's answer to a waiting case resumes it: the clock runs again, its due date
+    moved by the working days waited. (A staff member who acted first wins: no resume.)"""
+    changes = {"status": "in_progress", **clock_restarted(case, levels, now)}
+    resumed = await Case.filter(id=case.id, status=PAUSED_STATE, version=case.version).using_db(
+        connection).update(**changes, version=case.version + 1, updated_at=now)
+    if not resumed:
+        return None
+    fresh = await Case.filter(id=case.id).using_db(connection).get()
+    before = {"status": PAUSED_STATE, "due_at": case.due_at.isoformat() if case.due_at else None}
+    await events.record(connection, CaseEvent(
+        fresh, Actor.citizen(), "resume", before=before,
+        after={"status": fresh.status, "due_at": fresh.due_at.isoformat() if fresh.due_at else None},
+        reason=""))
+    return fresh
+
+
 async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
-                           events: CaseEvents) -> None:
+                           events: CaseEvents, levels: ServiceLevels) -> None:
+    now = dt.datetime.now(dt.UTC)
     async with in_transaction() as connection:
         if body:
-            await CaseMessage.create(using_db=connection, case=case, author="reporter", body=body)
+            await CaseMessage.create(using_db=connection, case=case, author="reporter",
+                                     kind="addition", body=body)
         for file in evidence:
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
                                     **asdict(file))
+        resumed = None
+        if case.status == PAUSED_STATE:
+            resumed = await _resume(connection, case, levels, now, events)
+        await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
         await events.record(connection, CaseEvent(
-            case, Actor.citizen(), "reporter_followup",
-            after={"message": bool(body), "attachments": [evidence_record(f) for f in evidence]}))
+            resumed or case, Actor.citizen(), "reporter_followup",
+            after={"message": bool(body), "attachments": [evidence_record(f) for f in evidence]},
+            facts={"resumed": resumed is not None}))

@@ -13,20 +13,16 @@ from typing import Any
 from workflows.access.models import StaffUser
 from workflows.access.roles import AGENCY_ROLES
 from workflows.cases.models import Case, CaseSupport
+from workflows.cases.outcomes import check_outcome
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.validation import bounded_int
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
-from workflows.reference.catalog import OUTCOME_CODES
 from workflows.reference.loading import ReferenceData
 
 MAX_REASON_CHARS = 2000
-MAX_AMOUNT_DIGITS = 15
-# What each amount's column holds (a count is a 32-bit integer in the database).
-AMOUNT_LIMITS = {"fine_vnd": 10**15 - 1, "seized_quantity": 2**31 - 1,
-                 "seized_value_vnd": 10**15 - 1}
 MAX_EXTENSION = dt.timedelta(days=5 * 365)  # a deadline further off is a typing mistake
 
 
@@ -79,6 +75,12 @@ async def reason(step: Step) -> Checked:
     return {"reason": _bounded_text(step, "reason", N_("Give a reason."))}
 
 
+async def question(step: Step) -> Checked:
+    """A question to the reporter: public, on their page and in the mail they get."""
+    return {"question": _bounded_text(step, "question",
+                                      N_("Write the question for the reporter."))}
+
+
 async def report(step: Step) -> Checked:
     """What a supporting agency did, when it reports its task done."""
     return {"report": _bounded_text(step, "report", N_("Write what was done."))}
@@ -116,51 +118,10 @@ async def support_assignee(step: Step) -> Checked:
     return {"assignee": chosen}
 
 
-def amount(typed: str) -> int | None | Problem:
-    """What people write for money or a count: 15000000, 15.000.000, 15 000 000."""
-    digits = typed.replace(".", "").replace(",", "").replace(" ", "")
-    if not digits:
-        return None
-    if digits.startswith("-"):
-        return Problem(N_("Amounts cannot be negative."))
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_AMOUNT_DIGITS:
-        return Problem(N_("Amounts are whole numbers of at most {digits} digits."),
-                       {"digits": MAX_AMOUNT_DIGITS})
-    return int(digits)
-
-
 async def outcome(step: Step) -> Checked:
-    """What the agency found and did: every field is checked, and each problem named."""
-    problems: dict[str, Problem] = {}
-    found = step.text("outcome")
-    if found not in OUTCOME_CODES:
-        problems["outcome"] = Problem(N_("Choose the outcome."))
-    public = legal_basis = ""
-    for name in ("public_outcome", "legal_basis"):
-        cleaned = clean_text(step.form.get(name, ""), multiline=True)
-        if isinstance(cleaned, Problem):
-            problems[name] = cleaned
-        elif name == "public_outcome":
-            public = cleaned
-        else:
-            legal_basis = cleaned
-    if not public and "public_outcome" not in problems:
-        problems["public_outcome"] = Problem(
-            N_("Write the outcome the reporter and the public will read."))
-    elif public and not has_words(public):
-        problems["public_outcome"] = Problem(NO_WORDS)
-    amounts: dict[str, int | None] = {}
-    for name, largest in AMOUNT_LIMITS.items():
-        value = amount(step.text(name))
-        if isinstance(value, int) and value > largest:
-            value = Problem(N_("At most {limit}."), {"limit": f"{largest:,}".replace(",", ".")})
-        if isinstance(value, Problem):
-            problems[name] = value
-        else:
-            amounts[name] = value
-    if problems:
-        raise InvalidInput(problems)
-    return {"outcome": found, "public_outcome": public, "legal_basis": legal_basis, **amounts}
+    """What the agency found and did (workflows.cases.outcomes): every field checked, each
+    problem named."""
+    return check_outcome(dict(step.form), step.now)
 
 
 def _date(step: Step, field: str, message: str) -> dt.date | None:
@@ -218,7 +179,7 @@ async def support(step: Step) -> Checked:
 
 
 REQUIREMENTS: dict[str, Requirement] = {
-    "reason": reason, "report": report, "agency": agency, "assignee": assignee,
+    "reason": reason, "question": question, "report": report, "agency": agency, "assignee": assignee,
     "support_assignee": support_assignee, "outcome": outcome, "due_date": due_date,
     "duplicate_of": duplicate_of, "support": support,
 }

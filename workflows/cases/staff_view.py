@@ -11,9 +11,18 @@ from workflows.access.roles import handles
 from workflows.access.visibility import assignable_staff
 from workflows.audit.models import AuditEvent
 from workflows.cases.duplicates import possible_duplicates
+from workflows.cases.feedback import may_decide
 from workflows.cases.flags import Flag, case_flags
 from workflows.cases.history import HistoryLine, client_ids, history, staff_ids
-from workflows.cases.models import Attachment, Case, CaseMessage, CaseNote, CaseSupport
+from workflows.cases.models import (
+    Attachment,
+    Case,
+    CaseFeedback,
+    CaseMessage,
+    CaseNote,
+    CaseSupport,
+    SeizedItem,
+)
 from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
 from workflows.reference.routing import explain, parse_reason
@@ -31,6 +40,8 @@ class CaseView:
     duplicate_of: Case | None
     staff_names: dict[int, str]  # everyone the timeline names, by id
     client_names: dict[int, str]  # the API clients it names, by id
+    seized: list[SeizedItem]  # the goods seized on its resolution
+    feedback: list[CaseFeedback]  # the reporter's answers on its outcomes, and reviews asked
 
     def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
         return history(self.timeline, words, agencies, self.staff_names, self.client_names)
@@ -53,6 +64,7 @@ class CaseWork:
     support_assignable: list[StaffUser]
     support_candidates: list[str]  # agencies that could be asked to support
     duplicates: list[Case]
+    decides_review: bool  # a review is asked and this user may grant or decline it
 
 
 async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]) -> CaseWork:
@@ -70,6 +82,8 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
         support_candidates=[code for code in agency_codes
                             if code != case.agency_code and code not in supporting],
         duplicates=await possible_duplicates(case, user),
+        decides_review=may_decide(user, case) and any(
+            answer.review == "pending" for answer in view.feedback),
     )
 
 
@@ -89,4 +103,6 @@ async def case_view(case: Case) -> CaseView:
             id=case.duplicate_of_id) if case.duplicate_of_id else None,  # type: ignore[attr-defined]
         staff_names={person.id: person.name or person.email for person in people},
         client_names=await client_names(client_ids(timeline)),
+        seized=await SeizedItem.filter(case_id=case.id).order_by("id"),
+        feedback=await CaseFeedback.filter(case_id=case.id).order_by("id"),
     )

@@ -90,6 +90,7 @@ async def take_action(case: Case, user: StaffUser, request: ActionRequest,
         await events.record(connection, CaseEvent(
             fresh, Actor("staff", str(user.id)), transition.action, before=before,
             after={**snapshot(fresh, keys), **effect.facts},
-            reason=checked.get("reason") or checked.get("task") or "", facts=facts))
+            reason=checked.get("reason") or checked.get("task") or checked.get("question") or "",
+            facts=facts))
     events.committed()
     return fresh

@@ -15,7 +15,7 @@ from workflows.cases.states import BY_ACTION, SETTLED_STATES
 
 # A message's text is in the event's facts (a reply, a question); an outcome's on the case; a
 # status change tells itself (the feed adds a sentence for it).
-TEXT_FROM_FACTS = frozenset({"public_reply", "public_question", "wait"})
+TEXT_FROM_FACTS = frozenset({"public_reply", "public_question", "wait", "review_declined"})
 TEXT_FROM_OUTCOME = frozenset({"resolve"})
 # What the reporters of the duplicates joined to a case learn when it is resolved.
 JOINED_OUTCOME = "joined_outcome"

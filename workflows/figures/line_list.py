@@ -29,7 +29,7 @@ COLUMNS = (
     ("platform", N_("Platform")), ("shop_name", N_("Shop or seller name")),
     ("commune", N_("Commune or ward")), ("agency_code", N_("Agency")), ("status", N_("Status")),
     ("due_at", N_("Due date")), ("resolved_at", N_("Resolved on")), ("outcome", N_("Outcome")),
-    ("fine_vnd", N_("Fine (đồng)")), ("seized_quantity", N_("Seized goods (quantity)")),
+    ("fine_vnd", N_("Fine (đồng)")), ("seized_quantity", N_("Kinds of goods seized")),
     ("seized_value_vnd", N_("Seized goods value (đồng)")),
 )
 BATCH = 2000

@@ -50,8 +50,10 @@ HEADLINE: tuple[tuple[str, Callable[[Figures], Any], bool], ...] = (
     (N_("Violation confirmed"), lambda f: f.outcomes.get("violation_confirmed", 0), False),
     (N_("Referred to another authority"), lambda f: f.outcomes.get("referred", 0), False),
     (N_("Fines in total"), lambda f: f.fines_vnd, True),
-    (N_("Seized goods (number)"), lambda f: f.seized_quantity, False),
+    (N_("Kinds of goods seized"), lambda f: f.seized_quantity, False),
     (N_("Value of seized goods"), lambda f: f.seized_value_vnd, True),
+    (N_("Reporters' answers on outcomes"), lambda f: f.answers, False),
+    (N_("Reporters satisfied (%)"), lambda f: _share(f.satisfied_share), False),
 )
 STATUS_AT_END: tuple[tuple[str, Callable[[Figures], int]], ...] = (
     (N_("Resolved by the end of the period"), lambda f: f.settled_by_end),
@@ -86,6 +88,18 @@ def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translato
             Line(key_label(key, terms, k), now.by[key].get(k, 0), before.by[key].get(k, 0))
             for k in keys])
 
+    def satisfaction(key: str, title: str, terms: tuple[catalog.Term, ...] | None) -> Section:
+        """The share of satisfied reporters per agency or category (answers in the label)."""
+        now_by, before_by = now.satisfaction.get(key, {}), before.satisfaction.get(key, {})
+        keys = sorted(set(now_by) | set(before_by), key=lambda k: (-now_by.get(k, (0, 0))[0], k))
+
+        def share(counts: tuple[int, int] | None) -> float | None:
+            return round(100 * counts[1] / counts[0], 1) if counts and counts[0] else None
+
+        return Section(f"satisfaction_{key}", words.gettext(title), [
+            Line(f"{key_label(key, terms, k)} ({now_by.get(k, (0, 0))[0]})",
+                 share(now_by.get(k)), share(before_by.get(k))) for k in keys])
+
     def top(title: str, key: str, pick: Callable[[Figures], Sequence[tuple[Any, ...]]]) -> Section:
         earlier = {row[:-1]: row[-1] for row in pick(before)}
         return Section(key, words.gettext(title), [
@@ -104,4 +118,7 @@ def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translato
         top(N_("Brands reported most"), "brands", lambda f: f.top_brands),
         top(N_("Products reported most"), "products", lambda f: f.top_products),
         top(N_("Shops reported most"), "shops", lambda f: f.top_shops),
+        satisfaction("agency_code", N_("Reporters satisfied (%), by agency (answers)"), None),
+        satisfaction("category", N_("Reporters satisfied (%), by category (answers)"),
+                     catalog.CATEGORIES),
     ]

@@ -17,7 +17,7 @@ from tortoise.expressions import F, RawSQL
 from tortoise.functions import Count, Max, Sum
 from tortoise.queryset import QuerySet
 
-from workflows.cases.models import Case
+from workflows.cases.models import Case, CaseFeedback
 from workflows.reference.reporting import Period
 
 BREAKDOWNS = ("category", "agency_code", "commune", "product_group", "sales_channel",
@@ -47,6 +47,18 @@ class Figures:
     top_brands: list[tuple[str, int]]
     top_products: list[tuple[str, int]]
     top_shops: list[tuple[str, str, int]]  # shop name, commune, cases
+    # The reporters' answers on outcomes given in the period: by agency and by category,
+    # key -> (answers, satisfied).
+    satisfaction: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> int:
+        return sum(answers for answers, _ in self.satisfaction.get("category", {}).values())
+
+    @property
+    def satisfied_share(self) -> float | None:
+        satisfied = sum(count for _, count in self.satisfaction.get("category", {}).values())
+        return satisfied / self.answers if self.answers else None
 
     @property
     def online_share(self) -> float | None:
@@ -94,6 +106,25 @@ async def _top(received: QuerySet[Case], column: str) -> list[tuple[str, int]]:
     return [(str(key), int(n)) for key, n in rows]
 
 
+async def _satisfaction(period: Period, agency_code: str | None,
+                        ) -> dict[str, dict[str, tuple[int, int]]]:
+    """Answers and satisfied reporters, by the answered case's agency and category."""
+    answers = CaseFeedback.filter(created_at__gte=period.start, created_at__lt=period.end)
+    if agency_code:
+        answers = answers.filter(case__agency_code=agency_code)
+    found: dict[str, dict[str, tuple[int, int]]] = {}
+    for column in ("agency_code", "category"):
+        rows = await (answers.annotate(n=Count("id")).group_by(f"case__{column}", "satisfied")
+                      .values_list(f"case__{column}", "satisfied", "n"))
+        totals: dict[str, tuple[int, int]] = {}
+        for key, satisfied, n in rows:
+            name = str(key or "")
+            given, happy = totals.get(name, (0, 0))
+            totals[name] = (given + int(n), happy + (int(n) if satisfied else 0))
+        found[column] = totals
+    return found
+
+
 async def figures(period: Period, agency_code: str | None = None) -> Figures:
     scope = _scope(agency_code)
     dialect = Case._meta.db.capabilities.dialect
@@ -135,6 +166,7 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
         seized_value_vnd=int((sums or {}).get("value") or 0),
         top_brands=await _top(received, "brand"), top_products=await _top(received, "product_name"),
         top_shops=[(str(name), str(commune), int(n)) for name, commune, n in shops],
+        satisfaction=await _satisfaction(period, agency_code),
     )
 
 

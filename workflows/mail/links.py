@@ -3,6 +3,7 @@ intake/links.py); the domain only asks for a case's pages by name."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 
@@ -13,6 +14,11 @@ class Links(Protocol):
 
     def public_case(self, tracking_code: str) -> str:
         """The case's public status, for its reporter and anyone with the code."""
+        ...
+
+    def feedback(self, tracking_code: str, resolved_at: dt.datetime, satisfied: bool) -> str:
+        """The reporter's answer on one outcome, from the resolution notice (no PIN needed:
+        the link itself is signed)."""
         ...
 
     def log_checkpoint(self) -> str:

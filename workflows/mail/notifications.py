@@ -16,6 +16,7 @@ from workflows.cases.events import CaseEvent
 from workflows.cases.flags import case_flags
 from workflows.cases.models import Case
 from workflows.cases.states import SETTLED_STATES
+from workflows.mail import staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
@@ -94,6 +95,23 @@ class Notifier:
         await self._to_citizen(connection, event.case, "reply_notice",
                                f"audit:{recorded.seq}:reply_notice", {"reply": event.facts["body"]})
 
+    async def question_notice(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                              recorded: AuditEvent) -> None:
+        """The agency's question (with or without pausing the case), in the reporter's
+        language, with where to answer it."""
+        assert event.case is not None
+        await self._to_citizen(connection, event.case, "question_notice",
+                               f"audit:{recorded.seq}:question_notice",
+                               {"question": event.facts["body"]})
+
+    async def review_decision(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                              recorded: AuditEvent) -> None:
+        """The agency declined to review the outcome: its reason, to the reporter."""
+        assert event.case is not None
+        await self._to_citizen(connection, event.case, "review_decision",
+                               f"audit:{recorded.seq}:review_decision",
+                               {"reason": event.facts["body"]})
+
     async def resolution_notices(self, connection: BaseDBAsyncClient, event: CaseEvent,
                                  recorded: AuditEvent) -> None:
         """The public outcome to the reporter, and to the reporters of the duplicates joined
@@ -116,10 +134,13 @@ class Notifier:
 
     async def _resolution(self, connection: BaseDBAsyncClient, case: Case, recorded: AuditEvent,
                           outcome: str) -> None:
-        # One resolution may notify several reporters: the key names each one's case.
+        # One resolution may notify several reporters: the key names each one's case. The
+        # reporter of the resolved case itself is asked whether they are satisfied.
+        asked = case.resolved_at if case.status in SETTLED_STATES else None
         await self._to_citizen(
             connection, case, "resolution_notice",
-            f"audit:{recorded.seq}:resolution_notice:{case.tracking_code}", {"outcome": outcome})
+            f"audit:{recorded.seq}:resolution_notice:{case.tracking_code}",
+            {"outcome": outcome, "asked": asked})
 
     async def overdue_digest(self, connection: BaseDBAsyncClient, agency: Agency, recipient: str,
                              overdue: list[Case], day: dt.date, now: dt.datetime) -> None:
@@ -145,11 +166,18 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
     "created": (Notifier.citizen_ack,),
     "routed": (Notifier.agency_alert,),
     "triage": (Notifier.agency_alert,),
-    "transfer": (Notifier.agency_alert,),
-    "add_support": (Notifier.support_request,),
+    "transfer": (Notifier.agency_alert, staff_notices.transfer_notice),
+    "assign": (staff_notices.assignment_notice,),
+    "add_support": (Notifier.support_request, staff_notices.task_notice),
+    "support_assign": (staff_notices.task_notice,),
+    "reporter_followup": (staff_notices.addition_notice,),
+    "feedback_given": (staff_notices.review_notice,),
+    "review_declined": (Notifier.review_decision,),
     "resolve": (Notifier.resolution_notices,),
     "mark_duplicate": (Notifier.duplicate_outcome,),
     "public_reply": (Notifier.reply_notice,),
+    "public_question": (Notifier.question_notice,),
+    "wait": (Notifier.question_notice,),
 }
 
 

@@ -170,7 +170,8 @@ async def stuck_messages(now: dt.datetime | None = None, limit: int = 50) -> lis
 # A mail server's refusal often quotes the recipient: a citizen's address stays out of what
 # an operator's terminal (or a monitor's log) shows.
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
-CITIZEN_KINDS = frozenset({"citizen_ack", "reply_notice", "resolution_notice"})
+CITIZEN_KINDS = frozenset({"citizen_ack", "reply_notice", "question_notice", "resolution_notice",
+                           "review_decision"})
 
 
 def _printable(message: OutboxMessage) -> str:

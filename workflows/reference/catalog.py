@@ -91,6 +91,12 @@ OUTCOMES: tuple[Term, ...] = (
     Term("referred", N_("Referred to another authority")),
     Term("insufficient_information", N_("Insufficient information")),
 )
+# Whom a penalty was imposed on.
+VIOLATOR_KINDS: tuple[Term, ...] = (
+    Term("company", N_("An enterprise (company, branch)")),
+    Term("household", N_("A household business")),
+    Term("individual", N_("An individual")),
+)
 # Who wrote a message on a case that the reporter reads.
 MESSAGE_AUTHORS: tuple[Term, ...] = (
     Term("reporter", N_("The reporter")),
@@ -125,3 +131,4 @@ PRODUCT_GROUP_CODES = codes(PRODUCT_GROUPS)
 SALES_CHANNEL_CODES = codes(SALES_CHANNELS)
 LABEL_ORIGIN_CODES = codes(LABEL_ORIGINS)
 OUTCOME_CODES = codes(OUTCOMES)
+VIOLATOR_KIND_CODES = codes(VIOLATOR_KINDS)

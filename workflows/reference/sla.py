@@ -32,6 +32,8 @@ class ServiceLevels:
     holidays: frozenset[dt.date]
     triage_working_days: int = 2
     agencies: Mapping[str, AgencyLevels] = field(default_factory=dict)
+    # A reporter not satisfied with an outcome may ask for a review within so many days.
+    review_request_days: int = 15
 
     def resolution_days(self, category: str, agency_code: str | None = None) -> int:
         own = self.agencies.get(agency_code or "", AgencyLevels())
@@ -116,4 +118,6 @@ def load_service_levels(sla_path: Path, holidays_path: Path,
         isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in dates
     ):
         raise holidays.error("holidays must be a list of dates such as 2026-09-02", key="holidays")
-    return ServiceLevels(default, per_category, frozenset(dates), triage, per_agency)
+    review = _positive(sla, sla.data.get("review_request_days", 15), "review_request_days",
+                       "review_request_days")
+    return ServiceLevels(default, per_category, frozenset(dates), triage, per_agency, review)

@@ -74,7 +74,7 @@ async def test_a_case_walked_through_every_event_reads_in_vietnamese(client, app
         await _post(work, code, "actions", action="start")
         await _post(work, code, "notes", body="Đã liên hệ ban quản lý chợ.")
         await _post(work, code, "replies", body="Cơ quan đã tiếp nhận và đang xác minh.")
-        await _post(work, code, "actions", action="wait", reason="Chờ kết quả kiểm nghiệm mẫu.")
+        await _post(work, code, "actions", action="wait", question="Chờ kết quả kiểm nghiệm mẫu.")
         await _post(work, code, "actions", action="resume")
         await _post(lead, code, "actions", action="add_support", agency_code="khcn",
                     task="Kiểm tra nhãn hàng hóa.")

@@ -8,7 +8,7 @@ import pytest
 from tests.helpers import REPORTER, post_report
 from tests.workflows.conftest import triage_case
 from workflows.audit.models import AuditEvent
-from workflows.cases.models import Case
+from workflows.cases.models import Case, SeizedItem
 from workflows.cases.queue import QueueFilters, queue_page
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.states import OPEN_STATES, TRANSITIONS, allowed_actions
@@ -24,14 +24,13 @@ async def test_a_case_walks_the_whole_workflow_and_the_audit_trail_holds_each_st
     assert (case.status, case.agency_code) == ("triaged", "qltt")
     case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
     case = await act(case, people["inspector"], "start")
-    case = await act(case, people["inspector"], "wait", reason="Chờ kết quả kiểm nghiệm mẫu.")
+    case = await act(case, people["inspector"], "wait", question="Chờ kết quả kiểm nghiệm mẫu.")
     case = await act(case, people["inspector"], "resume")
     later = (case.due_at + dt.timedelta(days=10)).date()
     case = await act(case, people["lead"], "extend", due_date=later, reason="Chờ giám định.")
     case = await act(case, people["inspector"], "resolve", outcome="violation_confirmed",
                      public_outcome="Đã xử phạt cơ sở bán hàng.", fine_vnd=15_000_000,
-                     seized_quantity=120, seized_value_vnd=9_600_000,
-                     legal_basis="Nghị định 98/2020/NĐ-CP")
+                     legal_basis="Nghị định 98/2020/NĐ-CP", **SEIZED)
     assert (case.status, case.outcome, case.fine_vnd) == ("resolved", "violation_confirmed",
                                                           15_000_000)
     case = await act(case, people["lead"], "close")
@@ -46,6 +45,8 @@ async def test_a_case_walks_the_whole_workflow_and_the_audit_trail_holds_each_st
         "kind", "recipient")
     assert kinds == [("citizen_ack", REPORTER["reporter_email"]),
                      ("agency_alert", "qltt@example.gov.vn"),
+                     ("assignment_notice", people["inspector"].email),
+                     ("question_notice", REPORTER["reporter_email"]),
                      ("resolution_notice", REPORTER["reporter_email"])]
     resolved = await AuditEvent.get(case_id=case.id, action="resolve")
     assert resolved.after["status"] == "resolved" and resolved.before["status"] == "in_progress"
@@ -127,7 +128,7 @@ async def test_waiting_stops_the_clock_and_moves_the_due_date_by_the_days_waited
     case = await Case.get()
     case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
     case = await act(case, people["inspector"], "start")
-    case = await act(case, people["inspector"], "wait", reason="Chờ người bán giải trình.")
+    case = await act(case, people["inspector"], "wait", question="Chờ người bán giải trình.")
     assert case.paused_at is not None
     # It has waited since a week before its due date, which has passed meanwhile.
     service = app.state.intake.reference.service_levels
@@ -143,22 +144,37 @@ async def test_waiting_stops_the_clock_and_moves_the_due_date_by_the_days_waited
     assert (await queue_page(people["officer"], QueueFilters(overdue=True))).total == 0
 
 
+SEIZED = {"seized_1_name": "Nước mắm giả", "seized_1_quantity": "120", "seized_1_unit": "chai",
+          "seized_1_value": "9.600.000"}
+
+
 @pytest.mark.parametrize(("field", "typed"), [
-    ("seized_quantity", "3000000000"), ("seized_quantity", "2147483648"),
-    ("fine_vnd", "1" + "0" * 15), ("seized_value_vnd", "9" * 16)])
-async def test_an_amount_past_what_its_column_holds_is_a_field_error(client, people, act,
-                                                                     field, typed):
+    ("seized_1_quantity", "1" + "0" * 13), ("seized_1_quantity", "2,0005"),
+    ("fine_vnd", "1" + "0" * 15), ("seized_1_value", "9" * 16),
+    ("seized_1_quantity", "120 chai"), ("violator_tax_code", "0100233489"),
+    ("decision_date", "2099-01-01")])
+async def test_a_value_the_penalty_record_cannot_hold_is_a_field_error(client, people, act,
+                                                                      field, typed):
     case = await triage_case(client)
     case = await act(case, people["officer"], "triage", agency_code="qltt")
     case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
     case = await act(case, people["inspector"], "start")
     with pytest.raises(InvalidInput) as refused:
         await act(case, people["inspector"], "resolve", outcome="violation_confirmed",
-                  public_outcome="Đã xử phạt.", **{field: typed})
+                  public_outcome="Đã xử phạt.", **{**SEIZED, field: typed})
     assert set(refused.value.errors) == {field}
     assert (await Case.get(id=case.id)).status == "in_progress"  # nothing half-written
+    assert await SeizedItem.filter(case_id=case.id).count() == 0
     resolved = await act(case, people["inspector"], "resolve", outcome="violation_confirmed",
-                         public_outcome="Đã xử phạt.", seized_quantity="2147483647")
-    assert resolved.seized_quantity == 2**31 - 1
+                         public_outcome="Đã xử phạt.", fine_vnd="999.999.999.999.999",
+                         violator_tax_code="0100233488-001", decision_number="12/QĐ-XPVPHC",
+                         decision_date="2026-11-20", violator_kind="company", **SEIZED,
+                         seized_2_name="Nhãn giả", seized_2_quantity="1.500",
+                         seized_2_unit="cái", seized_2_destroyed="1")
+    assert (resolved.fine_vnd, resolved.violator_tax_code) == (10**15 - 1, "0100233488001")
+    assert (resolved.seized_quantity, resolved.seized_value_vnd) == (2, 9_600_000)
+    items = await SeizedItem.filter(case_id=case.id).order_by("id")
+    assert [(i.name, i.quantity, i.unit, i.destroyed) for i in items] == [
+        ("Nước mắm giả", 120, "chai", False), ("Nhãn giả", 1500, "cái", True)]
 
 

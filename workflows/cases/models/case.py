@@ -14,6 +14,7 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from workflows.access.models import StaffUser
+    from workflows.cases.models.outcome import CaseFeedback, SeizedItem
     from workflows.cases.models.work import Attachment, CaseMessage, CaseSupport
 
 
@@ -84,20 +85,31 @@ class Case(Model):
     duplicate_of: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="duplicates", null=True, on_delete=fields.RESTRICT
     )
-    # The resolution: what the agency found and did (feeds the statistics).
+    # The resolution: what the agency found and did (feeds the statistics). With a penalty,
+    # the decision that imposed it and whom on; the goods seized are SeizedItem rows, and the
+    # two seized_ totals here are theirs: how many kinds of goods, and their value.
     outcome = fields.CharField(max_length=24, default="", db_default="")
     public_outcome = fields.TextField(default="", db_default="")
     fine_vnd = fields.BigIntField(null=True)
     seized_quantity = fields.IntField(null=True)
     seized_value_vnd = fields.BigIntField(null=True)
     legal_basis = fields.TextField(default="", db_default="")
+    decision_number = fields.CharField(max_length=50, default="", db_default="")
+    decision_date = fields.DateField(null=True)
+    violator_name = fields.CharField(max_length=200, default="", db_default="")
+    violator_tax_code = fields.CharField(max_length=14, default="", db_default="")
+    violator_kind = fields.CharField(max_length=16, default="", db_default="")  # catalog
     resolved_at = fields.DatetimeField(null=True)
+    # The reporter added something staff of the handling agency have not opened yet.
+    new_info_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
     version = fields.IntField(default=1)
 
     attachments: fields.ReverseRelation[Attachment]
     messages: fields.ReverseRelation[CaseMessage]
+    seized_items: fields.ReverseRelation[SeizedItem]
+    feedback: fields.ReverseRelation[CaseFeedback]
     supports: fields.ReverseRelation[CaseSupport]
 
     class Meta:

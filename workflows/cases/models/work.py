@@ -62,13 +62,16 @@ class Attachment(Model):
 
 
 class CaseMessage(Model):
-    """What the reporter adds later (with code and PIN), and the agency's public replies."""
+    """The conversation with the reporter: the agency's public replies and questions, and what
+    the reporter adds later (with code and PIN)."""
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="messages", on_delete=fields.RESTRICT
     )
     author = fields.CharField(max_length=16)  # "reporter" or "agency"
+    # The agency's "reply" or "question"; the reporter's "addition".
+    kind = fields.CharField(max_length=16, default="reply", db_default="reply")
     body = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
