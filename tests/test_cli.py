@@ -153,7 +153,7 @@ def test_create_user_from_the_command_line(settings, config_dir):
     again = create("lan.tran@khcn.gov.vn", "--role", "inspector", "--agency", "khcn")
     assert "an account for lan.tran@khcn.gov.vn already exists" in again.stderr
     no_agency = create("x@y.vn", "--role", "lead")
-    assert no_agency.returncode == 2 and "give --agency (bvntd, khcn, qltt)" in no_agency.stderr
+    assert no_agency.returncode == 2 and "give --agency (bvntd, khcn, pc03, qltt, snnmt, syt)" in no_agency.stderr
     short = create("y@y.vn", "--role", "officer", password="ngắn")
     assert "the password needs at least 10 characters" in short.stderr
 

@@ -34,6 +34,7 @@ OUTCOME_WORDS = {
 ACTION_SENTENCES = {
     "triage": N_("The report was passed to the agency responsible."),
     "transfer": N_("The report was passed to another agency, which is responsible for it."),
+    "refer_to_police": N_("The report was passed to another agency, which is responsible for it."),
     "assign": N_("An inspector was assigned to the report."),
     "start": N_("An inspector started work on the report."),
     "wait": N_("The agency is waiting for more information."),

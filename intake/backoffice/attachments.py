@@ -12,7 +12,7 @@ from intake.client import client_address
 from intake.context import app_context
 from intake.templating import render
 from workflows.access.models import StaffUser
-from workflows.access.roles import CASE_ROLES
+from workflows.access.roles import READ_ROLES
 from workflows.access.visibility import downloaded_attachment
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.evidence.checks import EXTENSIONS, with_extension
@@ -25,7 +25,7 @@ ATTACHMENT_HEADERS = {
 }
 
 
-@staff_only(*CASE_ROLES)
+@staff_only(*READ_ROLES)
 async def attachment(request: Request, user: StaffUser) -> Response:
     found = await downloaded_attachment(
         user, normalize_tracking_code(request.path_params["code"]),

@@ -13,7 +13,7 @@ from intake.context import app_context, translator
 from intake.public.cookies import forget, one_time_pin
 from intake.templating import render
 from workflows.access.models import StaffUser
-from workflows.access.roles import CASE_ROLES
+from workflows.access.roles import CASE_ROLES, READ_ROLES, sees_personal_data
 from workflows.access.visibility import viewed_case
 from workflows.cases.models import Case
 from workflows.cases.staff_view import case_view, case_work
@@ -56,6 +56,7 @@ async def render_case(request: Request, user: StaffUser, case: Case, errors: Err
     errors = errors or {}
     response = render(request, "staff/case.html", {
         "user": user, "view": view, **vars(work), **_choices(request),
+        "personal": sees_personal_data(user), "works_cases": user.role in CASE_ROLES,
         "support_options": [(code, words.label(reference.agencies.values(), code))
                              for code in work.support_candidates],
         "agency": reference.agencies.get(case.agency_code or ""), "pin": pin,
@@ -66,7 +67,7 @@ async def render_case(request: Request, user: StaffUser, case: Case, errors: Err
     return response
 
 
-@staff_only(*CASE_ROLES)
+@staff_only(*READ_ROLES)
 async def case_page(request: Request, user: StaffUser) -> Response:
     case = await viewed_case(user, normalize_tracking_code(request.path_params["code"]),
                              client_address(request))

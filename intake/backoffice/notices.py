@@ -14,13 +14,15 @@ from workflows.access.models import StaffUser
 from workflows.access.preferences import set_muted_notices
 from workflows.access.roles import CASE_ROLES
 from workflows.i18n.messages import Problem
-from workflows.mail.staff_notices import STAFF_NOTICES
+from workflows.mail.staff_notices import NOTICES_OF_ROLE, STAFF_NOTICES
 
 
 def _page(request: Request, user: StaffUser, saved: bool = False,
           problem: Problem | None = None, status: int = 200) -> Response:
+    mine = NOTICES_OF_ROLE.get(user.role, frozenset())
     return render(request, "staff/notices.html", {
-        "user": user, "notices": STAFF_NOTICES, "muted": set(user.muted_notices or []),
+        "user": user, "notices": [term for term in STAFF_NOTICES if term.code in mine],
+        "muted": set(user.muted_notices or []),
         "saved": saved, "problem": problem}, status_code=status)
 
 
@@ -38,5 +40,5 @@ async def save_notices(request: Request, user: StaffUser) -> Response:
     if not csrf_valid(request, settings.secret_key, str(form.get(CSRF_FIELD) or "")):
         return _page(request, user, problem=Problem(EXPIRED_FORM), status=400)
     wanted = {value for value in form.getlist("receive") if isinstance(value, str)}
-    await set_muted_notices(user, {term.code for term in STAFF_NOTICES} - wanted)
+    await set_muted_notices(user, NOTICES_OF_ROLE.get(user.role, frozenset()) - wanted)
     return _page(request, user, saved=True)

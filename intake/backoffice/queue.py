@@ -8,11 +8,11 @@ from starlette.responses import Response
 from intake.backoffice.auth import staff_only
 from intake.templating import render
 from workflows.access.models import StaffUser
-from workflows.access.roles import CASE_ROLES
+from workflows.access.roles import READ_ROLES
 from workflows.cases.queue import QueueFilters, queue_page
 
 
-@staff_only(*CASE_ROLES)
+@staff_only(*READ_ROLES)
 async def queue(request: Request, user: StaffUser) -> Response:
     filters = QueueFilters.from_query(dict(request.query_params))
     page = await queue_page(user, filters)

@@ -17,6 +17,8 @@ def register(commands: Any) -> None:
     user_parser.add_argument("--role", required=True, choices=[role.code for role in ROLES])
     user_parser.add_argument("--agency", help="agency code, for a lead or an inspector")
     user_parser.add_argument("--name", default="")
+    user_parser.add_argument("--personal-data", action="store_true",
+                             help="a committee account that may see the reporters' personal data")
     user_parser.add_argument("--password-stdin", action="store_true",
                              help="read the password from the first line of standard input")
     user_parser.set_defaults(handler=create)
@@ -50,7 +52,8 @@ def create(args: argparse.Namespace) -> int:
     async def make() -> int:
         try:
             user = await create_user(args.email, password, args.role, args.agency,
-                                     set(reference.agencies), name=args.name)
+                                     set(reference.agencies), name=args.name,
+                                     personal_data=args.personal_data)
         except AccountError as error:
             print(f"intake: {error}", file=sys.stderr)
             return 2

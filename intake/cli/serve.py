@@ -22,7 +22,11 @@ DEMO_ACCOUNTS = (
     ("qltt.inspector@demo.intake", "inspector", "qltt"),
     ("khcn.inspector@demo.intake", "inspector", "khcn"),
     ("bvntd.inspector@demo.intake", "inspector", "bvntd"),
+    ("syt.inspector@demo.intake", "inspector", "syt"),
+    ("snnmt.inspector@demo.intake", "inspector", "snnmt"),
+    ("pc03.lead@demo.intake", "lead", "pc03"),
     ("analyst@demo.intake", "analyst", None),
+    ("committee@demo.intake", "committee", None),
     ("admin@demo.intake", "admin", None),
 )
 DEMO_CASES = 3000  # enough for the queue, the statistics and open data to show something
@@ -93,8 +97,9 @@ def serve(args: argparse.Namespace) -> int:
     from workflows.reference.loading import load_reference
 
     address = f"http://{args.host}:{args.port}"
-    if "INTAKE_BASE_URL" not in os.environ:
-        # Links in mail point where this server answers (the workers read the same setting).
+    if args.demo and "INTAKE_BASE_URL" not in os.environ:
+        # A demo's links in mail point where it answers (the workers read the same setting).
+        # Elsewhere the base URL is set on purpose: it also names the audit log's origin.
         here = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
         os.environ["INTAKE_BASE_URL"] = f"http://{here}:{args.port}"
     settings = Settings.from_env()

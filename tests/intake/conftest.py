@@ -10,7 +10,7 @@ from workflows.access.accounts import create_user
 from workflows.cases.models import Case
 
 PASSWORD = "mật-khẩu-đủ-dài-1"
-AGENCIES = {"qltt", "khcn", "bvntd"}
+AGENCIES = {"qltt", "khcn", "bvntd", "syt", "snnmt", "pc03"}
 ACCOUNTS = {
     "officer": ("can-bo@tinh.gov.vn", "officer", None),
     "qltt": ("thanh-tra@qltt.gov.vn", "inspector", "qltt"),
@@ -18,6 +18,7 @@ ACCOUNTS = {
     "qltt_lead": ("truong-phong@qltt.gov.vn", "lead", "qltt"),
     "analyst": ("thong-ke@tinh.gov.vn", "analyst", None),
     "admin": ("quan-tri@tinh.gov.vn", "admin", None),
+    "committee": ("bcd389@tinh.gov.vn", "committee", None),
 }
 
 
@@ -42,6 +43,6 @@ async def cases(client):
     await post_report(client, {**VALID_REPORT, **REPORTER}, [("tem.jpg", jpeg_with_gps(), "image/jpeg")])
     await post_report(client, {**VALID_REPORT, "category": "labelling",
                                "product_name": "Dầu gội Clear giả"})
-    await post_report(client, {**VALID_REPORT, "category": "food_safety", "product_group": "drugs",
+    await post_report(client, {**VALID_REPORT, "category": "food_safety", "product_group": "other",
                                "product_name": "Thực phẩm chức năng không rõ nguồn gốc"})
     return {case.category: case for case in await Case.all()}

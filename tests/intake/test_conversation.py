@@ -5,6 +5,7 @@ the reporter says whether they are satisfied — which may ask the agency for a 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import AsyncIterator
@@ -22,7 +23,7 @@ from tests.intake.public.test_pages import file_and_read_receipt
 from tests.smtp_server import SmtpServer
 from workflows.access.accounts import create_user
 from workflows.audit.models import AuditEvent
-from workflows.cases.models import Case, CaseFeedback
+from workflows.cases.models import Attachment, Case, CaseFeedback, CaseMessage
 from workflows.mail.models import OutboxMessage
 
 QUESTION = "Anh/chị vui lòng cho biết tên sạp và chụp thêm ảnh tem trên nắp chai."
@@ -294,3 +295,69 @@ async def test_a_resolve_form_with_a_mistake_comes_back_as_typed(client, app):
         assert fixed.status_code == 303
         shown = (await inspector.get(f"/staff/cases/{code}")).text
     assert "120 chai" in shown and "5.400.000 ₫" in shown and "0100233488" in shown
+
+
+async def test_a_review_is_decided_once_and_any_reopening_answers_it(client, app, smtp_server):
+    code, pin = await assigned_case(client, app)
+    await resolve(app, code)
+    await reporter_page(client, code, pin)
+    token = await csrf_token(client, f"/track/{code}/reporter")
+    await client.post(f"/track/{code}/reporter/feedback", data={"csrf_token": token,
+                                                                "satisfied": "no"})
+    async with staff(app, "qltt_lead") as lead, staff(app, "officer") as officer:
+        token_lead = await csrf_token(lead, f"/staff/cases/{code}")
+        token_officer = await csrf_token(officer, f"/staff/cases/{code}")
+        version = str((await Case.get(tracking_code=code)).version)
+        answers = await asyncio.gather(
+            lead.post(f"/staff/cases/{code}/review", data={
+                "csrf_token": token_lead, "version": version, "action": "review",
+                "decision": "grant", "reason": "Kiểm tra lại theo đề nghị."}),
+            officer.post(f"/staff/cases/{code}/review", data={
+                "csrf_token": token_officer, "version": version, "action": "review",
+                "decision": "decline", "reason": "Giữ nguyên kết quả."}))
+    assert sorted(answer.status_code for answer in answers) == [303, 400]
+    [decided] = await CaseFeedback.filter(case__tracking_code=code)
+    case = await Case.get(tracking_code=code)
+    assert (decided.review == "granted") == (case.status == "in_progress")
+    await wait_for(lambda: bool(mails(smtp_server, REPORTER["reporter_email"], "xem xét lại")))
+    [answer] = mails(smtp_server, REPORTER["reporter_email"], "xem xét lại")
+    assert ("mở lại" in answer) == (decided.review == "granted")
+
+    # Resolved again, not satisfied again; the lead reopens with the ordinary action: the
+    # request is answered by it, and no stale one is left to decide.
+    if case.status != "in_progress":
+        async with staff(app, "qltt_lead") as lead:
+            await post(lead, code, action="reopen", reason="Mở lại để kiểm tra lại.")
+    async with staff(app, "qltt") as inspector:
+        await post(inspector, code, action="resolve", outcome="not_confirmed",
+                   public_outcome="Kiểm tra lần hai không thấy vi phạm.")
+    await reporter_page(client, code, pin)
+    token = await csrf_token(client, f"/track/{code}/reporter")
+    await client.post(f"/track/{code}/reporter/feedback", data={"csrf_token": token,
+                                                                "satisfied": "no"})
+    async with staff(app, "qltt_lead") as lead:
+        await post(lead, code, action="reopen", reason="Giao đoàn khác kiểm tra.")
+        assert not await CaseFeedback.filter(case__tracking_code=code, review="pending").exists()
+        late = await post(lead, code, "/review", action="review", decision="decline",
+                          reason="Không cần nữa.")
+        assert late.status_code == 400
+
+
+async def test_an_addition_sent_while_the_case_is_closed_is_refused(client, app, monkeypatch):
+    from workflows.cases import reporter as reporting
+
+    code, pin = await assigned_case(client, app)
+    await reporter_page(client, code, pin)
+    token = await csrf_token(client, f"/track/{code}/reporter")
+    checked = reporting.check_contents
+
+    async def closing_meanwhile(uploads, policy):  # staff resolve while the photo uploads
+        await Case.filter(tracking_code=code).update(status="resolved")
+        return await checked(uploads, policy)
+
+    monkeypatch.setattr(reporting, "check_contents", closing_meanwhile)
+    late = await client.post(f"/track/{code}/reporter", data={"body": ANSWER, "csrf_token": token},
+                             files=[("photos", ("tem.jpg", jpeg_with_gps(), "image/jpeg"))])
+    assert late.status_code == 400 and "đã đóng" in late.text
+    assert not await CaseMessage.filter(case__tracking_code=code, author="reporter").exists()
+    assert not await Attachment.filter(case__tracking_code=code, added_by="reporter").exists()

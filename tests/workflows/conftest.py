@@ -48,7 +48,8 @@ def as_form(fields: dict) -> dict[str, str]:
 
 
 async def triage_case(client) -> Case:
-    """A report no rule routes (food safety of a medicine): it waits for an officer."""
+    """A report no rule routes (food safety of goods of another kind): it waits for an
+    officer."""
     await post_report(client, {**VALID_REPORT, **REPORTER, "category": "food_safety",
-                               "product_group": "drugs"})
+                               "product_group": "other"})
     return await Case.get()

@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from workflows.access.models import StaffSession, StaffUser
 from workflows.access.passwords import hash_password
-from workflows.access.roles import AGENCY_ROLES, ROLES
+from workflows.access.roles import AGENCY_ROLES, COMMITTEE, ROLES
 from workflows.audit import security
 from workflows.audit.log import Actor, append_event
 from workflows.mail.addresses import NotAMailbox, mailbox
@@ -31,7 +31,9 @@ OPERATOR = Actor("system", "cli")
 
 async def create_user(email: str, password: str, role: str, agency_code: str | None,
                       known_agencies: set[str], name: str = "",
-                      actor: Actor = OPERATOR) -> StaffUser:
+                      actor: Actor = OPERATOR, personal_data: bool = False) -> StaffUser:
+    """`personal_data`: a steering-committee account that may see the reporters' personal
+    data (every other role sees it by its work, or never)."""
     try:
         email = normalize_email(mailbox(email))
     except NotAMailbox as refused:
@@ -43,6 +45,8 @@ async def create_user(email: str, password: str, role: str, agency_code: str | N
                            f"({', '.join(sorted(known_agencies))})")
     if role not in AGENCY_ROLES and agency_code:
         raise AccountError(f"a {role} is not tied to an agency: leave out --agency")
+    if personal_data and role != COMMITTEE:
+        raise AccountError("--personal-data is granted to a committee account only")
     if any(unicodedata.category(char)[0] == "C" for char in name):
         raise AccountError("the name may not hold control or direction characters")
     if len(password) < MIN_PASSWORD_CHARS:
@@ -50,11 +54,12 @@ async def create_user(email: str, password: str, role: str, agency_code: str | N
     try:
         user = await StaffUser.create(email=email, name=name.strip(), role=role,
                                       agency_code=agency_code if role in AGENCY_ROLES else None,
-                                      password_hash=hash_password(password))
+                                      password_hash=hash_password(password),
+                                      personal_data=personal_data)
     except IntegrityError:
         raise AccountError(f"an account for {email} already exists") from None
     await security.record(actor, security.ACCOUNT_CREATED, account=user.id, role=user.role,
-                          agency=user.agency_code)
+                          agency=user.agency_code, personal_data=personal_data)
     return user
 
 

@@ -21,6 +21,8 @@ class StaffUser(Model):
     agency_code = fields.CharField(max_length=16, null=True)
     password_hash = fields.CharField(max_length=200)
     active = fields.BooleanField(default=True)
+    # A steering-committee account granted the reporters' personal data (others never are).
+    personal_data = fields.BooleanField(default=False, db_default=False)
     # The kinds of staff notice (workflows.mail.staff_notices) this person turned off.
     muted_notices: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

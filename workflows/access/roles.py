@@ -10,13 +10,18 @@ if TYPE_CHECKING:
     from workflows.cases.models import Case
 
 ADMIN, OFFICER, LEAD, INSPECTOR, ANALYST = "admin", "officer", "lead", "inspector", "analyst"
-ROLES = (ADMIN, OFFICER, LEAD, INSPECTOR, ANALYST)
+# The steering committee 389: follows every case and the statistics, changes nothing.
+COMMITTEE = "committee"
+ROLES = (ADMIN, OFFICER, LEAD, INSPECTOR, ANALYST, COMMITTEE)
 # Belong to one agency and see only its cases (and those it supports).
 AGENCY_ROLES = frozenset({LEAD, INSPECTOR})
 # Work on cases: officers triage every case; agencies' staff work their own.
 CASE_ROLES = frozenset({OFFICER, LEAD, INSPECTOR})
+# Read cases: those who work them, and the steering committee (its facts only, without the
+# reporter's personal data unless an account is granted it: StaffUser.personal_data).
+READ_ROLES = CASE_ROLES | {COMMITTEE}
 # Read the statistics (a lead only their own agency's).
-STATS_ROLES = frozenset({ADMIN, OFFICER, LEAD, ANALYST})
+STATS_ROLES = frozenset({ADMIN, OFFICER, LEAD, ANALYST, COMMITTEE})
 # File what came by phone, letter or in person.
 FILING_ROLES = frozenset({OFFICER})
 
@@ -26,6 +31,11 @@ def handles(user: StaffUser, case: Case) -> bool:
     they may act on it and reply to its reporter; a supporting agency may not."""
     return user.role == OFFICER or (user.role in AGENCY_ROLES
                                     and user.agency_code == case.agency_code)
+
+
+def sees_personal_data(user: StaffUser) -> bool:
+    """The reporter's name, contacts, description, files and additions, and internal notes."""
+    return user.role in CASE_ROLES or (user.role == COMMITTEE and bool(user.personal_data))
 
 
 def stats_scope(user: StaffUser, asked: str, known: frozenset[str]) -> tuple[bool, str | None]:

@@ -1,8 +1,9 @@
 """Which cases a staff member may see. Every staff page and download asks here, on the server.
 
 Officers triage, so they see every case; leads and inspectors see the cases their agency leads
-or supports; admins and analysts see no case (analysts work on statistics without personal
-data).
+or supports; the steering committee sees every case's facts (its files only when granted the
+reporters' personal data); admins and analysts see no case (analysts work on statistics
+without personal data).
 """
 
 from __future__ import annotations
@@ -11,14 +12,21 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from workflows.access.models import StaffUser
-from workflows.access.roles import AGENCY_ROLES, CASE_ROLES, OFFICER, handles
+from workflows.access.roles import (
+    AGENCY_ROLES,
+    COMMITTEE,
+    OFFICER,
+    READ_ROLES,
+    handles,
+    sees_personal_data,
+)
 from workflows.audit import security
 from workflows.audit.log import Actor
 from workflows.cases.models import Attachment, Case, CaseSupport
 
 
-def may_work_cases(user: StaffUser) -> bool:
-    return user.role in CASE_ROLES
+def may_read_cases(user: StaffUser) -> bool:
+    return user.role in READ_ROLES
 
 
 def _supported_by(agency_code: str) -> Subquery:
@@ -27,7 +35,7 @@ def _supported_by(agency_code: str) -> Subquery:
 
 
 def visible_cases(user: StaffUser) -> QuerySet[Case]:
-    if user.role == "officer":
+    if user.role in (OFFICER, COMMITTEE):
         return Case.all()
     if user.role in AGENCY_ROLES and user.agency_code:
         return Case.filter(Q(agency_code=user.agency_code)
@@ -49,7 +57,7 @@ def visible_parts(user: StaffUser) -> list[QuerySet[Case]]:
 async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | None:
     """The case if this user may see it; None both when it does not exist and when it is
     another agency's, so that a URL reveals nothing."""
-    if not tracking_code or not may_work_cases(user):
+    if not tracking_code or not may_read_cases(user):
         return None
     return await visible_cases(user).get_or_none(tracking_code=tracking_code)
 
@@ -58,7 +66,7 @@ async def downloaded_attachment(user: StaffUser, tracking_code: str | None, atta
                                 address: str) -> Attachment | None:
     """An evidence file of a case the user may see, its download written to the audit trail;
     None otherwise, whatever the reason."""
-    case = await visible_case(user, tracking_code)
+    case = await visible_case(user, tracking_code) if sees_personal_data(user) else None
     found = await Attachment.get_or_none(id=attachment_id, case_id=case.id) if case else None
     if found is not None:
         await security.record(Actor("staff", str(user.id)), security.EVIDENCE_DOWNLOADED,

@@ -114,8 +114,8 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         case.public_outcome = "Đã xử lý theo quy định."
         if case.outcome == "violation_confirmed":
             case.fine_vnd = rng.randrange(5, 200) * 500_000
-            case.seized_quantity = rng.randrange(1, 500)
-            case.seized_value_vnd = case.seized_quantity * rng.randrange(10, 800) * 1000
+            case.seized_quantity = rng.randrange(1, 4)  # kinds of goods
+            case.seized_value_vnd = rng.randrange(1, 500) * rng.randrange(10, 800) * 1000
     return case
 
 

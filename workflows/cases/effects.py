@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from workflows.cases.models import Case, CaseMessage, CaseSupport, SeizedItem
+from workflows.cases.models import Case, CaseFeedback, CaseMessage, CaseSupport, SeizedItem
 from workflows.i18n.formatting import VIETNAM
 
 # The state in which a case's clock stands still (workflows.cases.states imports this module).
@@ -105,7 +105,18 @@ def record_outcome(step: Step, checked: Checked) -> Changes:
 
 
 def reopen(step: Step, checked: Checked) -> Changes:
-    return Changes({"resolved_at": None, "duplicate_of_id": None})
+    """Reopening answers any review the reporter asked for: it is granted, by this reopening.
+    When it came from that request, the reporter is told why (a public reason)."""
+    granted = bool(step.form.get("review_granted"))
+
+    async def close_reviews(connection: BaseDBAsyncClient, case: Case) -> dict[str, Any]:
+        await CaseFeedback.filter(case_id=case.id, review="pending").using_db(connection).update(
+            review="granted", decided_by_id=step.user.id, decided_at=step.now,
+            decision_reason=checked["reason"])
+        return {"body": checked["reason"]} if granted else {}
+
+    return Changes({"resolved_at": None, "duplicate_of_id": None},
+                   facts={"review_granted": True} if granted else {}, then=close_reviews)
 
 
 def extend(step: Step, checked: Checked) -> Changes:

@@ -37,6 +37,10 @@ class FeedbackAsked:
     given: CaseFeedback | None
     review_open_until: dt.datetime
 
+    @property
+    def review_open(self) -> bool:
+        return dt.datetime.now(dt.UTC) <= self.review_open_until
+
 
 def review_deadline(case: Case, reference: ReferenceData) -> dt.datetime | None:
     if case.resolved_at is None:
@@ -93,7 +97,7 @@ async def give_feedback(case: Case, satisfied: bool | None, comment: str,
 
 
 async def pending_review(case: Case) -> CaseFeedback | None:
-    return await CaseFeedback.get_or_none(case_id=case.id, review="pending")
+    return await CaseFeedback.filter(case_id=case.id, review="pending").order_by("-id").first()
 
 
 def may_decide(user: StaffUser, case: Case) -> bool:
@@ -117,16 +121,23 @@ async def decide_review(case: Case, user: StaffUser, grant: bool, reason: str,
         raise InvalidInput({"reason": Problem(N_("Give a reason."))})
     now = dt.datetime.now(dt.UTC)
     decided = {"decided_by_id": user.id, "decided_at": now, "decision_reason": text}
+    # The decision is claimed first, in one conditional update: of two people deciding at
+    # once, one wins and the other is told there is nothing left to decide.
+    claimed = await CaseFeedback.filter(id=request.id, review="pending").update(
+        review="granted" if grant else "declined", **decided)
+    if not claimed:
+        raise ActionRefused(N_("No review was asked for this case."))
     if grant:
-        await take_action(case, user, ActionRequest("reopen", case.version, {"reason": text}),
-                          reference, events)
-        await CaseFeedback.filter(id=request.id).update(review="granted", **decided)
+        try:
+            # The reopening closes the request (effects.reopen) and tells the reporter.
+            await take_action(case, user, ActionRequest("reopen", case.version, {
+                "reason": text, "review_granted": "1"}), reference, events)
+        except ActionRefused:
+            await CaseFeedback.filter(id=request.id).update(
+                review="pending", decided_by_id=None, decided_at=None, decision_reason="")
+            raise
         return
     async with in_transaction() as connection:
-        updated = await CaseFeedback.filter(id=request.id, review="pending").using_db(
-            connection).update(review="declined", **decided)
-        if not updated:
-            raise ActionRefused(N_("No review was asked for this case."))
         message = await CaseMessage.create(using_db=connection, case=case, author="agency",
                                            kind="reply", body=text)
         await events.record(connection, CaseEvent(

@@ -31,6 +31,7 @@ ACTION_TEXT: dict[str, str] = {
     "close": N_("Closed"),
     "reopen": N_("Reopened"),
     "transfer": N_("Transferred to {agency}"),
+    "refer_to_police": N_("Referred to {agency}: signs of a crime"),
     "extend": N_("Due date moved to {due}"),
     "mark_duplicate": N_("Joined to the case it repeats"),
     "add_support": N_("{agency} asked to support the case"),

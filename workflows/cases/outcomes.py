@@ -13,7 +13,7 @@ from stdnum.vn import mst
 
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import NO_WORDS, clean_text, has_words
-from workflows.cases.validation import bounded_int
+from workflows.cases.validation import bounded_int, vnd_digits
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.reference.catalog import OUTCOME_CODES, VIOLATOR_KIND_CODES
@@ -21,12 +21,17 @@ from workflows.reference.catalog import OUTCOME_CODES, VIOLATOR_KIND_CODES
 MAX_AMOUNT_DIGITS = 15
 MAX_FINE_VND = 10**15 - 1
 MAX_SEIZED_ROWS = 10  # the form shows five; a form may send up to ten
-MAX_QUANTITY = Decimal(10**12)
+MAX_QUANTITY = Decimal("999999999999.999")  # what the column holds (15 digits, 3 decimals)
 TEXT_LIMITS = {"decision_number": 50, "violator_name": 200, "seized_name": 200, "seized_unit": 32}
 EARLIEST_DECISION = dt.date(2000, 1, 1)
 # A quantity typed with its unit ("120 chai"): the number and the unit apart, for the message.
-_NUMBER_THEN_WORDS = re.compile(r"^\s*([0-9][0-9.,]*)\s*(\D.*)$")
-_THOUSANDS = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+_NUMBER_THEN_WORDS = re.compile(r"^\s*([0-9][0-9.,]*)\s*([^\W\d_][^\d]*)$")
+_PLAIN = re.compile(r"^[0-9]+$")
+_THOUSANDS = re.compile(r"^[0-9]{1,3}([.,])[0-9]{3}(\1[0-9]{3})*$")
+_ONE_SEPARATOR = re.compile(r"^([0-9]+)[.,]([0-9]+)$")
+_GROUPED_DECIMAL = re.compile(r"^([0-9]{1,3}(?:([.,])[0-9]{3})(?:\2[0-9]{3})*)(?!\2)[.,]([0-9]+)$")
+AMBIGUOUS = N_("Is {text} a whole number or a decimal? Write it without the thousands "
+               "separator (1500), or with the decimal comma and no group of three (1,5).")
 
 
 @dataclass(frozen=True)
@@ -44,29 +49,49 @@ class Seized:
 
 
 def amount(typed: str) -> int | None | Problem:
-    """A whole number of đồng as staff write it: 15000000, 15.000.000, 15 000 000 or 15,000,000 ₫."""
-    digits = re.sub(r"[\s.,₫]|đ$", "", typed.strip(), flags=re.IGNORECASE)
-    if not digits:
+    """A whole number of đồng as staff write it: 15000000, 15.000.000, 15 000 000 or 15,000,000 ₫
+    (a separator is for thousands: 1,5 or 15.00 is refused, not read as 15 or 1500)."""
+    text = typed.strip()
+    if not text:
         return None
-    if digits.startswith("-"):
+    if text.startswith("-"):
         return Problem(N_("Amounts cannot be negative."))
-    value = bounded_int(digits, MAX_AMOUNT_DIGITS)
+    digits = vnd_digits(text)
+    value = bounded_int(digits, MAX_AMOUNT_DIGITS) if digits is not None else None
     if value is None:
         return Problem(N_("Amounts are whole numbers of at most {digits} digits."),
                        {"digits": MAX_AMOUNT_DIGITS})
     return value
 
 
+def _decimal_text(text: str) -> str | None | Problem:
+    """A number written with a decimal comma or point, or thousands groups, as Decimal reads
+    it. One group of three after a single separator (1.500, 1,500) could be either: refused."""
+    if _PLAIN.match(text):
+        return text
+    if _THOUSANDS.match(text) and text.count(text[-4]) > 1:
+        return text.replace(text[-4], "")  # 1.500.000: thousands, several times
+    if _THOUSANDS.match(text) and not text.startswith("0"):
+        return Problem(AMBIGUOUS, {"text": text})
+    one = _ONE_SEPARATOR.match(text)
+    if one:  # 1,5 / 1.5 / 0.500 / 2,25: a decimal
+        return f"{one.group(1)}.{one.group(2)}"
+    grouped = _GROUPED_DECIMAL.match(text)
+    if grouped:  # 1.234,5 or 1,234.5: the last separator is the decimal one
+        thousands, decimals = grouped.group(1), grouped.group(3)
+        return re.sub(r"[.,]", "", thousands) + "." + decimals
+    return None
+
+
 def quantity(typed: str) -> Decimal | Problem:
-    """A quantity the Vietnamese way (1.200 is twelve hundred, 1,5 one and a half) or the
-    English way (1.5)."""
+    """A quantity the Vietnamese way (1,5 one and a half; 1.500.000) or the English way (1.5;
+    1,500,000)."""
     text = typed.strip().replace(" ", "")
-    if _THOUSANDS.match(text):
-        text = text.replace(".", "")
-    elif "," in text:
-        text = text.replace(".", "").replace(",", ".")
+    normal = _decimal_text(text) if text.isascii() else None
+    if isinstance(normal, Problem):
+        return normal
     try:
-        value = Decimal(text) if len(text) <= 20 else None
+        value = Decimal(normal) if normal is not None and len(normal) <= 20 else None
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
@@ -142,16 +167,21 @@ def _seized(read: _Form) -> list[Seized]:
     for row in range(1, MAX_SEIZED_ROWS + 1):
         prefix = f"seized_{row}_"
         parts = {part: read.form.get(prefix + part, "").strip()
-                 for part in ("name", "quantity", "unit", "value")}
+                 for part in ("name", "quantity", "unit", "value", "destroyed")}
         if not any(parts.values()):
             continue
         name = read.text(prefix + "name", "seized_name")
         unit = read.text(prefix + "unit", "seized_unit")
         for part, given in (("name", name), ("unit", unit)):
-            if not given and prefix + part not in read.problems:
+            if prefix + part in read.problems:
+                continue
+            if not given:
                 read.problems[prefix + part] = Problem(
                     N_("What was seized?") if part == "name" else N_("Give the unit."))
-        counted = quantity(parts["quantity"])
+            elif not has_words(given):
+                read.problems[prefix + part] = Problem(NO_WORDS)
+        counted = quantity(parts["quantity"]) if parts["quantity"] else Problem(
+            N_("Give the quantity as a number, e.g. 120 or 2,5."))
         if isinstance(counted, Problem):
             read.problems[prefix + "quantity"] = counted
         value = read.money(prefix + "value")

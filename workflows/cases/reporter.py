@@ -150,6 +150,10 @@ async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
                            events: CaseEvents, levels: ServiceLevels) -> None:
     now = dt.datetime.now(dt.UTC)
     async with in_transaction() as connection:
+        # The case as it is now, locked: staff may have closed it while the files came in.
+        case = await Case.filter(id=case.id).using_db(connection).select_for_update().get()
+        if case.status in CLOSED_STATES:
+            raise InvalidReport({"body": Problem(CLOSED_TO_ADDITIONS)})
         if body:
             await CaseMessage.create(using_db=connection, case=case, author="reporter",
                                      kind="addition", body=body)

@@ -66,8 +66,8 @@ def _bounded_text(step: Step, field: str, empty_message: str) -> str:
     if not has_words(text):
         raise _refuse(field, NO_WORDS)
     if len(text) > MAX_REASON_CHARS:
-        raise _refuse(field, N_("The reason may have at most {limit} characters."),
-                      limit=MAX_REASON_CHARS)
+        raise _refuse(field, N_("At most {limit} characters (you typed {length})."),
+                      limit=MAX_REASON_CHARS, length=len(text))
     return text
 
 
@@ -93,6 +93,17 @@ async def agency(step: Step) -> Checked:
     if code == step.case.agency_code:
         raise _refuse("agency_code", N_("The case is already with this agency."))
     return {"agency_code": code}
+
+
+async def police(step: Step) -> Checked:
+    """The agency that takes criminal referrals (config/agencies.toml), unless it has the case."""
+    found = [code for code, agency in step.reference.agencies.items() if agency.criminal_referrals]
+    if not found:
+        raise _refuse("form", N_("No agency takes criminal referrals: mark one in "
+                                 "config/agencies.toml (criminal_referrals = true)."))
+    if step.case.agency_code in found:
+        raise _refuse("form", N_("The case is already with the police."))
+    return {"agency_code": found[0]}
 
 
 def _number(typed: str) -> int | None:
@@ -179,7 +190,8 @@ async def support(step: Step) -> Checked:
 
 
 REQUIREMENTS: dict[str, Requirement] = {
-    "reason": reason, "question": question, "report": report, "agency": agency, "assignee": assignee,
+    "reason": reason, "question": question, "report": report, "agency": agency,
+    "police": police, "assignee": assignee,
     "support_assignee": support_assignee, "outcome": outcome, "due_date": due_date,
     "duplicate_of": duplicate_of, "support": support,
 }

@@ -64,6 +64,8 @@ TRANSITIONS: tuple[Transition, ...] = (
        N_("Reopen"), effects.reopen),
     _t("transfer", OPEN_STATES, "triaged", {OFFICER, LEAD}, ("agency", "reason"),
        N_("Transfer to another agency"), effects.transfer),
+    _t("refer_to_police", OPEN_STATES, "triaged", {OFFICER, LEAD}, ("police", "reason"),
+       N_("Refer to the police (signs of a crime)"), effects.transfer),
     _t("extend", OPEN_STATES, None, {OFFICER, LEAD}, ("due_date", "reason"),
        N_("Extend the due date"), effects.extend),
     _t("mark_duplicate", {"received", "triaged", "assigned"}, "rejected", {OFFICER},

@@ -16,6 +16,9 @@ from workflows.cases.states import BY_ACTION, SETTLED_STATES
 # A message's text is in the event's facts (a reply, a question); an outcome's on the case; a
 # status change tells itself (the feed adds a sentence for it).
 TEXT_FROM_FACTS = frozenset({"public_reply", "public_question", "wait", "review_declined"})
+# Events that may carry public text, and otherwise tell themselves (a reopening that grants a
+# review gives its reason; another does not).
+TEXT_IF_ANY = frozenset({"reopen"})
 TEXT_FROM_OUTCOME = frozenset({"resolve"})
 # What the reporters of the duplicates joined to a case learn when it is resolved.
 JOINED_OUTCOME = "joined_outcome"
@@ -45,7 +48,7 @@ async def record_public_update(connection: BaseDBAsyncClient, event: CaseEvent,
     case = event.case
     if case is None or not (event.action in TEXT_FROM_FACTS or _status_changed(event)):
         return
-    if event.action in TEXT_FROM_FACTS:
+    if event.action in TEXT_FROM_FACTS | TEXT_IF_ANY:
         text = str(event.facts.get("body", ""))
     elif event.action in TEXT_FROM_OUTCOME:
         text = case.public_outcome

@@ -45,7 +45,11 @@ MAX_QUANTITY = 1_000_000
 EARLIEST_PURCHASE = dt.date(2000, 1, 1)
 BARCODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]*$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9]{9,15}$")
-_PRICE_DECORATIONS = re.compile(r"[\s.,]|đ$|₫$|vnd$|vnđ$", re.IGNORECASE)
+# A sum of đồng as people write it: 150000, 150.000, 150,000 or 150 000, with or without a đ,
+# ₫ or VND after it. Đồng have no smaller unit, so a separator is always for thousands and
+# must be followed by three digits: 150,5 or 15.00 is a mistake, not 1505 or 1500.
+_VND = re.compile(r"^([0-9]+|[0-9]{1,3}(?:([.,  ])[0-9]{3})(?:\2[0-9]{3})*)"
+                  r"\s*(?:đ|₫|vnd|vnđ|đồng)?$", re.IGNORECASE)
 
 
 class _Reader:
@@ -188,6 +192,14 @@ def _whole_number(raw: Mapping[str, str], name: str, low: int, high: int,
     return value
 
 
+def vnd_digits(typed: str) -> str | None:
+    """The digits of a sum of đồng as people write it (see _VND), or None if it is not one."""
+    found = _VND.match(typed.strip())
+    if found is None:
+        return None
+    return re.sub(r"[^0-9]", "", found.group(1))
+
+
 def _price(typed: str, errors: Errors) -> int | None:
     """Accept what people write: 120000, 120.000, 120,000 đ."""
     typed = typed.strip()
@@ -196,8 +208,8 @@ def _price(typed: str, errors: Errors) -> int | None:
     if typed.startswith("-"):
         errors["price_vnd"] = Problem(N_("The price cannot be negative."))
         return None
-    digits = _PRICE_DECORATIONS.sub("", typed)
-    if not (digits.isascii() and digits.isdigit()):
+    digits = vnd_digits(typed)
+    if digits is None:
         errors["price_vnd"] = Problem(N_("Give the price in đồng, digits only, e.g. 150000."))
         return None
     # Compare lengths first: int() of a huge digit string is slow, and this is public input.

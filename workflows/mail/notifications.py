@@ -106,11 +106,15 @@ class Notifier:
 
     async def review_decision(self, connection: BaseDBAsyncClient, event: CaseEvent,
                               recorded: AuditEvent) -> None:
-        """The agency declined to review the outcome: its reason, to the reporter."""
+        """The agency's answer to a request for a review: declined, or granted (the case
+        reopened), with its reason, to the reporter."""
         assert event.case is not None
+        granted = event.action == "reopen"
+        if granted and not event.facts.get("body"):
+            return  # an ordinary reopening: nothing the reporter asked for
         await self._to_citizen(connection, event.case, "review_decision",
                                f"audit:{recorded.seq}:review_decision",
-                               {"reason": event.facts["body"]})
+                               {"reason": event.facts["body"], "granted": granted})
 
     async def resolution_notices(self, connection: BaseDBAsyncClient, event: CaseEvent,
                                  recorded: AuditEvent) -> None:
@@ -167,12 +171,14 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
     "routed": (Notifier.agency_alert,),
     "triage": (Notifier.agency_alert,),
     "transfer": (Notifier.agency_alert, staff_notices.transfer_notice),
+    "refer_to_police": (Notifier.agency_alert, staff_notices.transfer_notice),
     "assign": (staff_notices.assignment_notice,),
     "add_support": (Notifier.support_request, staff_notices.task_notice),
     "support_assign": (staff_notices.task_notice,),
     "reporter_followup": (staff_notices.addition_notice,),
     "feedback_given": (staff_notices.review_notice,),
     "review_declined": (Notifier.review_decision,),
+    "reopen": (Notifier.review_decision,),
     "resolve": (Notifier.resolution_notices,),
     "mark_duplicate": (Notifier.duplicate_outcome,),
     "public_reply": (Notifier.reply_notice,),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.access.models import StaffUser
-from workflows.access.roles import AGENCY_ROLES, LEAD
+from workflows.access.roles import AGENCY_ROLES, LEAD, OFFICER
 from workflows.audit.models import AuditEvent
 from workflows.cases.events import CaseEvent
 from workflows.cases.models import Case
@@ -34,6 +34,12 @@ STAFF_NOTICES: tuple[Term, ...] = (
     Term("review_notice", N_("A reporter asks my agency to review an outcome (leads)")),
 )
 STAFF_NOTICE_KINDS = frozenset(term.code for term in STAFF_NOTICES)
+# What each role can receive (an inspector is never sent a lead's notices).
+NOTICES_OF_ROLE = {
+    LEAD: STAFF_NOTICE_KINDS,
+    "inspector": frozenset({"assignment_notice", "addition_notice", "task_notice"}),
+    OFFICER: frozenset({"review_notice"}),
+}
 HEADLINES = {
     "assignment_notice": N_("Case {code} is assigned to you."),
     "addition_notice": N_("The reporter added information to case {code}."),
@@ -133,15 +139,18 @@ async def task_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: 
 
 async def review_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,
                         recorded: AuditEvent) -> None:
-    """A review asked for: to the handling agency's leads (its mailbox when it has none)."""
+    """A review asked for: to the handling agency's leads — to its mailbox and the intake
+    officers (who may decide it too) when it has no lead."""
     case = event.case
     if case is None or (event.after or {}).get("review") != "pending":
         return
     recipients = await _people(connection, "review_notice", event, role=LEAD,
                                agency_code=case.agency_code or "")
     agency = notifier.agencies.get(case.agency_code or "")
-    if not recipients and agency is not None and not await StaffUser.filter(
-            role=LEAD, agency_code=agency.code, active=True).using_db(connection).exists():
-        recipients = [agency.email]
+    if not recipients and not await StaffUser.filter(
+            role=LEAD, agency_code=case.agency_code or "", active=True).using_db(
+            connection).exists():
+        recipients = [*([agency.email] if agency else []),
+                      *await _people(connection, "review_notice", event, role=OFFICER)]
     await _send(notifier, connection, recorded, case, "review_notice",
                 HEADLINES["review_notice"], recipients)

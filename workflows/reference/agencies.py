@@ -21,6 +21,9 @@ class Agency:
     email: str
     description_vi: str = ""
     description_en: str = ""
+    # Takes the cases referred to it when they show signs of a crime (the police): never by
+    # routing, only by the "refer_to_police" action.
+    criminal_referrals: bool = False
 
     @property
     def label(self) -> str:
@@ -52,7 +55,7 @@ def load_agencies(path: Path) -> dict[str, Agency]:
 
 
 def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Agency:
-    known = {"code", *REQUIRED_TEXT, "description_vi", "description_en"}
+    known = {"code", *REQUIRED_TEXT, "description_vi", "description_en", "criminal_referrals"}
     for key in entry:
         if key not in known:
             raise source.error(f"unknown key {key!r} (known: {', '.join(sorted(known))})",
@@ -67,6 +70,10 @@ def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Age
         if not isinstance(value, str) or (key in REQUIRED_TEXT and not value.strip()):
             raise source.error(f"agency {code!r}: {key} must be a non-empty text",
                                "agencies", index, key)
+    referrals = entry.get("criminal_referrals", False)
+    if not isinstance(referrals, bool):
+        raise source.error(f"agency {code!r}: criminal_referrals is true or false",
+                           "agencies", index, "criminal_referrals")
     try:
         email = mailbox(str(entry["email"]))
     except NotAMailbox as refused:
@@ -79,4 +86,5 @@ def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Age
         email=email,
         description_vi=str(entry.get("description_vi", "")),
         description_en=str(entry.get("description_en", "")),
+        criminal_referrals=referrals,
     )

@@ -115,6 +115,7 @@ ROLES: tuple[Term, ...] = (
     Term("lead", N_("Agency lead")),
     Term("inspector", N_("Inspector")),
     Term("analyst", N_("Statistics staff")),
+    Term("committee", N_("Steering committee 389 (read only)")),
 )
 
 

@@ -44,7 +44,10 @@ def load_reference(config_dir: Path) -> ReferenceData:
     places = load_places(config_dir / "communes.toml")
     return ReferenceData(
         agencies=agencies,
-        rules=load_rules(config_dir / "routing.toml", agencies, places.communes),
+        # Criminal referrals are never routed: a rule may not name the police.
+        rules=load_rules(config_dir / "routing.toml", {
+            code for code, agency in agencies.items() if not agency.criminal_referrals},
+            places.communes),
         places=places,
         service_levels=load_service_levels(config_dir / "sla.toml", config_dir / "holidays.toml",
                                            agencies),

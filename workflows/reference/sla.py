@@ -1,7 +1,10 @@
 """Due dates: working days to triage a case, and to resolve it per agency and category,
 counted in Vietnam time.
 
-Saturdays, Sundays and the holidays of config/holidays.toml do not count. A case is due at the
+Saturdays, Sundays and Vietnam's public holidays do not count. The holidays come from the
+`holidays` package's Vietnam calendar (Tết and the Hùng Kings' day by the lunar calendar, the
+days off the government swapped), so no year needs typing in; config/holidays.toml adds what it
+lacks (extra days off) and the weekend days made working days in a swap. A case is due at the
 end of its last working day (23:59:59 Asia/Ho_Chi_Minh), stored in UTC.
 """
 
@@ -11,6 +14,8 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import holidays
 
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.catalog import CATEGORY_CODES
@@ -26,10 +31,25 @@ class AgencyLevels:
 
 
 @dataclass(frozen=True)
+class HolidayCalendar:
+    """Vietnam's days off: the maintained calendar, with the province's own additions."""
+
+    extra_days_off: frozenset[dt.date] = frozenset()
+    working_weekend_days: frozenset[dt.date] = frozenset()
+    public: holidays.HolidayBase = field(
+        default_factory=lambda: holidays.country_holidays("VN"), compare=False, repr=False)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.working_weekend_days:
+            return True
+        return day.weekday() < 5 and day not in self.extra_days_off and day not in self.public
+
+
+@dataclass(frozen=True)
 class ServiceLevels:
     default_working_days: int
     working_days: Mapping[str, int]
-    holidays: frozenset[dt.date]
+    holidays: HolidayCalendar
     triage_working_days: int = 2
     agencies: Mapping[str, AgencyLevels] = field(default_factory=dict)
     # A reporter not satisfied with an outcome may ask for a review within so many days.
@@ -69,7 +89,7 @@ class ServiceLevels:
         return end_of_day.astimezone(dt.UTC)
 
     def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() < 5 and day not in self.holidays
+        return self.holidays.is_working_day(day)
 
 
 def _positive(file: TomlFile, value: object, what: str, key: str) -> int:
@@ -112,12 +132,21 @@ def load_service_levels(sla_path: Path, holidays_path: Path,
                 sla, own_default, f"agencies.{code}.default_working_days", "default_working_days"),
             _days_per_category(sla, table.get("working_days", {}), f"agencies.{code}.working_days"))
 
-    holidays = read_toml(holidays_path)
-    dates = holidays.data.get("holidays", [])
+    calendar = read_toml(holidays_path)
+    extra, working = (_dates(calendar, key) for key in ("holidays", "working_weekend_days"))
+    if weekday := next((day for day in working if day.weekday() < 5), None):
+        raise calendar.error(f"{weekday.isoformat()} is not a Saturday or Sunday",
+                             key="working_weekend_days")
+    review = _positive(sla, sla.data.get("review_request_days", 15), "review_request_days",
+                       "review_request_days")
+    return ServiceLevels(default, per_category, HolidayCalendar(extra, working), triage,
+                         per_agency, review)
+
+
+def _dates(file: TomlFile, key: str) -> frozenset[dt.date]:
+    dates = file.data.get(key, [])
     if not isinstance(dates, list) or not all(
         isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in dates
     ):
-        raise holidays.error("holidays must be a list of dates such as 2026-09-02", key="holidays")
-    review = _positive(sla, sla.data.get("review_request_days", 15), "review_request_days",
-                       "review_request_days")
-    return ServiceLevels(default, per_category, frozenset(dates), triage, per_agency, review)
+        raise file.error(f"{key} must be a list of dates such as 2026-09-02", key=key)
+    return frozenset(dates)

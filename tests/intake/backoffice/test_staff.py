@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import browser
 from tests.helpers import REPORTER, VALID_REPORT, csrf_token, post_report
-from tests.intake.conftest import ACCOUNTS, PASSWORD, sign_in
-from workflows.access.accounts import set_active
+from tests.intake.conftest import ACCOUNTS, AGENCIES, PASSWORD, sign_in
+from workflows.access.accounts import AccountError, create_user, set_active
 from workflows.access.models import LoginThrottle, StaffSession
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import Case
@@ -312,6 +312,7 @@ EXPECTED = {
     "khcn":      (200, 403, 404, 404, 404, 404, 404, 404, 403, 403, 403),
     "analyst":   (403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200),
     "admin":     (403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200),
+    "committee": (200, 403, 200, 404, 403, 403, 403, 403, 200, 200, 200),
 }
 
 
@@ -368,3 +369,27 @@ async def test_a_supporting_agency_works_its_task_from_the_case_page(client, app
     assert note.status_code == 303
     page = (await client.get(f"/staff/cases/{case.tracking_code}")).text
     assert "Sở KH&amp;CN đã nhận nhiệm vụ." in page
+
+
+async def test_the_steering_committee_follows_every_case_without_personal_data(
+        client, app, accounts, cases):
+    code = cases["counterfeit"].tracking_code
+    await sign_in(client, "committee")
+    queue = (await client.get("/staff/queue")).text
+    assert all(case.tracking_code[:5] in queue for case in cases.values())
+    page = (await client.get(f"/staff/cases/{code}")).text
+    assert "Nước mắm Phú Quốc 500 ml" in page and "Chuyển Chi cục Quản lý thị trường" in page
+    for private in ("Nguyễn Thị Hằng", "0912345678", "hang.nguyen@example.vn", "tem.jpg",
+                    VALID_REPORT["description"]):
+        assert private not in page
+    assert "Thao tác" not in page and 'action="/staff/cases/' not in page  # reads only
+    granted = await create_user("uy-vien@tinh.gov.vn", PASSWORD, "committee", None, AGENCIES,
+                                personal_data=True)
+    async with browser(app) as member:
+        token = await csrf_token(member, "/staff/login")
+        await member.post("/staff/login", data={"email": granted.email, "password": PASSWORD,
+                                                "csrf_token": token})
+        page = (await member.get(f"/staff/cases/{code}")).text
+        assert "Nguyễn Thị Hằng" in page and "tem.jpg" in page
+    with pytest.raises(AccountError):
+        await create_user("x@tinh.gov.vn", PASSWORD, "analyst", None, AGENCIES, personal_data=True)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
-from tests.helpers import REPORTER, post_report
+from tests.helpers import REPORTER, VALID_REPORT, post_report
 from tests.workflows.conftest import triage_case
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import Case, SeizedItem
@@ -152,7 +153,10 @@ SEIZED = {"seized_1_name": "Nước mắm giả", "seized_1_quantity": "120", "s
     ("seized_1_quantity", "1" + "0" * 13), ("seized_1_quantity", "2,0005"),
     ("fine_vnd", "1" + "0" * 15), ("seized_1_value", "9" * 16),
     ("seized_1_quantity", "120 chai"), ("violator_tax_code", "0100233489"),
-    ("decision_date", "2099-01-01")])
+    ("decision_date", "2099-01-01"), ("seized_1_quantity", "1.500"), ("seized_1_quantity", "1,500"),
+    ("seized_1_quantity", "1_000"), ("seized_1_quantity", "٣"), ("seized_1_quantity", "-3"),
+    ("seized_1_quantity", "1000000000000"), ("fine_vnd", "1,5"), ("fine_vnd", "15.00"),
+    ("seized_1_value", "150.5"), ("seized_1_name", "🍶🍶"), ("seized_1_unit", "")])
 async def test_a_value_the_penalty_record_cannot_hold_is_a_field_error(client, people, act,
                                                                       field, typed):
     case = await triage_case(client)
@@ -169,12 +173,31 @@ async def test_a_value_the_penalty_record_cannot_hold_is_a_field_error(client, p
                          public_outcome="Đã xử phạt.", fine_vnd="999.999.999.999.999",
                          violator_tax_code="0100233488-001", decision_number="12/QĐ-XPVPHC",
                          decision_date="2026-11-20", violator_kind="company", **SEIZED,
-                         seized_2_name="Nhãn giả", seized_2_quantity="1.500",
-                         seized_2_unit="cái", seized_2_destroyed="1")
+                         seized_2_name="Nhãn giả", seized_2_quantity="1.500.000",
+                         seized_2_unit="cái", seized_2_destroyed="1",
+                         seized_3_name="Hương liệu", seized_3_quantity="0.500", seized_3_unit="kg")
     assert (resolved.fine_vnd, resolved.violator_tax_code) == (10**15 - 1, "0100233488001")
-    assert (resolved.seized_quantity, resolved.seized_value_vnd) == (2, 9_600_000)
+    assert (resolved.seized_quantity, resolved.seized_value_vnd) == (3, 9_600_000)
     items = await SeizedItem.filter(case_id=case.id).order_by("id")
     assert [(i.name, i.quantity, i.unit, i.destroyed) for i in items] == [
-        ("Nước mắm giả", 120, "chai", False), ("Nhãn giả", 1500, "cái", True)]
+        ("Nước mắm giả", 120, "chai", False), ("Nhãn giả", 1_500_000, "cái", True),
+        ("Hương liệu", Decimal("0.5"), "kg", False)]
 
 
+
+
+async def test_a_case_with_signs_of_a_crime_is_referred_to_the_police(client, people, act):
+    await post_report(client, {**VALID_REPORT, "category": "smuggled"})
+    case = await Case.get()
+    assert case.agency_code == "qltt"
+    referred = await act(case, people["lead"], "refer_to_police",
+                         reason="Hơn 5.000 bao thuốc lá lậu: dấu hiệu tội buôn lậu.")
+    assert (referred.agency_code, referred.status, referred.assignee_id) == ("pc03", "triaged",
+                                                                            None)
+    alert = await OutboxMessage.get(case_id=case.id, kind="agency_alert",
+                                    recipient="pc03@example.gov.vn")
+    assert "Phòng Cảnh sát kinh tế" in alert.body_text
+    with pytest.raises(ActionRefused):  # the lead's agency no longer has it
+        await act(referred, people["lead"], "refer_to_police", reason="Lần nữa.")
+    with pytest.raises(ActionRefused, match="already with the police"):
+        await act(referred, people["officer"], "refer_to_police", reason="Lần nữa.")

@@ -14,7 +14,8 @@ from workflows.mail.digests import queue_due_checkpoints
 from workflows.mail.models import OutboxMessage
 
 WITNESSES = ["bcd389@example.gov.vn", "bvntd@example.org.vn", "khcn@example.gov.vn",
-             "qltt@example.gov.vn"]
+             "pc03@example.gov.vn", "qltt@example.gov.vn", "snnmt@example.gov.vn",
+             "syt@example.gov.vn"]
 
 
 async def test_every_witness_receives_the_days_checkpoint_once(mail_settings, smtp_server):

@@ -21,10 +21,15 @@ def rules(config_dir: Path):
         ("imitation", "clothing", "qltt", 1),
         ("smuggled", "electronics", "qltt", 1),
         ("trade_fraud", "food", "qltt", 1),
-        ("substandard", "electronics", "khcn", 2),
-        ("labelling", "food", "khcn", 2),
-        ("consumer_dispute", "electronics", "bvntd", 3),
-        ("food_safety", "food", "qltt", 4),
+        ("counterfeit", "agricultural_inputs", "qltt", 1),
+        ("substandard", "agricultural_inputs", "snnmt", 2),
+        ("food_safety", "agricultural_inputs", "snnmt", 2),
+        ("substandard", "electronics", "khcn", 3),
+        ("labelling", "food", "khcn", 3),
+        ("consumer_dispute", "electronics", "bvntd", 4),
+        ("food_safety", "food", "syt", 5),
+        ("food_safety", "drugs", "syt", 5),
+        ("food_safety", "cosmetics", "syt", 5),
     ],
 )
 def test_default_rules_route_each_category_to_its_agency(rules, category, product_group, agency, rule):
@@ -35,10 +40,10 @@ def test_default_rules_route_each_category_to_its_agency(rules, category, produc
 
 
 def test_unmatched_report_falls_back_to_the_triage_queue(rules):
-    decision = route(RoutingFacts("food_safety", "drugs", "online"), rules)
+    decision = route(RoutingFacts("food_safety", "other", "online"), rules)
     assert decision.agency_code is None
-    assert decision.rule_number == 5
-    assert decision.reason == "sent to triage by rule 5: fallback, no condition"
+    assert decision.rule_number == 6
+    assert decision.reason == "sent to triage by rule 6: fallback, no condition"
 
 
 def test_a_rule_added_to_the_file_changes_routing_without_code(config_dir: Path):
@@ -72,7 +77,8 @@ def test_a_commune_rule_matches_only_that_commune(config_dir: Path):
     ("text", "message"),
     [
         ('[[rules]]\ncategory = "counterfeit"\n\nagency = "qtt"\n',
-         'line 4: rule 1: unknown agency \'qtt\' (known: bvntd, khcn, qltt)'),
+         'line 4: rule 1: unknown agency \'qtt\' (known: bvntd, khcn, qltt, snnmt, '
+         'syt)'),
         ('[[rules]]\nagency = "qltt"\n\n[[rules]]\ncategory = "fake"\nagency = "qltt"\n',
          "line 5: rule 2: unknown category 'fake'"),
         ('[[rules]]\ncategory = "counterfeit"\nagency = "qltt"\ncolour = "red"\n',
@@ -96,3 +102,11 @@ def test_communes_are_free_text_when_the_list_is_empty(tmp_path: Path):
     rules_file.write_text('[[rules]]\ncommune = "Xã Bất Kỳ"\nagency = "qltt"\n', encoding="utf-8")
     rules = load_rules(rules_file, {"qltt"}, communes=())
     assert route(RoutingFacts("counterfeit", "food", "shop", "Xã Bất Kỳ"), rules).agency_code == "qltt"
+
+
+def test_no_rule_may_route_to_the_police(config_dir: Path):
+    path = config_dir / "routing.toml"
+    path.write_text('[[rules]]\ncategory = "smuggled"\nagency = "pc03"\n\n'
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown agency 'pc03'"):
+        load_reference(config_dir)

@@ -12,7 +12,8 @@ def test_the_witnesses_are_every_agency_and_the_committee(config_dir: Path):
     reference = load_reference(config_dir)
     assert reference.witnesses.recipients(reference.agencies.values()) == [
         "bcd389@example.gov.vn", "bvntd@example.org.vn", "khcn@example.gov.vn",
-        "qltt@example.gov.vn"]
+        "pc03@example.gov.vn", "qltt@example.gov.vn", "snnmt@example.gov.vn",
+        "syt@example.gov.vn"]
     (config_dir / "audit.toml").write_text('agencies = false\naddresses = ["Kiem.Toan@Ví-Dụ.vn"]\n',
                                            encoding="utf-8")
     reference = load_reference(config_dir)
