@@ -35,6 +35,9 @@ class RouteLinks:
         return self._url("feedback_form", token=feedback_token(self.secret_key, tracking_code,
                                                                 resolved_at, satisfied))
 
+    def statistics(self, period_label: str) -> str:
+        return self._url("stats", {"period": period_label})
+
     def log_checkpoint(self) -> str:
         return self._url("log_checkpoint")
 

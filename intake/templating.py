@@ -20,6 +20,7 @@ from workflows.i18n import formatting
 from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
 from workflows.reference import catalog
+from workflows.reference.reporting import month_title, period_span, period_title
 
 
 def _page_context(request: Request) -> dict[str, Any]:
@@ -36,6 +37,8 @@ def _page_context(request: Request) -> dict[str, Any]:
         "closed_states": CLOSED_STATES,
         "past_due": deadlines.past_due, "past_triage": deadlines.past_triage,
         "task_past_due": deadlines.task_past_due,
+        "period_title": lambda period: period_title(period, words), "period_span": period_span,
+        "month_title": lambda label: month_title(label, words),
     }
 
 

@@ -25,8 +25,8 @@ VALID_REPORT: dict[str, str] = {
     "purchase_date": "2026-10-02",
     "sales_channel": "market",
     "shop_name": "Sạp số 12",
-    "commune": "Phường Hoàn Kiếm",
-    "street": "Chợ Đồng Xuân, tầng 1",
+    "commune": "Phường Nha Trang",
+    "street": "Chợ Đầm, tầng 1",
     "description": "Chai nước mắm có nhãn mờ, nắp không có tem chống hàng giả, mùi lạ.",
 }
 

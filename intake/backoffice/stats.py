@@ -22,14 +22,13 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import STATS_ROLES, stats_scope
 from workflows.audit.log import Actor
 from workflows.audit.sequencer import signed_now
-from workflows.figures import charts, files, line_list
+from workflows.figures import charts, files, line_list, pdf
 from workflows.figures.dashboard import Dashboard, dashboard
-from workflows.figures.statistics import period_report
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
 from workflows.reference import catalog
-from workflows.reference.reporting import Period, PeriodError, date_range
+from workflows.reference.reporting import Period, PeriodError, ReportingCalendar, date_range
 
 DOWNLOAD_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -56,10 +55,11 @@ def _period(request: Request) -> tuple[Period, str | None]:
             return date_range(dt.date.fromisoformat(params.get("from", "")),
                               dt.date.fromisoformat(params.get("to", ""))), None
         if params.get("period"):
-            return calendar.period(params["period"][:20]), None
+            return calendar.period(params["period"][:50]), None
     except (PeriodError, ValueError):
-        return calendar.month(today), N_("Write the period as 2026-10, 2026-Q3, 2026-H1 or "
-                                         "2026, or give both dates, the end after the start.")
+        return calendar.month(today), N_("Write the period as 2026-10, 2026-Q3, 2026-H1, 2026 "
+                                         "or bao-cao-nam:2026, or give both dates, the end "
+                                         "after the start.")
     return calendar.month(today), None
 
 
@@ -68,7 +68,7 @@ def _query(request: Request, user: StaffUser) -> StatsQuery | None:
     if not allowed:
         return None
     period, problem = _period(request)
-    typed = {key: request.query_params.get(key, "")[:20] for key in ("period", "from", "to")}
+    typed = {key: request.query_params.get(key, "")[:50] for key in ("period", "from", "to")}
     return StatsQuery(period, agency_code, problem, typed)
 
 
@@ -81,7 +81,7 @@ def _chart_data(board: Dashboard, words: Translator,
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     return {
-        "month_labels": [month.label for month in board.months],
+        "month_labels": [f"{month.last_day:%m/%Y}" for month in board.months],
         "series": [(words.label(catalog.CATEGORIES, code), values)
                    for code, values in board.category_series()],
         "by_agency": [(agency_names.get(code, code) if code else words(N_("Awaiting triage")),
@@ -115,8 +115,20 @@ async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
     return render(request, "staff/stats.html", {
         "user": user, "query": query, "board": board, "data": data, "charts": _draw(words, data),
         "agency_names": agency_names, "problem": problem or query.problem,
-        "current_month": reference.calendar.month(dt.datetime.now(VIETNAM).date()),
+        **_choices(reference.calendar, dt.datetime.now(VIETNAM).date()),
+        "pdf_available": pdf.soffice() is not None,
     }, status_code=status_code, headers={"Cache-Control": "private, no-store"})
+
+
+def _choices(calendar: ReportingCalendar, today: dt.date) -> dict[str, list[Period]]:
+    """The quick choices: this and last month, the halves and the year; and the plans' reports
+    of this year (and of last year's, until this year's first is due)."""
+    month = calendar.month(today)
+    year = str(month.last_day.year)
+    quick = [month, month.previous(), *(calendar.period(f"{year}-{half}") for half in ("H1", "H2")),
+             calendar.period(year)]
+    reports = [calendar.named(code, month.last_day.year) for code in calendar.reports]
+    return {"quick_periods": quick, "reports": reports}
 
 
 @staff_only(*STATS_ROLES)
@@ -129,8 +141,8 @@ async def stats_page(request: Request, user: StaffUser) -> Response:
 
 @staff_only(*STATS_ROLES)
 async def stats_export(request: Request, user: StaffUser) -> Response:
-    """The period's figures as XLSX, CSV or JSON; with detail=1 the case line list (CSV or
-    JSON lines), streamed."""
+    """The period's report as the formal XLSX, its PDF, CSV or JSON; with detail=1 the case
+    line list (CSV or JSON lines), streamed."""
     query = _query(request, user)
     if query is None:
         return render(request, "public/not_found.html", status_code=404)
@@ -150,10 +162,15 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
         lines = line_list.lines(query.period, query.agency_code, agencies,
                                 translator(request), file_format)
         return StreamingResponse(_encoded(lines), media_type=media, headers=headers)
-    figures = await period_report(query.period, query.agency_code)
     checkpoint = await signed_now(app_context(request).signer)  # the export's event included
-    body = files.render_report(figures, agencies, translator(request), file_format,
-                               dt.datetime.now(VIETNAM).date(), checkpoint.note)
+    try:
+        body = await files.report_file(query.period, query.agency_code, app_context(
+            request).reference, translator(request), file_format,
+            dt.datetime.now(VIETNAM).date(), checkpoint.note)
+    except pdf.Unavailable:
+        return await _render_stats(request, user, query, N_(
+            "The PDF cannot be made on this server (LibreOffice is not installed): download "
+            "the XLSX, which prints the same."), status_code=503)
     return Response(body, media_type=media, headers=headers)
 
 

@@ -16,14 +16,16 @@ if TYPE_CHECKING:
     from workflows.reference.loading import ReferenceData
     from workflows.reference.reporting import Period, ReportingCalendar
 
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "pdf")
 FILE_LANGUAGE = "vi"
 
 
 def register(commands: Any) -> None:
     export = commands.add_parser(
         "export", help="statistics for a period, or the case line list (--detail)")
-    export.add_argument("--period", help="2026-10, 2026-Q3, 2026-H1 or 2026")
+    export.add_argument("--period", help="2026-10, 2026-Q3, 2026-H1, 2026 or bao-cao-nam:2026")
+    export.add_argument("--report", help="a report of config/reporting.toml, e.g. bao-cao-nam")
+    export.add_argument("--year", type=int, help="the year of --report")
     export.add_argument("--from", dest="date_from", help="first day, e.g. 2026-10-01")
     export.add_argument("--to", dest="date_to", help="last day, e.g. 2026-10-31")
     export.add_argument("--format", choices=FORMATS, default="xlsx")
@@ -38,8 +40,13 @@ def register(commands: Any) -> None:
 def _period(args: argparse.Namespace, calendar: ReportingCalendar) -> Period:
     from workflows.reference.reporting import PeriodError, date_range
 
-    if args.period and (args.date_from or args.date_to):
-        raise PeriodError("give either --period or --from/--to, not both")
+    if sum(bool(given) for given in (args.period, args.date_from or args.date_to,
+                                     args.report)) > 1:
+        raise PeriodError("give one of --period, --report with --year, or --from/--to")
+    if args.report:
+        if args.year is None:
+            raise PeriodError("--report needs --year, e.g. --report bao-cao-nam --year 2026")
+        return calendar.named(args.report, args.year)
     if args.period:
         return calendar.period(args.period, args.cutoff)
     if not (args.date_from and args.date_to):
@@ -66,7 +73,7 @@ def export_command(args: argparse.Namespace) -> int:
     from intake.settings import Settings
     from workflows.audit.log import Actor
     from workflows.audit.sequencer import signed_now
-    from workflows.figures import files
+    from workflows.figures import files, pdf
     from workflows.reference.loading import load_reference
     from workflows.reference.reporting import PeriodError
 
@@ -91,8 +98,12 @@ def export_command(args: argparse.Namespace) -> int:
             print(f"Wrote {count:,} cases to {target}")
         else:
             checkpoint = await signed_now(settings.audit_signer())
-            await _write_report(period, args.agency, reference, args.format, target,
-                                checkpoint.note)
+            try:
+                await _write_report(period, args.agency, reference, args.format, target,
+                                    checkpoint.note)
+            except pdf.Unavailable as missing:
+                print(f"\nintake: {missing}", file=sys.stderr)
+                return 2
         return 0
 
     return run_with_database(settings, write)
@@ -100,19 +111,19 @@ def export_command(args: argparse.Namespace) -> int:
 
 async def _write_report(period: Period, agency: str | None, reference: ReferenceData,
                         file_format: str, target: Path, checkpoint: str) -> None:
-    from workflows.figures import files, statistics
+    from workflows.figures import files
     from workflows.i18n.formatting import VIETNAM
+    from workflows.reference.reporting import period_span, period_title
 
+    words = reference.translator(FILE_LANGUAGE)
     started = time.perf_counter()
-    print(f"Counting {period.label} and {period.previous().label} in the database…",
-          end="", file=sys.stderr, flush=True)
-    report = await statistics.period_report(period, agency)
+    print(f"Counting {period_title(period, words)} and {period_title(period.previous(), words)} "
+          f"in the database…", end="", file=sys.stderr, flush=True)
+    body = await files.report_file(period, agency, reference, words, file_format,
+                                   dt.datetime.now(VIETNAM).date(), checkpoint)
     print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    target.write_bytes(files.render_report(report, reference.agencies,
-                                           reference.translator(FILE_LANGUAGE), file_format,
-                                           dt.datetime.now(VIETNAM).date(), checkpoint))
-    print(f"Wrote {period.label} ({period.first_day:%d/%m/%Y}–{period.last_day:%d/%m/%Y}) "
-          f"to {target}")
+    target.write_bytes(body)
+    print(f"Wrote {period_title(period, words)} ({period_span(period)}) to {target}")
 
 
 async def _write_detail(period: Period, agency: str | None, reference: ReferenceData,

@@ -77,7 +77,7 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
     category = _pick(CATEGORY_WEIGHTS, rng)
     group, product, brands = rng.choice(PRODUCTS)
     channel = _pick(SALES_CHANNEL_WEIGHTS, rng)
-    communes = reference.places.communes or ("Phường Hoàn Kiếm",)
+    communes = reference.places.communes or ("Phường Nha Trang",)
     commune = rng.choice(communes)
     # More reports lately: the square root skews ages towards the present.
     age = dt.timedelta(seconds=int(span_seconds * rng.random() ** 1.6))

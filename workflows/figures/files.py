@@ -1,6 +1,7 @@
-"""A period's report as files: CSV (UTF-8 with BOM, so Excel shows Vietnamese), XLSX laid out as
-a report a clerk can print, JSON for machines. Nothing about a reporter is ever written, and
-text cells a spreadsheet would read as a formula are neutralised."""
+"""A period's report as files: XLSX laid out as the formal report a province sends
+(workflows.figures.formal), its PDF (rendered from it by LibreOffice, workflows.figures.pdf),
+CSV (UTF-8 with BOM, so Excel shows Vietnamese) and JSON for machines. Nothing about a reporter
+is ever written, and text cells a spreadsheet would read as a formula are neutralised."""
 
 from __future__ import annotations
 
@@ -9,24 +10,28 @@ import datetime as dt
 import io
 import json
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+import anyio.to_thread
 from tortoise.transactions import in_transaction
 
 from workflows.audit.log import Actor, append_event
+from workflows.figures import pdf
+from workflows.figures.crosstabs import CrossTables, cross_tables
+from workflows.figures.formal import formal_workbook
+from workflows.figures.neutral import neutralise
 from workflows.figures.sections import sections
-from workflows.figures.statistics import Figures, PeriodReport
+from workflows.figures.statistics import Figures, PeriodReport, period_report
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
 from workflows.reference.agencies import Agency
-from workflows.reference.reporting import Period
+from workflows.reference.loading import ReferenceData
+from workflows.reference.reporting import Period, period_span, period_title
+from workflows.reference.reports import Issuer
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-VND_FORMAT = '#,##0 "₫"'
 CHECKPOINT_LABEL = N_("Audit log checkpoint when this file was made (verify at /audit/key):")
 TITLE = N_("REPORT ON CITIZENS' REPORTS OF COUNTERFEIT, IMITATION AND SUBSTANDARD GOODS")
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "pdf": "application/pdf",
            "json": "application/json"}
 # The line list is one case per line: CSV, or JSON lines.
 LINE_LIST_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/jsonl"}
@@ -40,14 +45,8 @@ def download(file_format: str, detail: bool) -> tuple[str, str] | None:
     return (file_format, FORMATS[file_format]) if file_format in FORMATS else None
 
 
-def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def period_text(period: Period) -> str:
-    return f"{period.label} ({period.first_day:%d/%m/%Y} – {period.last_day:%d/%m/%Y})"
+def period_text(period: Period, words: Translator) -> str:
+    return f"{period_title(period, words)} ({period_span(period)})"
 
 
 def scope_text(report: PeriodReport, agencies: dict[str, Agency], words: Translator) -> str:
@@ -65,8 +64,10 @@ def to_csv(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([words(N_("Section")), words(N_("Item")),
-                     words(N_("This period {period}"), {"period": report.period.label}),
-                     words(N_("Previous period {period}"), {"period": report.previous_period.label}),
+                     words(N_("This period {period}"),
+                           {"period": period_text(report.period, words)}),
+                     words(N_("Previous period {period}"),
+                           {"period": period_text(report.previous_period, words)}),
                      words(N_("Change"))])
     for section in sections(report, agencies, words):
         for line in section.lines:
@@ -77,9 +78,9 @@ def to_csv(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _period_json(period: Period) -> dict[str, str]:
-    return {"label": period.label, "from": period.first_day.isoformat(),
-            "to": period.last_day.isoformat()}
+def _period_json(period: Period, words: Translator) -> dict[str, str]:
+    return {"label": period.label, "title": period_title(period, words),
+            "from": period.first_day.isoformat(), "to": period.last_day.isoformat()}
 
 
 def _figures_json(figures: Figures) -> dict[str, object]:
@@ -97,8 +98,8 @@ def _figures_json(figures: Figures) -> dict[str, object]:
 def to_json(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
             checkpoint: str) -> bytes:
     document = {
-        "period": _period_json(report.period),
-        "previous_period": _period_json(report.previous_period),
+        "period": _period_json(report.period, words),
+        "previous_period": _period_json(report.previous_period, words),
         "agency": report.agency_code,
         "current": _figures_json(report.current),
         "previous": _figures_json(report.previous),
@@ -111,67 +112,40 @@ def to_json(report: PeriodReport, agencies: dict[str, Agency], words: Translator
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def to_xlsx(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
-            made_on: dt.date, checkpoint: str) -> bytes:
-    workbook = Workbook()
-    bold = Font(bold=True)
-    for index, section in enumerate(sections(report, agencies, words)):
-        sheet = workbook.active if index == 0 else workbook.create_sheet()
-        assert sheet is not None
-        sheet.title = section.title[:31]
-        sheet.append([words(TITLE)])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([words(N_("Reporting period: {period}"), {"period": period_text(report.period)})])
-        sheet.append([words(N_("Compared with: {period}"),
-                            {"period": period_text(report.previous_period)})])
-        sheet.append([words(N_("Scope: {scope}"), {"scope": scope_text(report, agencies, words)})])
-        sheet.append([words(N_("Made on: {date}"), {"date": f"{made_on:%d/%m/%Y}"})])
-        sheet.append([])
-        sheet.append([section.title.upper()])
-        sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append([words(N_("Item")), words(N_("This period")), words(N_("Previous period")),
-                      words(N_("Change"))])
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-            cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        for line in section.lines:
-            sheet.append([neutralise(line.label), line.current, line.previous, line.change])
-            for cell in sheet[sheet.max_row][1:]:
-                cell.number_format = VND_FORMAT if line.money else "#,##0.##"
-        sheet.append([])
-        sheet.append([words(CHECKPOINT_LABEL)])
-        sheet.append([checkpoint])  # printed under the figures, the note exactly
-        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
-                          end_column=4)
-        sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(sheet.max_row, 1).font = Font(name="Courier New", size=8)
-        sheet.row_dimensions[sheet.max_row].height = 12 * (checkpoint.count("\n") + 2)
-        for column, width in zip("ABCD", (48, 18, 18, 16), strict=True):
-            sheet.column_dimensions[column].width = width
-        sheet.print_title_rows = "8:8"
-        sheet.page_setup.orientation = "portrait"
-        sheet.page_setup.fitToWidth = 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def render_report(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
-                  file_format: str, made_on: dt.date, checkpoint: str) -> bytes:
+def render_report(report: PeriodReport, tables: CrossTables, agencies: dict[str, Agency],
+                  words: Translator, file_format: str, made_on: dt.date, checkpoint: str,
+                  issuer: Issuer) -> bytes:
     """The file, with the audit log's signed checkpoint of the moment it was made: a later
-    rewrite of the log contradicts every file already handed out."""
+    rewrite of the log contradicts every file already handed out. (PDF: pdf.Unavailable when
+    LibreOffice is not installed.)"""
     if file_format == "csv":
         return to_csv(report, agencies, words, checkpoint)
-    if file_format == "xlsx":
-        return to_xlsx(report, agencies, words, made_on, checkpoint)
+    if file_format in ("xlsx", "pdf"):
+        workbook = formal_workbook(report, tables, agencies, words, issuer, made_on,
+                                   scope_text(report, agencies, words), checkpoint)
+        return pdf.from_xlsx(workbook) if file_format == "pdf" else workbook
     return to_json(report, agencies, words, checkpoint)
+
+
+async def report_file(period: Period, agency_code: str | None, reference: ReferenceData,
+                      words: Translator, file_format: str, made_on: dt.date,
+                      checkpoint: str) -> bytes:
+    """A period's report, counted and written: the figures beside the previous period's, the
+    cross-tables, in the file format asked for (a PDF is rendered off the event loop)."""
+    report = await period_report(period, agency_code)
+    tables = await cross_tables(period, agency_code) if file_format in ("xlsx", "pdf") else \
+        CrossTables()
+    return await anyio.to_thread.run_sync(
+        render_report, report, tables, reference.agencies, words, file_format, made_on,
+        checkpoint, reference.calendar.issuer)
 
 
 def file_name(report_period: Period, agency_code: str | None, extension: str,
               detail: bool = False) -> str:
     scope = agency_code or "tinh"
     kind = "danh-sach" if detail else "thong-ke"
-    return f"intake-{kind}-{report_period.label.replace('..', '_')}-{scope}.{extension}"
+    period = report_period.label.replace("..", "_").replace(":", "-")
+    return f"intake-{kind}-{period}-{scope}.{extension}"
 
 
 async def record_export(actor: Actor, period: Period, agency_code: str | None, file_format: str,

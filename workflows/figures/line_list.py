@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterable
 from tortoise.expressions import Q
 
 from workflows.cases.models import Case
-from workflows.figures.files import neutralise
+from workflows.figures.neutral import neutralise
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator

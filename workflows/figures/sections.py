@@ -20,6 +20,7 @@ class Line:
     current: float | int | None
     previous: float | int | None
     money: bool = False
+    percent: bool = False  # a share in %: its change is in percentage points
 
     @property
     def change(self) -> float | int | None:
@@ -33,6 +34,9 @@ class Section:
     key: str
     title: str
     lines: list[Line]
+
+
+NOT_WITH_AN_AGENCY = N_("Not with an agency yet (awaiting triage)")
 
 
 def _share(value: float | None) -> float | None:
@@ -55,6 +59,7 @@ HEADLINE: tuple[tuple[str, Callable[[Figures], Any], bool], ...] = (
     (N_("Reporters' answers on outcomes"), lambda f: f.answers, False),
     (N_("Reporters satisfied (%)"), lambda f: _share(f.satisfied_share), False),
 )
+PERCENT_LINES = frozenset(label for label, _, _ in HEADLINE if label.endswith("(%)"))
 STATUS_AT_END: tuple[tuple[str, Callable[[Figures], int]], ...] = (
     (N_("Resolved by the end of the period"), lambda f: f.settled_by_end),
     (N_("Rejected"), lambda f: f.rejected),
@@ -76,14 +81,16 @@ def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translato
 
     def key_label(breakdown: str, terms: tuple[catalog.Term, ...] | None, code: str) -> str:
         if breakdown == "agency_code":
-            return words.label(agencies.values(), code, words.gettext(N_("Awaiting triage")))
+            return words.label(agencies.values(), code, words.gettext(NOT_WITH_AN_AGENCY))
         if terms is None:
             return code or words.gettext(N_("(unknown)"))
         return words.label(terms, code, words.gettext(N_("(unknown)")))
 
     def breakdown(key: str, title: str, terms: tuple[catalog.Term, ...] | None) -> Section:
+        # Cases awaiting triage have no agency: their line comes last, apart, never ranked
+        # among the agencies.
         keys = sorted(set(now.by[key]) | set(before.by[key]),
-                      key=lambda k: (-now.by[key].get(k, 0), k))
+                      key=lambda k: (key == "agency_code" and k == "", -now.by[key].get(k, 0), k))
         return Section(key, words.gettext(title), [
             Line(key_label(key, terms, k), now.by[key].get(k, 0), before.by[key].get(k, 0))
             for k in keys])
@@ -107,7 +114,7 @@ def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translato
 
     return [
         Section("summary", words.gettext(N_("Summary")), [
-            Line(words.gettext(label), pick(now), pick(before), money)
+            Line(words.gettext(label), pick(now), pick(before), money, label in PERCENT_LINES)
             for label, pick, money in HEADLINE]),
         *(breakdown(key, title, terms) for key, title, terms in BREAKDOWNS),
         Section("status", words.gettext(N_("Status at the end of the period")), [

@@ -21,6 +21,10 @@ class Links(Protocol):
         the link itself is signed)."""
         ...
 
+    def statistics(self, period_label: str) -> str:
+        """The statistics page of a period, in the back office."""
+        ...
+
     def log_checkpoint(self) -> str:
         """The audit log's latest signed checkpoint; its key and proofs are beside it."""
         ...

@@ -29,6 +29,9 @@ class OutboxMessage(Model):
     subject = fields.CharField(max_length=300)
     body_text = fields.TextField()
     body_html = fields.TextField()
+    # One file sent with the mail (a report's draft), or none.
+    attachment_name = fields.CharField(max_length=200, default="", db_default="")
+    attachment: bytes | None = fields.BinaryField(null=True)
     status = fields.CharField(max_length=16, default="pending")  # pending, sent, failed
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()

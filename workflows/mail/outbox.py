@@ -55,8 +55,10 @@ async def enqueue(
     recipient: str,
     mail: RenderedMail,
     case: Case | None = None,
+    attachment: tuple[str, bytes] | None = None,
 ) -> OutboxMessage:
-    """Queue one message inside the caller's transaction. The event key must be new."""
+    """Queue one message inside the caller's transaction. The event key must be new.
+    `attachment`: a file name and its bytes, sent with it."""
     return await OutboxMessage.create(
         using_db=connection,
         event_key=event_key,
@@ -66,6 +68,8 @@ async def enqueue(
         subject=mail.subject,
         body_text=mail.text,
         body_html=mail.html,
+        attachment_name=attachment[0] if attachment else "",
+        attachment=attachment[1] if attachment else None,
         next_attempt_at=_now(),
     )
 

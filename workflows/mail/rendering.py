@@ -14,6 +14,7 @@ from workflows.i18n.templates import FILTERS, template_words
 from workflows.mail.links import Links
 from workflows.reference import catalog
 from workflows.reference.loading import ReferenceData
+from workflows.reference.reporting import period_span, period_title
 
 MAX_SUBJECT_CHARS = 200
 
@@ -45,9 +46,11 @@ class MailRenderer:
         self.links = links
 
     def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
-        words = template_words(self.reference.translator(language),
-                               self.reference.agencies.values())
-        full = {**context, **words, "catalog": catalog, "links": self.links}
+        translator = self.reference.translator(language)
+        words = template_words(translator, self.reference.agencies.values())
+        full = {**context, **words, "catalog": catalog, "links": self.links,
+                "period_title": lambda period: period_title(period, translator),
+                "period_span": period_span}
         subject = " ".join(self.environment.get_template(f"{kind}.subject.txt").render(full).split())
         return RenderedMail(
             # A header is one line (a newline would be refused by the mail library), and short

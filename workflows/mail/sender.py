@@ -15,6 +15,7 @@ from workflows.db.background import Repeating
 from workflows.mail.digests import queue_due_checkpoints, queue_due_digests
 from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import RetryPolicy, claim_batch, record_results
+from workflows.mail.reminders import queue_due_report_reminders
 from workflows.mail.smtp import SmtpSender
 
 log = logging.getLogger("intake.outbox")
@@ -49,6 +50,7 @@ class OutboxSender(Repeating):
             self._next_digest_check = now + DIGEST_CHECK_INTERVAL
             await queue_due_digests(self.notifier, self.digest_hour, now)
             await queue_due_checkpoints(self.notifier, self.digest_hour, now)
+            await queue_due_report_reminders(self.notifier, self.digest_hour, now)
             # Housekeeping: counters a day past their window, filings past their retry window.
             await purge_stale(now)
             await forget_stale(now)

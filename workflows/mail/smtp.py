@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
+import mimetypes
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from enum import Enum
@@ -90,6 +91,11 @@ def _build(message: OutboxMessage, config: SmtpConfig) -> tuple[bytes, str]:
     mail["Date"] = email.utils.format_datetime(message.created_at)
     mail.set_content(message.body_text, charset="utf-8")
     mail.add_alternative(message.body_html, subtype="html", charset="utf-8")
+    if message.attachment is not None:
+        kind = mimetypes.guess_type(message.attachment_name)[0] or "application/octet-stream"
+        maintype, subtype = kind.split("/", 1)
+        mail.add_attachment(bytes(message.attachment), maintype=maintype, subtype=subtype,
+                            filename=message.attachment_name)
     # Every part encodes now, not halfway through the SMTP conversation.
     return mail.as_bytes(policy=WIRE_POLICY), recipient
 

@@ -30,10 +30,16 @@ class ReferenceData:
 
     @cached_property
     def translators(self) -> dict[str, Translator]:
-        """Each language's catalogue with the configured agencies' names in it."""
-        return {language: translator(language, {
-            key: text for agency in self.agencies.values()
-            for key, text in agency.catalogue(language).items()}) for language in LANGUAGES}
+        """Each language's catalogue with the configured agencies' and reports' names in it."""
+        def entries(language: str) -> dict[str, str]:
+            found: dict[str, str] = {}
+            for agency in self.agencies.values():
+                found.update(agency.catalogue(language))
+            for report in self.calendar.reports.values():
+                found.update(report.catalogue(language))
+            return found
+
+        return {language: translator(language, entries(language)) for language in LANGUAGES}
 
     def translator(self, language: str) -> Translator:
         return self.translators.get(language) or self.translators["vi"]

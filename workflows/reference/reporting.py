@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflows.i18n.formatting import VIETNAM
+from workflows.i18n.messages import N_
+from workflows.i18n.translations import Translator
+from workflows.reference.reports import Issuer, NamedReport, parse_issuer, parse_reports
 from workflows.reference.tomlfile import read_toml
 
 # ASCII digits only: "\d" also takes ٢٠٢٦ and २०२६, which no file name or header can carry.
@@ -34,12 +37,18 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    label: str
+    label: str  # the machine's name: 2026-10, 2026-Q3, 2026-H1, 2026, bao-cao-nam:2026, a..b
     first_day: dt.date  # inclusive, Vietnam time
     last_day: dt.date  # inclusive
-    kind: str  # month, quarter, half, year, range
+    kind: str  # month, quarter, half, year, report, range
     cutoff_day: int = 0
     year_end_month: int = 12
+    report: NamedReport | None = None  # kind "report": which one
+
+    @property
+    def year(self) -> int:
+        """The year a named report or a calendar period belongs to."""
+        return int(self.label.rsplit(":", 1)[-1][:4])
 
     @property
     def start(self) -> dt.datetime:
@@ -61,6 +70,9 @@ class Period:
             return Period(f"{first.isoformat()}..{last.isoformat()}", first, last, "range")
         if self.kind == "year":
             return parse_period(str(int(self.label) - 1), self.cutoff_day, self.year_end_month)
+        if self.kind == "report":
+            assert self.report is not None
+            return report_period(self.report, self.year - 1)
         year, months = _position(self.label, self.year_end_month)
         first_month = months[0] - len(months)
         return _months_period(_label(self.kind, year, first_month), self.kind, year, first_month,
@@ -125,6 +137,11 @@ def parse_period(text: str, cutoff_day: int = 0, year_end_month: int = 12) -> Pe
                   year_end_month)
 
 
+def report_period(report: NamedReport, year: int) -> Period:
+    first, last = report.days(year)
+    return Period(f"{report.code}:{year}", first, last, "report", report=report)
+
+
 def date_range(first: dt.date, last: dt.date) -> Period:
     if last < first:
         raise PeriodError("the end date comes before the start date")
@@ -140,9 +157,27 @@ class ReportingCalendar:
     cutoff_day: int = 0  # reporting months end on this day (0: calendar months)
     year_end_month: int = 12  # the reporting year ends with this reporting month
     publish_after_days: int = 5  # a month's open data is published this many days after it ends
+    reports: dict[str, NamedReport] = field(default_factory=dict)  # the plans' reports
+    issuer: Issuer = field(default_factory=lambda: Issuer())
+
+    def named(self, code: str, year: int) -> Period:
+        """A report the plans ask for (config/reporting.toml), for one year."""
+        report = self.reports.get(code)
+        if report is None:
+            known = ", ".join(sorted(self.reports)) or "none configured"
+            raise PeriodError(f"no report is named {code!r} (known: {known})")
+        if not EARLIEST.year < year <= LATEST.year:
+            raise PeriodError(f"a year between {EARLIEST.year + 1} and {LATEST.year}, please")
+        return report_period(report, year)
 
     def period(self, text: str, cutoff_day: int | None = None) -> Period:
-        """A period a person asked for, within EARLIEST and LATEST."""
+        """A period a person asked for, within EARLIEST and LATEST: 2026-10, 2026-Q3,
+        2026-H1, 2026, or a named report and its year (bao-cao-nam:2026)."""
+        code, colon, year = text.strip().partition(":")
+        if colon:
+            if not (year.isascii() and year.isdigit() and len(year) == 4):
+                raise PeriodError(f"{text!r}: a named report is CODE:YEAR, e.g. bao-cao-nam:2026")
+            return self.named(code, int(year))
         period = parse_period(text, self.cutoff_day if cutoff_day is None else cutoff_day,
                               self.year_end_month)
         if period.first_day < EARLIEST or period.last_day > LATEST:
@@ -182,4 +217,48 @@ def load_calendar(path: Path) -> ReportingCalendar:
         return value
 
     return ReportingCalendar(whole("cutoff_day", 0, 0, 28), whole("year_end_month", 12, 1, 12),
-                             whole("publish_after_days", 5, 0, 60))
+                             whole("publish_after_days", 5, 0, 60), parse_reports(source),
+                             parse_issuer(source))
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+TITLES = {
+    "month": N_("Month {month}/{year}"),
+    "quarter": N_("Quarter {roman}/{year}"),
+    "H1": N_("First six months of {year}"),
+    "H2": N_("Last six months of {year}"),
+    "year": N_("Year {year}"),
+    "report": N_("{title} {year}"),
+    "range": N_("From {first} to {last}"),
+}
+
+
+def month_title(label: str, words: Translator) -> str:
+    """A reporting month's title from its label (2026-11: "Tháng 11/2026")."""
+    year, month = label.split("-")
+    return words(TITLES["month"], {"month": int(month), "year": int(year)})
+
+
+def period_title(period: Period, words: Translator) -> str:
+    """What a person calls the period: "Tháng 11/2026", "Quý III/2026", "6 tháng đầu năm
+    2026", "Báo cáo năm 2026" — never its machine label."""
+    if period.kind == "range":
+        return words(TITLES["range"], {"first": f"{period.first_day:%d/%m/%Y}",
+                                       "last": f"{period.last_day:%d/%m/%Y}"})
+    year, months = _position(period.label, period.year_end_month) if period.kind != "report" \
+        else (period.year, [])
+    if period.kind == "month":
+        return month_title(period.label, words)
+    if period.kind == "quarter":
+        return words(TITLES["quarter"], {"roman": ROMAN[(months[0] + 2) // 3], "year": year})
+    if period.kind == "half":
+        return words(TITLES["H1" if months[0] == 1 else "H2"], {"year": year})
+    if period.kind == "report":
+        assert period.report is not None
+        return words(TITLES["report"], {"title": words.gettext(period.report.label),
+                                        "year": year})
+    return words(TITLES["year"], {"year": year})
+
+
+def period_span(period: Period) -> str:
+    return f"{period.first_day:%d/%m/%Y} – {period.last_day:%d/%m/%Y}"

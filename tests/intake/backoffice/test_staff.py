@@ -207,7 +207,7 @@ async def test_a_public_reply_reaches_the_reporter_and_a_note_stays_inside(clien
         await sign_in(inspector, "qltt")
         token = await csrf_token(inspector, f"/staff/cases/{code}")
         note = "Chủ sạp là người quen của người phản ánh, cần giữ kín."
-        reply = "Cảm ơn bạn. Đoàn kiểm tra sẽ đến chợ Đồng Xuân trong tuần này."
+        reply = "Cảm ơn bạn. Đoàn kiểm tra sẽ đến chợ Đầm trong tuần này."
         assert (await inspector.post(f"/staff/cases/{code}/notes",
                                      data={"body": note, "csrf_token": token})).status_code == 303
         assert (await inspector.post(f"/staff/cases/{code}/replies",
@@ -271,7 +271,7 @@ async def test_the_case_page_lists_reports_about_the_same_goods_or_seller(client
     same_shop = {**VALID_REPORT, "barcode": "", "shop_name": "SẠP SỐ 12",
                  "product_name": "Nước tương giả"}
     same_barcode = {**VALID_REPORT, "shop_name": "Cửa hàng khác", "product_name": "Chai thứ ba"}
-    elsewhere = {**VALID_REPORT, "barcode": "", "commune": "Phường Láng",
+    elsewhere = {**VALID_REPORT, "barcode": "", "commune": "Phường Cam Ranh",
                  "product_name": "Không liên quan"}
     other_agency = {**VALID_REPORT, "category": "labelling", "product_name": "Của Sở KH&CN"}
     for fields in (VALID_REPORT, same_shop, same_barcode, elsewhere, other_agency):

@@ -42,9 +42,9 @@ async def test_the_page_shows_this_months_figures_and_charts_beside_their_tables
     assert len(svgs) == 4
     assert all("<script" not in svg for svg in svgs)  # drawn on the server, no JavaScript
     assert "Hàng giả" in svgs[0]  # the monthly chart's legend names the categories
-    assert "Phường Hoàn Kiếm" in svgs[2]
+    assert "Phường Nha Trang" in svgs[2]
     # Each chart's numbers are also in a table, for screen readers and for print.
-    assert re.search(r'<th scope="row">Phường Hoàn Kiếm</th><td class="number">3</td>', page)
+    assert re.search(r'<th scope="row">Phường Nha Trang</th><td class="number">3</td>', page)
     assert re.search(r'<th scope="row">Hưng Thịnh</th><td class="number">3</td>', page)
     assert not any(value in page for value in PRIVATE)
     english = (await client.get("/staff/stats?lang=en")).text
@@ -74,8 +74,10 @@ async def test_downloads_hold_the_figures_without_personal_data_and_are_audited(
     assert xlsx.status_code == 200
     assert f"thong-ke-{period}-tinh.xlsx" in xlsx.headers["content-disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert workbook.active["A1"].value.startswith("BÁO CÁO THỐNG KÊ")
-    assert workbook.active["B9"].value == 3  # reports received, this period
+    assert workbook.active["A5"].value == "BÁO CÁO"
+    received = next(row for row in workbook.active.iter_rows(values_only=True)
+                    if row[1] == "Số phản ánh tiếp nhận")
+    assert received[2] == 3  # this period
     # Printed under the figures: a checkpoint of the log that covers this very export.
     note = workbook.active.cell(workbook.active.max_row, 1).value
     verifier = Verifier.from_vkey((await client.get("/audit/key")).text)
@@ -104,9 +106,9 @@ async def test_a_period_not_understood_is_explained_in_vietnamese(client, accoun
     await sign_in(client, "analyst")
     page = await client.get("/staff/stats", params={"period": "2026-13"})
     assert page.status_code == 200
-    assert "Ghi kỳ báo cáo theo dạng 2026-10" in page.text
+    assert "Hãy nhập kỳ dạng 2026-10, 2026-Q3, 2026-H1, 2026 hoặc bao-cao-nam:2026" in page.text
     assert 'value="2026-13"' in page.text  # what was typed stays in the field
-    wrong = await client.get("/staff/stats/export", params={"period": "2026-10", "format": "pdf"})
+    wrong = await client.get("/staff/stats/export", params={"period": "2026-10", "format": "doc"})
     assert wrong.status_code == 400 and "Không có tệp tải về này" in wrong.text
     assert not await AuditEvent.filter(action="export").exists()
 
@@ -116,3 +118,37 @@ async def test_staff_who_work_no_cases_start_on_the_statistics(client, accounts)
     assert signed_in.headers["location"] == "/staff/stats"
     queue_people = await sign_in(client, "qltt", follow="")
     assert queue_people.headers["location"] == "/staff/queue"
+
+
+async def test_the_plans_reports_are_chosen_by_name_and_downloaded_as_they_are_sent(
+        client, accounts, cases):
+    import datetime as dt
+
+    from workflows.figures import pdf
+
+    await sign_in(client, "analyst")
+    page = (await client.get("/staff/stats")).text
+    year = dt.date.today().year
+    assert f"Báo cáo năm {year}" in page and f"Báo cáo 6 tháng đầu năm {year}" in page
+    assert re.search(r"<h2>Tháng \d{1,2}/\d{4} \(", page)  # a title, not 2026-11
+    chosen = (await client.get("/staff/stats", params={"period": "bao-cao-nam:2026"})).text
+    assert "<h2>Báo cáo năm 2026 (15/12/2025 – 14/11/2026)</h2>" in chosen
+    assert "Báo cáo năm 2025" in chosen  # the same report a year before, beside it
+    first = next(iter(cases.values()))
+    await Case.filter(id=first.id).update(
+        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=35))
+    this_month = (await client.get("/staff/stats")).text
+    assert "0 điểm %" in this_month  # a share's change is in percentage points
+    wrong = (await client.get("/staff/stats", params={"period": "bao-cao-thang:2026"})).text
+    assert "bao-cao-nam:2026" in wrong  # the message says how to write it
+    xlsx = await client.get("/staff/stats/export", params={"period": "bao-cao-nam:2026",
+                                                           "format": "xlsx"})
+    assert xlsx.status_code == 200
+    assert "intake-thong-ke-bao-cao-nam-2026-tinh.xlsx" in xlsx.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book["Báo cáo"]["A5"].value == "BÁO CÁO"
+    if pdf.soffice():  # tests/workflows/figures/test_formal_report.py insists it is there in CI
+        printed = await client.get("/staff/stats/export", params={"period": "bao-cao-nam:2026",
+                                                                  "format": "pdf"})
+        assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+        assert 'format=pdf' in chosen

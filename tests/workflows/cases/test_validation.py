@@ -9,7 +9,7 @@ from tests.helpers import REPORTER, VALID_REPORT
 from workflows.cases.validation import validate_report
 from workflows.reference.places import Places
 
-PLACES = Places("Thành phố Hà Nội", ("Phường Hoàn Kiếm", "Phường Láng"))
+PLACES = Places("Tỉnh Khánh Hòa", ("Phường Nha Trang", "Phường Cam Ranh"))
 TODAY = dt.date(2026, 11, 23)
 
 

@@ -129,35 +129,35 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     text = files.to_csv(made, agencies, words, signed)
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Mục", "Nội dung", "Kỳ này 2026-10"]
+    assert rows[0][:3] == ["Mục", "Nội dung", "Kỳ này Tháng 10/2026 (15/09/2026 – 14/10/2026)"]
     assert ["Tổng hợp", "Số phản ánh tiếp nhận", "5", "1", "4"] in rows
     assert ["Theo loại vi phạm", "Hàng giả", "3", "0", "3"] in rows
     assert ["Kết quả xử lý", "Xác định có vi phạm", "1", "0", "1"] in rows
     assert any(row[1] == "'+cmd" for row in rows)  # neutralised, not a formula
     assert rows[-1] == [words(files.CHECKPOINT_LABEL), signed]  # the note, exactly
 
-    book = openpyxl.load_workbook(io.BytesIO(files.to_xlsx(made, agencies, words,
-                                                           dt.date(2026, 10, 20), signed)))
-    for sheet in book:  # printed under each section's figures
-        assert sheet.cell(sheet.max_row, 1).value == signed
-    assert book.sheetnames[:3] == ["Tổng hợp", "Theo loại vi phạm", "Theo cơ quan xử lý"]
-    summary = book["Tổng hợp"]
-    assert summary["A1"].value.startswith("BÁO CÁO THỐNG KÊ")
-    assert summary["A2"].value == "Kỳ báo cáo: 2026-10 (15/09/2026 – 14/10/2026)"
-    assert summary["A5"].value == "Ngày lập: 20/10/2026"
-    values = {row[0]: row[1:] for row in summary.iter_rows(min_row=9, values_only=True)}
-    assert values["Tổng tiền phạt"] == (10_000_000, 0, 10_000_000)
-    fines_row = next(r for r in summary.iter_rows(min_row=9) if r[0].value == "Tổng tiền phạt")
-    assert fines_row[1].number_format == files.VND_FORMAT
-    assert summary.column_dimensions["A"].width == 48
-    shops = book["Cơ sở bị phản ánh nhiều"]
+    reference = app.state.intake.reference
+    workbook = await files.report_file(period, None, reference, words, "xlsx",
+                                       dt.date(2026, 10, 20), signed)
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    report = book["Báo cáo"]
+    assert report["C1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert report["C3"].value == "Khánh Hòa, ngày 20 tháng 10 năm 2026"
+    assert report["A7"].value == "Tháng 10/2026 (15/09/2026 – 14/10/2026)"
+    cells = [cell for row in report.iter_rows() for cell in row]
+    assert signed in [cell.value for cell in cells]  # printed under the figures, exactly
+    fines = next(row for row in report.iter_rows() if row[1].value == "Tổng tiền phạt")
+    assert [cell.value for cell in fines[2:5]] == [10_000_000, 0, 10_000_000]
+    assert fines[2].number_format == '#,##0 "₫"'
+    shops = next(sheet for sheet in book if sheet["A2"].value == "CƠ SỞ BỊ PHẢN ÁNH NHIỀU")
     assert all(not str(cell.value).startswith("=") for row in shops.iter_rows()
                for cell in row if cell.value)
 
     document = json.loads(files.to_json(made, agencies, words, signed))
     assert document["audit_checkpoint"] == signed
     assert document["current"]["received"] == 5 and document["previous"]["received"] == 1
-    assert document["period"] == {"label": "2026-10", "from": "2026-09-15", "to": "2026-10-14"}
+    assert document["period"] == {"label": "2026-10", "title": "Tháng 10/2026",
+                                  "from": "2026-09-15", "to": "2026-10-14"}
 
     detail = [row async for row in line_list.rows(period, None, agencies, words)]
     assert len(detail) == 5

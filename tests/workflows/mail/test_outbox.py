@@ -69,7 +69,7 @@ async def test_an_agency_alert_and_an_acknowledgement_arrive(mail_client, smtp_s
     for part in (text, html):
         assert code in part
         assert "Nước mắm Phú Quốc 500 ml" in part and "Hưng Thịnh" in part
-        assert "Sạp số 12" in part and "Phường Hoàn Kiếm" in part
+        assert "Sạp số 12" in part and "Phường Nha Trang" in part
         assert f"http://testserver/staff/cases/{case.tracking_code}" in part
         for private in ("Nguyễn Thị Hằng", "0912345678", CITIZEN):
             assert private not in part

@@ -65,11 +65,11 @@ def test_a_rule_added_to_the_file_changes_routing_without_code(config_dir: Path)
 
 def test_a_commune_rule_matches_only_that_commune(config_dir: Path):
     path = config_dir / "routing.toml"
-    path.write_text('[[rules]]\ncategory = "consumer_dispute"\ncommune = "Phường Láng"\n'
+    path.write_text('[[rules]]\ncategory = "consumer_dispute"\ncommune = "Phường Cam Ranh"\n'
                     'queue = "triage"\n\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
     rules = load_reference(config_dir).rules
-    assert route(RoutingFacts("consumer_dispute", "food", "shop", "Phường Láng"), rules).agency_code is None
-    assert route(RoutingFacts("consumer_dispute", "food", "shop", "Phường Ba Đình"),
+    assert route(RoutingFacts("consumer_dispute", "food", "shop", "Phường Cam Ranh"), rules).agency_code is None
+    assert route(RoutingFacts("consumer_dispute", "food", "shop", "Phường Nha Trang"),
                  rules).agency_code == "bvntd"
 
 

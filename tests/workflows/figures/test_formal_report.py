@@ -1,0 +1,193 @@
+"""The plans' 6-month and yearly reports of a seeded year, as the province sends them: their
+windows, their Vietnamese labels, every cross-table against the cases themselves, and each
+sheet as LibreOffice prints it (A4, one page wide). LibreOffice and poppler-utils (pdftotext)
+from Debian do the printing; without them these tests are skipped, loudly; with CI=true set,
+they fail instead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import IN_CI
+from workflows.cases.demo import DemoOptions, insert_demo_cases
+from workflows.cases.models import Case
+from workflows.figures import files, pdf
+from workflows.i18n.formatting import VIETNAM
+from workflows.reference import catalog
+
+NO_LIBREOFFICE = ("NO LIBREOFFICE OR PDFTOTEXT: install libreoffice-calc-nogui and poppler-utils "
+                  "to check how the formal report prints")
+SEEDED_NOW = dt.datetime(2026, 11, 20, 5, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def printer() -> None:
+    if pdf.soffice() is None or shutil.which("pdftotext") is None:
+        if IN_CI:
+            pytest.fail(f"{NO_LIBREOFFICE} (CI=true: nothing may be skipped)")
+        pytest.skip(NO_LIBREOFFICE)
+
+
+@pytest.fixture
+async def seeded(app) -> None:
+    await insert_demo_cases(app.state.intake.reference, DemoOptions(1500, seed=7,
+                                                                     now=SEEDED_NOW))
+
+
+async def cases_in(first: dt.date, last: dt.date, field: str = "created_at") -> list[Case]:
+    # In UTC, as stored: SQLite compares the text.
+    start = dt.datetime.combine(first, dt.time(), VIETNAM).astimezone(dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), VIETNAM).astimezone(dt.UTC)
+    return await Case.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def sheet_titled(book: openpyxl.Workbook, title: str):
+    return next(sheet for sheet in book if sheet["A2"].value == title.upper())
+
+
+def table(sheet, header_row: int = 5) -> dict[str, dict[str, object]]:
+    """Each row of an appendix's table by its label (column B), by header."""
+    headers = [cell.value for cell in sheet[header_row]]
+    found = {}
+    for row in sheet.iter_rows(min_row=header_row + 1, values_only=True):
+        if row[1] is not None:
+            found[str(row[1])] = dict(zip(headers, row, strict=False))
+    return found
+
+
+@pytest.mark.parametrize(("code", "first", "last", "title"), [
+    ("bao-cao-6-thang", dt.date(2025, 12, 15), dt.date(2026, 6, 14),
+     "Báo cáo 6 tháng đầu năm 2026 (15/12/2025 – 14/06/2026)"),
+    ("bao-cao-nam", dt.date(2025, 12, 15), dt.date(2026, 11, 14),
+     "Báo cáo năm 2026 (15/12/2025 – 14/11/2026)"),
+])
+async def test_the_plans_reports_hold_their_window_and_every_cross_table_adds_up(
+        app, seeded, code, first, last, title):
+    reference = app.state.intake.reference
+    words = reference.translator("vi")
+    period = reference.calendar.named(code, 2026)
+    assert (period.first_day, period.last_day) == (first, last)
+    book = openpyxl.load_workbook(io.BytesIO(await files.report_file(
+        period, None, reference, words, "xlsx", dt.date(2026, 11, 20), "checkpoint")))
+    report = book["Báo cáo"]
+    assert report["A7"].value == title
+    assert [report["A1"].value, report["C1"].value, report["C2"].value] == [
+        "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc"]
+    assert book.sheetnames[1:3] == ["Phụ lục 1", "Phụ lục 2"]
+    received = await cases_in(first, last)
+    resolved = await cases_in(first, last, "resolved_at")
+    agency_names = {code: words.gettext(agency.label) for code, agency in
+                    reference.agencies.items()}
+    triage = "Chưa giao cơ quan (chờ phân loại)"
+
+    by_agency = table(sheet_titled(book, "Phản ánh tiếp nhận theo loại phản ánh và cơ quan xử lý"))
+    counted = Counter((case.category, case.agency_code or "") for case in received)
+    for term in catalog.CATEGORIES:
+        row = by_agency[words.gettext(term.label)]
+        for agency_code, name in agency_names.items():
+            assert row[name] == counted[(term.code, agency_code)], (term.code, agency_code)
+        assert row.get(triage, 0) == counted[(term.code, "")]
+        assert row["Tổng cộng"] == sum(n for (c, _), n in counted.items() if c == term.code)
+    assert by_agency["Tổng cộng"]["Tổng cộng"] == len(received)
+    assert triage not in table(sheet_titled(book, "Theo cơ quan xử lý")) or \
+        list(table(sheet_titled(book, "Theo cơ quan xử lý")))[-1] == triage  # last, apart
+
+    by_commune = table(sheet_titled(book, "Phản ánh tiếp nhận theo xã, phường và loại phản ánh"))
+    counted_commune = Counter((case.commune, case.category) for case in received)
+    for (commune, category), count in counted_commune.items():
+        label = words.label(catalog.CATEGORIES, category)
+        assert by_commune[commune or "(không ghi)"][label] == count
+    assert by_commune["Tổng cộng"]["Tổng cộng"] == len(received)
+
+    done = table(sheet_titled(book, "Kết quả xử lý theo cơ quan"))
+    for agency_code, name in agency_names.items():
+        mine = [case for case in resolved if case.agency_code == agency_code]
+        assert done[name]["Đã giải quyết"] == len(mine)
+        assert done[name]["Xác định có vi phạm"] == sum(
+            case.outcome == "violation_confirmed" for case in mine)
+        assert done[name]["Tiền phạt (đồng)"] == sum(case.fine_vnd or 0 for case in mine)
+        assert done[name]["Trị giá hàng tạm giữ, tịch thu (đồng)"] == sum(
+            case.seized_value_vnd or 0 for case in mine)
+    by_category = table(sheet_titled(book, "Kết quả xử lý theo loại phản ánh"))
+    assert by_category["Tổng cộng"]["Đã giải quyết"] == len(resolved)
+    assert by_category["Tổng cộng"]["Tiền phạt (đồng)"] == sum(c.fine_vnd or 0 for c in resolved)
+
+
+async def test_each_sheet_prints_on_a4_one_page_wide(app, seeded, printer, tmp_path: Path):
+    reference = app.state.intake.reference
+    words = reference.translator("vi")
+    period = reference.calendar.named("bao-cao-nam", 2026)
+    workbook = await files.report_file(period, None, reference, words, "xlsx",
+                                       dt.date(2026, 11, 20), "checkpoint")
+    printed = tmp_path / "bao-cao-nam.pdf"
+    printed.write_bytes(pdf.from_xlsx(workbook))
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    sheets = len(openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames)
+    assert sheets <= pages <= sheets + 3  # a long sheet may take a second page down, never across
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout",
+                               str(printed), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        # Every page carries its table's header row (the print titles), from its first
+        # column: a page of columns spilled from the one before would not start with STT.
+        assert "STT" in text, f"page {page} spilled:\n{text[:500]}"
+    sizes = {line.split(":", 1)[1].strip() for line in info.splitlines()
+             if line.startswith("Page size")}
+    assert all("(A4)" in size for size in sizes)
+    if folder := os.environ.get("INTAKE_SCREENSHOT_DIR"):  # the README's picture of a page
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                        str(printed), str(Path(folder) / "report-page")], check=True)
+
+
+async def test_the_draft_reaches_the_analysts_and_the_committee_before_the_due_date(
+        mail_settings, smtp_server):
+    from tests.conftest import running_app
+    from tests.helpers import settled, wait_for
+    from workflows.access.accounts import create_user
+    from workflows.mail.models import OutboxMessage
+    from workflows.mail.reminders import queue_due_report_reminders, reminder_day
+
+    async with running_app(mail_settings) as app:
+        context = app.state.intake
+        reference = context.reference
+        agencies = set(reference.agencies)
+        await create_user("thong-ke@tinh.gov.vn", "mật-khẩu-đủ-dài-1", "analyst", None, agencies)
+        await create_user("uy-vien@tinh.gov.vn", "mật-khẩu-đủ-dài-1", "committee", None, agencies)
+        await create_user("can-bo@tinh.gov.vn", "mật-khẩu-đủ-dài-1", "officer", None, agencies)
+        yearly = reference.calendar.reports["bao-cao-nam"]
+        day = reminder_day(yearly, 2026, reference.service_levels)
+        # Five working days before Sunday 15 November 2026 (24 November is Culture Day, later).
+        assert day == dt.date(2026, 11, 9)
+        notifier = context.outbox_sender.notifier
+        before = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(9), VIETNAM)
+        assert await queue_due_report_reminders(notifier, 7, before) == 0
+        on_the_day = dt.datetime.combine(day, dt.time(9), VIETNAM)
+        assert await queue_due_report_reminders(notifier, 7, on_the_day) == 3
+        assert await queue_due_report_reminders(notifier, 7, on_the_day) == 0  # once
+        context.outbox_sender.wake()
+        recipients = ["bcd389@example.gov.vn", "thong-ke@tinh.gov.vn", "uy-vien@tinh.gov.vn"]
+        await wait_for(lambda: all(smtp_server.handler.to(r) for r in recipients))
+        assert not smtp_server.handler.to("can-bo@tinh.gov.vn")
+        [mail] = smtp_server.handler.to("thong-ke@tinh.gov.vn")
+        assert mail.message["Subject"] == ("Báo cáo năm 2026 đến hạn ngày 15/11/2026: bản dự "
+                                           "thảo gửi kèm")
+        assert "/staff/stats?period=bao-cao-nam%3A2026" in mail.part("plain")
+        [attached] = list(mail.message.iter_attachments())
+        assert attached.get_filename() == "intake-thong-ke-bao-cao-nam-2026-tinh.xlsx"
+        draft = openpyxl.load_workbook(io.BytesIO(attached.get_content()))
+        assert draft["Báo cáo"]["A7"].value == "Báo cáo năm 2026 (15/12/2025 – 14/11/2026)"
+        for recipient in recipients:  # recorded as sent, once each
+            assert (await settled(kind="report_reminder", recipient=recipient)).status == "sent"
+        assert await OutboxMessage.filter(kind="report_reminder").count() == 3

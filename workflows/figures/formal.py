@@ -1,0 +1,191 @@
+"""The report as a Vietnamese administrative document (the layout of Decree 30/2020/NĐ-CP): the
+national heading and motto, the issuing body and the one above it, the number and the place and
+date, the title and period, the figures, "Nơi nhận" and the signature block; then each table as
+"Phụ lục N". Every sheet prints on A4, one page wide, its header row repeated on each page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workflows.figures.appendices import Table, appendices, summary_tables
+from workflows.figures.crosstabs import CrossTables
+from workflows.figures.neutral import neutralise
+from workflows.figures.statistics import PeriodReport
+from workflows.i18n.messages import N_
+from workflows.i18n.translations import Translator
+from workflows.reference.agencies import Agency
+from workflows.reference.reporting import period_span, period_title
+from workflows.reference.reports import Issuer
+
+NATION = N_("SOCIALIST REPUBLIC OF VIETNAM")
+MOTTO = N_("Independence - Freedom - Happiness")
+DOCUMENT = N_("REPORT")
+SUBJECT = N_("On receiving and handling citizens' reports of counterfeit, imitation, smuggled and "
+             "substandard goods")
+NUMBER_FORMATS = {"n": "#,##0.##", "vnd": '#,##0 "₫"', "%": "0.0"}
+POINTS = N_("pp")  # percentage points: the change of a share
+ATTACHED = N_("(Attached to the report: {period}, {span})")
+THIN = Side(style="thin")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = "Times New Roman"
+
+
+def _font(size: int = 12, bold: bool = False, italic: bool = False) -> Font:
+    return Font(name=FONT, size=size, bold=bold, italic=italic)
+
+
+def _put(sheet: Worksheet, row: int, first: int, last: int, text: object, font: Font,
+         horizontal: str = "center", height: float | None = None) -> None:
+    """A text across columns first..last of a row."""
+    if last > first:
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    cell = sheet.cell(row, first, text)
+    cell.font = font
+    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+    if height:
+        sheet.row_dimensions[row].height = height
+
+
+def _print_setup(sheet: Worksheet, columns: int, header_row: int | None) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if columns > 5 else "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages tall as it takes
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.6
+    sheet.page_margins.top, sheet.page_margins.bottom = 0.6, 0.6
+    if header_row:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _number_format(kind: str, words: Translator) -> str:
+    if kind == "pp":
+        unit = words(POINTS).replace('"', "")
+        return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+    return NUMBER_FORMATS[kind]
+
+
+def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
+    """The table from `row`, with a grid; the row after it."""
+    for column, heading in enumerate(table.headers, start=1):
+        cell = sheet.cell(row, column, heading)
+        cell.font, cell.border = _font(11, bold=True), GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # Room for an agency's name in a narrow column of a cross-table: three lines.
+    sheet.row_dimensions[row].height = 48 if len(table.headers) > 5 else 32
+    for values, kinds in zip(table.rows, table.kinds, strict=True):
+        row += 1
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row, column, neutralise(value))
+            cell.border, cell.font = GRID, _font(11, bold=values is table.total)
+            if column > table.label_columns:
+                cell.number_format = _number_format(kinds[column - table.label_columns - 1],
+                                                    words)
+                cell.alignment = Alignment(horizontal="right")
+            else:
+                cell.alignment = Alignment(horizontal="center" if column == 1 else "left",
+                                           wrap_text=True, vertical="top")
+    return row + 1
+
+
+def _heading(sheet: Worksheet, issuer: Issuer, words: Translator, made_on: dt.date) -> None:
+    """The national heading, the issuer, the number and the place and date (rows 1-3)."""
+    _put(sheet, 1, 1, 2, issuer.parent.upper(), _font(12))
+    _put(sheet, 1, 3, 5, words(NATION), _font(12, bold=True))
+    _put(sheet, 2, 1, 2, issuer.name.upper(), _font(12, bold=True))
+    _put(sheet, 2, 3, 5, words(MOTTO), _font(13, bold=True))
+    _put(sheet, 3, 1, 2, words(N_("No.: ……/{suffix}"), {"suffix": issuer.number_suffix}),
+         _font(12))
+    where = f"{issuer.place}, " if issuer.place else ""
+    _put(sheet, 3, 3, 5, where + words(N_("day {day} month {month} year {year}"), {
+        "day": f"{made_on.day:02d}", "month": f"{made_on.month:02d}", "year": made_on.year}),
+         _font(12, italic=True))
+
+
+def _signature(sheet: Worksheet, row: int, issuer: Issuer, words: Translator,
+               appendix_titles: Sequence[str]) -> int:
+    _put(sheet, row, 1, 5, words(N_("Attached appendices:")), _font(12, bold=True), "left")
+    for title in appendix_titles:
+        row += 1
+        _put(sheet, row, 1, 5, f"- {title}", _font(11), "left")
+    row += 2
+    start = row
+    _put(sheet, row, 1, 2, words(N_("Recipients:")), _font(11, bold=True, italic=True), "left")
+    for recipient in issuer.recipients:
+        row += 1
+        _put(sheet, row, 1, 2, f"- {recipient};", _font(10), "left")
+    title_lines = issuer.signer_title.count("\n") + 1
+    _put(sheet, start, 3, 5, issuer.signer_title, _font(12, bold=True), height=16 * title_lines)
+    _put(sheet, start + 1, 3, 5, words(N_("(Signed, sealed, full name)")), _font(11, italic=True))
+    _put(sheet, start + 5, 3, 5, issuer.signer_name, _font(12, bold=True))
+    return max(row, start + 5) + 2
+
+
+def _main_sheet(sheet: Worksheet, report: PeriodReport, issuer: Issuer, words: Translator,
+                made_on: dt.date, scope: str, appendix_titles: Sequence[str],
+                checkpoint: str, agencies: dict[str, Agency]) -> None:
+    _heading(sheet, issuer, words, made_on)
+    _put(sheet, 5, 1, 5, words(DOCUMENT), _font(14, bold=True), height=22)
+    _put(sheet, 6, 1, 5, words(SUBJECT), _font(13, bold=True), height=36)
+    _put(sheet, 7, 1, 5, f"{period_title(report.period, words)} "
+                         f"({period_span(report.period)})", _font(12, italic=True))
+    _put(sheet, 8, 1, 5, words(N_("Scope: {scope}"), {"scope": scope}), _font(12, italic=True))
+    row, header_row = 10, 0
+    for part, table in enumerate(summary_tables(report, agencies, words), start=1):
+        _put(sheet, row, 1, 5, f"{'I' * part if part < 4 else part}. {table.title}",
+             _font(12, bold=True), "left")
+        header_row = header_row or row + 1
+        row = _table(sheet, row + 1, table, words) + 1
+    row = _signature(sheet, row, issuer, words, appendix_titles)
+    _put(sheet, row, 1, 5, words(N_("Audit log checkpoint when this file was made (verify at "
+                                    "/audit/key):")), _font(9, italic=True), "left")
+    _put(sheet, row + 1, 1, 5, checkpoint, Font(name="Courier New", size=7), "left",
+         height=10 * (checkpoint.count("\n") + 2))
+    for column, width in zip("ABCDE", (7, 44, 17, 17, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    _print_setup(sheet, 5, header_row)
+
+
+def _appendix(sheet: Worksheet, number: int, table: Table, report: PeriodReport,
+              words: Translator) -> None:
+    columns = len(table.headers)
+    last = max(columns, 2)
+    _put(sheet, 1, 1, last, words(N_("Appendix {number}"), {"number": number}),
+         _font(12, bold=True), height=18)
+    _put(sheet, 2, 1, last, table.title.upper(), _font(12, bold=True), height=32)
+    _put(sheet, 3, 1, last, words(ATTACHED, {"period": period_title(report.period, words),
+                                             "span": period_span(report.period)}),
+         _font(11, italic=True))
+    _table(sheet, 5, table, words)
+    sheet.column_dimensions["A"].width = 6
+    sheet.column_dimensions["B"].width = 36 if columns > 5 else 46
+    for column in range(3, columns + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 12 if columns > 5 else 17
+    _print_setup(sheet, columns, 5)
+
+
+def formal_workbook(report: PeriodReport, tables: CrossTables, agencies: dict[str, Agency],
+                    words: Translator, issuer: Issuer, made_on: dt.date, scope: str,
+                    checkpoint: str) -> bytes:
+    workbook = Workbook()
+    attached = appendices(report, tables, agencies, words)
+    titles = [words(N_("Appendix {number}: {title}"), {"number": number, "title": table.title})
+              for number, table in enumerate(attached, start=1)]
+    main = workbook.active
+    assert main is not None
+    main.title = words(N_("The report"))[:31]
+    _main_sheet(main, report, issuer, words, made_on, scope, titles, checkpoint, agencies)
+    for number, table in enumerate(attached, start=1):
+        sheet = workbook.create_sheet(words(N_("Appendix {number}"), {"number": number})[:31])
+        _appendix(sheet, number, table, report, words)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
