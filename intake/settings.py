@@ -49,7 +49,9 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_poll_seconds: float = 2.0
     outbox_first_retry_seconds: float = 60.0
-    digest_hour: int = 7
+    # After this hour (Vietnam time) the day's scheduled mail is queued: overdue digests, the
+    # witnesses' checkpoint, report drafts. None: never on a clock (tests queue it themselves).
+    digest_hour: int | None = 7
     # Reports filed per address per hour (web form and Open311 together), and case look-ups on
     # /track per address per hour; 0 turns a limit off (for a trusted gateway).
     report_rate_limit: int = 0
@@ -141,7 +143,8 @@ class Settings:
             outbox_poll_seconds=_positive_float(env, "INTAKE_OUTBOX_POLL_SECONDS", 2.0),
             outbox_first_retry_seconds=_positive_float(env, "INTAKE_OUTBOX_FIRST_RETRY_SECONDS",
                                                        60.0),
-            digest_hour=_hour(env, "INTAKE_DIGEST_HOUR", 7),
+            digest_hour=None if env.get("INTAKE_DIGEST_HOUR") == "off" else
+            _hour(env, "INTAKE_DIGEST_HOUR", 7),
             report_rate_limit=_whole(env, "INTAKE_RATE_LIMIT", 20),
             track_rate_limit=_whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
             followup_rate_limit=_whole(env, "INTAKE_FOLLOWUP_RATE_LIMIT", 20),

@@ -126,13 +126,16 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, config_dir: Path) -> Settings:
-    """No mail server: messages stay queued. Tests about mail use `mail_settings`."""
+    """No mail server: messages stay queued. Tests about mail use `mail_settings`. No mail on
+    the wall clock either: a test run after 07:00 would otherwise find the day's digests and
+    checkpoint mail queued beside its own; the tests of those queue them at a time they set."""
     return Settings(
         data_dir=tmp_path / "data",
         database_url=database_url,
         secret_key="test-secret-key-not-for-production",
         base_url="http://testserver",
         config_dir=config_dir,
+        digest_hour=None,
     )
 
 

@@ -27,6 +27,14 @@ def test_public_limits_default_on_and_zero_turns_them_off(tmp_path: Path):
         0, 0, False)
 
 
+def test_scheduled_mail_goes_after_the_hour_set_or_not_at_all(tmp_path: Path):
+    assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path)}).digest_hour == 7
+    assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path),
+                              "INTAKE_DIGEST_HOUR": "16"}).digest_hour == 16
+    assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path),
+                              "INTAKE_DIGEST_HOUR": "off"}).digest_hour is None
+
+
 def test_smtp_settings_pick_the_port_for_the_tls_mode_and_hide_the_password(tmp_path: Path):
     settings = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path), "INTAKE_SMTP_HOST": "mail.tinh.gov.vn",
                                   "INTAKE_SMTP_TLS": "starttls", "INTAKE_SMTP_PASSWORD": "bí-mật"})

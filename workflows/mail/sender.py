@@ -31,7 +31,7 @@ class OutboxSender(Repeating):
         policy: RetryPolicy,
         notifier: Notifier,
         *,
-        digest_hour: int,
+        digest_hour: int | None,
         batch_size: int = 50,  # one SMTP connection and two transactions per batch
         poll_seconds: float = 2.0,
     ) -> None:
@@ -48,9 +48,10 @@ class OutboxSender(Repeating):
         now = dt.datetime.now(dt.UTC)
         if now >= self._next_digest_check:
             self._next_digest_check = now + DIGEST_CHECK_INTERVAL
-            await queue_due_digests(self.notifier, self.digest_hour, now)
-            await queue_due_checkpoints(self.notifier, self.digest_hour, now)
-            await queue_due_report_reminders(self.notifier, self.digest_hour, now)
+            if self.digest_hour is not None:
+                await queue_due_digests(self.notifier, self.digest_hour, now)
+                await queue_due_checkpoints(self.notifier, self.digest_hour, now)
+                await queue_due_report_reminders(self.notifier, self.digest_hour, now)
             # Housekeeping: counters a day past their window, filings past their retry window.
             await purge_stale(now)
             await forget_stale(now)
