@@ -218,6 +218,11 @@ async def test_export_writes_the_file_and_the_audit_trail(client, settings, tmp_
     assert event.after == {"period": month, "agency": None, "format": "csv", "detail": False}
     wrong = run_intake("export", "--period", "2026-13", env=env)
     assert wrong.returncode == 2 and "is not a period" in wrong.stderr
+    for mistake, said in ((("--year", "2026"), "--year goes with --report"),
+                          (("--report", "bao-cao-nam", "--year", "2026", "--cutoff", "0"),
+                           "--cutoff does not apply to a named report")):
+        refused = run_intake("export", *mistake, env=env)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
     detail = run_intake("export", "--period", month, "--cutoff", "0", "--detail", "--format",
                         "csv", "--out", str(tmp_path / "ds.csv"), env=env)
     assert detail.returncode == 0 and "Wrote 1 cases" in detail.stdout

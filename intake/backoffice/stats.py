@@ -25,7 +25,7 @@ from workflows.audit.sequencer import signed_now
 from workflows.figures import charts, files, line_list, pdf
 from workflows.figures.dashboard import Dashboard, dashboard
 from workflows.i18n.formatting import VIETNAM
-from workflows.i18n.messages import N_
+from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
 from workflows.reference import catalog
 from workflows.reference.reporting import Period, PeriodError, ReportingCalendar, date_range
@@ -37,7 +37,7 @@ DOWNLOAD_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Option
 class StatsQuery:
     period: Period
     agency_code: str | None
-    problem: str | None  # why the typed period was not understood (the current month is shown)
+    problem: Problem | None  # why the typed period was not understood (this month is shown)
     typed: dict[str, str]
 
 
@@ -46,7 +46,7 @@ def _agency_for(request: Request, user: StaffUser) -> tuple[bool, str | None]:
                        frozenset(app_context(request).reference.agencies))
 
 
-def _period(request: Request) -> tuple[Period, str | None]:
+def _period(request: Request) -> tuple[Period, Problem | None]:
     calendar = app_context(request).reference.calendar
     params = request.query_params
     today = dt.datetime.now(VIETNAM).date()
@@ -56,10 +56,10 @@ def _period(request: Request) -> tuple[Period, str | None]:
                               dt.date.fromisoformat(params.get("to", ""))), None
         if params.get("period"):
             return calendar.period(params["period"][:50]), None
-    except (PeriodError, ValueError):
-        return calendar.month(today), N_("Write the period as 2026-10, 2026-Q3, 2026-H1, 2026 "
-                                         "or bao-cao-nam:2026, or give both dates, the end "
-                                         "after the start.")
+    except PeriodError as error:
+        return calendar.month(today), error.problem
+    except ValueError:  # not a date
+        return calendar.month(today), Problem(N_("Give both dates, the start and the end."))
     return calendar.month(today), None
 
 
@@ -107,6 +107,7 @@ def _draw(words: Translator, data: dict[str, Any]) -> dict[str, str]:
 
 async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
                         problem: str | None = None, status_code: int = 200) -> Response:
+    """The page; `problem` (a gettext id) or the query's own says what went wrong."""
     reference = app_context(request).reference
     words = translator(request)
     board = await dashboard(query.period, reference.calendar, query.agency_code)
@@ -114,7 +115,7 @@ async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
     data = _chart_data(board, words, agency_names)
     return render(request, "staff/stats.html", {
         "user": user, "query": query, "board": board, "data": data, "charts": _draw(words, data),
-        "agency_names": agency_names, "problem": problem or query.problem,
+        "agency_names": agency_names, "problem": Problem(problem) if problem else query.problem,
         **_choices(reference.calendar, dt.datetime.now(VIETNAM).date()),
         "pdf_available": pdf.soffice() is not None,
     }, status_code=status_code, headers={"Cache-Control": "private, no-store"})
@@ -127,7 +128,12 @@ def _choices(calendar: ReportingCalendar, today: dt.date) -> dict[str, list[Peri
     year = str(month.last_day.year)
     quick = [month, month.previous(), *(calendar.period(f"{year}-{half}") for half in ("H1", "H2")),
              calendar.period(year)]
-    reports = [calendar.named(code, month.last_day.year) for code in calendar.reports]
+    this_year = month.last_day.year
+    first_due = min((report.due_date(this_year) for report in calendar.reports.values()),
+                    default=today)
+    years = [this_year - 1, this_year] if today <= first_due else [this_year]
+    reports = [calendar.named(code, report_year) for report_year in years
+               for code in calendar.reports]
     return {"quick_periods": quick, "reports": reports}
 
 
@@ -150,11 +156,14 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
     detail = request.query_params.get("detail") == "1"
     kind = files.download(file_format, detail)
     if query.problem or kind is None:
-        return await _render_stats(request, user, query, query.problem or N_(
+        return await _render_stats(request, user, query, None if query.problem else N_(
             "This download does not exist. Choose one on this page."), status_code=400)
     extension, media = kind
+    if file_format == "pdf" and pdf.soffice() is None:
+        return await _no_pdf(request, user, query)
     agencies = app_context(request).reference.agencies
     actor = Actor("staff", str(user.id))
+    # Recorded before the file is made: the checkpoint the file carries includes its export.
     await files.record_export(actor, query.period, query.agency_code, file_format, detail)
     name = files.file_name(query.period, query.agency_code, extension, detail)
     headers = {**DOWNLOAD_HEADERS, "Content-Disposition": download_name(name)}
@@ -167,11 +176,21 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
         body = await files.report_file(query.period, query.agency_code, app_context(
             request).reference, translator(request), file_format,
             dt.datetime.now(VIETNAM).date(), checkpoint.note)
+    except pdf.Busy:
+        response = await _render_stats(request, user, query, N_(
+            "Too many PDFs are being made right now: try again in a minute, or download the "
+            "XLSX, which prints the same."), status_code=503)
+        response.headers["Retry-After"] = "60"
+        return response
     except pdf.Unavailable:
-        return await _render_stats(request, user, query, N_(
-            "The PDF cannot be made on this server (LibreOffice is not installed): download "
-            "the XLSX, which prints the same."), status_code=503)
+        return await _no_pdf(request, user, query)
     return Response(body, media_type=media, headers=headers)
+
+
+async def _no_pdf(request: Request, user: StaffUser, query: StatsQuery) -> Response:
+    return await _render_stats(request, user, query, N_(
+        "The PDF cannot be made on this server (LibreOffice is not installed): download "
+        "the XLSX, which prints the same."), status_code=503)
 
 
 async def _encoded(lines: AsyncIterator[str]) -> AsyncIterator[bytes]:

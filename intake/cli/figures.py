@@ -46,7 +46,13 @@ def _period(args: argparse.Namespace, calendar: ReportingCalendar) -> Period:
     if args.report:
         if args.year is None:
             raise PeriodError("--report needs --year, e.g. --report bao-cao-nam --year 2026")
+        if args.cutoff is not None:
+            raise PeriodError("--cutoff does not apply to a named report: its days are set in "
+                              "config/reporting.toml")
         return calendar.named(args.report, args.year)
+    if args.year is not None:
+        raise PeriodError("--year goes with --report, e.g. --report bao-cao-nam --year 2026; "
+                          "for a calendar year write --period 2026")
     if args.period:
         return calendar.period(args.period, args.cutoff)
     if not (args.date_from and args.date_to):

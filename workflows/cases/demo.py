@@ -84,13 +84,18 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
     created = now - age
     decision = route(RoutingFacts(category, group, channel, commune), reference.rules)
     levels = reference.service_levels
-    due = levels.due_at(category, created, decision.agency_code)
     shop = rng.choice(SHOPS) if channel != "online" else f"{rng.choice(SHOPS)} Online"
     brand = rng.choice(brands)
     # Older cases are mostly settled; the last weeks' mostly open.
     settled = rng.random() < min(0.95, age.days / 45)
     status = (rng.choices(list(CLOSED_SHARE), list(CLOSED_SHARE.values()))[0] if settled
               else rng.choice(OPEN_STATUSES if decision.agency_code else ("received",)))
+    agency_code = decision.agency_code
+    if status in ("resolved", "closed") and not agency_code:
+        # No rule matched: an intake officer gave it to an agency by hand, which resolved it.
+        agency_code = next(code for code, agency in reference.agencies.items()
+                           if not agency.criminal_referrals)
+    due = levels.due_at(category, created, agency_code)
     case = Case(
         tracking_code=new_tracking_code(), pin_digest=pin_digest, intake_channel=rng.choices(
             ("web", "api", "hotline", "letter", "walk_in"), (70, 10, 14, 3, 3))[0],
@@ -101,13 +106,13 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         online_url=f"https://shop.example/{rng.randrange(10**6)}" if channel == "online" else "",
         platform=rng.choice(PLATFORMS) if channel == "online" else "",
         description="Dữ liệu minh họa.", price_vnd=rng.randrange(20, 5000) * 1000,
-        status=status, agency_code=decision.agency_code, routing_rule=decision.rule_number,
+        status=status, agency_code=agency_code, routing_rule=decision.rule_number,
         routing_reason=decision.reason, due_at=due, triage_due_at=levels.triage_due_at(created),
         created_at=created,
     )
     if status in ("resolved", "closed"):
         # Most cases are settled in time; some take much longer.
-        days = levels.resolution_days(category, decision.agency_code)
+        days = levels.resolution_days(category, agency_code)
         took = dt.timedelta(days=rng.triangular(1, days * 2.2, days * 0.8))
         case.resolved_at = min(created + took, now)
         case.outcome = _pick(OUTCOME_WEIGHTS, rng)

@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workflows.figures.crosstabs import AWAITING_TRIAGE, CrossTables, Done
-from workflows.figures.sections import NOT_WITH_AN_AGENCY, Line, Section, sections
+from workflows.figures.sections import (
+    NOT_WITH_AN_AGENCY,
+    UNKNOWN,
+    Line,
+    Section,
+    code_label,
+    sections,
+)
 from workflows.figures.statistics import PeriodReport
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
@@ -30,6 +37,7 @@ class Table:
     kinds: list[list[str]] = field(default_factory=list)  # per row, per number column
     total: list[object] | None = None
     label_columns: int = 2  # No. and the label
+    empty: str = ""  # said under the header when there are no rows (a blank table reads as lost)
 
     def add(self, values: list[object], kinds: list[str], total: bool = False) -> None:
         self.rows.append(values)
@@ -46,7 +54,7 @@ def _comparison(section: Section, report: PeriodReport, words: Translator) -> Ta
     table = Table(section.title, [words(N_("No.")), words(N_("Item")),
                                   period_title(report.period, words),
                                   period_title(report.previous_period, words),
-                                  words(N_("Change"))])
+                                  words(N_("Change"))], empty=words(N_("No figures in the period.")))
     for number, line in enumerate(section.lines, start=1):
         kind = _kind(line)
         table.add([number, line.label, line.current, line.previous, line.change],
@@ -60,27 +68,44 @@ def summary_tables(report: PeriodReport, agencies: dict[str, Agency],
             if section.key in IN_THE_REPORT]
 
 
-def _agency_columns(tables: CrossTables, agencies: dict[str, Agency]) -> list[str]:
-    """Every agency, and the cases awaiting triage apart when there are any."""
+def _agency_columns(tables: CrossTables, agencies: dict[str, Agency],
+                    agency_code: str | None) -> list[str]:
+    """The report's agency (one agency's report) or every agency, then any retired code old
+    cases still carry, then the cases awaiting triage when there are any."""
     found = {agency for _, agency in tables.by_category_agency} | set(tables.done_by_agency)
-    return [*agencies, *([AWAITING_TRIAGE] if AWAITING_TRIAGE in found else [])]
+    configured = [agency_code] if agency_code else list(agencies)
+    retired = sorted(found - set(configured) - {AWAITING_TRIAGE})
+    return [*configured, *retired, *([AWAITING_TRIAGE] if AWAITING_TRIAGE in found else [])]
+
+
+def _category_codes(tables: CrossTables) -> list[str]:
+    """Every category of the catalogue, then any retired category old cases still carry."""
+    found = ({category for category, _ in tables.by_category_agency}
+             | {category for category, _ in tables.by_category_commune}
+             | set(tables.done_by_category))
+    listed = [term.code for term in catalog.CATEGORIES]
+    return [*listed, *sorted(found - set(listed))]
 
 
 def _agency_name(code: str, agencies: dict[str, Agency], words: Translator) -> str:
-    return words.gettext(agencies[code].label) if code in agencies else words(NOT_WITH_AN_AGENCY)
+    return code_label(words, agencies.values(), code, NOT_WITH_AN_AGENCY)
+
+
+def _category_name(code: str, words: Translator) -> str:
+    return code_label(words, catalog.CATEGORIES, code, UNKNOWN)
 
 
 def _category_by_agency(tables: CrossTables, agencies: dict[str, Agency],
-                        words: Translator) -> Table:
-    columns = _agency_columns(tables, agencies)
+                        agency_code: str | None, words: Translator) -> Table:
+    columns = _agency_columns(tables, agencies, agency_code)
     table = Table(words(N_("Reports received by category and agency")),
                   [words(N_("No.")), words(N_("Category")),
                    *(_agency_name(code, agencies, words) for code in columns),
                    words(N_("Total"))])
     kinds = ["n"] * (len(columns) + 1)
-    for number, term in enumerate(catalog.CATEGORIES, start=1):
-        counts = [tables.by_category_agency.get((term.code, code), 0) for code in columns]
-        table.add([number, words.gettext(term.label), *counts, sum(counts)], kinds)
+    for number, category in enumerate(_category_codes(tables), start=1):
+        counts = [tables.by_category_agency.get((category, code), 0) for code in columns]
+        table.add([number, _category_name(category, words), *counts, sum(counts)], kinds)
     totals = [tables.received(agency=code) for code in columns]
     table.add(["", words(N_("Total")), *totals, sum(totals)], kinds, total=True)
     return table
@@ -90,18 +115,17 @@ def _category_by_commune(tables: CrossTables, words: Translator) -> Table:
     communes: dict[str, int] = {}
     for (_, commune), count in tables.by_category_commune.items():
         communes[commune] = communes.get(commune, 0) + count
+    categories = _category_codes(tables)
     table = Table(words(N_("Reports received by commune or ward and category")),
                   [words(N_("No.")), words(N_("Commune or ward")),
-                   *(words.gettext(term.label) for term in catalog.CATEGORIES),
-                   words(N_("Total"))])
-    kinds = ["n"] * (len(catalog.CATEGORIES) + 1)
+                   *(_category_name(code, words) for code in categories), words(N_("Total"))])
+    kinds = ["n"] * (len(categories) + 1)
     ordered = sorted(communes, key=lambda name: (name == "", -communes[name], name))
     for number, commune in enumerate(ordered, start=1):
-        counts = [tables.by_category_commune.get((term.code, commune), 0)
-                  for term in catalog.CATEGORIES]
-        table.add([number, commune or words(N_("(not given)")), *counts, sum(counts)], kinds)
+        counts = [tables.by_category_commune.get((code, commune), 0) for code in categories]
+        table.add([number, commune or words(UNKNOWN), *counts, sum(counts)], kinds)
     totals = [sum(count for (category, _), count in tables.by_category_commune.items()
-                  if category == term.code) for term in catalog.CATEGORIES]
+                  if category == code) for code in categories]
     table.add(["", words(N_("Total")), *totals, sum(totals)], kinds, total=True)
     return table
 
@@ -126,11 +150,11 @@ def appendices(report: PeriodReport, tables: CrossTables, agencies: dict[str, Ag
     listed = [section for section in sections(report, agencies, words)
               if section.key not in IN_THE_REPORT]
     agency_keys = [(code, _agency_name(code, agencies, words))
-                   for code in _agency_columns(tables, agencies)]
-    category_keys = [(term.code, words.gettext(term.label)) for term in catalog.CATEGORIES]
+                   for code in _agency_columns(tables, agencies, report.agency_code)]
+    category_keys = [(code, _category_name(code, words)) for code in _category_codes(tables)]
     return [
         *(_comparison(section, report, words) for section in listed[:6]),
-        _category_by_agency(tables, agencies, words),
+        _category_by_agency(tables, agencies, report.agency_code, words),
         _category_by_commune(tables, words),
         _done(N_("What was done, by agency"), N_("Agency"), tables.done_by_agency, agency_keys,
               words),

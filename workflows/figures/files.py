@@ -123,7 +123,7 @@ def render_report(report: PeriodReport, tables: CrossTables, agencies: dict[str,
     if file_format in ("xlsx", "pdf"):
         workbook = formal_workbook(report, tables, agencies, words, issuer, made_on,
                                    scope_text(report, agencies, words), checkpoint)
-        return pdf.from_xlsx(workbook) if file_format == "pdf" else workbook
+        return pdf.from_xlsx(workbook, words.language) if file_format == "pdf" else workbook
     return to_json(report, agencies, words, checkpoint)
 
 

@@ -29,16 +29,22 @@ MOTTO = N_("Independence - Freedom - Happiness")
 DOCUMENT = N_("REPORT")
 SUBJECT = N_("On receiving and handling citizens' reports of counterfeit, imitation, smuggled and "
              "substandard goods")
-NUMBER_FORMATS = {"n": "#,##0.##", "vnd": '#,##0 "₫"', "%": "0.0"}
+# Separators are the reader's: Excel and LibreOffice show #,##0 as 1.234.567 in Vietnamese.
+NUMBER_FORMATS = {"n": "#,##0", "n.0": "#,##0.0", "vnd": '#,##0 "₫"', "%": "0.0"}
 POINTS = N_("pp")  # percentage points: the change of a share
-ATTACHED = N_("(Attached to the report: {period}, {span})")
+ATTACHED = N_("(Attached to Report No. ……/{suffix} of {date}: {period}, {span})")
+DRAFT = N_("DRAFT: figures up to {today}; the period ends on {last}, and the previous period "
+           "is counted in full.")
+NO_ROWS = N_("No figures in the period.")
 THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "Times New Roman"
 
 
-def _font(size: int = 12, bold: bool = False, italic: bool = False) -> Font:
-    return Font(name=FONT, size=size, bold=bold, italic=italic)
+def _font(size: int = 12, bold: bool = False, italic: bool = False,
+          underline: bool = False) -> Font:
+    return Font(name=FONT, size=size, bold=bold, italic=italic,
+                underline="single" if underline else None)
 
 
 def _put(sheet: Worksheet, row: int, first: int, last: int, text: object, font: Font,
@@ -64,12 +70,52 @@ def _print_setup(sheet: Worksheet, columns: int, header_row: int | None) -> None
     sheet.page_margins.top, sheet.page_margins.bottom = 0.6, 0.6
     if header_row:
         sheet.print_title_rows = f"{header_row}:{header_row}"
+    # Decree 30: the page number at the top, centred, from the second page.
+    sheet.oddHeader.center.text = "&P"
+    sheet.HeaderFooter.differentFirst = True
 
 
-def _number_format(kind: str, words: Translator) -> str:
+def _date_text(made_on: dt.date, words: Translator) -> str:
+    """Decree 30's date: a 0 before days under 10 and before months 1 and 2 only."""
+    month = f"{made_on.month:02d}" if made_on.month < 3 else str(made_on.month)
+    return words(N_("{day}/{month}/{year}"),  # Vietnamese: ngày … tháng … năm …
+                 {"day": f"{made_on.day:02d}", "month": month, "year": made_on.year})
+
+
+def _draft_note(report: PeriodReport, made_on: dt.date, words: Translator) -> str | None:
+    """Said on every sheet of a report made before its period ended: figures so far."""
+    if made_on > report.period.last_day:
+        return None
+    return words(DRAFT, {"today": f"{made_on:%d/%m/%Y}",
+                         "last": f"{report.period.last_day:%d/%m/%Y}"})
+
+
+def _width(value: object, kind: str) -> int:
+    """Characters a number takes as printed (grouped, with its unit): a column narrower than
+    its widest value prints ###."""
+    if not isinstance(value, int | float):
+        return 0
+    text = f"{value:+,.1f}" if kind in ("pp", "n.0", "%") or isinstance(value, float) \
+        else f"{value:,}"
+    return len(text) + (2 if kind == "vnd" else 0) + (4 if kind == "pp" else 0)
+
+
+def _number_widths(table: Table) -> list[int]:
+    """The widest printed value of each number column of a table."""
+    widths = [0] * (len(table.headers) - table.label_columns)
+    for values, kinds in zip(table.rows, table.kinds, strict=True):
+        for index, (value, kind) in enumerate(zip(values[table.label_columns:], kinds,
+                                                  strict=True)):
+            widths[index] = max(widths[index], _width(value, kind))
+    return widths
+
+
+def _number_format(kind: str, value: object, words: Translator) -> str:
     if kind == "pp":
         unit = words(POINTS).replace('"', "")
         return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+    if kind == "n" and isinstance(value, float) and not value.is_integer():
+        return NUMBER_FORMATS["n.0"]  # a median of days; counts have no decimals to show
     return NUMBER_FORMATS[kind]
 
 
@@ -81,6 +127,10 @@ def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     # Room for an agency's name in a narrow column of a cross-table: three lines.
     sheet.row_dimensions[row].height = 48 if len(table.headers) > 5 else 32
+    if not table.rows:
+        _put(sheet, row + 1, 1, len(table.headers), table.empty or words(NO_ROWS),
+             _font(11, italic=True))
+        return row + 2
     for values, kinds in zip(table.rows, table.kinds, strict=True):
         row += 1
         for column, value in enumerate(values, start=1):
@@ -88,7 +138,7 @@ def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
             cell.border, cell.font = GRID, _font(11, bold=values is table.total)
             if column > table.label_columns:
                 cell.number_format = _number_format(kinds[column - table.label_columns - 1],
-                                                    words)
+                                                    value, words)
                 cell.alignment = Alignment(horizontal="right")
             else:
                 cell.alignment = Alignment(horizontal="center" if column == 1 else "left",
@@ -100,14 +150,14 @@ def _heading(sheet: Worksheet, issuer: Issuer, words: Translator, made_on: dt.da
     """The national heading, the issuer, the number and the place and date (rows 1-3)."""
     _put(sheet, 1, 1, 2, issuer.parent.upper(), _font(12))
     _put(sheet, 1, 3, 5, words(NATION), _font(12, bold=True))
-    _put(sheet, 2, 1, 2, issuer.name.upper(), _font(12, bold=True))
-    _put(sheet, 2, 3, 5, words(MOTTO), _font(13, bold=True))
+    # The short rule under the issuer and under the motto: the text underlined, as a
+    # spreadsheet draws it.
+    _put(sheet, 2, 1, 2, issuer.name.upper(), _font(12, bold=True, underline=True))
+    _put(sheet, 2, 3, 5, words(MOTTO), _font(13, bold=True, underline=True))
     _put(sheet, 3, 1, 2, words(N_("No.: ……/{suffix}"), {"suffix": issuer.number_suffix}),
          _font(12))
     where = f"{issuer.place}, " if issuer.place else ""
-    _put(sheet, 3, 3, 5, where + words(N_("day {day} month {month} year {year}"), {
-        "day": f"{made_on.day:02d}", "month": f"{made_on.month:02d}", "year": made_on.year}),
-         _font(12, italic=True))
+    _put(sheet, 3, 3, 5, where + _date_text(made_on, words), _font(12, italic=True))
 
 
 def _signature(sheet: Worksheet, row: int, issuer: Issuer, words: Translator,
@@ -119,12 +169,14 @@ def _signature(sheet: Worksheet, row: int, issuer: Issuer, words: Translator,
     row += 2
     start = row
     _put(sheet, row, 1, 2, words(N_("Recipients:")), _font(11, bold=True, italic=True), "left")
-    for recipient in issuer.recipients:
+    for number, recipient in enumerate(issuer.recipients, start=1):
         row += 1
-        _put(sheet, row, 1, 2, f"- {recipient};", _font(10), "left")
+        # Each line ends with ";", the last (the archive) with ".".
+        ending = "." if number == len(issuer.recipients) else ";"
+        _put(sheet, row, 1, 2, f"- {recipient.rstrip(' .;')}{ending}", _font(10), "left")
     title_lines = issuer.signer_title.count("\n") + 1
     _put(sheet, start, 3, 5, issuer.signer_title, _font(12, bold=True), height=16 * title_lines)
-    _put(sheet, start + 1, 3, 5, words(N_("(Signed, sealed, full name)")), _font(11, italic=True))
+    # Room to sign and seal, then the signer's name.
     _put(sheet, start + 5, 3, 5, issuer.signer_name, _font(12, bold=True))
     return max(row, start + 5) + 2
 
@@ -135,14 +187,15 @@ def _main_sheet(sheet: Worksheet, report: PeriodReport, issuer: Issuer, words: T
     _heading(sheet, issuer, words, made_on)
     _put(sheet, 5, 1, 5, words(DOCUMENT), _font(14, bold=True), height=22)
     _put(sheet, 6, 1, 5, words(SUBJECT), _font(13, bold=True), height=36)
-    _put(sheet, 7, 1, 5, f"{period_title(report.period, words)} "
-                         f"({period_span(report.period)})", _font(12, italic=True))
+    _put(sheet, 7, 1, 5, _period_line(report, words), _font(12, italic=True))
     _put(sheet, 8, 1, 5, words(N_("Scope: {scope}"), {"scope": scope}), _font(12, italic=True))
-    row, header_row = 10, 0
+    if draft := _draft_note(report, made_on, words):
+        _put(sheet, 9, 1, 5, draft, _font(11, bold=True, italic=True), height=30)
+    row, widest = 10, [0, 0, 0]
     for part, table in enumerate(summary_tables(report, agencies, words), start=1):
+        widest = [max(pair) for pair in zip(widest, _number_widths(table), strict=True)]
         _put(sheet, row, 1, 5, f"{'I' * part if part < 4 else part}. {table.title}",
              _font(12, bold=True), "left")
-        header_row = header_row or row + 1
         row = _table(sheet, row + 1, table, words) + 1
     row = _signature(sheet, row, issuer, words, appendix_titles)
     _put(sheet, row, 1, 5, words(N_("Audit log checkpoint when this file was made (verify at "
@@ -151,24 +204,44 @@ def _main_sheet(sheet: Worksheet, report: PeriodReport, issuer: Issuer, words: T
          height=10 * (checkpoint.count("\n") + 2))
     for column, width in zip("ABCDE", (7, 44, 17, 17, 14), strict=True):
         sheet.column_dimensions[column].width = width
-    _print_setup(sheet, 5, header_row)
+    for column, characters in zip("CDE", widest, strict=True):
+        sheet.column_dimensions[column].width = max(sheet.column_dimensions[column].width,
+                                                    characters * 1.15 + 2)
+    # No repeated header row: the summary's tables are short, and one table's header on the
+    # page of the signature would read as a table with no rows.
+    _print_setup(sheet, 5, None)
+
+
+def _period_line(report: PeriodReport, words: Translator) -> str:
+    """Under the title: the period by its name and days; a named report ("Báo cáo năm 2026")
+    by its days only, its name being the document's own."""
+    if report.period.kind == "report":
+        return words(N_("Reporting period: from {first} to {last}"), {
+            "first": f"{report.period.first_day:%d/%m/%Y}",
+            "last": f"{report.period.last_day:%d/%m/%Y}"})
+    return f"{period_title(report.period, words)} ({period_span(report.period)})"
 
 
 def _appendix(sheet: Worksheet, number: int, table: Table, report: PeriodReport,
-              words: Translator) -> None:
+              words: Translator, issuer: Issuer, made_on: dt.date) -> None:
     columns = len(table.headers)
     last = max(columns, 2)
     _put(sheet, 1, 1, last, words(N_("Appendix {number}"), {"number": number}),
          _font(12, bold=True), height=18)
     _put(sheet, 2, 1, last, table.title.upper(), _font(12, bold=True), height=32)
-    _put(sheet, 3, 1, last, words(ATTACHED, {"period": period_title(report.period, words),
-                                             "span": period_span(report.period)}),
-         _font(11, italic=True))
+    _put(sheet, 3, 1, last, words(ATTACHED, {
+        "suffix": issuer.number_suffix, "date": _date_text(made_on, words),
+        "period": period_title(report.period, words), "span": period_span(report.period)}),
+         _font(11, italic=True), height=30)
+    if draft := _draft_note(report, made_on, words):
+        _put(sheet, 4, 1, last, draft, _font(10, bold=True, italic=True), height=28)
     _table(sheet, 5, table, words)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 36 if columns > 5 else 46
-    for column in range(3, columns + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 12 if columns > 5 else 17
+    narrow = 12 if columns > 5 else 17
+    for column, widest in enumerate(_number_widths(table), start=table.label_columns + 1):
+        # A little over the widest value (bold totals print wider than the other rows).
+        sheet.column_dimensions[get_column_letter(column)].width = max(narrow, widest * 1.15 + 2)
     _print_setup(sheet, columns, 5)
 
 
@@ -185,7 +258,7 @@ def formal_workbook(report: PeriodReport, tables: CrossTables, agencies: dict[st
     _main_sheet(main, report, issuer, words, made_on, scope, titles, checkpoint, agencies)
     for number, table in enumerate(attached, start=1):
         sheet = workbook.create_sheet(words(N_("Appendix {number}"), {"number": number})[:31])
-        _appendix(sheet, number, table, report, words)
+        _appendix(sheet, number, table, report, words, issuer, made_on)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -3,13 +3,13 @@ format. Labels are gettext ids; the steering committee's files are Vietnamese.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from workflows.figures.statistics import Figures, PeriodReport
 from workflows.i18n.messages import N_
-from workflows.i18n.translations import Translator
+from workflows.i18n.translations import Labelled, Translator
 from workflows.reference import catalog
 from workflows.reference.agencies import Agency
 
@@ -37,6 +37,19 @@ class Section:
 
 
 NOT_WITH_AN_AGENCY = N_("Not with an agency yet (awaiting triage)")
+# A code kept by old cases after its agency or category left config/ (a merger, a rename):
+# still counted, under its code, so every total still adds up.
+RETIRED = N_("{code} (no longer in the list)")
+UNKNOWN = N_("(unknown)")
+
+
+def code_label(words: Translator, terms: Iterable[Labelled], code: str, empty: str) -> str:
+    """The label of a code among `terms`; `empty` for no code; a retired code marked so."""
+    if not code:
+        return words.gettext(empty)
+    if any(term.code == code for term in terms):
+        return words.label(terms, code)
+    return words(RETIRED, {"code": code})
 
 
 def _share(value: float | None) -> float | None:
@@ -81,10 +94,10 @@ def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translato
 
     def key_label(breakdown: str, terms: tuple[catalog.Term, ...] | None, code: str) -> str:
         if breakdown == "agency_code":
-            return words.label(agencies.values(), code, words.gettext(NOT_WITH_AN_AGENCY))
+            return code_label(words, agencies.values(), code, NOT_WITH_AN_AGENCY)
         if terms is None:
-            return code or words.gettext(N_("(unknown)"))
-        return words.label(terms, code, words.gettext(N_("(unknown)")))
+            return code or words.gettext(UNKNOWN)
+        return code_label(words, terms, code, UNKNOWN)
 
     def breakdown(key: str, title: str, terms: tuple[catalog.Term, ...] | None) -> Section:
         # Cases awaiting triage have no agency: their line comes last, apart, never ranked
@@ -109,6 +122,7 @@ def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translato
 
     def top(title: str, key: str, pick: Callable[[Figures], Sequence[tuple[Any, ...]]]) -> Section:
         earlier = {row[:-1]: row[-1] for row in pick(before)}
+        earlier.update(report.earlier_tops.get(key, {}))
         return Section(key, words.gettext(title), [
             Line(" · ".join(row[:-1]), row[-1], earlier.get(row[:-1], 0)) for row in pick(now)])
 

@@ -47,6 +47,7 @@ class Figures:
     top_brands: list[tuple[str, int]]
     top_products: list[tuple[str, int]]
     top_shops: list[tuple[str, str, int]]  # shop name, commune, cases
+    top_shop_keys: list[str] = field(default_factory=list)  # the shops' keys, in that order
     # The reporters' answers on outcomes given in the period: by agency and by category,
     # key -> (answers, satisfied).
     satisfaction: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
@@ -77,6 +78,9 @@ class PeriodReport:
     current: Figures
     previous: Figures
     notes: list[str] = field(default_factory=list)
+    # The previous period's count of each of this period's most reported brands, products and
+    # shops, wherever they ranked then: "brands" -> (brand,) -> n, "shops" -> (name, commune).
+    earlier_tops: dict[str, dict[tuple[str, ...], int]] = field(default_factory=dict)
 
 
 def _scope(agency_code: str | None) -> QuerySet[Case]:
@@ -104,6 +108,37 @@ async def _top(received: QuerySet[Case], column: str) -> list[tuple[str, int]]:
     rows = await (received.exclude(**{column: ""}).annotate(n=Count("created_at")).group_by(column)
                   .order_by("-n", column).limit(TOP).values_list(column, "n"))
     return [(str(key), int(n)) for key, n in rows]
+
+
+async def _counts_of(received: QuerySet[Case], column: str, keys: list[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    rows = await (received.filter(**{f"{column}__in": keys}).annotate(n=Count("created_at"))
+                  .group_by(column).values_list(column, "n"))
+    return {str(key): int(n) for key, n in rows}
+
+
+async def earlier_tops(previous: Period, agency_code: str | None,
+                       current: Figures) -> dict[str, dict[tuple[str, ...], int]]:
+    """How often the previous period saw this period's most reported: a brand 11th last year
+    was not reported zero times."""
+    received = _scope(agency_code).filter(created_at__gte=previous.start,
+                                          created_at__lt=previous.end)
+    brands = await _counts_of(received, "brand", [brand for brand, _ in current.top_brands])
+    products = await _counts_of(received, "product_name",
+                                [product for product, _ in current.top_products])
+    shops: dict[tuple[str, ...], int] = {}
+    if current.top_shop_keys:
+        names = {(key, commune): name for key, (name, commune, _) in
+                 zip(current.top_shop_keys, current.top_shops, strict=True)}
+        rows = await (received.filter(shop_key__in=current.top_shop_keys)
+                      .annotate(n=Count("created_at")).group_by("shop_key", "commune")
+                      .values_list("shop_key", "commune", "n"))
+        for key, commune, n in rows:
+            if (str(key), str(commune)) in names:
+                shops[(names[(str(key), str(commune))], str(commune))] = int(n)
+    return {"brands": {(key,): n for key, n in brands.items()},
+            "products": {(key,): n for key, n in products.items()}, "shops": shops}
 
 
 async def _satisfaction(period: Period, agency_code: str | None,
@@ -154,7 +189,7 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
     shops = await (received.exclude(shop_key="").annotate(n=Count("created_at"),
                                                           name=Max("shop_name"))
                    .group_by("shop_key", "commune").order_by("-n", "shop_key").limit(TOP)
-                   .values_list("name", "commune", "n"))
+                   .values_list("shop_key", "name", "commune", "n"))
     return Figures(
         received=total, by=by, open_at_end=total - settled_by_end - rejected,
         settled_by_end=settled_by_end, rejected=rejected, resolved=resolved_count,
@@ -165,15 +200,18 @@ async def figures(period: Period, agency_code: str | None = None) -> Figures:
         seized_quantity=int((sums or {}).get("quantity") or 0),
         seized_value_vnd=int((sums or {}).get("value") or 0),
         top_brands=await _top(received, "brand"), top_products=await _top(received, "product_name"),
-        top_shops=[(str(name), str(commune), int(n)) for name, commune, n in shops],
+        top_shops=[(str(name), str(commune), int(n)) for _, name, commune, n in shops],
+        top_shop_keys=[str(key) for key, _, _, _ in shops],
         satisfaction=await _satisfaction(period, agency_code),
     )
 
 
 async def period_report(period: Period, agency_code: str | None = None) -> PeriodReport:
     previous = period.previous()
-    return PeriodReport(period, previous, agency_code, await figures(period, agency_code),
-                  await figures(previous, agency_code))
+    current = await figures(period, agency_code)
+    return PeriodReport(period, previous, agency_code, current,
+                        await figures(previous, agency_code),
+                        earlier_tops=await earlier_tops(previous, agency_code, current))
 
 
 def _month_bucket(date_field: str, cutoff_day: int, dialect: str) -> RawSQL:

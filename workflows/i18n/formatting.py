@@ -32,7 +32,7 @@ def format_number(value: float | int | None, language: str = "vi") -> str:
     return format_decimal(value, locale="en" if language == "en" else "vi")
 
 
-def format_vnd(amount: int | None) -> str:
+def format_vnd(amount: int | None, language: str = "vi") -> str:
     if amount is None:
         return ""
-    return f"{format_decimal(amount, locale='vi')} ₫"
+    return f"{format_number(amount, language)} ₫"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import jinja2
+
 from workflows.i18n import formatting
 from workflows.i18n.translations import Labelled, Translator
 
@@ -26,5 +28,7 @@ def template_words(translator: Translator, agencies: Iterable[Labelled]) -> dict
 FILTERS: dict[str, Callable[..., str]] = {
     "date": formatting.format_date,
     "datetime": formatting.format_datetime,
-    "vnd": formatting.format_vnd,
+    # In the reader's grouping, like the page's other numbers: 1.234.567 ₫, 1,234,567 ₫.
+    "vnd": jinja2.pass_context(lambda context, amount: formatting.format_vnd(
+        amount, context.get("lang", "vi"))),
 }

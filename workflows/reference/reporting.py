@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflows.i18n.formatting import VIETNAM
-from workflows.i18n.messages import N_
+from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
 from workflows.reference.reports import Issuer, NamedReport, parse_issuer, parse_reports
 from workflows.reference.tomlfile import read_toml
@@ -32,7 +32,12 @@ EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 class PeriodError(ValueError):
-    """The period is not one Intake understands; the message says what it expects."""
+    """The period is not one Intake understands; the message (a gettext id, shown in the
+    reader's language on pages) says what it expects."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.problem = Problem(message, params)
+        super().__init__(message.format(**params))
 
 
 @dataclass(frozen=True)
@@ -123,12 +128,13 @@ def parse_period(text: str, cutoff_day: int = 0, year_end_month: int = 12) -> Pe
     """`2026-10`, `2026-Q3`, `2026-H1` or `2026`, with the reporting cut-off day (0 to 28) and
     the last reporting month of a year."""
     if not 0 <= cutoff_day <= 28:
-        raise PeriodError("the cut-off day must be between 0 (calendar months) and 28")
+        raise PeriodError(N_("The cut-off day is between 0 (calendar months) and 28."))
     if not 1 <= year_end_month <= 12:
-        raise PeriodError("the year's last month must be between 1 and 12")
+        raise PeriodError(N_("The reporting year's last month is between 1 and 12."))
     match = _PATTERN.match(text.strip())
     if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
-        raise PeriodError(f"{text!r} is not a period: write 2026-10, 2026-Q3, 2026-H1 or 2026")
+        raise PeriodError(N_("“{text}” is not a period: write 2026-10, 2026-Q3, 2026-H1 or "
+                             "2026."), text=text)
     year, months = _position(text.strip(), year_end_month)
     kind = ("month" if match.group(2) else "quarter" if match.group(3)
             else "half" if match.group(4) else "year")
@@ -144,9 +150,10 @@ def report_period(report: NamedReport, year: int) -> Period:
 
 def date_range(first: dt.date, last: dt.date) -> Period:
     if last < first:
-        raise PeriodError("the end date comes before the start date")
+        raise PeriodError(N_("The end date comes before the start date."))
     if first < EARLIEST or last > LATEST:
-        raise PeriodError(f"dates between {EARLIEST:%d/%m/%Y} and {LATEST:%d/%m/%Y}, please")
+        raise PeriodError(N_("Give dates between {first} and {last}."),
+                          first=f"{EARLIEST:%d/%m/%Y}", last=f"{LATEST:%d/%m/%Y}")
     return Period(f"{first.isoformat()}..{last.isoformat()}", first, last, "range")
 
 
@@ -164,10 +171,12 @@ class ReportingCalendar:
         """A report the plans ask for (config/reporting.toml), for one year."""
         report = self.reports.get(code)
         if report is None:
-            known = ", ".join(sorted(self.reports)) or "none configured"
-            raise PeriodError(f"no report is named {code!r} (known: {known})")
+            known = ", ".join(sorted(self.reports))
+            raise PeriodError(N_("No report is named “{code}”. The reports: {known}."),
+                              code=code, known=known or "—")
         if not EARLIEST.year < year <= LATEST.year:
-            raise PeriodError(f"a year between {EARLIEST.year + 1} and {LATEST.year}, please")
+            raise PeriodError(N_("Give a year between {first} and {last}."),
+                              first=EARLIEST.year + 1, last=LATEST.year)
         return report_period(report, year)
 
     def period(self, text: str, cutoff_day: int | None = None) -> Period:
@@ -176,12 +185,14 @@ class ReportingCalendar:
         code, colon, year = text.strip().partition(":")
         if colon:
             if not (year.isascii() and year.isdigit() and len(year) == 4):
-                raise PeriodError(f"{text!r}: a named report is CODE:YEAR, e.g. bao-cao-nam:2026")
+                raise PeriodError(N_("“{text}”: a report is named with its year, as in "
+                                     "bao-cao-nam:2026."), text=text)
             return self.named(code, int(year))
         period = parse_period(text, self.cutoff_day if cutoff_day is None else cutoff_day,
                               self.year_end_month)
         if period.first_day < EARLIEST or period.last_day > LATEST:
-            raise PeriodError(f"a period between {EARLIEST.year} and {LATEST.year}, please")
+            raise PeriodError(N_("Give a period between {first} and {last}."), first=EARLIEST.year,
+                              last=LATEST.year)
         return period
 
     def month_label(self, day: dt.date) -> str:

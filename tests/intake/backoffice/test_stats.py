@@ -106,8 +106,18 @@ async def test_a_period_not_understood_is_explained_in_vietnamese(client, accoun
     await sign_in(client, "analyst")
     page = await client.get("/staff/stats", params={"period": "2026-13"})
     assert page.status_code == 200
-    assert "Hãy nhập kỳ dạng 2026-10, 2026-Q3, 2026-H1, 2026 hoặc bao-cao-nam:2026" in page.text
+    assert "“2026-13” không phải là một kỳ: hãy viết 2026-10 (tháng)" in page.text
     assert 'value="2026-13"' in page.text  # what was typed stays in the field
+    # Each mistake gets its own reason, not one hint for all.
+    unknown = await client.get("/staff/stats", params={"period": "bao-cao-quy:2026"})
+    assert "Không có báo cáo nào tên “bao-cao-quy”. Các báo cáo: bao-cao-6-thang, bao-cao-nam." \
+        in unknown.text
+    too_early = await client.get("/staff/stats", params={"period": "bao-cao-nam:1999"})
+    assert "Vui lòng chọn năm trong khoảng từ 2001 đến 2100." in too_early.text
+    backwards = await client.get("/staff/stats", params={"from": "2026-10-31", "to": "2026-10-01"})
+    assert "Ngày kết thúc đang ở trước ngày bắt đầu." in backwards.text
+    half = await client.get("/staff/stats", params={"from": "2026-10-01"})
+    assert "Vui lòng nhập đủ hai ngày" in half.text
     wrong = await client.get("/staff/stats/export", params={"period": "2026-10", "format": "doc"})
     assert wrong.status_code == 400 and "Không có tệp tải về này" in wrong.text
     assert not await AuditEvent.filter(action="export").exists()
@@ -152,3 +162,21 @@ async def test_the_plans_reports_are_chosen_by_name_and_downloaded_as_they_are_s
                                                                   "format": "pdf"})
         assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
         assert 'format=pdf' in chosen
+
+
+def test_last_years_reports_stay_offered_until_this_years_first_is_due(app):
+    import datetime as dt
+
+    from intake.backoffice.stats import _choices
+
+    calendar = app.state.intake.reference.calendar
+
+    def offered(today: dt.date) -> list[str]:
+        return [period.label for period in _choices(calendar, today)["reports"]]
+
+    # Mid-December: the reporting year 2027 has begun, the 2026 yearly report is still wanted.
+    assert offered(dt.date(2026, 12, 16)) == ["bao-cao-6-thang:2026", "bao-cao-nam:2026",
+                                              "bao-cao-6-thang:2027", "bao-cao-nam:2027"]
+    # The six-month report is due on 25 June.
+    assert offered(dt.date(2026, 6, 25))[:2] == ["bao-cao-6-thang:2025", "bao-cao-nam:2025"]
+    assert offered(dt.date(2026, 6, 26)) == ["bao-cao-6-thang:2026", "bao-cao-nam:2026"]

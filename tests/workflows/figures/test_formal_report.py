@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -66,9 +67,9 @@ def table(sheet, header_row: int = 5) -> dict[str, dict[str, object]]:
 
 @pytest.mark.parametrize(("code", "first", "last", "title"), [
     ("bao-cao-6-thang", dt.date(2025, 12, 15), dt.date(2026, 6, 14),
-     "Báo cáo 6 tháng đầu năm 2026 (15/12/2025 – 14/06/2026)"),
+     "Kỳ báo cáo: từ ngày 15/12/2025 đến ngày 14/06/2026"),
     ("bao-cao-nam", dt.date(2025, 12, 15), dt.date(2026, 11, 14),
-     "Báo cáo năm 2026 (15/12/2025 – 14/11/2026)"),
+     "Kỳ báo cáo: từ ngày 15/12/2025 đến ngày 14/11/2026"),
 ])
 async def test_the_plans_reports_hold_their_window_and_every_cross_table_adds_up(
         app, seeded, code, first, last, title):
@@ -84,6 +85,13 @@ async def test_the_plans_reports_hold_their_window_and_every_cross_table_adds_up
         "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc"]
     assert book.sheetnames[1:3] == ["Phụ lục 1", "Phụ lục 2"]
+    assert report["A9"].value is None  # made after the period ended: no draft mark
+    texts = [cell.value for cell in report["A"] if isinstance(cell.value, str)]
+    recipients = texts[texts.index("Nơi nhận:") + 1:][:len(reference.calendar.issuer.recipients)]
+    assert all(line.startswith("- ") and line.endswith(";") for line in recipients[:-1])
+    assert recipients[-1] == "- Lưu: VT."
+    assert book["Phụ lục 1"]["A3"].value.startswith(
+        "(Kèm theo Báo cáo số ……/BC-BCĐ389 ngày 20 tháng 11 năm 2026 — ")
     received = await cases_in(first, last)
     resolved = await cases_in(first, last, "resolved_at")
     agency_names = {code: words.gettext(agency.label) for code, agency in
@@ -110,6 +118,8 @@ async def test_the_plans_reports_hold_their_window_and_every_cross_table_adds_up
     assert by_commune["Tổng cộng"]["Tổng cộng"] == len(received)
 
     done = table(sheet_titled(book, "Kết quả xử lý theo cơ quan"))
+    # Only an agency resolves a case (the demo data too).
+    assert done.get(triage, {}).get("Đã giải quyết", 0) == 0
     for agency_code, name in agency_names.items():
         mine = [case for case in resolved if case.agency_code == agency_code]
         assert done[name]["Đã giải quyết"] == len(mine)
@@ -123,32 +133,106 @@ async def test_the_plans_reports_hold_their_window_and_every_cross_table_adds_up
     assert by_category["Tổng cộng"]["Tiền phạt (đồng)"] == sum(c.fine_vnd or 0 for c in resolved)
 
 
+def pdf_pages(printed: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    return [subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout",
+                            str(printed), "-"], capture_output=True, text=True,
+                           check=True).stdout for page in range(1, pages + 1)]
+
+
 async def test_each_sheet_prints_on_a4_one_page_wide(app, seeded, printer, tmp_path: Path):
     reference = app.state.intake.reference
     words = reference.translator("vi")
     period = reference.calendar.named("bao-cao-nam", 2026)
+    # A province's year of fines runs into hundreds of billions of đồng: the money columns
+    # must hold them (and their totals, in bold) or LibreOffice prints ###.
+    resolved = await cases_in(period.first_day, period.last_day, "resolved_at")
+    for case in resolved[:40]:
+        case.fine_vnd, case.seized_value_vnd = 9_876_543_210, 12_345_678_901
+        await case.save(update_fields=["fine_vnd", "seized_value_vnd"])
     workbook = await files.report_file(period, None, reference, words, "xlsx",
                                        dt.date(2026, 11, 20), "checkpoint")
     printed = tmp_path / "bao-cao-nam.pdf"
-    printed.write_bytes(pdf.from_xlsx(workbook))
+    printed.write_bytes(pdf.from_xlsx(workbook, "vi"))
     info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True,
                           check=True).stdout
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    pages = pdf_pages(printed)
     sheets = len(openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames)
-    assert sheets <= pages <= sheets + 3  # a long sheet may take a second page down, never across
-    for page in range(1, pages + 1):
-        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout",
-                               str(printed), "-"], capture_output=True, text=True,
-                              check=True).stdout
-        # Every page carries its table's header row (the print titles), from its first
-        # column: a page of columns spilled from the one before would not start with STT.
-        assert "STT" in text, f"page {page} spilled:\n{text[:500]}"
+    assert sheets <= len(pages) <= sheets + 3  # a long sheet may take a second page down
+    first_appendix = next(number for number, text in enumerate(pages)
+                          if re.search(r"^\s*Phụ lục 1\s*$", text, re.MULTILINE))
+    assert first_appendix <= 2  # the report itself: at most two pages
+    for number, text in enumerate(pages[first_appendix:], start=first_appendix + 1):
+        # Every appendix page carries its table's header row (the print titles), from its
+        # first column: a page of columns spilled from the one before would not start with STT.
+        assert "STT" in text, f"page {number} spilled:\n{text[:500]}"
+    for number, text in enumerate(pages, start=1):
+        assert "###" not in text, f"page {number} has a column too narrow:\n{text}"
+    # Vietnamese grouping, whatever the server's locale: 1.234.567 ₫, never 1,234,567.
+    fines = sum(case.fine_vnd or 0 for case in resolved)
+    assert f"{fines:,} ₫".replace(",", ".") in "".join(pages)
+    assert not re.search(r"\d,\d{3}\b", "".join(pages[first_appendix:]))
+    assert "ngày 20 tháng 11 năm 2026" in pages[0]
     sizes = {line.split(":", 1)[1].strip() for line in info.splitlines()
              if line.startswith("Page size")}
     assert all("(A4)" in size for size in sizes)
     if folder := os.environ.get("INTAKE_SCREENSHOT_DIR"):  # the README's picture of a page
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
                         str(printed), str(Path(folder) / "report-page")], check=True)
+
+
+async def test_an_agency_gone_from_the_list_still_counts_in_every_total(app, seeded):
+    """After a merger an old agency code stays on its cases: its column keeps them, marked,
+    and a category no longer in the catalogue keeps its row, so every total adds up."""
+    reference = app.state.intake.reference
+    words = reference.translator("vi")
+    period = reference.calendar.named("bao-cao-nam", 2026)
+    received = await cases_in(period.first_day, period.last_day)
+    retired = [case for case in received if case.agency_code][:30]
+    for case in retired:
+        case.agency_code = "cu"
+        await case.save(update_fields=["agency_code"])
+    await Case.filter(id=received[-1].id).update(category="hang-cu")
+    book = openpyxl.load_workbook(io.BytesIO(await files.report_file(
+        period, None, reference, words, "xlsx", dt.date(2026, 11, 20), "checkpoint")))
+    by_agency = table(sheet_titled(book, "Phản ánh tiếp nhận theo loại phản ánh và cơ quan xử lý"))
+    assert by_agency["Tổng cộng"]["cu (không còn trong danh mục)"] == len(retired)
+    assert by_agency["Tổng cộng"]["Tổng cộng"] == len(received)
+    assert by_agency["hang-cu (không còn trong danh mục)"]["Tổng cộng"] == 1
+    by_commune = table(sheet_titled(book, "Phản ánh tiếp nhận theo xã, phường và loại phản ánh"))
+    assert by_commune["Tổng cộng"]["Tổng cộng"] == len(received)
+    done = table(sheet_titled(book, "Kết quả xử lý theo cơ quan"))
+    rows = [row for label, row in done.items() if label != "Tổng cộng"]
+    assert sum(row["Đã giải quyết"] for row in rows) == done["Tổng cộng"]["Đã giải quyết"]
+    assert sum(row["Tiền phạt (đồng)"] for row in rows) == done["Tổng cộng"]["Tiền phạt (đồng)"]
+    assert "cu (không còn trong danh mục)" in table(sheet_titled(book, "Theo cơ quan xử lý"))
+
+
+async def test_last_years_count_of_a_top_brand_is_counted_wherever_it_ranked(app, seeded):
+    reference = app.state.intake.reference
+    words = reference.translator("vi")
+    period = reference.calendar.named("bao-cao-nam", 2026)
+    before = period.previous()
+    book = openpyxl.load_workbook(io.BytesIO(await files.report_file(
+        period, None, reference, words, "xlsx", dt.date(2026, 11, 20), "checkpoint")))
+    brands = table(sheet_titled(book, "Nhãn hiệu bị phản ánh nhiều nhất"))
+    last_year = Counter(case.brand for case in await cases_in(before.first_day, before.last_day))
+    assert brands
+    for brand, row in brands.items():
+        assert row[before_title := next(h for h in row if h.startswith("Báo cáo năm 2025"))] == \
+            last_year[brand], (brand, before_title)
+
+
+def test_the_date_line_follows_decree_30():
+    from workflows.figures.formal import _date_text
+    from workflows.i18n.translations import translator
+
+    words = translator("vi")
+    assert _date_text(dt.date(2027, 2, 5), words) == "ngày 05 tháng 02 năm 2027"
+    assert _date_text(dt.date(2026, 6, 18), words) == "ngày 18 tháng 6 năm 2026"
+    assert _date_text(dt.date(2026, 12, 1), words) == "ngày 01 tháng 12 năm 2026"
 
 
 async def test_the_draft_reaches_the_analysts_and_the_committee_before_the_due_date(
@@ -187,7 +271,35 @@ async def test_the_draft_reaches_the_analysts_and_the_committee_before_the_due_d
         [attached] = list(mail.message.iter_attachments())
         assert attached.get_filename() == "intake-thong-ke-bao-cao-nam-2026-tinh.xlsx"
         draft = openpyxl.load_workbook(io.BytesIO(attached.get_content()))
-        assert draft["Báo cáo"]["A7"].value == "Báo cáo năm 2026 (15/12/2025 – 14/11/2026)"
+        assert draft["Báo cáo"]["A7"].value == "Kỳ báo cáo: từ ngày 15/12/2025 đến ngày 14/11/2026"
+        # Figures so far, against a whole previous year: every sheet says so.
+        for sheet in (draft["Báo cáo"], draft["Phụ lục 1"]):
+            note = sheet["A9" if sheet.title == "Báo cáo" else "A4"].value
+            assert note.startswith("DỰ THẢO: số liệu tính đến ngày 09/11/2026; kỳ báo cáo kết "
+                                   "thúc ngày 14/11/2026"), note
         for recipient in recipients:  # recorded as sent, once each
             assert (await settled(kind="report_reminder", recipient=recipient)).status == "sent"
         assert await OutboxMessage.filter(kind="report_reminder").count() == 3
+
+
+async def test_pdfs_wait_for_a_free_cpu_and_say_so_when_none_frees(app, seeded, printer,
+                                                                   tmp_path: Path):
+    """A conversion takes a CPU for seconds: one per CPU at a time on the machine (held as a
+    file lock, so every worker process shares the count); the others wait, then give up."""
+    import fcntl
+
+    reference = app.state.intake.reference
+    workbook = await files.report_file(reference.calendar.period("2026-10"), None, reference,
+                                       reference.translator("vi"), "xlsx",
+                                       dt.date(2026, 11, 20), "checkpoint")
+    slots = tmp_path / "slots"
+    slots.mkdir()
+    held = [open(slots / f"slot-{number}.lock", "a") for number in range(pdf.slots())]
+    for handle in held:  # another worker's conversions, all running
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with pytest.raises(pdf.Busy):
+        pdf.from_xlsx(workbook, "vi", slots, wait_seconds=0.5)
+    held[-1].close()  # one finishes
+    assert pdf.from_xlsx(workbook, "vi", slots, wait_seconds=0.5).startswith(b"%PDF")
+    for handle in held[:-1]:
+        handle.close()

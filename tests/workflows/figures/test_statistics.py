@@ -131,7 +131,7 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Mục", "Nội dung", "Kỳ này Tháng 10/2026 (15/09/2026 – 14/10/2026)"]
     assert ["Tổng hợp", "Số phản ánh tiếp nhận", "5", "1", "4"] in rows
-    assert ["Theo loại vi phạm", "Hàng giả", "3", "0", "3"] in rows
+    assert ["Theo loại phản ánh", "Hàng giả", "3", "0", "3"] in rows
     assert ["Kết quả xử lý", "Xác định có vi phạm", "1", "0", "1"] in rows
     assert any(row[1] == "'+cmd" for row in rows)  # neutralised, not a formula
     assert rows[-1] == [words(files.CHECKPOINT_LABEL), signed]  # the note, exactly
@@ -149,7 +149,7 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     fines = next(row for row in report.iter_rows() if row[1].value == "Tổng tiền phạt")
     assert [cell.value for cell in fines[2:5]] == [10_000_000, 0, 10_000_000]
     assert fines[2].number_format == '#,##0 "₫"'
-    shops = next(sheet for sheet in book if sheet["A2"].value == "CƠ SỞ BỊ PHẢN ÁNH NHIỀU")
+    shops = next(sheet for sheet in book if sheet["A2"].value == "CƠ SỞ BỊ PHẢN ÁNH NHIỀU NHẤT")
     assert all(not str(cell.value).startswith("=") for row in shops.iter_rows()
                for cell in row if cell.value)
 
