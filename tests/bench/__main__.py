@@ -1,6 +1,9 @@
 """Run the benchmarks: `python -m tests.bench [--cases N] [--databases sqlite,postgres]
 [--only throughput,outbox,queue,export,log] [--json FILE]`. Prints a table and writes the
-figures to a JSON file. Throughput and log need wrk (apt-get install wrk)."""
+figures to a JSON file, and each figure against the committed baseline
+(tests/bench/baseline.json: the figures the README shows) as a ratio, so that a regression
+shows; `--save-baseline` makes this run the baseline. Throughput and log need wrk (apt-get
+install wrk)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,37 @@ from tests.bench.queue import queue_part
 from tests.bench.throughput import throughput_part
 
 PARTS = ("throughput", "outbox", "queue", "export", "log")
+BASELINE = Path(__file__).with_name("baseline.json")
+# Where a smaller figure is the better one: a ratio above 1 against the baseline is a regression.
+SMALLER_IS_BETTER = ("ms", "s", "MiB")
+
+
+def save_baseline(rows: list[dict[str, object]], machine: str) -> None:
+    """This run's figures replace theirs in the baseline; the parts not run stay as they were."""
+    kept = json.loads(BASELINE.read_text(encoding="utf-8"))["figures"] if BASELINE.exists() \
+        else []
+    ran = {(row["part"], row["database"]) for row in rows}
+    merged = [row for row in kept if (row["part"], row["database"]) not in ran] + rows
+    BASELINE.write_text(json.dumps({"machine": machine, "figures": merged}, ensure_ascii=False,
+                                   indent=2), encoding="utf-8")
+
+
+def against_baseline(figures: list[dict[str, object]]) -> None:
+    """Print each figure beside the baseline's figure of the same name, as a ratio."""
+    if not BASELINE.exists():
+        print(f"\nNo baseline at {BASELINE}: run with --save-baseline to make one.")
+        return
+    earlier = {(row["part"], row["database"], row["name"]): row
+               for row in json.loads(BASELINE.read_text(encoding="utf-8"))["figures"]}
+    print(f"\nAgainst the baseline ({BASELINE.name}); > 1 is better, < 1 a regression:")
+    for row in figures:
+        before = earlier.get((row["part"], row["database"], row["name"]))
+        if before is None or not before["value"] or not row["value"]:
+            continue
+        value, old = float(row["value"]), float(before["value"])  # type: ignore[arg-type]
+        better = old / value if row["unit"] in SMALLER_IS_BETTER else value / old
+        print(f"  {row['database']:9} {row['name']:52} {old:12,.2f} → {value:12,.2f} "
+              f"{row['unit']:6} {better:6.2f}×")
 
 
 def _machine() -> str:
@@ -69,13 +103,19 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=int, default=15, help="throughput: per scenario")
     parser.add_argument("--mails", type=int, default=3000, help="outbox: messages to send")
     parser.add_argument("--json", type=Path, default=BENCH_DIR / "results.json")
+    parser.add_argument("--save-baseline", action="store_true",
+                        help=f"write this run's figures to {BASELINE.name} too")
     arguments = parser.parse_args()
     figures = asyncio.run(main(arguments))
     for name, plan in figures.plans.items():
         print(f"\nquery plan, {name}:\n{plan}")
+    rows = [asdict(figure) for figure in figures.figures]
+    against_baseline(rows)
+    document = json.dumps({"machine": _machine(), "cases": arguments.cases, "figures": rows,
+                           "plans": figures.plans}, ensure_ascii=False, indent=2)
     arguments.json.parent.mkdir(parents=True, exist_ok=True)
-    arguments.json.write_text(json.dumps(
-        {"machine": _machine(), "cases": arguments.cases,
-         "figures": [asdict(figure) for figure in figures.figures], "plans": figures.plans},
-        ensure_ascii=False, indent=2), encoding="utf-8")
+    arguments.json.write_text(document, encoding="utf-8")
     print(f"\nFigures written to {arguments.json}")
+    if arguments.save_baseline:
+        save_baseline(rows, _machine())
+        print(f"Baseline written to {BASELINE}")

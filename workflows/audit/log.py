@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,18 +72,53 @@ def commitment(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
-async def _next_seq(connection: BaseDBAsyncClient) -> int:
+async def _next_seqs(connection: BaseDBAsyncClient, count: int) -> list[int]:
+    """`count` consecutive places in the log for this transaction's events."""
     if connection.capabilities.dialect == "postgres":
-        # The lock first, then the number: the sequencer never sees a number without a writer
+        # The lock first, then the numbers: the sequencer never sees a number without a writer
         # holding the lock for it.
         await connection.execute_query("SELECT pg_advisory_xact_lock_shared($1)",
                                        [WRITERS_LOCK_KEY])
-        _, rows = await connection.execute_query(f"SELECT nextval('{SEQ_SEQUENCE}') AS seq")
-        return int(rows[0]["seq"])
+        _, rows = await connection.execute_query(
+            f"SELECT nextval('{SEQ_SEQUENCE}') AS seq FROM generate_series(1, $1)", [count])
+        return sorted(int(row["seq"]) for row in rows)
     # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so max + 1 is ours.
     _, rows = await connection.execute_query("SELECT COALESCE(MAX(seq), 0) + 1 AS seq "
                                              "FROM audit_event")
-    return int(rows[0]["seq"])
+    first = int(rows[0]["seq"])
+    return list(range(first, first + count))
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One change to record: what `append_events` is given."""
+
+    case: Case | None
+    actor: Actor
+    action: str
+    before: Any = None
+    after: Any = None
+    reason: str = ""
+
+
+async def append_events(connection: BaseDBAsyncClient,
+                        changes: Sequence[NewEvent]) -> list[AuditEvent]:
+    """Append events in the order given, with one read of the numbering and one INSERT for
+    all of them (a filing records two). Call inside the transaction that makes the change."""
+    now = dt.datetime.now(dt.UTC)
+    events = [AuditEvent(case_id=change.case.id if change.case else None,
+                         actor_type=change.actor.kind, actor_id=change.actor.id,
+                         action=change.action, before=change.before, after=change.after,
+                         reason=change.reason, created_at=now, prev_hash="",
+                         salt=secrets.token_hex(16)) for change in changes]
+    for event, seq in zip(events, await _next_seqs(connection, len(events)), strict=True):
+        event.hash = commitment(event)
+        event.seq = seq
+    if len(events) == 1:
+        await events[0].save(using_db=connection, force_create=True)
+    else:
+        await AuditEvent.bulk_create(events, using_db=connection)
+    return events
 
 
 async def append_event(
@@ -96,11 +132,6 @@ async def append_event(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event. Call inside the transaction that makes the change it records."""
-    event = AuditEvent(case_id=case.id if case else None, actor_type=actor.kind,
-                       actor_id=actor.id, action=action, before=before, after=after,
-                       reason=reason, created_at=dt.datetime.now(dt.UTC), prev_hash="",
-                       salt=secrets.token_hex(16))
-    event.hash = commitment(event)
-    event.seq = await _next_seq(connection)
-    await event.save(using_db=connection, force_create=True)
+    [event] = await append_events(connection, [NewEvent(case, actor, action, before, after,
+                                                        reason)])
     return event

@@ -11,19 +11,14 @@ from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from workflows.audit.log import Actor, append_event
+from workflows.audit.log import NewEvent, append_events
 from workflows.audit.models import AuditEvent
-from workflows.cases.models import Case
 
 
 @dataclass(frozen=True)
-class CaseEvent:
-    case: Case | None
-    actor: Actor
-    action: str
-    before: Any = None
-    after: Any = None
-    reason: str = ""
+class CaseEvent(NewEvent):
+    """A change to a case as the audit trail records it, and what the listeners also need."""
+
     # What listeners need and the audit trail must not keep: a reply's text, a new task's row.
     facts: Mapping[str, Any] = field(default_factory=dict)
 
@@ -41,11 +36,17 @@ class CaseEvents:
 
     async def record(self, connection: BaseDBAsyncClient, event: CaseEvent) -> AuditEvent:
         """Call inside the transaction that makes the change."""
-        recorded = await append_event(connection, case=event.case, actor=event.actor,
-                                      action=event.action, before=event.before,
-                                      after=event.after, reason=event.reason)
-        for listener in self.listeners:
-            await listener(connection, event, recorded)
+        [recorded] = await self.record_all(connection, [event])
+        return recorded
+
+    async def record_all(self, connection: BaseDBAsyncClient,
+                         events: Sequence[CaseEvent]) -> list[AuditEvent]:
+        """Several events of one change, in order, written together; each then reaches the
+        listeners."""
+        recorded = await append_events(connection, events)
+        for event, entry in zip(events, recorded, strict=True):
+            for listener in self.listeners:
+                await listener(connection, event, entry)
         return recorded
 
     def committed(self) -> None:

@@ -193,7 +193,10 @@ class FilingService:
         return await self.store_files(checked)
 
     async def store_files(self, checked: list[CheckedFile]) -> list[EvidenceFile]:
-        """Every file written, or none (an OSError: the disk or the bucket refused)."""
+        """Every file written, or none (an OSError: the disk or the bucket refused). No
+        files, no trip to a worker thread."""
+        if not checked:
+            return []
         return await anyio.to_thread.run_sync(self.store.save_all, checked)
 
 
@@ -239,15 +242,15 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
         for file in evidence:
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
                                     **asdict(file))
-        await events.record(connection, CaseEvent(case, actor, "created", after={
-            "tracking_code": code, "category": draft.category,
-            "product_group": draft.product_group, "sales_channel": draft.sales_channel,
-            "intake_channel": draft.intake_channel,
-            "attachments": [evidence_record(file) for file in evidence]}))
-        await events.record(connection, CaseEvent(
-            case, Actor.system(), "routed", before={"agency": None},
-            after={"agency": decision.agency_code, "rule": decision.rule_number},
-            reason=decision.reason))
+        await events.record_all(connection, [
+            CaseEvent(case, actor, "created", after={
+                "tracking_code": code, "category": draft.category,
+                "product_group": draft.product_group, "sales_channel": draft.sales_channel,
+                "intake_channel": draft.intake_channel,
+                "attachments": [evidence_record(file) for file in evidence]}),
+            CaseEvent(case, Actor.system(), "routed", before={"agency": None},
+                      after={"agency": decision.agency_code, "rule": decision.rule_number},
+                      reason=decision.reason)])
         if repeat is not None:
             await remember(connection, repeat, case, pin, secret_key, received_at)
     return FiledReport(case, pin)
