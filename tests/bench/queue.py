@@ -14,7 +14,7 @@ from tests.bench.common import Figure, Results, bench_settings, connected, p50_p
 from tests.helpers import csrf_token
 from workflows.access.accounts import AccountError, create_user
 from workflows.access.models import StaffUser
-from workflows.cases.queue import QueueFilters, filtered_cases, listing
+from workflows.cases.queue import PER_PAGE, Cursor, QueueFilters, filtered_cases, listing
 
 PASSWORD = "benchmark-password-1"
 GOAL_MS = 50.0
@@ -23,7 +23,9 @@ SCENARIOS = (
     ("officer", "queue, all cases, by due date", ""),
     ("officer", "queue, one status", "?status=in_progress"),
     ("officer", "queue, overdue only", "?overdue=1"),
-    ("officer", "queue, page 200", "?page=200"),
+    # Reached by "Next" (keyset); {page200} is the cursor of page 199's last row.
+    ("officer", "queue, page 200", "?page=200&after={page200}"),
+    ("officer", "queue, page 40 by number", "?page=40"),
     ("officer", "search by brand", "?q=Chanel"),
     ("officer", "search by tracking code", "?q={code}"),
     ("inspector", "queue of one agency", ""),
@@ -81,8 +83,12 @@ async def queue_part(url: str, database: str, cases: int, repeat: int, results: 
         code = (await (await _signed_in(app, emails["officer"])).get("/staff/queue")).text
         code = code.split('href="/staff/cases/')[1].split('"')[0]
         clients = {who: await _signed_in(app, email) for who, email in emails.items()}
+        officer = await StaffUser.get(email=emails["officer"])
+        before_200 = await listing(filtered_cases(officer, QueueFilters(), dt.datetime.now(
+            dt.UTC)), QueueFilters(), 1).offset(199 * PER_PAGE - 1).limit(1)
+        page200 = str(Cursor.of(before_200[0], "due")).replace("+", "%2B")
         for who, label, query in SCENARIOS:
-            path = "/staff/queue" + query.format(code=code)
+            path = "/staff/queue" + query.format(code=code, page200=page200)
 
             async def fetch(client=clients[who], path=path) -> None:
                 response = await client.get(path)

@@ -4,6 +4,11 @@ One query for the page and one for the counts, whatever the page size: no query 
 Only open cases are counted (and a closed status when it is the one shown): the work to do is
 a small part of a million cases, and counting every closed case would read them all on every
 page view.
+
+Pages follow each other by keyset ("newer / older"): the next page starts after the last row's
+sort key, so page 200 costs what page 2 does, where OFFSET read and dropped every row before
+it. Page numbers stay for orientation; a number typed into the address opens by OFFSET, up to
+MAX_PAGE.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
@@ -34,8 +40,40 @@ from workflows.reference.catalog import (
 )
 
 PER_PAGE = 25
-MAX_PAGE = 99_999
+# A page opened by its number reads the rows before it (OFFSET): beyond this, use "Next".
+MAX_PAGE = 40
 SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts or ends: one row's sort key (its time and id). In the address as
+    "<ISO time>_<id>"."""
+
+    moment: dt.datetime
+    case_id: int
+
+    def __str__(self) -> str:
+        return f"{self.moment.astimezone(dt.UTC).isoformat()}_{self.case_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> Cursor | None:
+        """None for anything not made by __str__ (a stale or edited address opens page 1)."""
+        moment, _, case_id = text.rpartition("_")
+        if not case_id.isdigit() or len(case_id) > 18:
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            return None
+        return cls(parsed, int(case_id))
+
+    @classmethod
+    def of(cls, case: Case, sort: str) -> Cursor | None:
+        moment = case.due_at if sort == "due" else case.created_at
+        return None if moment is None else cls(moment, case.id)
 STATUS_CODES = codes(STATUSES)
 INTAKE_CHANNEL_CODES = codes(INTAKE_CHANNELS)
 
@@ -61,6 +99,8 @@ class QueueFilters:
     search: str = ""
     sort: str = "due"
     page: int = 1
+    after: Cursor | None = None  # the page after this row ("Next")
+    before: Cursor | None = None  # the page before this row ("Previous")
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> QueueFilters:
@@ -85,7 +125,9 @@ class QueueFilters:
             review=review,
             search=" ".join(printable(query.get("q", "")).split())[:100],
             sort=query.get("sort") if query.get("sort") in SORTS else "due",  # type: ignore[arg-type]
-            page=max(1, min(bounded_int(page, 5) or 1, MAX_PAGE)),
+            page=max(1, bounded_int(page, 5) or 1),
+            after=Cursor.parse(query.get("after", "")[:60]),
+            before=Cursor.parse(query.get("before", "")[:60]),
         )
 
 
@@ -100,6 +142,10 @@ class QueuePage:
     # The user's agency's own task on listed cases it supports (rather than leads), by case id.
     supports: dict[int, CaseSupport]
     reviews: set[int]  # listed cases whose reporter asks for a review of the outcome
+    next_after: Cursor | None = None  # "Next" opens the page after this row; None: last page
+    previous_before: Cursor | None = None  # "Previous" opens the page before it; None: first
+    # Without a cursor (a row without the sort key) the pages go by number.
+    by_number: bool = False
 
     @property
     def open_count(self) -> int:
@@ -153,8 +199,40 @@ def _in_status(cases: QuerySet[Case], status: str) -> QuerySet[Case]:
 
 
 def listing(cases: QuerySet[Case], filters: QueueFilters, page: int) -> QuerySet[Case]:
+    """One page by its number (OFFSET): the first pages, or a number typed in."""
     listed = _in_status(cases, filters.status)
     return listed.order_by(*SORTS[filters.sort]).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+
+
+def _beyond(cursor: Cursor, field: str, later: bool) -> Q:
+    """Rows after (`later`) or before the cursor in (field, id) order. The first, redundant
+    bound lets the index start at the cursor instead of filtering every row up to it."""
+    op = "gt" if later else "lt"
+    bound = "gte" if later else "lte"
+    at: dict[str, Any] = {f"{field}__{bound}": cursor.moment}
+    past: dict[str, Any] = {f"{field}__{op}": cursor.moment}
+    tie: dict[str, Any] = {f"id__{op}": cursor.case_id}
+    return Q(**at) & (Q(**past) | Q(**tie))
+
+
+async def keyset_listing(cases: QuerySet[Case], filters: QueueFilters,
+                         ) -> tuple[list[Case], bool]:
+    """The page after `filters.after` or before `filters.before`, in the page's order, and
+    whether there are rows beyond it in the direction travelled."""
+    order: tuple[str, ...] = SORTS[filters.sort]
+    field = order[0].lstrip("-")
+    descending = order[0].startswith("-")
+    forward = filters.after is not None
+    cursor = filters.after or filters.before
+    assert cursor is not None
+    later = forward != descending  # the rows wanted lie later in time than the cursor
+    listed = _in_status(cases, filters.status).filter(_beyond(cursor, field, later))
+    if not forward:  # read backwards from the cursor, then put the page back in order
+        order = tuple(key[1:] if key.startswith("-") else f"-{key}" for key in order)
+    rows = await listed.order_by(*order).limit(PER_PAGE + 1)
+    more = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
+    return (rows if forward else rows[::-1]), more
 
 
 async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
@@ -176,7 +254,22 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
                     if status == filters.status or (not filters.status and status in OPEN_STATES))
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(filters.page, pages)
-    cases = await listing(base, filters, page)
+    if filters.after or filters.before:
+        cases, more = await keyset_listing(base, filters)
+        if filters.after:
+            has_next, has_previous = more, True
+        else:
+            has_next, has_previous = True, more
+        if not cases and filters.before:  # nothing before it: the first page
+            has_next = bool(total)
+        page = max(1, min(page, pages)) if has_previous else 1
+    else:
+        page = min(page, MAX_PAGE)
+        cases = await listing(base, filters, page)
+        has_next, has_previous = page < pages, page > 1
+    by_number = any(Cursor.of(case, filters.sort) is None for case in cases)
+    next_after = Cursor.of(cases[-1], filters.sort) if cases and has_next else None
+    previous_before = Cursor.of(cases[0], filters.sort) if cases and has_previous else None
     supports = {}
     if user.agency_code and any(case.agency_code != user.agency_code for case in cases):
         supports = {support.case_id: support  # type: ignore[attr-defined]
@@ -185,4 +278,5 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
     reviews: list[int] = await pending_reviews().filter(
         case_id__in=[case.id for case in cases]).values_list(
         "case_id", flat=True) if cases else []  # type: ignore[assignment]
-    return QueuePage(cases, total, page, pages, counts, now, supports, set(reviews))
+    return QueuePage(cases, total, page, pages, counts, now, supports, set(reviews), next_after,
+                     previous_before, by_number)
