@@ -217,6 +217,7 @@ def _smtp_config(env: Mapping[str, str]) -> SmtpConfig:
         tls=tls,
         mail_from=mail_from,
         timeout_seconds=_positive_float(env, "INTAKE_SMTP_TIMEOUT_SECONDS", 30.0),
+        connections=_positive_int(env, "INTAKE_SMTP_CONNECTIONS", 4),
     )
 
 

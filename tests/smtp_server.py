@@ -22,6 +22,7 @@ def free_port() -> int:
 class Received:
     recipients: list[str]
     message: EmailMessage
+    peer: tuple[str, int] = ("", 0)  # the client's address and port: one per connection
 
     @property
     def message_id(self) -> str:
@@ -54,7 +55,8 @@ class RecordingHandler:
         message = email.message_from_bytes(envelope.original_content or envelope.content,
                                            policy=email.policy.default)
         with self.lock:
-            self.received.append(Received(list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            self.received.append(Received(list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
+                                          tuple(session.peer)))
         return "250 Message accepted"
 
     def to(self, address: str) -> list[Received]:

@@ -32,7 +32,7 @@ class OutboxSender(Repeating):
         notifier: Notifier,
         *,
         digest_hour: int | None,
-        batch_size: int = 50,  # one SMTP connection and two transactions per batch
+        batch_size: int = 200,  # two transactions per batch, its mail over a few connections
         poll_seconds: float = 2.0,
     ) -> None:
         self.sender = sender

@@ -246,6 +246,26 @@ async def test_two_senders_deliver_each_of_500_messages_exactly_once(settings, s
     assert len(ids) == 500 and set(ids.values()) == {1}
 
 
+async def test_a_batch_goes_over_several_connections_even_to_one_mailbox(settings, smtp_server):
+    mail = replace(settings, smtp=SmtpConfig(host="127.0.0.1", port=smtp_server.port,
+                                             connections=3))
+    async with running_app(settings):
+        async with in_transaction() as connection:
+            for n in range(60):  # most to one agency's mailbox, as alerts go
+                await enqueue(connection, event_key=f"test:{n}", kind="test",
+                              recipient=f"hop-thu-{n % 6 if n % 2 else 0}@example.vn",
+                              mail=RenderedMail(f"Thư số {n}", f"Nội dung {n}", f"<p>{n}</p>"))
+        assert await standalone_sender(mail).run_until_idle() == 60
+        assert await OutboxMessage.filter(status="sent").count() == 60
+    received = smtp_server.handler.received
+    assert Counter(mail.message_id for mail in received).most_common(1)[0][1] == 1
+    assert len(received) == 60
+    connections = {mail.peer for mail in received}
+    assert 1 < len(connections) <= 3
+    assert len(smtp_server.handler.to("hop-thu-0@example.vn")) == 30
+    assert len({mail.peer for mail in smtp_server.handler.to("hop-thu-0@example.vn")}) == 3
+
+
 async def test_a_sender_that_dies_mid_batch_leaves_nothing_stuck(settings, smtp_server):
     mail = replace(settings, smtp=SmtpConfig(host="127.0.0.1", port=smtp_server.port))
     async with running_app(settings):
