@@ -14,6 +14,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -73,7 +74,7 @@ def _pick(weights: tuple[tuple[str, int], ...], rng: random.Random) -> str:
 
 
 def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
-               span_seconds: int, pin_digest: str) -> Case:
+               span_seconds: int, pin_digest: str) -> dict[str, Any]:
     category = _pick(CATEGORY_WEIGHTS, rng)
     group, product, brands = rng.choice(PRODUCTS)
     channel = _pick(SALES_CHANNEL_WEIGHTS, rng)
@@ -96,7 +97,7 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         agency_code = next(code for code, agency in reference.agencies.items()
                            if not agency.criminal_referrals)
     due = levels.due_at(category, created, agency_code)
-    case = Case(
+    case: dict[str, Any] = dict(
         tracking_code=new_tracking_code(), pin_digest=pin_digest, intake_channel=rng.choices(
             ("web", "api", "hotline", "letter", "walk_in"), (70, 10, 14, 3, 3))[0],
         category=category, product_name=product, brand=brand, product_group=group,
@@ -108,23 +109,25 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         description="Dữ liệu minh họa.", price_vnd=rng.randrange(20, 5000) * 1000,
         status=status, agency_code=agency_code, routing_rule=decision.rule_number,
         routing_reason=decision.reason, due_at=due, triage_due_at=levels.triage_due_at(created),
-        created_at=created,
+        created_at=created, updated_at=created,
     )
     if status in ("resolved", "closed"):
         # Most cases are settled in time; some take much longer.
         days = levels.resolution_days(category, agency_code)
         took = dt.timedelta(days=rng.triangular(1, days * 2.2, days * 0.8))
-        case.resolved_at = min(created + took, now)
-        case.outcome = _pick(OUTCOME_WEIGHTS, rng)
-        case.public_outcome = "Đã xử lý theo quy định."
-        if case.outcome == "violation_confirmed":
-            case.fine_vnd = rng.randrange(5, 200) * 500_000
-            case.seized_quantity = rng.randrange(1, 4)  # kinds of goods
-            case.seized_value_vnd = rng.randrange(1, 500) * rng.randrange(10, 800) * 1000
+        case["resolved_at"] = case["updated_at"] = min(created + took, now)
+        case["outcome"] = _pick(OUTCOME_WEIGHTS, rng)
+        case["public_outcome"] = "Đã xử lý theo quy định."
+        if case["outcome"] == "violation_confirmed":
+            case["fine_vnd"] = rng.randrange(5, 200) * 500_000
+            case["seized_quantity"] = rng.randrange(1, 4)  # kinds of goods
+            case["seized_value_vnd"] = rng.randrange(1, 500) * rng.randrange(10, 800) * 1000
     return case
 
 
-def demo_cases(reference: ReferenceData, options: DemoOptions) -> Iterator[Case]:
+def demo_cases(reference: ReferenceData, options: DemoOptions) -> Iterator[dict[str, Any]]:
+    """Each case as its fields' values (not a model instance: a million of those cost more
+    than the database's work)."""
     rng = random.Random(options.seed)
     now = options.now or dt.datetime.now(dt.UTC)
     span = int(dt.timedelta(days=365 * options.years).total_seconds())
@@ -155,7 +158,31 @@ async def insert_demo_cases(reference: ReferenceData, options: DemoOptions,
     return done
 
 
-async def _insert(batch: list[Case]) -> int:
+def _columns() -> tuple[list[str], dict[str, Any]]:
+    """Every column of the case table but the id, and each one's value when a demo case does
+    not set it (the model's default), so that the rows need no model instance."""
+    columns, defaults = [], {}
+    for name, column in Case._meta.fields_db_projection.items():
+        field = Case._meta.fields_map[name]
+        if field.pk:
+            continue
+        default = field.default() if callable(field.default) else field.default
+        columns.append(column)
+        defaults[column] = default
+    return columns, defaults
+
+
+async def _insert(batch: list[dict[str, Any]]) -> int:
+    """One transaction per batch: COPY on PostgreSQL, one executemany on SQLite."""
+    columns, defaults = _columns()
+    rows = [tuple(case.get(column, defaults[column]) for column in columns) for case in batch]
     async with in_transaction() as connection:
-        await Case.bulk_create(batch, using_db=connection)
+        if connection.capabilities.dialect == "postgres":
+            raw = connection._connection  # asyncpg's, inside this transaction
+            await raw.copy_records_to_table("case", records=rows, columns=columns)
+        else:
+            names = ", ".join(f'"{column}"' for column in columns)
+            marks = ", ".join("?" for _ in columns)
+            await connection.execute_many(f'INSERT INTO "case" ({names}) VALUES ({marks})',
+                                          [list(row) for row in rows])
     return len(batch)
