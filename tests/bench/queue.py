@@ -25,7 +25,7 @@ SCENARIOS = (
     ("officer", "queue, overdue only", "?overdue=1"),
     # Reached by "Next" (keyset); {page200} is the cursor of page 199's last row.
     ("officer", "queue, page 200", "?page=200&after={page200}"),
-    ("officer", "queue, page 40 by number", "?page=40"),
+    ("officer", "queue, page 10 by number (the last so opened)", "?page=10"),
     ("officer", "search by brand", "?q=Chanel"),
     ("officer", "search by tracking code", "?q={code}"),
     ("inspector", "queue of one agency", ""),
@@ -35,8 +35,8 @@ SCENARIOS = (
 
 async def _accounts() -> dict[str, str]:
     agencies = {"qltt", "khcn", "bvntd"}
-    people = {"officer": ("bench.officer@intake", "officer", None),
-              "inspector": ("bench.inspector@intake", "inspector", "qltt")}
+    people = {"officer": ("bench.officer@intake.example.vn", "officer", None),
+              "inspector": ("bench.inspector@intake.example.vn", "inspector", "qltt")}
     for email, role, agency in people.values():
         with contextlib.suppress(AccountError):
             await create_user(email, PASSWORD, role, agency, agencies)
@@ -64,8 +64,8 @@ async def explain(sql: str, params: list, database: str) -> str:
 
 async def plans(url: str, database: str, results: Results) -> None:
     async with connected(url):
-        officer = await StaffUser.get(email="bench.officer@intake")
-        inspector = await StaffUser.get(email="bench.inspector@intake")
+        officer = await StaffUser.get(email="bench.officer@intake.example.vn")
+        inspector = await StaffUser.get(email="bench.inspector@intake.example.vn")
         now = dt.datetime.now(dt.UTC)
         for who, user in (("officer", officer), ("inspector", inspector)):
             base = filtered_cases(user, QueueFilters(), now)

@@ -41,7 +41,7 @@ from workflows.reference.catalog import (
 
 PER_PAGE = 25
 # A page opened by its number reads the rows before it (OFFSET): beyond this, use "Next".
-MAX_PAGE = 40
+MAX_PAGE = 10
 SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
 
 
@@ -146,6 +146,11 @@ class QueuePage:
     previous_before: Cursor | None = None  # "Previous" opens the page before it; None: first
     # Without a cursor (a row without the sort key) the pages go by number.
     by_number: bool = False
+
+    @property
+    def more_by_number(self) -> bool:
+        """A next page that a page number can still open."""
+        return self.page < min(self.pages, MAX_PAGE)
 
     @property
     def open_count(self) -> int:

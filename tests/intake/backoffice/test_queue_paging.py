@@ -109,3 +109,16 @@ async def test_a_page_number_typed_in_opens_at_most_the_last_page_by_number(clie
     total = await Case.all().count()
     last = -(-total // PER_PAGE)
     assert f"Trang {min(last, MAX_PAGE)}/{last} ({total} hồ sơ)" in response.text
+
+
+async def test_past_the_last_page_a_number_opens_next_goes_on_by_keyset(client, many_cases,
+                                                                      monkeypatch):
+    monkeypatch.setattr("workflows.cases.queue.MAX_PAGE", 2)
+    await sign_in(client, "officer")
+    typed = await client.get("/staff/queue?page=5")
+    second = await client.get("/staff/queue?page=2")
+    assert CODE.findall(typed.text) == CODE.findall(second.text)
+    assert "Trang 2/" in typed.text
+    third = await client.get(f"/staff/queue?{_unescaped(NEXT.search(typed.text).group(1))}")
+    assert "Trang 3/" in third.text
+    assert not set(CODE.findall(third.text)) & set(CODE.findall(second.text))
