@@ -14,11 +14,14 @@ import httpx
 from intake.settings import Settings
 
 INTAKE = [sys.executable, "-m", "intake.cli"]
+# As in the tests' own settings: no digest, checkpoint or report-reminder mail of its own
+# accord, whose turn depends on the hour and the date the suite runs (a test may ask for it).
+NO_SCHEDULED_MAIL = {"INTAKE_DIGEST_HOUR": "off"}
 
 
 def run_intake(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([*INTAKE, *args], env={**os.environ, **env}, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run([*INTAKE, *args], env={**os.environ, **NO_SCHEDULED_MAIL, **env},
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def free_port() -> int:
@@ -36,7 +39,8 @@ def start_server(settings: Settings, port: int, workers: int = 1,
                    "INTAKE_SECRET_KEY": settings.secret_key,
                    "INTAKE_CONFIG_DIR": str(settings.config_dir),
                    "INTAKE_BASE_URL": f"http://127.0.0.1:{port}",
-                   "INTAKE_RATE_LIMIT": "0", "INTAKE_TRACK_RATE_LIMIT": "0", **(env or {})}
+                   "INTAKE_RATE_LIMIT": "0", "INTAKE_TRACK_RATE_LIMIT": "0",
+                   **NO_SCHEDULED_MAIL, **(env or {})}
     server = subprocess.Popen([*INTAKE, "serve", "--port", str(port), "--workers", str(workers)],
                               env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_until_answering(server, f"http://127.0.0.1:{port}")
