@@ -53,8 +53,8 @@ class MailRenderer:
                 "period_span": period_span}
         subject = " ".join(self.environment.get_template(f"{kind}.subject.txt").render(full).split())
         return RenderedMail(
-            # A header is one line (a newline would be refused by the mail library), and short
-            # enough never to be folded (workflows.mail.smtp.WIRE_POLICY).
+            # A header is one line (a newline is refused when the mail is built), and short
+            # enough for a phone's list of mail.
             subject=subject if len(subject) <= MAX_SUBJECT_CHARS
             else subject[:MAX_SUBJECT_CHARS - 1].rstrip() + "…",
             text=self.environment.get_template(f"{kind}.txt").render(full),
