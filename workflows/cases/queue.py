@@ -265,9 +265,10 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
             has_next, has_previous = more, True
         else:
             has_next, has_previous = True, more
-        if not cases and filters.before:  # nothing before it: the first page
-            has_next = bool(total)
         page = max(1, min(page, pages)) if has_previous else 1
+        if not cases:  # the rows beyond the cursor were settled meanwhile: the first page
+            page, cases = 1, await listing(base, filters, 1)
+            has_next, has_previous = pages > 1, False
     else:
         page = min(page, MAX_PAGE)
         cases = await listing(base, filters, page)

@@ -122,3 +122,16 @@ async def test_past_the_last_page_a_number_opens_next_goes_on_by_keyset(client, 
     third = await client.get(f"/staff/queue?{_unescaped(NEXT.search(typed.text).group(1))}")
     assert "Trang 3/" in third.text
     assert not set(CODE.findall(third.text)) & set(CODE.findall(second.text))
+
+
+async def test_a_next_link_whose_cases_were_all_settled_opens_the_first_page(client,
+                                                                            many_cases):
+    await sign_in(client, "officer")
+    pages, _ = await _walk(client, "/staff/queue", NEXT)
+    before_last = await client.get(f"/staff/queue?page={len(pages) - 1}")
+    stale = f"/staff/queue?{_unescaped(NEXT.search(before_last.text).group(1))}"
+    await Case.filter(tracking_code__in=pages[-1]).update(status="closed")
+    response = await client.get(stale)
+    assert response.status_code == 200
+    assert CODE.findall(response.text) == pages[0]
+    assert "Trang 1/" in response.text
