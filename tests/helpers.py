@@ -98,3 +98,6 @@ async def settled(**which: str) -> OutboxMessage:
         assert time.monotonic() < deadline, "the message stayed pending"
         await asyncio.sleep(0.02)
     return message
+
+# What a client that prefers English sends: the API answers in Vietnamese otherwise.
+ENGLISH = {"accept-language": "en"}

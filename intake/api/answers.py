@@ -1,4 +1,5 @@
-"""How the API answers: its language (Accept-Language: vi, else English), its format (the
+"""How the API answers: its language (Vietnamese unless Accept-Language prefers English: most
+clients send none, FixMyStreet's among them, and their users are Vietnamese), its format (the
 URL's `.json` or `.xml`), and its errors, `<errors><error><code/><description/></error>…` —
 `[{"code": 400, "description": "<field>: <message>"}]` in JSON — one per field."""
 
@@ -10,12 +11,13 @@ from starlette.responses import Response
 from intake.api.fields import API_NAME
 from intake.api.formats import format_of_path, open311_response
 from intake.context import app_context
+from intake.middleware.language import preferred_language
 from workflows.i18n.messages import Errors
 from workflows.i18n.translations import Translator
 
 
 def language(request: Request) -> str:
-    return "vi" if request.headers.get("accept-language", "").lower().startswith("vi") else "en"
+    return preferred_language(request.headers.get("accept-language", ""))
 
 
 def words(request: Request) -> Translator:

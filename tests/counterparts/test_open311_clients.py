@@ -113,6 +113,6 @@ async def test_georeport_lists_describes_and_filters(app, live: str, output_form
         assert ids(client.get_service_requests(status="closed")) == []
     one = client.get_service_request(codes[1])
     assert one["service_request_id"] == codes[1] and one["status"] == "open"
-    assert one["agency_responsible"] == "Market Management Office"
+    assert one["agency_responsible"] == "Chi cục Quản lý thị trường"  # no Accept-Language
     with pytest.raises(HTTPError):
         client.get_service_requests(start_date="not a date")

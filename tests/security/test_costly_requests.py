@@ -56,7 +56,7 @@ async def test_the_images_of_one_request_share_a_pixel_budget(client):
         "attribute[product_name]": "Nước mắm", "attribute[product_group]": "food",
         "attribute[channel]": "market"},
         files=[("media", ("a.png", BIG, "image/png")), ("media", ("b.png", BIG, "image/png"))])
-    assert api.status_code == 400 and "60 megapixels" in api.json()[0]["description"]
+    assert api.status_code == 400 and "hơn 60 megapixel" in api.json()[0]["description"]
 
 
 async def test_what_a_reporter_adds_is_under_an_allowance(limited_app):

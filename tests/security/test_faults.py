@@ -273,8 +273,8 @@ async def test_a_database_that_refuses_answers_the_same_on_every_entry_point(
         assert "Chưa có gì được lưu" in page.text and typed in page.text
     assert api.status_code == 503 and api.headers["retry-after"] == "30"
     assert api.json() == [{"code": 503, "description":
-                           "request: Your report could not be saved just now. Nothing was "
-                           "stored. Please try again in a few minutes."}]
+                           "request: Hiện chưa lưu được phản ánh của bạn. Chưa có gì được lưu. "
+                           "Vui lòng thử lại sau vài phút."}]
     assert await Case.all().count() == before
     assert not await CaseMessage.exists()
 

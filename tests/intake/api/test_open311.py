@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers import PE_EXECUTABLE, jpeg_with_gps
+import pytest
+
+from tests.helpers import ENGLISH, PE_EXECUTABLE, jpeg_with_gps
 from workflows.cases.models import Attachment, Case
 
 API_REPORT = {
@@ -31,19 +33,37 @@ async def test_services_list_every_category_in_vietnamese_or_english(client):
     assert set(services) == {"counterfeit", "imitation", "smuggled", "substandard", "food_safety",
                              "trade_fraud", "labelling", "consumer_dispute"}
     assert services["counterfeit"]["service_name"] == "Hàng giả"
-    english = (await client.get("/open311/v2/services.json")).json()
+    english = (await client.get("/open311/v2/services.json", headers=ENGLISH)).json()
     assert english[0]["service_name"] == "Counterfeit goods"
 
 
+@pytest.mark.parametrize(("accept_language", "name"), [
+    (None, "Hàng giả"),  # FixMyStreet's client, and most others, send none
+    ("en", "Counterfeit goods"), ("en-US,en;q=0.9", "Counterfeit goods"),
+    ("vi-VN,vi;q=0.9,en;q=0.8", "Hàng giả"), ("en;q=0.5, vi", "Hàng giả"),
+    ("fr, en;q=0.7", "Counterfeit goods"), ("fr", "Hàng giả"), ("*", "Hàng giả"),
+    ("en;q=0", "Hàng giả"), ("en;q=abc", "Hàng giả"), (",,;;=,", "Hàng giả"),
+    ("EN-gb", "Counterfeit goods"), ("vi;q=0.2, en;q=0.3", "Counterfeit goods"),
+])
+async def test_the_api_speaks_vietnamese_unless_english_is_preferred(client, accept_language,
+                                                                     name):
+    headers = {"accept-language": accept_language} if accept_language is not None else {}
+    for fmt in ("json", "xml"):
+        response = await client.get(f"/open311/v2/services.{fmt}", headers=headers)
+        assert response.status_code == 200
+        assert name in response.text
+
+
 async def test_a_service_definition_lists_the_counterfeit_attributes(client):
-    definition = (await client.get("/open311/v2/services/counterfeit.json")).json()
+    definition = (await client.get("/open311/v2/services/counterfeit.json",
+                                  headers=ENGLISH)).json()
     codes = [a["code"] for a in definition["attributes"]]
     for code in ("product_name", "brand", "barcode", "shop_name", "channel", "url",
                  "purchase_date", "price_vnd", "product_group"):
         assert code in codes
     groups = next(a for a in definition["attributes"] if a["code"] == "product_group")
     assert {"key": "food", "name": "Food and drink"} in groups["values"]
-    missing = await client.get("/open311/v2/services/nothing.json")
+    missing = await client.get("/open311/v2/services/nothing.json", headers=ENGLISH)
     assert missing.status_code == 404
     assert missing.json() == [{"code": 404, "description": "service_code: Unknown service code."}]
 
@@ -67,7 +87,7 @@ async def test_an_app_files_a_report_with_media_and_follows_it(client):
     assert status["service_request_id"] == code
     assert status["status"] == "open"
     assert status["service_code"] == "smuggled"
-    assert status["agency_responsible"] == "Market Management Office"
+    assert status["agency_responsible"] == "Chi cục Quản lý thị trường"
     assert status["requested_datetime"].endswith("+07:00")
     assert status["expected_datetime"] > status["requested_datetime"]
     body = str(status)
@@ -82,15 +102,16 @@ async def test_errors_name_the_field_in_open311_form_and_store_nothing(client):
     assert response.status_code == 400
     descriptions = {e["description"] for e in response.json()}
     assert all(e["code"] == 400 for e in response.json())
-    assert descriptions == {"attribute[price_vnd]: The price cannot be negative.",
-                            "lat: Must be between -90 and 90 degrees."}  # colour: kept, not refused
+    assert descriptions == {"attribute[price_vnd]: Giá không thể là số âm.",
+                            "lat: Phải nằm trong khoảng từ -90 đến 90 độ."}  # colour: kept
     unknown = await client.post("/open311/v2/requests.json",
-                                data={**API_REPORT, "service_code": "fake_news"})
+                                data={**API_REPORT, "service_code": "fake_news"},
+                                headers=ENGLISH)
     assert unknown.status_code == 404
     assert unknown.json() == [{"code": 404, "description": "service_code: Unknown service code."}]
     # Files are opened only once the fields are right: a bad request costs no image work.
     assert not any(d.startswith("media:") for d in descriptions)
-    response = await client.post("/open311/v2/requests.json", data=API_REPORT,
+    response = await client.post("/open311/v2/requests.json", data=API_REPORT, headers=ENGLISH,
                                  files=[("media", ("a.jpg", PE_EXECUTABLE, "image/jpeg"))])
     assert response.status_code == 400
     assert response.json() == [{"code": 400, "description":
@@ -98,12 +119,12 @@ async def test_errors_name_the_field_in_open311_form_and_store_nothing(client):
     assert await Case.all().count() == 0
 
 
-async def test_errors_come_in_vietnamese_when_asked(client):
+async def test_errors_come_in_english_when_asked(client):
     response = await client.post("/open311/v2/requests.json",
                                  data={**API_REPORT, "attribute[price_vnd]": "-1"},
-                                 headers={"accept-language": "vi-VN,vi;q=0.9"})
-    assert response.json() == [{"code": 400,
-                                "description": "attribute[price_vnd]: Giá không thể là số âm."}]
+                                 headers={"accept-language": "en-GB,en;q=0.9,vi;q=0.5"})
+    assert response.json() == [{"code": 400, "description":
+                                "attribute[price_vnd]: The price cannot be negative."}]
 
 
 async def test_an_unknown_request_is_a_404_in_open311_form(client):

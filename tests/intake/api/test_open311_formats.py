@@ -8,6 +8,7 @@ import xml.dom.minidom
 
 import pytest
 
+from tests.helpers import ENGLISH
 from tests.intake.api.test_open311 import API_REPORT
 
 
@@ -69,7 +70,7 @@ async def test_a_report_filed_and_read_in_xml(client):
 
 
 async def test_errors_in_xml_use_the_spec_s_elements(client):
-    bad = await client.post("/open311/v2/requests.xml",
+    bad = await client.post("/open311/v2/requests.xml", headers=ENGLISH,
                             data={**API_REPORT, "attribute[price_vnd]": "-1", "lat": "95"})
     assert bad.status_code == 400
     root = parse(bad)

@@ -30,7 +30,8 @@ async def test_a_wrong_or_revoked_key_is_a_403_and_stores_nothing(client):
                                                                          "api_key": wrong})
         assert refused.status_code == 403
         assert refused.json() == [{"code": 403, "description":
-                                   "api_key: This api_key is not known, or was revoked."}]
+                                   "api_key: api_key này không có trong hệ thống hoặc đã bị "
+                                   "thu hồi."}]
         assert (await client.get("/open311/v2/requests.xml",
                                  params={"api_key": wrong})).status_code == 403
     assert (await client.post("/open311/v2/requests.json",
@@ -92,7 +93,7 @@ async def test_a_keyed_client_is_limited_per_client_not_per_address(settings):
         third = await http.post("/open311/v2/requests.json", data={**API_REPORT, "api_key": key,
                                                                     "description": "x" * 20})
         assert third.status_code == 429 and int(third.headers["retry-after"]) > 0
-        assert "This client sent too many reports" in third.json()[0]["description"]
+        assert "Ứng dụng này đã gửi quá nhiều phản ánh" in third.json()[0]["description"]
         for index in range(3):  # its own allowance, and the address's is not touched
             assert (await http.post("/open311/v2/requests.json", data={
                 **API_REPORT, "api_key": own, "description": f"{'y' * 20} {index}"})).status_code == 201
