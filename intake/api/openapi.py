@@ -188,7 +188,8 @@ def document(base_url: str, max_description_chars: int) -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {"title": "Intake Open311 GeoReport v2", "version": "2",
                  "description": "Reports of counterfeit, smuggled and substandard goods, in JSON "
-                                "and XML. Answers in Vietnamese with Accept-Language: vi. "
+                                "and XML. Answers in Vietnamese, or in English when Accept-Language "
+                                "prefers it. "
                                 + WITHHELD},
         "servers": [{"url": f"{base_url}/open311/v2"}],
         "paths": _paths(max_description_chars),
