@@ -4,6 +4,7 @@ clear message and Retry-After, nothing of it is stored, and other addresses are 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from dataclasses import replace
 
@@ -14,6 +15,7 @@ from tests.conftest import browser, running_app
 from tests.helpers import VALID_REPORT, post_report
 from tests.intake.api.test_open311 import API_REPORT
 from workflows.access.limits import Allowances, RateLimited, spend
+from workflows.access.models import RateCounter
 from workflows.cases.models import Case
 
 
@@ -61,6 +63,19 @@ async def test_workers_share_one_count(limited_app):
                                    return_exceptions=True)
     assert sum(result is None for result in results) == 4
     assert all(isinstance(r, RateLimited) for r in results if r is not None)
+
+
+async def test_counting_draws_no_row_number_per_request(limited_app):
+    """A busy address counted a million times must not use up the table's 32-bit ids: only a
+    new address takes one (an upsert per request would draw one each time on PostgreSQL)."""
+    allowance = Allowances.per_hour(3, 0).report
+    for _ in range(20):  # counted, then refused
+        with contextlib.suppress(RateLimited):
+            await spend(allowance, "192.0.2.8")
+    await spend(allowance, "192.0.2.9")
+    first, second = await RateCounter.filter(key__startswith="report:192.0.2.").order_by(
+        "id").values_list("id", flat=True)
+    assert second == first + 1
 
 
 async def test_the_allowance_comes_back_after_an_hour_and_zero_turns_it_off(app):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise import connections
 from tortoise.expressions import Q
@@ -118,27 +119,29 @@ def network(address: str) -> str:
     return str(found)
 
 
-# One statement counts a request or refuses it, on both databases: the row is created, reset
-# when its hour is over, or counted while the allowance lasts; no row comes back when it is used
-# up. Atomic under every worker at once, and one round trip where a locked read took five.
+# A request is counted in one UPDATE while the allowance lasts (the row reset when its hour is
+# over): atomic under every worker at once, one round trip where a locked read took five. Only
+# a key seen for the first time is INSERTed: an upsert on every request would draw a number
+# from PostgreSQL's id sequence each time, refused ones included, and exhaust it.
 _COUNT_ONE = """
-INSERT INTO rate_counter (key, window_start, hits) VALUES ({key}, {now}, 1)
-ON CONFLICT (key) DO UPDATE SET
-    hits = CASE WHEN rate_counter.window_start <= {expired} THEN 1
-                ELSE rate_counter.hits + 1 END,
-    window_start = CASE WHEN rate_counter.window_start <= {expired} THEN {now}
-                        ELSE rate_counter.window_start END
-WHERE rate_counter.window_start <= {expired} OR rate_counter.hits < {allowed}
+UPDATE rate_counter SET
+    hits = CASE WHEN window_start <= {expired} THEN 1 ELSE hits + 1 END,
+    window_start = CASE WHEN window_start <= {expired} THEN {now} ELSE window_start END
+WHERE key = {key} AND (window_start <= {expired} OR hits < {allowed})
 RETURNING hits
 """
+_FIRST_ONE = """
+INSERT INTO rate_counter (key, window_start, hits) VALUES ({key}, {now}, 1)
+ON CONFLICT (key) DO NOTHING RETURNING hits
+"""
+_WINDOW_OF = "SELECT window_start FROM rate_counter WHERE key = {key}"
 
 
-def _count_one_sql(dialect: str) -> str:
+def _statement(template: str, dialect: str, names: tuple[str, ...]) -> str:
+    """The SQL with its placeholders: PostgreSQL numbers them in the order `names` gives."""
     if dialect == "postgres":
-        names = {"key": "$1", "now": "$2", "expired": "$3", "allowed": "$4"}
-    else:
-        names = {"key": ":key", "now": ":now", "expired": ":expired", "allowed": ":allowed"}
-    return _COUNT_ONE.format(**names)
+        return template.format(**{name: f"${names.index(name) + 1}" for name in names})
+    return template.format(**{name: f":{name}" for name in names})
 
 
 async def spend(allowance: Allowance, address: str, now: dt.datetime | None = None) -> None:
@@ -150,19 +153,35 @@ async def spend(allowance: Allowance, address: str, now: dt.datetime | None = No
     key = f"{allowance.name}:{network(address)}"[:300]
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
-    expired = now - WINDOW
-    values: list[object] | dict[str, object]
-    if dialect == "postgres":
-        values = [key, now, expired, allowance.per_hour]
-    else:  # stored as Tortoise stores them, so that the text compares as the time does
-        values = {"key": key, "now": _sqlite_time(now), "expired": _sqlite_time(expired),
-                  "allowed": allowance.per_hour}
-    # execute_query_dict: Tortoise's asyncpg execute_query drops what an INSERT returns.
-    counted = await connection.execute_query_dict(_count_one_sql(dialect), values)
-    if counted:
-        return
-    row = await RateCounter.filter(key=key).only("window_start").get()
-    raise RateLimited(row.window_start + WINDOW, allowance.message)
+    postgres = dialect == "postgres"
+    values: dict[str, object] = {
+        "key": key, "allowed": allowance.per_hour,
+        # On SQLite as Tortoise stores them, so that the text compares as the time does.
+        "now": now if postgres else _sqlite_time(now),
+        "expired": now - WINDOW if postgres else _sqlite_time(now - WINDOW)}
+
+    async def run(template: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        # execute_query_dict: Tortoise's asyncpg execute_query drops what an INSERT returns.
+        given = [values[name] for name in names] if postgres else {
+            name: values[name] for name in names}
+        rows: list[dict[str, Any]] = await connection.execute_query_dict(
+            _statement(template, dialect, names), given)
+        return rows
+
+    counting = ("key", "now", "expired", "allowed")
+    for _ in range(2):  # the second time: another request created the key meanwhile
+        if await run(_COUNT_ONE, counting):
+            return
+        window = await run(_WINDOW_OF, ("key",))
+        if window:
+            raise RateLimited(_as_time(window[0]["window_start"]) + WINDOW, allowance.message)
+        if await run(_FIRST_ONE, ("key", "now")):
+            return
+    raise RateLimited(now + WINDOW, allowance.message)
+
+
+def _as_time(stored: dt.datetime | str) -> dt.datetime:
+    return stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(stored)
 
 
 def _sqlite_time(moment: dt.datetime) -> str:

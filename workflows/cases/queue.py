@@ -40,6 +40,7 @@ from workflows.reference.catalog import (
 )
 
 PER_PAGE = 25
+MAX_CASE_ID = 2**31 - 1  # the id column's range
 # A page opened by its number reads the rows before it (OFFSET): beyond this, use "Next".
 MAX_PAGE = 10
 SORTS = {"due": ("due_at", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}
@@ -60,15 +61,15 @@ class Cursor:
     def parse(cls, text: str) -> Cursor | None:
         """None for anything not made by __str__ (a stale or edited address opens page 1)."""
         moment, _, case_id = text.rpartition("_")
-        if not case_id.isdigit() or len(case_id) > 18:
+        if not (case_id.isascii() and case_id.isdigit()) or int(case_id) > MAX_CASE_ID:
             return None
         try:
             parsed = dt.datetime.fromisoformat(moment)
-        except ValueError:
+            if parsed.tzinfo is None:
+                return None
+            return cls(parsed.astimezone(dt.UTC), int(case_id))  # compared as UTC text on SQLite
+        except (ValueError, OverflowError):  # "0001-01-01T00:00+23:59" is before year 1 in UTC
             return None
-        if parsed.tzinfo is None:
-            return None
-        return cls(parsed, int(case_id))
 
     @classmethod
     def of(cls, case: Case, sort: str) -> Cursor | None:

@@ -20,6 +20,7 @@ from workflows.mail.smtp import SmtpSender
 
 log = logging.getLogger("intake.outbox")
 DIGEST_CHECK_INTERVAL = dt.timedelta(minutes=1)
+PER_CONNECTION = 50
 
 
 class OutboxSender(Repeating):
@@ -32,14 +33,16 @@ class OutboxSender(Repeating):
         notifier: Notifier,
         *,
         digest_hour: int | None,
-        batch_size: int = 200,  # two transactions per batch, its mail over a few connections
+        batch_size: int | None = None,  # default: 50 per SMTP connection, within the lease
         poll_seconds: float = 2.0,
     ) -> None:
         self.sender = sender
         self.policy = policy
         self.notifier = notifier
         self.digest_hour = digest_hour
-        self.batch_size = batch_size
+        # Each connection sends at most 50 of a batch, as one connection did: a slow server
+        # still finishes them well within the claim's lease.
+        self.batch_size = batch_size or PER_CONNECTION * max(1, sender.config.connections)
         super().__init__(poll_seconds)
         self._next_digest_check = dt.datetime.min.replace(tzinfo=dt.UTC)
 

@@ -96,9 +96,16 @@ def _from_header(mail_from: str) -> str:
     return email.utils.formataddr((name, address), charset="utf-8")
 
 
-def _text_header(text: str) -> Header | str:
-    if "\r" in text or "\n" in text:
+def _one_line(text: str) -> str:
+    """Refuse every line break Python knows (CR, LF, VT, FF, FS, GS, RS, NEL, LS, PS): the
+    compat32 generator splits a header at any of them."""
+    if len(text.splitlines()) > 1 or text != text.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85"):
         raise ValueError("a header is one line")
+    return text
+
+
+def _text_header(text: str) -> Header | str:
+    text = _one_line(text)
     return text if text.isascii() else Header(text, "utf-8")
 
 
@@ -114,7 +121,7 @@ def _build(message: OutboxMessage, config: SmtpConfig) -> tuple[bytes, str]:
         part = MIMEBase(maintype, subtype, policy=WIRE_POLICY)
         part.set_payload(bytes(message.attachment))
         encoders.encode_base64(part)
-        name = message.attachment_name
+        name = _one_line(message.attachment_name)
         part.add_header("Content-Disposition", "attachment",
                         filename=name if name.isascii() else ("utf-8", "", name))
         mail = MIMEMultipart("mixed", policy=WIRE_POLICY)
@@ -166,9 +173,18 @@ class SmtpSender:
         # In turn, not by mailbox: most alerts go to a handful of agencies' mailboxes.
         lanes = [messages[start::count] for start in range(min(count, len(messages)))]
         results: dict[int, DeliveryResult] = {}
-        for lane in await asyncio.gather(*(self._deliver_over_one(lane)
-                                           for lane in lanes)):
-            results.update(lane)
+        answers = await asyncio.gather(*(self._deliver_over_one(lane) for lane in lanes),
+                                       return_exceptions=True)
+        for lane, answer in zip(lanes, answers, strict=True):
+            if isinstance(answer, BaseException):
+                if not isinstance(answer, Exception):
+                    raise answer  # cancelled: shutting down
+                # A lane that failed in a way not foreseen: its messages are tried again later,
+                # and the other lanes' results are kept (else their mail would go twice).
+                failure = DeliveryResult(Outcome.RETRY, f"{type(answer).__name__}: {answer}")
+                results.update({message.id: failure for message in lane})
+            else:
+                results.update(answer)
         return results
 
     async def _deliver_over_one(self, messages: list[OutboxMessage],

@@ -94,12 +94,26 @@ async def test_a_case_filed_meanwhile_neither_repeats_nor_hides_a_case(client, m
 @pytest.mark.parametrize("edited", ["after=nonsense", "after=2026-01-01T00:00:00_x",
                                     "before=2026-01-01T00:00:00_12",  # no time zone
                                     "after=" + "9" * 80, "before=_", "page=abc",
-                                    "after=2026-13-45T00:00:00%2B00:00_1"])
+                                    "after=2026-13-45T00:00:00%2B00:00_1",
+                                    "after=2026-01-01T00:00:00%2B00:00_²",  # a digit to isdigit()
+                                    "after=2026-01-01T00:00:00%2B00:00_" + "9" * 18,
+                                    "before=0001-01-01T00:00:00%2B23:59_5",  # before year 1 in UTC
+                                    "after=2026-01-01T07:00:00%2B07:00_1"])
 async def test_an_edited_address_opens_a_page_not_an_error(client, many_cases, edited):
     await sign_in(client, "officer")
     response = await client.get(f"/staff/queue?{edited}")
     assert response.status_code == 200
     assert len(CODE.findall(response.text)) == PER_PAGE
+
+
+async def test_the_status_tabs_start_their_list_at_its_beginning(client, many_cases):
+    await sign_in(client, "officer")
+    first = await client.get("/staff/queue")
+    second = await client.get(f"/staff/queue?{_unescaped(NEXT.search(first.text).group(1))}")
+    tabs = re.findall(r'<li><a href="\?([^"]*)"', second.text)
+    assert tabs and not any("after=" in tab or "before=" in tab for tab in tabs)
+    everything = await client.get(f"/staff/queue?{_unescaped(tabs[-1])}")
+    assert "Trang 1/" in everything.text and 'rel="prev"' not in everything.text
 
 
 async def test_a_page_number_typed_in_opens_at_most_the_last_page_by_number(client, many_cases):

@@ -29,6 +29,7 @@ POISON = [
     ('"a b"@example.org', "Trích dẫn", "Thư."),
     ("ok-address@example.vn", "Tiêu đề\r\nBcc: evil@example.org", "Thư."),
     ("hằng@example.vn", "Tên có dấu", "Thư."),
+    ("ok-address@example.vn", "Trang\x0cBcc: evil@example.org", "Thư."),  # a form feed
 ]
 
 
@@ -44,7 +45,7 @@ async def test_poison_messages_fail_alone_and_every_good_one_arrives_once(mail_s
         sender = app.state.intake.outbox_sender
         sender.stop()  # one batch by hand below, nothing in the background
         good, poison = [], list(POISON)
-        for position in range(20):
+        for position in range(24):
             if position % 3 == 1 and poison:
                 await _queue(position, *poison.pop())
             else:
@@ -57,7 +58,7 @@ async def test_poison_messages_fail_alone_and_every_good_one_arrives_once(mail_s
         failed = await OutboxMessage.filter(status="failed").order_by("id")
         pending = await OutboxMessage.filter(status="pending").count()
     assert pending == 0
-    assert len(failed) == 7
+    assert len(failed) == len(POISON)
     assert all(message.permanent_failure and message.last_error for message in failed)
     assert {message.recipient for message in failed} >= {"g:a,b;x@example.org",
                                                          "root,postmaster,abuse,x@example.org"}
