@@ -135,13 +135,17 @@ INSERT INTO rate_counter (key, window_start, hits) VALUES ({key}, {now}, 1)
 ON CONFLICT (key) DO NOTHING RETURNING hits
 """
 _WINDOW_OF = "SELECT window_start FROM rate_counter WHERE key = {key}"
+# The statements' parameters, numbered in this order ($1 on PostgreSQL, ?1 on SQLite); each
+# statement uses a first few of them.
+_PARAMETERS = ("key", "now", "expired", "allowed")
 
 
-def _statement(template: str, dialect: str, names: tuple[str, ...]) -> str:
-    """The SQL with its placeholders: PostgreSQL numbers them in the order `names` gives."""
-    if dialect == "postgres":
-        return template.format(**{name: f"${names.index(name) + 1}" for name in names})
-    return template.format(**{name: f":{name}" for name in names})
+def _numbered(template: str, dialect: str) -> tuple[str, int]:
+    """The SQL with numbered placeholders, and how many parameters it takes."""
+    mark = "$" if dialect == "postgres" else "?"
+    used = [name for name in _PARAMETERS if "{" + name + "}" in template]
+    return template.format(**{name: f"{mark}{_PARAMETERS.index(name) + 1}"
+                              for name in _PARAMETERS}), len(used)
 
 
 async def spend(allowance: Allowance, address: str, now: dt.datetime | None = None) -> None:
@@ -152,41 +156,30 @@ async def spend(allowance: Allowance, address: str, now: dt.datetime | None = No
     now = now or dt.datetime.now(dt.UTC)
     key = f"{allowance.name}:{network(address)}"[:300]
     connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    postgres = dialect == "postgres"
-    values: dict[str, object] = {
-        "key": key, "allowed": allowance.per_hour,
-        # On SQLite as Tortoise stores them, so that the text compares as the time does.
-        "now": now if postgres else _sqlite_time(now),
-        "expired": now - WINDOW if postgres else _sqlite_time(now - WINDOW)}
+    # In UTC: Tortoise's SQLite adapter writes a datetime as isoformat(" "), and the stored
+    # text then compares as the time does.
+    moment = now.astimezone(dt.UTC)
+    values = [key, moment, moment - WINDOW, allowance.per_hour]  # in _PARAMETERS' order
 
-    async def run(template: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    async def run(template: str) -> list[dict[str, Any]]:
+        sql, count = _numbered(template, connection.capabilities.dialect)
         # execute_query_dict: Tortoise's asyncpg execute_query drops what an INSERT returns.
-        given = [values[name] for name in names] if postgres else {
-            name: values[name] for name in names}
-        rows: list[dict[str, Any]] = await connection.execute_query_dict(
-            _statement(template, dialect, names), given)
+        rows: list[dict[str, Any]] = await connection.execute_query_dict(sql, values[:count])
         return rows
 
-    counting = ("key", "now", "expired", "allowed")
     for _ in range(2):  # the second time: another request created the key meanwhile
-        if await run(_COUNT_ONE, counting):
+        if await run(_COUNT_ONE):
             return
-        window = await run(_WINDOW_OF, ("key",))
+        window = await run(_WINDOW_OF)
         if window:
             raise RateLimited(_as_time(window[0]["window_start"]) + WINDOW, allowance.message)
-        if await run(_FIRST_ONE, ("key", "now")):
+        if await run(_FIRST_ONE):
             return
     raise RateLimited(now + WINDOW, allowance.message)
 
 
 def _as_time(stored: dt.datetime | str) -> dt.datetime:
     return stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(stored)
-
-
-def _sqlite_time(moment: dt.datetime) -> str:
-    """Tortoise's SQLite adapter writes datetimes as isoformat(" "), in UTC here."""
-    return moment.astimezone(dt.UTC).isoformat(" ")
 
 
 class LockedOut(Exception):

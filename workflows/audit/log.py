@@ -73,7 +73,8 @@ def commitment(event: AuditEvent) -> str:
 
 
 async def _next_seqs(connection: BaseDBAsyncClient, count: int) -> list[int]:
-    """`count` consecutive places in the log for this transaction's events."""
+    """`count` places in the log for this transaction's events, in increasing order
+    (consecutive on SQLite; on PostgreSQL another writer may take numbers in between)."""
     if connection.capabilities.dialect == "postgres":
         # The lock first, then the numbers: the sequencer never sees a number without a writer
         # holding the lock for it.

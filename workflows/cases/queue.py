@@ -73,7 +73,7 @@ class Cursor:
 
     @classmethod
     def of(cls, case: Case, sort: str) -> Cursor | None:
-        moment = case.due_at if sort == "due" else case.created_at
+        moment = getattr(case, SORTS[sort][0].lstrip("-"))
         return None if moment is None else cls(moment, case.id)
 STATUS_CODES = codes(STATUSES)
 INTAKE_CHANNEL_CODES = codes(INTAKE_CHANNELS)
@@ -266,7 +266,7 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
             has_next, has_previous = more, True
         else:
             has_next, has_previous = True, more
-        page = max(1, min(page, pages)) if has_previous else 1
+        page = page if has_previous else 1
         if not cases:  # the rows beyond the cursor were settled meanwhile: the first page
             page, cases = 1, await listing(base, filters, 1)
             has_next, has_previous = pages > 1, False

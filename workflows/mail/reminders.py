@@ -60,12 +60,13 @@ async def queue_due_report_reminders(notifier: Notifier, hour: int, now: dt.date
         if not reminder_day(report, year, reference.service_levels) <= local.date() \
                 <= report.due_date(year):
             continue
-        period, draft = report_period(report, year), None
+        period, draft, mail = report_period(report, year), None, None
         for recipient in await reminder_recipients(notifier):
             if await OutboxMessage.exists(event_key=reminder_key(report, year, recipient)):
                 continue
+            # Made once, for the first recipient still owed them: the same to every one.
             draft = draft or await _draft(notifier, period, local.date())
-            mail = notifier.renderer.render("report_reminder", AGENCY_LANGUAGE, {
+            mail = mail or notifier.renderer.render("report_reminder", AGENCY_LANGUAGE, {
                 "period": period, "due": report.due_date(year),
                 "link": notifier.links.statistics(period.label)})
             try:
