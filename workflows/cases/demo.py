@@ -22,6 +22,7 @@ from workflows.cases.duplicates import shop_key
 from workflows.cases.models import Case
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_tracking_code
+from workflows.figures.tallies import forget_frozen_months
 from workflows.reference.loading import ReferenceData
 from workflows.reference.routing import RoutingFacts, route
 
@@ -143,6 +144,7 @@ async def insert_demo_cases(reference: ReferenceData, options: DemoOptions,
     `only_if_empty`: none at all if the database already holds a case."""
     if only_if_empty and await Case.exists():
         return 0
+    await forget_frozen_months()  # demo cases land in months that may have been frozen
     done, batch = 0, []
     for case in demo_cases(reference, options):
         batch.append(case)

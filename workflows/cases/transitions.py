@@ -24,6 +24,8 @@ from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
 from workflows.cases.requirements import Step, check_all
 from workflows.cases.states import BY_ACTION, Transition
+from workflows.figures.tallies import counted_before, record_corrections
+from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
 from workflows.reference.loading import ReferenceData
 
@@ -80,13 +82,16 @@ async def take_action(case: Case, user: StaffUser, request: ActionRequest,
         changes["status"] = transition.target
     keys = sorted(key for key in changes if key not in NOT_SNAPSHOTTED)
     before = snapshot(case, keys)
+    running_month = reference.calendar.month(now.astimezone(VIETNAM).date())
     async with in_transaction() as connection:
+        counted = await counted_before(connection, case, running_month)
         updated = await Case.filter(id=case.id, version=request.expected_version).using_db(
             connection).update(**changes, version=request.expected_version + 1, updated_at=now)
         if not updated:
             raise StaleCase()
         fresh = await Case.filter(id=case.id).using_db(connection).get()
         facts = await effect.then(connection, fresh) if effect.then else {}
+        await record_corrections(connection, counted, fresh, running_month, now)
         await events.record(connection, CaseEvent(
             fresh, Actor("staff", str(user.id)), transition.action, before=before,
             after={**snapshot(fresh, keys), **effect.facts},

@@ -1,20 +1,19 @@
 """The report's cross-tables: reports received by category × agency and by category × commune
 or ward, and what the agencies found and did (cases resolved, violations confirmed, fines,
-value of goods seized) by agency and by category. Each is one GROUP BY over two columns in the
-database, like every other figure; a case still awaiting triage has no agency, and stays its
+value of goods seized) by agency and by category, made from the period's tallies like every
+other figure (workflows.figures.tallies); a case still awaiting triage has no agency, and stays its
 own line ("" here), never counted as an agency."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tortoise.functions import Count, Sum
-from tortoise.queryset import QuerySet
-
-from workflows.cases.models import Case
-from workflows.reference.reporting import Period
+from workflows.figures.tallies import Key, Tallies, period_tallies
+from workflows.reference.reporting import Period, ReportingCalendar
 
 AWAITING_TRIAGE = ""  # the agency of a case no agency handles yet
+VIOLATION = "violation_confirmed"
 
 
 @dataclass(frozen=True)
@@ -40,35 +39,32 @@ class CrossTables:
                    if category in (None, row) and agency in (None, column))
 
 
-def _scope(period: Period, agency_code: str | None, date_field: str) -> QuerySet[Case]:
-    cases = Case.filter(**{f"{date_field}__gte": period.start, f"{date_field}__lt": period.end})
-    return cases.filter(agency_code=agency_code) if agency_code else cases
-
-
-async def _pairs(received: QuerySet[Case], first: str, second: str) -> dict[tuple[str, str], int]:
-    rows = await (received.annotate(n=Count("created_at")).group_by(first, second)
-                  .values_list(first, second, "n"))
-    return {(str(a or ""), str(b or "")): int(n) for a, b, n in rows}
-
-
-async def _done(resolved: QuerySet[Case], column: str) -> dict[str, Done]:
-    totals = await (resolved.annotate(n=Count("resolved_at"), fines=Sum("fine_vnd"),
-                                      seized=Sum("seized_value_vnd"))
-                    .group_by(column).values_list(column, "n", "fines", "seized"))
-    violations = dict(await (resolved.filter(outcome="violation_confirmed")
-                             .annotate(n=Count("resolved_at")).group_by(column)
-                             .values_list(column, "n")))
-    return {str(key or ""): Done(int(n), int(violations.get(key, 0)), int(fines or 0),
-                                 int(seized or 0))
-            for key, n, fines, seized in totals}
-
-
-async def cross_tables(period: Period, agency_code: str | None = None) -> CrossTables:
-    received = _scope(period, agency_code, "created_at")
-    resolved = _scope(period, agency_code, "resolved_at")
+def tables_of(tallies: Tallies) -> CrossTables:
+    """The cross-tables from a period's tallies (workflows.figures.tallies)."""
+    done_by: dict[str, dict[str, list[int]]] = {"agency": {}, "category": {}}
+    for (_, agency, category, outcome), (n, fines, _, value) in tallies.of("done"):
+        for group, key in (("agency", agency), ("category", category)):
+            totals = done_by[group].setdefault(key, [0, 0, 0, 0])
+            violation = n if outcome == VIOLATION else 0
+            for index, amount in enumerate((n, violation, fines, value)):
+                totals[index] += amount
     return CrossTables(
-        by_category_agency=await _pairs(received, "category", "agency_code"),
-        by_category_commune=await _pairs(received, "category", "commune"),
-        done_by_agency=await _done(resolved, "agency_code"),
-        done_by_category=await _done(resolved, "category"),
+        by_category_agency=_pairs(tallies, "category", lambda key: (key[2], key[1])),
+        by_category_commune=_pairs(tallies, "category_commune", lambda key: (key[2], key[3])),
+        done_by_agency={key: Done(*sums) for key, sums in done_by["agency"].items() if any(sums)},
+        done_by_category={key: Done(*sums) for key, sums in done_by["category"].items()
+                          if any(sums)},
     )
+
+
+def _pairs(tallies: Tallies, measure: str,
+           pair: Callable[[Key], tuple[str, str]]) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    for key, sums in tallies.of(measure):
+        found[pair(key)] = found.get(pair(key), 0) + sums[0]
+    return {cell: n for cell, n in found.items() if n}
+
+
+async def cross_tables(period: Period, agency_code: str | None = None,
+                       calendar: ReportingCalendar | None = None) -> CrossTables:
+    return tables_of(await period_tallies(period, agency_code, calendar))

@@ -32,5 +32,5 @@ async def dashboard(period: Period, calendar: ReportingCalendar,
                     agency_code: str | None = None) -> Dashboard:
     last_month = calendar.month(period.last_day)
     months = calendar.months_ending(last_month, MONTHS_SHOWN)
-    return Dashboard(await period_report(period, agency_code), months,
+    return Dashboard(await period_report(period, agency_code, calendar), months,
                      await monthly_counts(months, "category", agency_code=agency_code))

@@ -15,11 +15,11 @@ from tortoise.transactions import in_transaction
 
 from workflows.audit.log import Actor, append_event
 from workflows.figures import pdf
-from workflows.figures.crosstabs import CrossTables, cross_tables
+from workflows.figures.crosstabs import CrossTables, tables_of
 from workflows.figures.formal import formal_workbook
 from workflows.figures.neutral import neutralise
 from workflows.figures.sections import sections
-from workflows.figures.statistics import Figures, PeriodReport, period_report
+from workflows.figures.statistics import Figures, PeriodReport, period_report_and_tallies
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
 from workflows.reference.agencies import Agency
@@ -132,9 +132,8 @@ async def report_file(period: Period, agency_code: str | None, reference: Refere
                       checkpoint: str) -> bytes:
     """A period's report, counted and written: the figures beside the previous period's, the
     cross-tables, in the file format asked for (a PDF is rendered off the event loop)."""
-    report = await period_report(period, agency_code)
-    tables = await cross_tables(period, agency_code) if file_format in ("xlsx", "pdf") else \
-        CrossTables()
+    report, tallies = await period_report_and_tallies(period, agency_code, reference.calendar)
+    tables = tables_of(tallies) if file_format in ("xlsx", "pdf") else CrossTables()
     return await anyio.to_thread.run_sync(
         render_report, report, tables, reference.agencies, words, file_format, made_on,
         checkpoint, reference.calendar.issuer)

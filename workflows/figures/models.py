@@ -24,3 +24,44 @@ class PublishedMonth(Model):
 
     class Meta:
         table = "published_month"
+
+
+class FrozenMonth(Model):
+    """A reporting month whose report figures were counted once it had ended, and frozen: a
+    year's report adds twelve of these instead of counting a year of cases again. Matched to
+    the calendar by its days, so a changed cut-off day never reuses another month's figures."""
+
+    id = fields.IntField(primary_key=True)
+    first_day = fields.DateField()
+    last_day = fields.DateField()
+    frozen_at = fields.DatetimeField()
+
+    class Meta:
+        table = "frozen_month"
+        unique_together = (("first_day", "last_day"),)
+
+
+class FrozenFigure(Model):
+    """One count of a frozen month (see workflows.figures.tallies): a measure, the agency, one
+    or two keys, the cases and their sums. A later change to one of the month's cases adds
+    rows marked `correction` (minus what the case counted for, plus what it counts for now),
+    so the frozen figures never move and the report still tells the truth."""
+
+    id = fields.IntField(primary_key=True)
+    month: fields.ForeignKeyRelation[FrozenMonth] = fields.ForeignKeyField(
+        "models.FrozenMonth", related_name="figures", on_delete=fields.CASCADE)
+    measure = fields.CharField(max_length=24)
+    agency = fields.CharField(max_length=16)
+    key1 = fields.CharField(max_length=200)
+    key2 = fields.CharField(max_length=200)
+    name = fields.CharField(max_length=200)  # a shop's name as reported (the greatest)
+    n = fields.BigIntField()
+    fines = fields.BigIntField()
+    quantity = fields.BigIntField()
+    value = fields.BigIntField()
+    correction = fields.BooleanField()
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "frozen_figure"
+        indexes = (("month_id", "measure"),)

@@ -1,8 +1,9 @@
 """The steering committee's figures for a period, beside the previous period's.
 
-Every figure is an SQL aggregate (GROUP BY, COUNT, SUM, an ORDER BY … OFFSET for the
-percentiles), computed in the database whatever the number of cases, with the same results on
-SQLite and PostgreSQL. No figure carries anything about a reporter.
+Every figure is made from the period's tallies (workflows.figures.tallies): SQL aggregates
+counted by the database, frozen per reporting month once it has ended, so that a year's report
+adds twelve months of rows instead of counting a year of cases; the same results on SQLite and
+PostgreSQL. No figure carries anything about a reporter.
 
 What counts where: "received" figures are over the cases created in the period; "resolved"
 figures over the cases resolved in it (whenever they were received); the status at period end
@@ -14,17 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tortoise.expressions import F, RawSQL
-from tortoise.functions import Count, Max, Sum
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from workflows.cases.models import Case, CaseFeedback
-from workflows.reference.reporting import Period
+from workflows.figures.tallies import Tallies, period_tallies
+from workflows.reference.reporting import Period, ReportingCalendar
 
 BREAKDOWNS = ("category", "agency_code", "commune", "product_group", "sales_channel",
               "intake_channel")
 TOP = 10
-# A case received and rejected (or rejected and closed) was never resolved.
-NEVER_RESOLVED = frozenset({"rejected", "closed"})
 
 
 @dataclass(frozen=True)
@@ -87,58 +87,45 @@ def _scope(agency_code: str | None) -> QuerySet[Case]:
     return Case.filter(agency_code=agency_code) if agency_code else Case.all()
 
 
-def _days_expression(dialect: str) -> RawSQL:
-    if dialect == "sqlite":
-        return RawSQL("(julianday(resolved_at) - julianday(created_at))")
-    return RawSQL("(EXTRACT(EPOCH FROM (resolved_at - created_at)) / 86400.0)")
-
-
-async def _percentile(resolved: QuerySet[Case], count: int, share: float,
-                      dialect: str) -> float | None:
-    """The value at rank round(share × (count − 1)) (nearest rank), read by the database."""
+def _percentile(histogram: dict[str, int], count: int, share: float) -> float | None:
+    """The value at rank round(share × (count − 1)) (nearest rank) of the durations counted
+    in tenths of a day."""
     if not count:
         return None
     rank = round(share * (count - 1))
-    values = await (resolved.annotate(days=_days_expression(dialect)).order_by("days")
-                    .offset(rank).limit(1).values_list("days", flat=True))
-    return round(float(values[0]), 1)  # type: ignore[arg-type]
+    for tenths in sorted(histogram, key=int):
+        rank -= histogram[tenths]
+        if rank < 0:
+            return int(tenths) / 10
+    return None
 
 
-async def _top(received: QuerySet[Case], column: str) -> list[tuple[str, int]]:
-    rows = await (received.exclude(**{column: ""}).annotate(n=Count("created_at")).group_by(column)
-                  .order_by("-n", column).limit(TOP).values_list(column, "n"))
-    return [(str(key), int(n)) for key, n in rows]
+def _top(counts: dict[str, int]) -> list[tuple[str, int]]:
+    ranked = sorted(((key, n) for key, n in counts.items() if key and n > 0),
+                    key=lambda item: (-item[1], item[0]))
+    return ranked[:TOP]
 
 
-async def _counts_of(received: QuerySet[Case], column: str, keys: list[str]) -> dict[str, int]:
-    if not keys:
-        return {}
-    rows = await (received.filter(**{f"{column}__in": keys}).annotate(n=Count("created_at"))
-                  .group_by(column).values_list(column, "n"))
-    return {str(key): int(n) for key, n in rows}
+def _shops(tallies: Tallies) -> list[tuple[tuple[str, str], int]]:
+    counts: dict[tuple[str, str], int] = {}
+    for key, sums in tallies.of("shop"):
+        counts[(key[2], key[3])] = counts.get((key[2], key[3]), 0) + sums[0]
+    return sorted(((shop, n) for shop, n in counts.items() if n > 0),
+                  key=lambda item: (-item[1], item[0]))
 
 
-async def earlier_tops(previous: Period, agency_code: str | None,
-                       current: Figures) -> dict[str, dict[tuple[str, ...], int]]:
+def earlier_tops(previous: Tallies, current: Figures) -> dict[str, dict[tuple[str, ...], int]]:
     """How often the previous period saw this period's most reported: a brand 11th last year
     was not reported zero times."""
-    received = _scope(agency_code).filter(created_at__gte=previous.start,
-                                          created_at__lt=previous.end)
-    brands = await _counts_of(received, "brand", [brand for brand, _ in current.top_brands])
-    products = await _counts_of(received, "product_name",
-                                [product for product, _ in current.top_products])
-    shops: dict[tuple[str, ...], int] = {}
-    if current.top_shop_keys:
-        names = {(key, commune): name for key, (name, commune, _) in
-                 zip(current.top_shop_keys, current.top_shops, strict=True)}
-        rows = await (received.filter(shop_key__in=current.top_shop_keys)
-                      .annotate(n=Count("created_at")).group_by("shop_key", "commune")
-                      .values_list("shop_key", "commune", "n"))
-        for key, commune, n in rows:
-            if (str(key), str(commune)) in names:
-                shops[(names[(str(key), str(commune))], str(commune))] = int(n)
-    return {"brands": {(key,): n for key, n in brands.items()},
-            "products": {(key,): n for key, n in products.items()}, "shops": shops}
+    brands, products = previous.by("brand"), previous.by("product_name")
+    shops = dict(_shops(previous))
+    tops = zip(current.top_shop_keys, current.top_shops, strict=True)
+    return {"brands": {(brand,): brands[brand] for brand, _ in current.top_brands
+                       if brand in brands},
+            "products": {(product,): products[product] for product, _ in current.top_products
+                         if product in products},
+            "shops": {(name, commune): shops[(key, commune)] for key, (name, commune, _) in tops
+                      if (key, commune) in shops}}
 
 
 async def _satisfaction(period: Period, agency_code: str | None,
@@ -160,58 +147,61 @@ async def _satisfaction(period: Period, agency_code: str | None,
     return found
 
 
-async def figures(period: Period, agency_code: str | None = None) -> Figures:
-    scope = _scope(agency_code)
-    dialect = Case._meta.db.capabilities.dialect
-    received = scope.filter(created_at__gte=period.start, created_at__lt=period.end)
-    by: dict[str, dict[str, int]] = {}
-    for column in BREAKDOWNS:
-        # COUNT of an indexed, never-empty column, not of the id: PostgreSQL then counts from
-        # the covering index alone instead of visiting every row.
-        rows = await (received.annotate(n=Count("created_at")).group_by(column)
-                      .values_list(column, "n"))
-        by[column] = {str(key) if key is not None else "": int(n) for key, n in rows}
+def figures_of(tallies: Tallies, period: Period,
+               satisfaction: dict[str, dict[str, tuple[int, int]]]) -> Figures:
+    """A period's figures from its tallies (workflows.figures.tallies)."""
+    by = {column: tallies.by(column) for column in BREAKDOWNS if column != "agency_code"}
+    by["agency_code"] = tallies.by("category", part=1)
     total = sum(by["category"].values())
-    settled_by_end = await received.filter(resolved_at__lt=period.end).count()
-    # Rejected (spam, out of scope, duplicate), whether or not closed since: never resolved.
-    rejected = await received.filter(resolved_at__isnull=True,
-                                     status__in=sorted(NEVER_RESOLVED)).count()
-
-    resolved = scope.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
-    outcome_rows = await resolved.annotate(n=Count("resolved_at")).group_by("outcome").values_list(
-        "outcome", "n")
-    outcomes = {str(key): int(n) for key, n in outcome_rows if key}
+    last_day = period.last_day.isoformat()
+    settled_by_end = sum(sums[0] for key, sums in tallies.of("settled") if key[2] <= last_day)
+    rejected = tallies.total("rejected")
+    outcomes = {outcome: n for outcome, n in tallies.by("done", part=3).items() if outcome}
     resolved_count = sum(outcomes.values())
-    in_time = await resolved.filter(resolved_at__lte=F("due_at")).count()
-    sums = await resolved.annotate(fines=Sum("fine_vnd"), quantity=Sum("seized_quantity"),
-                                   value=Sum("seized_value_vnd")).first().values(
-        "fines", "quantity", "value")
-    shops = await (received.exclude(shop_key="").annotate(n=Count("created_at"),
-                                                          name=Max("shop_name"))
-                   .group_by("shop_key", "commune").order_by("-n", "shop_key").limit(TOP)
-                   .values_list("shop_key", "name", "commune", "n"))
+    done = tallies.of("done")
+    shops = _shops(tallies)[:TOP]
+    days = tallies.by("days")
     return Figures(
         received=total, by=by, open_at_end=total - settled_by_end - rejected,
         settled_by_end=settled_by_end, rejected=rejected, resolved=resolved_count,
-        resolved_in_time=in_time,
-        median_days=await _percentile(resolved, resolved_count, 0.5, dialect),
-        p90_days=await _percentile(resolved, resolved_count, 0.9, dialect),
-        outcomes=outcomes, fines_vnd=int((sums or {}).get("fines") or 0),
-        seized_quantity=int((sums or {}).get("quantity") or 0),
-        seized_value_vnd=int((sums or {}).get("value") or 0),
-        top_brands=await _top(received, "brand"), top_products=await _top(received, "product_name"),
-        top_shops=[(str(name), str(commune), int(n)) for _, name, commune, n in shops],
-        top_shop_keys=[str(key) for key, _, _, _ in shops],
-        satisfaction=await _satisfaction(period, agency_code),
+        resolved_in_time=tallies.total("in_time"),
+        median_days=_percentile(days, resolved_count, 0.5),
+        p90_days=_percentile(days, resolved_count, 0.9),
+        outcomes=outcomes, fines_vnd=sum(sums[1] for _, sums in done),
+        seized_quantity=sum(sums[2] for _, sums in done),
+        seized_value_vnd=sum(sums[3] for _, sums in done),
+        top_brands=_top(tallies.by("brand")), top_products=_top(tallies.by("product_name")),
+        top_shops=[(tallies.names.get(shop, ""), shop[1], n) for shop, n in shops],
+        top_shop_keys=[shop[0] for shop, _ in shops],
+        satisfaction=satisfaction,
     )
 
 
-async def period_report(period: Period, agency_code: str | None = None) -> PeriodReport:
+async def figures(period: Period, agency_code: str | None = None,
+                  calendar: ReportingCalendar | None = None) -> Figures:
+    """A period's figures: its ended reporting months from their frozen figures when a
+    calendar is given, everything counted live without one."""
+    tallies = await period_tallies(period, agency_code, calendar)
+    return figures_of(tallies, period, await _satisfaction(period, agency_code))
+
+
+async def period_report(period: Period, agency_code: str | None = None,
+                        calendar: ReportingCalendar | None = None) -> PeriodReport:
+    return (await period_report_and_tallies(period, agency_code, calendar))[0]
+
+
+async def period_report_and_tallies(period: Period, agency_code: str | None = None,
+                                    calendar: ReportingCalendar | None = None,
+                                    ) -> tuple[PeriodReport, Tallies]:
+    """The report and the period's tallies (the cross-tables are made from them too)."""
     previous = period.previous()
-    current = await figures(period, agency_code)
-    return PeriodReport(period, previous, agency_code, current,
-                        await figures(previous, agency_code),
-                        earlier_tops=await earlier_tops(previous, agency_code, current))
+    tallies = await period_tallies(period, agency_code, calendar)
+    earlier = await period_tallies(previous, agency_code, calendar)
+    current = figures_of(tallies, period, await _satisfaction(period, agency_code))
+    report = PeriodReport(period, previous, agency_code, current,
+                          figures_of(earlier, previous, await _satisfaction(previous, agency_code)),
+                          earlier_tops=earlier_tops(earlier, current))
+    return report, tallies
 
 
 def _month_bucket(date_field: str, cutoff_day: int, dialect: str) -> RawSQL:
