@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tests.bench.common import Figure, Results, bench_settings, connected
 from workflows.cases.models import Case
+from workflows.figures.tallies import forget_frozen_months
 from workflows.i18n.formatting import VIETNAM
 
 # The child reports its own peak resident memory (VmHWM): the rusage of a forked child would
@@ -51,6 +52,7 @@ def _run_export(url: str, arguments: list[str]) -> tuple[float, float, int]:
 async def _span(url: str) -> tuple[dt.date, dt.date, dt.date]:
     """The first and last days holding cases, and a day in the busiest recent month."""
     async with connected(url):
+        await forget_frozen_months()  # each run measures the first report freezing them
         first = await Case.all().order_by("created_at").first().values_list("created_at",
                                                                               flat=True)
         last = await Case.all().order_by("-created_at").first().values_list("created_at",
@@ -66,10 +68,12 @@ async def export_part(url: str, database: str, cases: int, results: Results) -> 
     one_month = ["--period", f"{recent:%Y-%m}", "--cutoff", "0"]
     # The latest year whose yearly report window (to 14 November) is over.
     year = last.year if (last.month, last.day) > (11, 14) else last.year - 1
+    yearly = ["--report", "bao-cao-nam", "--year", str(year), "--format", "xlsx"]
     runs = (
-        # The plans' reports by name (goal < 2 s at a million cases): the year and the half.
-        (f"yearly report {year} (xlsx)", ["--report", "bao-cao-nam", "--year", str(year),
-                                          "--format", "xlsx"]),
+        # The first report over months not frozen yet counts and freezes them (once a month
+        # in service); then the plans' reports by name (goal < 2 s at a million cases).
+        (f"yearly report {year}, first run freezing its months (xlsx)", yearly),
+        (f"yearly report {year} (xlsx)", yearly),
         (f"six-month report {year} (xlsx)", ["--report", "bao-cao-6-thang", "--year",
                                              str(year), "--format", "xlsx"]),
         ("report, every case (xlsx)", every_case + ["--format", "xlsx"]),
@@ -80,7 +84,7 @@ async def export_part(url: str, database: str, cases: int, results: Results) -> 
     for label, arguments in runs:
         seconds, peak, size = _run_export(url, arguments)
         peaks[label] = peak
-        named = "report " in label and "every case" not in label
+        named = "report " in label and "every case" not in label and "first" not in label
         results.add(Figure("export", database, f"{label} time", seconds, "s",
                            goal="< 2 s" if named else "", met=seconds < 2 if named else None,
                            note=f"{cases:,} cases, {size / 1e6:,.1f} MB written"))
