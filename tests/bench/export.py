@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.bench.common import Figure, Results, bench_settings, connected
 from workflows.cases.models import Case
-from workflows.figures.tallies import forget_frozen_months
+from workflows.figures.frozen import forget_frozen_months
 from workflows.i18n.formatting import VIETNAM
 
 # The child reports its own peak resident memory (VmHWM): the rusage of a forked child would

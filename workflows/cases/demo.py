@@ -22,7 +22,7 @@ from workflows.cases.duplicates import shop_key
 from workflows.cases.models import Case
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_tracking_code
-from workflows.figures.tallies import forget_frozen_months
+from workflows.figures.frozen import forget_frozen_months
 from workflows.reference.loading import ReferenceData
 from workflows.reference.routing import RoutingFacts, route
 
@@ -157,6 +157,7 @@ async def insert_demo_cases(reference: ReferenceData, options: DemoOptions,
         done += await _insert(batch)
         if progress:
             progress(done)
+    await forget_frozen_months()  # and any a report froze while the batches went in
     return done
 
 

@@ -24,7 +24,7 @@ from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
 from workflows.cases.requirements import Step, check_all
 from workflows.cases.states import BY_ACTION, Transition
-from workflows.figures.tallies import counted_before, record_corrections
+from workflows.figures.frozen import counted_before, record_corrections
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
 from workflows.reference.loading import ReferenceData

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from workflows.figures.tallies import Key, Tallies, period_tallies
+from workflows.figures.frozen import period_tallies
+from workflows.figures.tallies import Key, Tallies
 from workflows.reference.reporting import Period, ReportingCalendar
 
 AWAITING_TRIAGE = ""  # the agency of a case no agency handles yet

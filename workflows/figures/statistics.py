@@ -19,7 +19,8 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from workflows.cases.models import Case, CaseFeedback
-from workflows.figures.tallies import Tallies, period_tallies
+from workflows.figures.frozen import period_tallies
+from workflows.figures.tallies import Tallies
 from workflows.reference.reporting import Period, ReportingCalendar
 
 BREAKDOWNS = ("category", "agency_code", "commune", "product_group", "sales_channel",
@@ -171,7 +172,7 @@ def figures_of(tallies: Tallies, period: Period,
         seized_quantity=sum(sums[2] for _, sums in done),
         seized_value_vnd=sum(sums[3] for _, sums in done),
         top_brands=_top(tallies.by("brand")), top_products=_top(tallies.by("product_name")),
-        top_shops=[(tallies.names.get(shop, ""), shop[1], n) for shop, n in shops],
+        top_shops=[(tallies.shop_name(*shop), shop[1], n) for shop, n in shops],
         top_shop_keys=[shop[0] for shop, _ in shops],
         satisfaction=satisfaction,
     )

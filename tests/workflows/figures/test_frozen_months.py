@@ -11,9 +11,10 @@ import pytest
 from tests.helpers import VALID_REPORT, post_report
 from workflows.cases.models import Case
 from workflows.figures.crosstabs import tables_of
+from workflows.figures.frozen import FREEZE_AFTER, period_tallies
 from workflows.figures.models import FrozenFigure, FrozenMonth
 from workflows.figures.statistics import figures_of
-from workflows.figures.tallies import Tallies, count_live, period_tallies
+from workflows.figures.tallies import Tallies, count_live
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.reporting import Period, ReportingCalendar, date_range
 
@@ -70,7 +71,10 @@ async def test_ended_months_are_frozen_once_and_the_report_matches_a_count(app, 
     span = date_range(months_back(calendar, 4).first_day + dt.timedelta(days=3), today())
     await assert_report_tells_the_truth(span, calendar)
     frozen = await FrozenMonth.all().count()
-    assert frozen == 3  # the three whole months that have ended; the edges counted live
+    now = dt.datetime.now(dt.UTC)
+    ended = [months_back(calendar, back) for back in (1, 2, 3)]
+    # The whole months ended a day ago (the last one not yet on its first day); edges live.
+    assert frozen == sum(1 for month in ended if month.end + FREEZE_AFTER <= now) >= 2
     await assert_report_tells_the_truth(span, calendar, agency="qltt")
     assert await FrozenMonth.all().count() == frozen  # each month frozen once
     assert not await FrozenFigure.filter(correction=True).exists()
@@ -120,11 +124,34 @@ async def test_a_frozen_month_does_not_move_when_its_cases_are_written_behind_it
     assert live.by["category"] != before.by["category"]
 
 
-async def test_another_cut_off_day_counts_its_own_months(app, older_cases):
+async def test_another_cut_off_day_counts_its_own_months(app, older_cases, people, act):
     calendar = app.state.intake.reference.calendar
     other = ReportingCalendar(cutoff_day=14 if not calendar.cutoff_day else 0)
     span = date_range(months_back(calendar, 4).first_day, today())
     await assert_report_tells_the_truth(span, calendar)
-    mine = await FrozenMonth.all().count()
+    mine = set(await FrozenMonth.all().values_list("first_day", "last_day"))
     await assert_report_tells_the_truth(span, other)
-    assert await FrozenMonth.all().count() > mine  # none of the first calendar's reused
+    theirs = set(await FrozenMonth.all().values_list("first_day", "last_day"))
+    assert theirs and not mine & theirs  # overlapping months of the first calendar dropped
+    # Changes go on being corrected in the months kept, and the first calendar recounts.
+    await act(older_cases["a"], people["officer"], "transfer", agency_code="khcn",
+              reason="Hàng kém chất lượng, không phải hàng giả.")
+    await assert_report_tells_the_truth(span, other)
+    await assert_report_tells_the_truth(span, calendar)
+
+
+async def test_a_month_is_frozen_only_a_day_after_it_ends(app, older_cases):
+    calendar = app.state.intake.reference.calendar
+    month = months_back(calendar, 1)
+    await period_tallies(month, None, calendar, now=month.end + dt.timedelta(hours=23))
+    assert not await FrozenMonth.filter(first_day=month.first_day).exists()
+    await period_tallies(month, None, calendar, now=month.end + dt.timedelta(days=1))
+    assert await FrozenMonth.filter(first_day=month.first_day).exists()
+
+
+async def test_months_before_the_first_case_and_far_ranges_cost_nothing_to_freeze(
+        app, older_cases):
+    calendar = app.state.intake.reference.calendar
+    everything = date_range(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    await assert_report_tells_the_truth(everything, calendar)
+    assert await FrozenMonth.all().count() <= 4  # the months since the first case only

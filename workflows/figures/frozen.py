@@ -1,0 +1,217 @@
+"""Frozen months: a reporting month's tallies (workflows.figures.tallies), counted once it has
+ended and kept (FrozenMonth, FrozenFigure), so that a year's report adds twelve months of rows
+instead of counting a year of cases; the days no frozen month covers (the month still running,
+the edges of a range of dates) are counted live.
+
+A month is frozen a day after it ends, so that no change begun before its end (a transition
+that read the clock at 23:59, a worker's clock a little behind) can still land in it. A later
+change to a frozen month's case is recorded as a correction, in the change's own transaction
+(`counted_before`, `record_corrections`): frozen rows never move, and the report agrees with
+a count of the cases. Freezing and corrections exclude each other: on PostgreSQL by an
+advisory lock (exclusive to freeze, shared to correct), on SQLite by its write lock. Only one
+calendar's months are kept: freezing a month drops the frozen months it overlaps (another
+cut-off day's), which no correction would follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+from tortoise.functions import Max, Sum
+from tortoise.transactions import in_transaction
+
+from workflows.cases.models import Case
+from workflows.figures.models import FrozenFigure, FrozenMonth
+from workflows.figures.tallies import Tallies, case_tallies, count_live, side_of
+from workflows.i18n.formatting import VIETNAM
+from workflows.reference.reporting import Period, ReportingCalendar
+
+LOCK_KEY = 0x1A7A_F16E  # PostgreSQL: freezing a month excludes corrections meanwhile
+FREEZE_AFTER = dt.timedelta(days=1)  # longer than any transaction, and any clock's drift
+
+
+async def _lock(connection: BaseDBAsyncClient, shared: bool) -> None:
+    if connection.capabilities.dialect == "postgres":
+        kind = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        await connection.execute_query(f"SELECT {kind}({LOCK_KEY})")
+
+
+def _day(moment: dt.datetime | None) -> dt.date | None:
+    return moment.astimezone(VIETNAM).date() if moment else None
+
+
+def _whole_months(period: Period, calendar: ReportingCalendar, now: dt.datetime,
+                  first_case_day: dt.date | None) -> list[Period]:
+    """The reporting months inside the period that a frozen month serves: ended a day ago,
+    and not before the first case (nothing to count there)."""
+    if first_case_day is None:
+        return []
+    months, month = [], calendar.month(max(period.first_day, first_case_day))
+    while month.first_day <= period.last_day and month.end + FREEZE_AFTER <= now:
+        if month.first_day >= period.first_day and month.last_day <= period.last_day:
+            months.append(month)
+        month = calendar.month(month.last_day + dt.timedelta(days=1))
+    return months
+
+
+def _rows(month_id: int, tallies: Tallies, now: dt.datetime,
+          correction: bool) -> list[FrozenFigure]:
+    return [FrozenFigure(month_id=month_id, measure=key[0], agency=key[1], key1=key[2],
+                         key2=key[3], name=tallies.names.get(key[1:], "")
+                         if key[0] == "shop" else "", n=sums[0], fines=sums[1],
+                         quantity=sums[2], value=sums[3], correction=correction,
+                         recorded_at=now)
+            for key, sums in tallies.rows.items() if any(sums)]
+
+
+async def _drop(connection: BaseDBAsyncClient, months: Q) -> None:
+    ids = await FrozenMonth.filter(months).using_db(connection).values_list("id", flat=True)
+    if ids:
+        await FrozenFigure.filter(month_id__in=ids).using_db(connection).delete()
+        await FrozenMonth.filter(id__in=ids).using_db(connection).delete()
+
+
+async def freeze(month: Period, now: dt.datetime) -> int:
+    """Count an ended month's cases and freeze the rows; the frozen month's id (another
+    worker's, if it froze the month first)."""
+    async with in_transaction() as connection:
+        await _lock(connection, shared=False)
+        found = await FrozenMonth.filter(first_day=month.first_day, last_day=month.last_day
+                                         ).using_db(connection).first()
+        if found:
+            return found.id
+        await _drop(connection, Q(first_day__lte=month.last_day, last_day__gte=month.first_day))
+        tallies = await count_live(month.start, month.end, connection=connection)
+        frozen = await FrozenMonth.create(using_db=connection, first_day=month.first_day,
+                                          last_day=month.last_day, frozen_at=now)
+        await FrozenFigure.bulk_create(_rows(frozen.id, tallies, now, False), batch_size=1000,
+                                       using_db=connection)
+    return frozen.id
+
+
+async def forget_frozen_months() -> None:
+    """Drop every frozen month, to be counted again: for cases written into past months
+    (the demonstration data), which no correction follows."""
+    async with in_transaction() as connection:
+        await _lock(connection, shared=False)
+        await _drop(connection, Q(id__gte=0))
+
+
+async def _frozen(month_ids: list[int], agency_code: str | None) -> Tallies:
+    tallies = Tallies()
+    if not month_ids:
+        return tallies
+    figures = FrozenFigure.filter(month_id__in=month_ids)
+    if agency_code:
+        figures = figures.filter(agency=agency_code)
+    rows = await (figures.annotate(cases=Sum("n"), all_fines=Sum("fines"),
+                                   all_quantity=Sum("quantity"), all_value=Sum("value"),
+                                   greatest=Max("name"))
+                  .group_by("measure", "agency", "key1", "key2")
+                  .values_list("measure", "agency", "key1", "key2", "cases", "all_fines",
+                               "all_quantity", "all_value", "greatest"))
+    for measure, agency, key1, key2, *sums, name in rows:
+        tallies.add((str(measure), str(agency), str(key1), str(key2)),
+                    [int(value or 0) for value in sums], str(name or ""))
+    return tallies
+
+
+def _uncovered(period: Period, months: list[Period]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The stretches of the period no frozen month covers, as UTC [start, end) pairs."""
+    stretches, start = [], period.start
+    for month in months:
+        if month.start > start:
+            stretches.append((start, month.start))
+        start = max(start, month.end)
+    if start < period.end:
+        stretches.append((start, period.end))
+    return stretches
+
+
+async def _month_ids(months: list[Period], now: dt.datetime) -> list[int]:
+    """The frozen months' ids, freezing those not frozen yet (a read when all are)."""
+    if not months:
+        return []
+    found = {(first, last): month_id for month_id, first, last in await FrozenMonth.filter(
+        first_day__gte=months[0].first_day, last_day__lte=months[-1].last_day).values_list(
+        "id", "first_day", "last_day")}
+    return [found.get((month.first_day, month.last_day)) or await freeze(month, now)
+            for month in months]
+
+
+async def period_tallies(period: Period, agency_code: str | None = None,
+                         calendar: ReportingCalendar | None = None,
+                         now: dt.datetime | None = None) -> Tallies:
+    """The period's rows: its ended reporting months from their frozen figures (freezing any
+    not frozen yet), the rest counted live. Without a calendar, all of it counted live."""
+    if calendar is None:
+        return await count_live(period.start, period.end, agency_code)
+    now = now or dt.datetime.now(dt.UTC)
+    first = await Case.all().order_by("created_at").first().values_list("created_at", flat=True)
+    months = _whole_months(period, calendar, now,
+                           _day(first) if isinstance(first, dt.datetime) else None)
+    tallies = await _frozen(await _month_ids(months, now), agency_code)
+    for start, end in _uncovered(period, months):
+        tallies.merge(await count_live(start, end, agency_code))
+    return tallies
+
+
+async def frozen_months_of(connection: BaseDBAsyncClient, case: Case,
+                           running_month: Period) -> dict[str, int]:
+    """The frozen months a case counts in ("received", "resolved" -> month id), once any
+    month being frozen is done. Nothing to look up for a case of the running month."""
+    days = {"received": _day(case.created_at), "resolved": _day(case.resolved_at)}
+    past = {side: day for side, day in days.items()
+            if day is not None and day < running_month.first_day}
+    if not past:
+        return {}
+    await _lock(connection, shared=True)
+    query = Q(*[Q(first_day__lte=day, last_day__gte=day) for day in past.values()],
+              join_type="OR")
+    found = await FrozenMonth.filter(query).using_db(connection).order_by("id").values_list(
+        "id", "first_day", "last_day")
+    return {side: month_id for side, day in past.items()
+            for month_id, first, last in found if first <= day <= last}
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What a case counted for in frozen months before a change (see record_corrections)."""
+
+    months: dict[str, int]
+    tallies: Tallies
+
+
+async def counted_before(connection: BaseDBAsyncClient, case: Case,
+                         running_month: Period) -> Counted:
+    """Call in the change's transaction, before the change."""
+    months = await frozen_months_of(connection, case, running_month)
+    tallies = await case_tallies(connection, case.id, months) if months else Tallies()
+    return Counted(months, tallies)
+
+
+async def record_corrections(connection: BaseDBAsyncClient, before: Counted, case: Case,
+                             running_month: Period, now: dt.datetime) -> int:
+    """After a change to a case (`case` as it is now, `before` from counted_before), what it
+    no longer counts for in a frozen month is subtracted there and what it now counts for in
+    one is added, as correction rows; how many rows."""
+    after = await frozen_months_of(connection, case, running_month)
+    if not before.months and not after:
+        return 0
+    later = await case_tallies(connection, case.id, after) if after else Tallies()
+    per_month: dict[int, Tallies] = defaultdict(Tallies)
+    for key, sums in before.tallies.rows.items():
+        per_month[before.months[side_of(key[0])]].add(key, [-value for value in sums])
+    for key, sums in later.rows.items():
+        per_month[after[side_of(key[0])]].add(key, sums)
+    rows: list[FrozenFigure] = []
+    for month_id, part in per_month.items():
+        part.names.update(later.names)
+        rows += _rows(month_id, part, now, True)
+    if rows:
+        await FrozenFigure.bulk_create(rows, using_db=connection)
+    return len(rows)
