@@ -144,20 +144,23 @@ async def insert_demo_cases(reference: ReferenceData, options: DemoOptions,
     `only_if_empty`: none at all if the database already holds a case."""
     if only_if_empty and await Case.exists():
         return 0
-    await forget_frozen_months()  # demo cases land in months that may have been frozen
     done, batch = 0, []
-    for case in demo_cases(reference, options):
-        batch.append(case)
-        if len(batch) == BATCH:
+    try:
+        for case in demo_cases(reference, options):
+            batch.append(case)
+            if len(batch) == BATCH:
+                done += await _insert(batch)
+                batch = []
+                if progress:
+                    progress(done)
+        if batch:
             done += await _insert(batch)
-            batch = []
             if progress:
                 progress(done)
-    if batch:
-        done += await _insert(batch)
-        if progress:
-            progress(done)
-    await forget_frozen_months()  # and any a report froze while the batches went in
+    finally:
+        # Demo cases land in past months, some perhaps frozen (before, or by a report while
+        # the batches went in): no correction follows them, so those months count again.
+        await forget_frozen_months()
     return done
 
 

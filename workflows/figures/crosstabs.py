@@ -6,12 +6,9 @@ own line ("" here), never counted as an agency."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from workflows.figures.frozen import period_tallies
-from workflows.figures.tallies import Key, Tallies
-from workflows.reference.reporting import Period, ReportingCalendar
+from workflows.figures.tallies import Tallies
 
 AWAITING_TRIAGE = ""  # the agency of a case no agency handles yet
 VIOLATION = "violation_confirmed"
@@ -50,22 +47,10 @@ def tables_of(tallies: Tallies) -> CrossTables:
             for index, amount in enumerate((n, violation, fines, value)):
                 totals[index] += amount
     return CrossTables(
-        by_category_agency=_pairs(tallies, "category", lambda key: (key[2], key[1])),
-        by_category_commune=_pairs(tallies, "category_commune", lambda key: (key[2], key[3])),
+        by_category_agency=tallies.pairs("category", 2, 1),
+        by_category_commune=tallies.pairs("category_commune", 2, 3),
         done_by_agency={key: Done(*sums) for key, sums in done_by["agency"].items() if any(sums)},
         done_by_category={key: Done(*sums) for key, sums in done_by["category"].items()
                           if any(sums)},
     )
 
-
-def _pairs(tallies: Tallies, measure: str,
-           pair: Callable[[Key], tuple[str, str]]) -> dict[tuple[str, str], int]:
-    found: dict[tuple[str, str], int] = {}
-    for key, sums in tallies.of(measure):
-        found[pair(key)] = found.get(pair(key), 0) + sums[0]
-    return {cell: n for cell, n in found.items() if n}
-
-
-async def cross_tables(period: Period, agency_code: str | None = None,
-                       calendar: ReportingCalendar | None = None) -> CrossTables:
-    return tables_of(await period_tallies(period, agency_code, calendar))

@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 
 from workflows.cases.models import Case
 from workflows.figures.models import FrozenFigure, FrozenMonth
-from workflows.figures.tallies import Tallies, case_tallies, count_live, side_of
+from workflows.figures.tallies import Tallies, case_tallies, count_live, first_case_day, side_of
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.reporting import Period, ReportingCalendar
 
@@ -151,22 +151,25 @@ async def period_tallies(period: Period, agency_code: str | None = None,
     if calendar is None:
         return await count_live(period.start, period.end, agency_code)
     now = now or dt.datetime.now(dt.UTC)
-    first = await Case.all().order_by("created_at").first().values_list("created_at", flat=True)
-    months = _whole_months(period, calendar, now,
-                           _day(first) if isinstance(first, dt.datetime) else None)
+    months = _whole_months(period, calendar, now, await first_case_day())
     tallies = await _frozen(await _month_ids(months, now), agency_code)
     for start, end in _uncovered(period, months):
         tallies.merge(await count_live(start, end, agency_code))
     return tallies
 
 
-async def frozen_months_of(connection: BaseDBAsyncClient, case: Case,
-                           running_month: Period) -> dict[str, int]:
-    """The frozen months a case counts in ("received", "resolved" -> month id), once any
-    month being frozen is done. Nothing to look up for a case of the running month."""
+def _past_days(case: Case, running_month: Period) -> dict[str, dt.date]:
+    """The days a case was received and resolved on ("received", "resolved" -> day), those
+    before the running month: only they can fall in a frozen month."""
     days = {"received": _day(case.created_at), "resolved": _day(case.resolved_at)}
-    past = {side: day for side, day in days.items()
+    return {side: day for side, day in days.items()
             if day is not None and day < running_month.first_day}
+
+
+async def frozen_months_of(connection: BaseDBAsyncClient, past: dict[str, dt.date],
+                           ) -> dict[str, int]:
+    """The frozen months holding those days (side -> month id), once any month being frozen
+    is done. Nothing to look up for a case of the running month."""
     if not past:
         return {}
     await _lock(connection, shared=True)
@@ -182,6 +185,7 @@ async def frozen_months_of(connection: BaseDBAsyncClient, case: Case,
 class Counted:
     """What a case counted for in frozen months before a change (see record_corrections)."""
 
+    days: dict[str, dt.date]
     months: dict[str, int]
     tallies: Tallies
 
@@ -189,9 +193,10 @@ class Counted:
 async def counted_before(connection: BaseDBAsyncClient, case: Case,
                          running_month: Period) -> Counted:
     """Call in the change's transaction, before the change."""
-    months = await frozen_months_of(connection, case, running_month)
+    days = _past_days(case, running_month)
+    months = await frozen_months_of(connection, days)
     tallies = await case_tallies(connection, case.id, months) if months else Tallies()
-    return Counted(months, tallies)
+    return Counted(days, months, tallies)
 
 
 async def record_corrections(connection: BaseDBAsyncClient, before: Counted, case: Case,
@@ -199,7 +204,8 @@ async def record_corrections(connection: BaseDBAsyncClient, before: Counted, cas
     """After a change to a case (`case` as it is now, `before` from counted_before), what it
     no longer counts for in a frozen month is subtracted there and what it now counts for in
     one is added, as correction rows; how many rows."""
-    after = await frozen_months_of(connection, case, running_month)
+    days = _past_days(case, running_month)
+    after = before.months if days == before.days else await frozen_months_of(connection, days)
     if not before.months and not after:
         return 0
     later = await case_tallies(connection, case.id, after) if after else Tallies()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
-from workflows.cases.models import Case
 from workflows.figures.models import PublishedMonth
 from workflows.figures.statistics import monthly_counts
+from workflows.figures.tallies import first_case_day
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.reporting import Period, ReportingCalendar
 
@@ -66,9 +66,7 @@ async def _count_month(month: Period) -> list[dict[str, object]]:
 
 async def publish_due_months(calendar: ReportingCalendar, now: dt.datetime) -> int:
     """Count and freeze the months due and not yet published; how many were."""
-    first = await Case.all().order_by("created_at").first().values_list("created_at", flat=True)
-    first_day = first.astimezone(VIETNAM).date() if isinstance(first, dt.datetime) else None
-    months = due_months(calendar, now.astimezone(VIETNAM).date(), first_day)
+    months = due_months(calendar, now.astimezone(VIETNAM).date(), await first_case_day())
     published = {str(label) for label in await PublishedMonth.filter(
         label__in=[m.label for m in months]).values_list("label", flat=True)}
     count = 0

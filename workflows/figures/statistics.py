@@ -108,10 +108,7 @@ def _top(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def _shops(tallies: Tallies) -> list[tuple[tuple[str, str], int]]:
-    counts: dict[tuple[str, str], int] = {}
-    for key, sums in tallies.of("shop"):
-        counts[(key[2], key[3])] = counts.get((key[2], key[3]), 0) + sums[0]
-    return sorted(((shop, n) for shop, n in counts.items() if n > 0),
+    return sorted(((shop, n) for shop, n in tallies.pairs("shop", 2, 3).items() if n > 0),
                   key=lambda item: (-item[1], item[0]))
 
 
@@ -176,14 +173,6 @@ def figures_of(tallies: Tallies, period: Period,
         top_shop_keys=[shop[0] for shop, _ in shops],
         satisfaction=satisfaction,
     )
-
-
-async def figures(period: Period, agency_code: str | None = None,
-                  calendar: ReportingCalendar | None = None) -> Figures:
-    """A period's figures: its ended reporting months from their frozen figures when a
-    calendar is given, everything counted live without one."""
-    tallies = await period_tallies(period, agency_code, calendar)
-    return figures_of(tallies, period, await _satisfaction(period, agency_code))
 
 
 async def period_report(period: Period, agency_code: str | None = None,

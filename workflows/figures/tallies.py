@@ -22,6 +22,7 @@ from tortoise.functions import Count, Max, Sum
 from tortoise.queryset import QuerySet
 
 from workflows.cases.models import Case
+from workflows.i18n.formatting import VIETNAM
 
 # The cases received: measure -> the columns counted (besides the agency).
 RECEIVED: dict[str, tuple[str, ...]] = {
@@ -69,13 +70,21 @@ class Tallies:
             if name > self.names.get(shop, ""):
                 self.names[shop] = name
 
-    def by(self, measure: str, part: int = 2, agency: str | None = None) -> dict[str, int]:
+    def by(self, measure: str, part: int = 2) -> dict[str, int]:
         """Cases per key (part 1: the agency, 2: key1, 3: key2) of one measure; no zeros."""
         found: dict[str, int] = defaultdict(int)
         for key, sums in self.rows.items():
-            if key[0] == measure and agency in (None, key[1]):
+            if key[0] == measure:
                 found[key[part]] += sums[0]
         return {name: n for name, n in found.items() if n}
+
+    def pairs(self, measure: str, first: int, second: int) -> dict[tuple[str, str], int]:
+        """Cases per pair of key parts (numbered as in `by`) of one measure; no zeros."""
+        found: dict[tuple[str, str], int] = defaultdict(int)
+        for key, sums in self.rows.items():
+            if key[0] == measure:
+                found[(key[first], key[second])] += sums[0]
+        return {pair: n for pair, n in found.items() if n}
 
     def of(self, measure: str) -> list[tuple[Key, list[int]]]:
         return [(key, sums) for key, sums in self.rows.items() if key[0] == measure and any(sums)]
@@ -167,6 +176,13 @@ async def case_tallies(connection: BaseDBAsyncClient, case_id: int, sides: Itera
     return await count(one if "received" in wanted else None,
                        one.filter(resolved_at__isnull=False) if "resolved" in wanted else None,
                        connection)
+
+
+async def first_case_day() -> dt.date | None:
+    """The Vietnam day of the first case received (None before any): no month before it
+    holds anything to count."""
+    first = await Case.all().order_by("created_at").first().values_list("created_at", flat=True)
+    return first.astimezone(VIETNAM).date() if isinstance(first, dt.datetime) else None
 
 
 def side_of(measure: str) -> str:
