@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Router
 # only within the service level's window: workflows.cases.feedback).
 FEEDBACK_LINK_DAYS = 90
 FEEDBACK_SALT = "intake.feedback"
+EXPLANATION_SALT = "intake.explanation"
 
 
 class RouteLinks:
@@ -34,6 +35,10 @@ class RouteLinks:
     def feedback(self, tracking_code: str, resolved_at: dt.datetime, satisfied: bool) -> str:
         return self._url("feedback_form", token=feedback_token(self.secret_key, tracking_code,
                                                                 resolved_at, satisfied))
+
+    def explanation(self, request_id: int, nonce: str) -> str:
+        return self._url("explanation_form",
+                         token=explanation_token(self.secret_key, request_id, nonce))
 
     def statistics(self, period_label: str) -> str:
         return self._url("stats", {"period": period_label})
@@ -61,3 +66,19 @@ def read_feedback_token(secret_key: str, token: str) -> tuple[str, dt.datetime, 
         return str(code), dt.datetime.fromisoformat(resolved_at), bool(satisfied)
     except (BadSignature, ValueError, TypeError):
         return None
+
+
+def explanation_token(secret_key: str, request_id: int, nonce: str) -> str:
+    # No age limit here: the request's own deadline, in the database, ends the link.
+    return URLSafeTimedSerializer(secret_key, salt=EXPLANATION_SALT).dumps([request_id, nonce])
+
+
+def read_explanation_token(secret_key: str, token: str) -> tuple[int, str] | None:
+    try:
+        request_id, nonce = URLSafeTimedSerializer(secret_key, salt=EXPLANATION_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(request_id, int) or isinstance(request_id, bool) or not isinstance(
+            nonce, str):
+        return None
+    return request_id, nonce

@@ -24,7 +24,16 @@ from intake.backoffice import (
     sign_in,
     stats,
 )
-from intake.public import audit_log, feedback, home, open_data, report, reporter, track
+from intake.public import (
+    audit_log,
+    explanation,
+    feedback,
+    home,
+    open_data,
+    report,
+    reporter,
+    track,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -70,6 +79,10 @@ routes: list[BaseRoute] = [
           name="reporter_sign_out"),
     Route("/feedback/{token}", feedback.feedback_form, methods=["GET"], name="feedback_form"),
     Route("/feedback/{token}", feedback.send_feedback, methods=["POST"], name="send_feedback"),
+    Route("/explain/{token}", explanation.explanation_form, methods=["GET"],
+          name="explanation_form"),
+    Route("/explain/{token}", explanation.send_explanation, methods=["POST"],
+          name="send_explanation"),
     Route("/audit/checkpoint", audit_log.checkpoint, name="log_checkpoint"),
     Route("/audit/checkpoints", audit_log.checkpoints, name="log_checkpoints"),
     Route("/audit/key", audit_log.key, name="log_key"),
@@ -122,6 +135,8 @@ routes: list[BaseRoute] = [
               name="case_reply"),
         Route("/cases/{code}/review", case_forms.review_action, methods=["POST"],
               name="case_review"),
+        Route("/cases/{code}/explanations/{explanation_id:id}", case_forms.publish_explanation,
+              methods=["POST"], name="publish_explanation"),
         Route("/cases/{code}/attachments/{attachment_id:id}", attachments.attachment,
               name="attachment"),
     ]),

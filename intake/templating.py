@@ -37,6 +37,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         "closed_states": CLOSED_STATES,
         "past_due": deadlines.past_due, "past_triage": deadlines.past_triage,
         "task_past_due": deadlines.task_past_due,
+        "explanation_past_due": deadlines.explanation_past_due,
         "period_title": lambda period: period_title(period, words), "period_span": period_span,
         "month_title": lambda label: month_title(label, words),
     }

@@ -39,6 +39,9 @@ ACTION_SENTENCES = {
     "start": N_("An inspector started work on the report."),
     "wait": N_("The agency is waiting for more information."),
     "resume": N_("Work on the report resumed."),
+    "request_explanation": N_("The business concerned has been asked to explain."),
+    "request_explanation_and_wait": N_("The business concerned has been asked to explain; the "
+                                       "agency is waiting for its answer."),
     "resolve": N_("The agency has finished its work on the report."),
     JOINED_OUTCOME: N_("The agency has finished its work on the report this one repeats."),
     "reject": N_("The report was closed without action (out of scope, or not a report)."),

@@ -27,6 +27,7 @@ from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.transitions import ActionRequest, take_action
 from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Problem
+from workflows.parties.explanations import publish_summary
 from workflows.reference.catalog import STATUSES, SUPPORT_STATUSES
 
 CaseWrite = Callable[[Case, dict[str, str]], Awaitable[object]]
@@ -104,3 +105,12 @@ async def add_case_reply(request: Request, user: StaffUser) -> Response:
     events = app_context(request).events
     return await _post_on_case(request, user, lambda case, values: add_public_reply(
         case, user, values.get("body", ""), events, values.get("kind", "reply")))
+
+
+@staff_only(*CASE_ROLES)
+async def publish_explanation(request: Request, user: StaffUser) -> Response:
+    """The agency's summary of a business's answer, for /track."""
+    events = app_context(request).events
+    explanation_id = int(request.path_params["explanation_id"])
+    return await _post_on_case(request, user, lambda case, values: publish_summary(
+        case, user, explanation_id, values.get("summary", ""), events))

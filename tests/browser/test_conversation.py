@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from intake.settings import Settings
 from tests.browser.conftest import PHONE, new_page, serious_violations, sign_in
@@ -82,16 +82,22 @@ async def act(page: Page, label: str, fill: dict[str, str] | None = None) -> Non
     await page.wait_for_load_state()
 
 
-async def test_the_conversation_goes_both_ways_to_a_review(mail_site, chrome, axe_source, smtp,
-                                                          screenshots):
-    code, pin = file_a_report(mail_site)
-    violations: dict[str, list[str]] = {}
-    lead = await new_page(chrome, mail_site)
+async def assigned_by_the_lead(chrome: Browser, site: str, code: str) -> Page:
+    """The lead's page, once they assigned the case to the inspector Nguyễn Văn An."""
+    lead = await new_page(chrome, site)
     await sign_in(lead, "qltt_lead")
     await lead.goto(f"/staff/cases/{code}")
     inspector_id = await lead.locator("#assign-assignee_id option",
                                       has_text="Nguyễn Văn An").get_attribute("value")
     await act(lead, "Giao cán bộ xử lý", {"#assign-assignee_id": inspector_id or ""})
+    return lead
+
+
+async def test_the_conversation_goes_both_ways_to_a_review(mail_site, chrome, axe_source, smtp,
+                                                          screenshots):
+    code, pin = file_a_report(mail_site)
+    violations: dict[str, list[str]] = {}
+    lead = await assigned_by_the_lead(chrome, mail_site, code)
 
     inspector = await new_page(chrome, mail_site)
     await sign_in(inspector, "qltt")

@@ -346,18 +346,18 @@ async def test_a_review_is_decided_once_and_any_reopening_answers_it(client, app
 
 
 async def test_an_addition_sent_while_the_case_is_closed_is_refused(client, app, monkeypatch):
-    from workflows.cases import reporter as reporting
+    from workflows.cases import filing
 
     code, pin = await assigned_case(client, app)
     await reporter_page(client, code, pin)
     token = await csrf_token(client, f"/track/{code}/reporter")
-    checked = reporting.check_contents
+    checked = filing.check_contents
 
     async def closing_meanwhile(uploads, policy):  # staff resolve while the photo uploads
         await Case.filter(tracking_code=code).update(status="resolved")
         return await checked(uploads, policy)
 
-    monkeypatch.setattr(reporting, "check_contents", closing_meanwhile)
+    monkeypatch.setattr(filing, "check_contents", closing_meanwhile)
     late = await client.post(f"/track/{code}/reporter", data={"body": ANSWER, "csrf_token": token},
                              files=[("photos", ("tem.jpg", jpeg_with_gps(), "image/jpeg"))])
     assert late.status_code == 400 and "đã đóng" in late.text

@@ -1,5 +1,6 @@
-"""When a case, or a supporting agency's task, is overdue: one definition for the queue, the
-digest and the case page. A waiting case's clock is stopped, so it is never overdue."""
+"""When a case, a supporting agency's task, or a business's explanation is overdue: one
+definition for the queue, the digest and the case page. A waiting case's clock is stopped, so
+it is never overdue itself; an explanation it waits for can be."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from tortoise.expressions import Q, Subquery
 
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.states import OPEN_STATES
+from workflows.parties.models import ExplanationRequest
 
 
 def past_due(case: Case, now: dt.datetime) -> bool:
@@ -27,19 +29,32 @@ def task_past_due(task: CaseSupport, now: dt.datetime) -> bool:
     return task.status == "open" and task.due_at < now
 
 
+def explanation_past_due(request: ExplanationRequest, now: dt.datetime) -> bool:
+    """Not answered by its deadline."""
+    return request.answered_at is None and request.due_at < now
+
+
 def past_due_condition(now: dt.datetime) -> Q:
     """`past_due` as a query. (The "open" first lets the database count from the status
     index instead of reading every case.)"""
     return Q(Q(status__in=sorted(OPEN_STATES)), Q(due_at__lt=now), Q(paused_at__isnull=True))
 
 
+def explanation_late_condition(now: dt.datetime) -> Q:
+    """Open, and waiting for a business's explanation past its deadline."""
+    late = ExplanationRequest.filter(answered_at__isnull=True, due_at__lt=now)
+    return Q(Q(status__in=sorted(OPEN_STATES)), Q(id__in=Subquery(late.values("case_id"))))
+
+
 def overdue_condition(now: dt.datetime, task_agency: str | None) -> Q:
-    """Past due, past triage, or holding a supporting task past its own date (of
-    `task_agency`; any agency's when None)."""
+    """Past due, past triage, holding a supporting task past its own date (of `task_agency`;
+    any agency's when None), or waiting for an explanation past its deadline."""
     late_tasks = CaseSupport.filter(status="open", due_at__lt=now)
     if task_agency is not None:
         late_tasks = late_tasks.filter(agency_code=task_agency)
+    late_explanations = ExplanationRequest.filter(answered_at__isnull=True, due_at__lt=now)
     return Q(Q(status__in=sorted(OPEN_STATES)),
              Q(Q(due_at__lt=now), Q(paused_at__isnull=True))
              | Q(Q(status="received"), Q(triage_due_at__lt=now))
-             | Q(id__in=Subquery(late_tasks.values("case_id"))))
+             | Q(id__in=Subquery(late_tasks.values("case_id")))
+             | Q(id__in=Subquery(late_explanations.values("case_id"))))

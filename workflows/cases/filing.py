@@ -156,7 +156,7 @@ class FilingService:
                         extra_attributes=dict(extras) if extras else None)
         async with nothing_stored_on_outage():
             await self._charge(entry)
-            evidence = await self._checked_and_stored(uploads)
+            evidence = await self.checked_and_stored(uploads)
             try:
                 filed = await record_report(draft, evidence, self.reference, self.secret_key,
                                             entry.actor, self.events, repeat)
@@ -185,7 +185,8 @@ class FilingService:
         except RateLimited as limited:
             raise TooManyReports(limited) from None
 
-    async def _checked_and_stored(self, uploads: Sequence[Upload]) -> list[EvidenceFile]:
+    async def checked_and_stored(self, uploads: Sequence[Upload]) -> list[EvidenceFile]:
+        """The files checked (InvalidReport naming the files field) and stored."""
         try:
             checked = await check_contents(uploads, self.policy)
         except UploadRefused as refused:

@@ -45,12 +45,18 @@ ACTION_TEXT: dict[str, str] = {
     "feedback_given": N_("The reporter answered whether they are satisfied with the outcome"),
     "review_declined": N_("Review of the outcome declined"),
     "evidence_downloaded": N_("Evidence file downloaded"),
+    "request_explanation": N_("A business was asked to explain, by {deadline}"),
+    "request_explanation_and_wait": N_("A business was asked to explain, by {deadline}, and "
+                                       "the case put on hold (the clock stops)"),
+    "explanation_answered": N_("The business sent its explanation"),
+    "explanation_published": N_("A summary of the business's explanation was published"),
     "alert_undelivered": N_("The alert mail to the agency could not be delivered: phone the "
                             "agency"),
 }
 ACTORS: dict[str, str] = {
     "citizen": N_("The reporter"),
     "system": N_("Intake (automatically)"),
+    "business": N_("The business asked to explain"),
 }
 # Kept in the trail for auditors, left out of the case page's timeline: every page view.
 HIDDEN = frozenset({"case_viewed"})
@@ -85,17 +91,21 @@ def staff_ids(events: Iterable[AuditEvent]) -> set[int]:
     return ids
 
 
+def _day(moment: object) -> str:
+    return format_date(dt.datetime.fromisoformat(moment)) if isinstance(moment, str) else "—"
+
+
 def _params(event: AuditEvent, words: Translator, agencies: list[Labelled],
             names: Mapping[int, str]) -> dict[str, Any]:
     after: dict[str, Any] = event.after if isinstance(event.after, dict) else {}
-    due = after.get("due_at")
     assignee = after.get("assignee_id")
     return {
         "channel": words.label(catalog.INTAKE_CHANNELS, after.get("intake_channel")),
         "agency": words.label(agencies, after.get("agency_code") or after.get("agency")),
         "assignee": names.get(assignee, "—") if isinstance(assignee, int) else "—",
         "outcome": words.label(catalog.OUTCOMES, after.get("outcome")),
-        "due": format_date(dt.datetime.fromisoformat(due)) if isinstance(due, str) else "—",
+        "due": _day(after.get("due_at")),
+        "deadline": _day(after.get("explanation_due")),
     }
 
 

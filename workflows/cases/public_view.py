@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from workflows.access.limits import Allowance, spend
 from workflows.cases.models import Attachment, Case, CaseMessage
-from workflows.cases.states import CLOSED_STATES, SETTLED_STATES
+from workflows.cases.states import CLOSED_STATES, PAUSED_STATE, SETTLED_STATES
 from workflows.cases.tracking import normalize_tracking_code
+from workflows.parties.models import ExplanationRequest
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class PublicStatus:
     outcome: str = ""
     # A report rejected as a duplicate shows the case it joined, and that case's outcome.
     duplicate_of: str | None = None
+    # A business was asked to explain; what the agency published of its answers.
+    explanation_asked: bool = False
+    explanations: tuple[PublicReply, ...] = ()
+    # On hold for a business's answer rather than the reporter's.
+    waits_for_business: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -60,6 +68,13 @@ async def look_up(typed_code: str, address: str, allowance: Allowance) -> Case |
     return await find_case(normalize_tracking_code(typed_code))
 
 
+async def waits_for_business(case: Case, connection: BaseDBAsyncClient | None = None) -> bool:
+    """On hold, and put on hold to wait for a business's explanation not yet sent (the
+    reporter's additions then do not resume it)."""
+    return case.status == PAUSED_STATE and await ExplanationRequest.filter(
+        case_id=case.id, pauses=True, answered_at__isnull=True).using_db(connection).exists()
+
+
 async def public_status(case: Case) -> PublicStatus:
     replies = await CaseMessage.filter(case_id=case.id, author="agency").order_by("created_at")
     settled = case
@@ -76,6 +91,12 @@ async def public_status(case: Case) -> PublicStatus:
         replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
         outcome=public_notes(settled.status, settled.public_outcome, ""),
         duplicate_of=settled.tracking_code if settled is not case else None,
+        explanation_asked=await ExplanationRequest.exists(case_id=case.id),
+        waits_for_business=await waits_for_business(case),
+        explanations=tuple(PublicReply(summary.public_summary,
+                                       summary.published_at or summary.created_at)
+                           for summary in await ExplanationRequest.filter(
+                               case_id=case.id, published_at__isnull=False).order_by("id")),
     )
 
 

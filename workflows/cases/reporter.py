@@ -34,12 +34,12 @@ from workflows.cases.filing import (
     nothing_stored_on_outage,
 )
 from workflows.cases.models import Attachment, Case, CaseMessage
-from workflows.cases.public_view import find_case
+from workflows.cases.public_view import find_case, waits_for_business
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE
 from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.cases.tracking import normalize_tracking_code, pin_matches
 from workflows.evidence.storage import EvidenceFile
-from workflows.evidence.uploads import Upload, UploadRefused, check_contents, count_and_size
+from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.reference.sla import ServiceLevels
 
@@ -114,11 +114,7 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
             await spend(allowance, address)
         except RateLimited as limited:
             raise TooManyReports(limited) from None
-        try:
-            checked = await check_contents(uploads, service.policy)
-        except UploadRefused as refused:
-            raise InvalidReport({FILES_FIELD: refused.problem}) from None
-        evidence = await service.store_files(checked)
+        evidence = await service.checked_and_stored(uploads)
         try:
             await _record_followup(case, text, evidence, service.events,
                                    service.reference.service_levels)
@@ -128,10 +124,12 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
     service.events.committed()
 
 
-async def _resume(connection: BaseDBAsyncClient, case: Case, levels: ServiceLevels,
-                  now: dt.datetime, events: CaseEvents) -> Case | None:
-    """The reporter's answer to a waiting case resumes it: the clock runs again, its due date
-    moved by the working days waited. (A staff member who acted first wins: no resume.)"""
+async def resume_waiting(connection: BaseDBAsyncClient, case: Case, levels: ServiceLevels,
+                         now: dt.datetime, events: CaseEvents,
+                         actor: Actor | None = None) -> Case | None:
+    """The answer awaited (the reporter's, or a business's) resumes a waiting case: the clock
+    runs again, its due date moved by the working days waited. (A staff member who acted
+    first wins: no resume.)"""
     changes = {"status": "in_progress", **clock_restarted(case, levels, now)}
     resumed = await Case.filter(id=case.id, status=PAUSED_STATE, version=case.version).using_db(
         connection).update(**changes, version=case.version + 1, updated_at=now)
@@ -140,7 +138,7 @@ async def _resume(connection: BaseDBAsyncClient, case: Case, levels: ServiceLeve
     fresh = await Case.filter(id=case.id).using_db(connection).get()
     before = {"status": PAUSED_STATE, "due_at": case.due_at.isoformat() if case.due_at else None}
     await events.record(connection, CaseEvent(
-        fresh, Actor.citizen(), "resume", before=before,
+        fresh, actor or Actor.citizen(), "resume", before=before,
         after={"status": fresh.status, "due_at": fresh.due_at.isoformat() if fresh.due_at else None},
         reason=""))
     return fresh
@@ -161,8 +159,8 @@ async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
                                     **asdict(file))
         resumed = None
-        if case.status == PAUSED_STATE:
-            resumed = await _resume(connection, case, levels, now, events)
+        if case.status == PAUSED_STATE and not await waits_for_business(case, connection):
+            resumed = await resume_waiting(connection, case, levels, now, events)
         await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
         await events.record(connection, CaseEvent(
             resumed or case, Actor.citizen(), "reporter_followup",

@@ -20,6 +20,7 @@ from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.validation import bounded_int
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
+from workflows.parties import asking
 from workflows.reference.loading import ReferenceData
 
 MAX_REASON_CHARS = 2000
@@ -193,7 +194,7 @@ REQUIREMENTS: dict[str, Requirement] = {
     "reason": reason, "question": question, "report": report, "agency": agency,
     "police": police, "assignee": assignee,
     "support_assignee": support_assignee, "outcome": outcome, "due_date": due_date,
-    "duplicate_of": duplicate_of, "support": support,
+    "duplicate_of": duplicate_of, "support": support, "explanation": asking.explanation,
 }
 
 

@@ -25,6 +25,7 @@ from workflows.cases.models import (
 )
 from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
+from workflows.parties.models import ExplanationRequest
 from workflows.reference.routing import explain, parse_reason
 
 
@@ -42,6 +43,7 @@ class CaseView:
     client_names: dict[int, str]  # the API clients it names, by id
     seized: list[SeizedItem]  # the goods seized on its resolution
     feedback: list[CaseFeedback]  # the reporter's answers on its outcomes, and reviews asked
+    explanations: list[ExplanationRequest]  # businesses asked to explain, their documents with them
 
     def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
         return history(self.timeline, words, agencies, self.staff_names, self.client_names)
@@ -105,4 +107,6 @@ async def case_view(case: Case) -> CaseView:
         client_names=await client_names(client_ids(timeline)),
         seized=await SeizedItem.filter(case_id=case.id).order_by("id"),
         feedback=await CaseFeedback.filter(case_id=case.id).order_by("id"),
+        explanations=await ExplanationRequest.filter(case_id=case.id).order_by("id")
+        .prefetch_related("documents"),
     )

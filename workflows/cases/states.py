@@ -13,6 +13,7 @@ from workflows.access.roles import INSPECTOR, LEAD, OFFICER
 from workflows.cases import effects
 from workflows.cases.effects import Effect
 from workflows.i18n.messages import N_
+from workflows.parties import asking
 
 OPEN_STATES = frozenset({"received", "triaged", "assigned", "in_progress", "waiting"})
 CLOSED_STATES = frozenset({"resolved", "rejected", "closed"})
@@ -53,6 +54,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("wait", {"in_progress"}, PAUSED_STATE, {LEAD, INSPECTOR}, ("question",),
        N_("Ask the reporter and wait (pauses the clock)"), effects.ask_and_wait,
        assignee_only=True),
+    _t("request_explanation", {"assigned", "in_progress", PAUSED_STATE}, None, {LEAD, INSPECTOR},
+       ("explanation",), N_("Ask a business to explain"), asking.ask_business,
+       assignee_only=True),
+    _t("request_explanation_and_wait", {"in_progress"}, PAUSED_STATE, {LEAD, INSPECTOR},
+       ("explanation",), N_("Ask a business to explain and wait (pauses the clock)"),
+       asking.ask_business_and_wait, assignee_only=True),
     _t("resume", {PAUSED_STATE}, "in_progress", {LEAD, INSPECTOR}, (),
        N_("Resume work"), assignee_only=True),
     _t("resolve", {"in_progress", PAUSED_STATE}, "resolved", {LEAD, INSPECTOR}, ("outcome",),

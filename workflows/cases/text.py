@@ -76,3 +76,21 @@ def has_words(text: str) -> bool:
     """Whether the text holds a letter or a digit: a required field of only dots, emoji or
     joiners says nothing an inspector can act on."""
     return any(ch.isalnum() for ch in text)
+
+
+TOO_LONG = N_("At most {limit} characters (you typed {length}).")
+
+
+def required_words(raw: str, empty: str, limit: int, *, multiline: bool = True) -> str | Problem:
+    """A required field a person writes in (a question, an answer, a summary): clean text
+    with words in it, at most `limit` characters; else the problem, `empty` when blank."""
+    text = clean_text(raw, multiline=multiline)
+    if isinstance(text, Problem):
+        return text
+    if not text:
+        return Problem(empty)
+    if not has_words(text):
+        return Problem(NO_WORDS)
+    if len(text) > limit:
+        return Problem(TOO_LONG, {"limit": limit, "length": len(text)})
+    return text

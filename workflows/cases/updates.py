@@ -15,7 +15,10 @@ from workflows.cases.states import BY_ACTION, SETTLED_STATES
 
 # A message's text is in the event's facts (a reply, a question); an outcome's on the case; a
 # status change tells itself (the feed adds a sentence for it).
-TEXT_FROM_FACTS = frozenset({"public_reply", "public_question", "wait", "review_declined"})
+TEXT_FROM_FACTS = frozenset({"public_reply", "public_question", "wait", "review_declined",
+                             "explanation_published"})
+# Public steps that leave the status as it is (a business asked to explain).
+TOLD_WITHOUT_CHANGE = frozenset({"request_explanation"})
 # Events that may carry public text, and otherwise tell themselves (a reopening that grants a
 # review gives its reason; another does not).
 TEXT_IF_ANY = frozenset({"reopen"})
@@ -46,7 +49,8 @@ async def record_public_update(connection: BaseDBAsyncClient, event: CaseEvent,
     """An EventListener: a public update for each message to the reporter and each change of
     the case's status."""
     case = event.case
-    if case is None or not (event.action in TEXT_FROM_FACTS or _status_changed(event)):
+    if case is None or not (event.action in TEXT_FROM_FACTS | TOLD_WITHOUT_CHANGE
+                            or _status_changed(event)):
         return
     if event.action in TEXT_FROM_FACTS | TEXT_IF_ANY:
         text = str(event.facts.get("body", ""))

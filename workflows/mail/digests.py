@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from workflows.access.models import StaffUser
 from workflows.access.roles import LEAD
 from workflows.audit.sequencer import latest_checkpoint
-from workflows.cases.deadlines import past_due_condition
+from workflows.cases.deadlines import explanation_late_condition, past_due_condition
 from workflows.cases.models import Case
 from workflows.i18n.formatting import VIETNAM
 from workflows.mail.models import OutboxMessage
@@ -23,7 +23,9 @@ DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back 
 
 
 async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
-    return await (Case.filter(past_due_condition(now), agency_code=agency_code)
+    """Past their due date, or waiting for a business's explanation past its deadline."""
+    return await (Case.filter(past_due_condition(now) | explanation_late_condition(now),
+                              agency_code=agency_code)
                   .order_by("due_at").limit(DIGEST_LIMIT))
 
 

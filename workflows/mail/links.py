@@ -21,6 +21,11 @@ class Links(Protocol):
         the link itself is signed)."""
         ...
 
+    def explanation(self, request_id: int, nonce: str) -> str:
+        """A business's single-use page to answer a request for an explanation (signed; it
+        works until the request's deadline)."""
+        ...
+
     def statistics(self, period_label: str) -> str:
         """The statistics page of a period, in the back office."""
         ...

@@ -20,6 +20,7 @@ from workflows.mail import staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
+from workflows.parties.explanations import late_explanations
 from workflows.reference.agencies import Agency
 from workflows.reference.loading import ReferenceData
 
@@ -81,6 +82,19 @@ class Notifier:
                       mail=self.renderer.render("support_request", AGENCY_LANGUAGE, {
                           "case": case, "agency": agency, "support": support,
                           "lead_agency": self.agencies.get(case.agency_code or "")}))
+
+    async def explanation_request(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                                  recorded: AuditEvent) -> None:
+        """To the business asked to explain: the product facts, the question, the deadline
+        and its single-use link. Nothing of the reporter (tests/security read it for that)."""
+        request, case = event.facts["explanation"], event.case
+        if case is None:
+            return
+        await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
+                      kind="explanation_request", recipient=request.party_email, case=case,
+                      mail=self.renderer.render("explanation_request", AGENCY_LANGUAGE, {
+                          "case": case, "request": request,
+                          "agency": self.agencies.get(case.agency_code or "")}))
 
     async def citizen_ack(self, connection: BaseDBAsyncClient, event: CaseEvent,
                           recorded: AuditEvent) -> None:
@@ -152,9 +166,10 @@ class Notifier:
         await enqueue(
             connection, event_key=digest_key(agency.code, day, recipient), kind="overdue_digest",
             recipient=recipient,
-            mail=self.renderer.render("overdue_digest", AGENCY_LANGUAGE,
-                                      {"agency": agency, "cases": overdue, "day": day,
-                                       "now": now}))
+            mail=self.renderer.render("overdue_digest", AGENCY_LANGUAGE, {
+                "agency": agency, "cases": overdue, "day": day, "now": now,
+                "late_explanations": await late_explanations(
+                    connection, [case.id for case in overdue], now)}))
 
     async def checkpoint_notice(self, connection: BaseDBAsyncClient, recipient: str,
                                 checkpoint: LogCheckpoint, day: dt.date) -> None:
@@ -184,6 +199,9 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
     "public_reply": (Notifier.reply_notice,),
     "public_question": (Notifier.question_notice,),
     "wait": (Notifier.question_notice,),
+    "request_explanation": (Notifier.explanation_request,),
+    "request_explanation_and_wait": (Notifier.explanation_request,),
+    "explanation_answered": (staff_notices.explanation_notice,),
 }
 
 

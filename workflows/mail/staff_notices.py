@@ -32,12 +32,15 @@ STAFF_NOTICES: tuple[Term, ...] = (
     Term("task_notice", N_("My agency is asked to support a case (leads), or a supporting task "
                            "is assigned to me")),
     Term("review_notice", N_("A reporter asks my agency to review an outcome (leads)")),
+    Term("explanation_notice", N_("A business answers a request for an explanation on a case "
+                                  "assigned to me")),
 )
 STAFF_NOTICE_KINDS = frozenset(term.code for term in STAFF_NOTICES)
 # What each role can receive (an inspector is never sent a lead's notices).
 NOTICES_OF_ROLE = {
     LEAD: STAFF_NOTICE_KINDS,
-    "inspector": frozenset({"assignment_notice", "addition_notice", "task_notice"}),
+    "inspector": frozenset({"assignment_notice", "addition_notice", "task_notice",
+                            "explanation_notice"}),
     OFFICER: frozenset({"review_notice"}),
 }
 HEADLINES = {
@@ -45,6 +48,9 @@ HEADLINES = {
     "addition_notice": N_("The reporter added information to case {code}."),
     "resumed_notice": N_("The reporter answered the question on case {code}: it is back in "
                          "progress and its clock runs again."),
+    "explanation_notice": N_("The business asked to explain has answered on case {code}."),
+    "explanation_resumed_notice": N_("The business asked to explain has answered on case "
+                                     "{code}: it is back in progress and its clock runs again."),
     "transfer_notice": N_("Case {code} was transferred to your agency."),
     "task_notice": N_("Your agency is asked to support case {code}."),
     "task_assigned_notice": N_("A supporting task on case {code} is assigned to you."),
@@ -90,21 +96,36 @@ async def assignment_notice(notifier: Notifier, connection: BaseDBAsyncClient,
                 await _people(connection, "assignment_notice", event, id=assignee))
 
 
-async def addition_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,
-                          recorded: AuditEvent) -> None:
+async def _to_assignee(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,
+                       recorded: AuditEvent, kind: str, headline: str) -> None:
     """To the assignee; to the agency's mailbox when nobody is assigned."""
     case = event.case
     if case is None:
         return
-    resumed = bool(event.facts.get("resumed"))
-    headline = HEADLINES["resumed_notice" if resumed else "addition_notice"]
     assignee = getattr(case, "assignee_id", None)
     if assignee is not None:
-        recipients = await _people(connection, "addition_notice", event, id=assignee)
+        recipients = await _people(connection, kind, event, id=assignee)
     else:
         agency = notifier.agencies.get(case.agency_code or "")
         recipients = [agency.email] if agency else []
-    await _send(notifier, connection, recorded, case, "addition_notice", headline, recipients)
+    await _send(notifier, connection, recorded, case, kind, headline, recipients)
+
+
+async def addition_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,
+                          recorded: AuditEvent) -> None:
+    resumed = bool(event.facts.get("resumed"))
+    await _to_assignee(notifier, connection, event, recorded, "addition_notice",
+                       HEADLINES["resumed_notice" if resumed else "addition_notice"])
+
+
+async def explanation_notice(notifier: Notifier, connection: BaseDBAsyncClient,
+                             event: CaseEvent, recorded: AuditEvent) -> None:
+    """The business's answer, to whoever works the case (the answer itself stays on the
+    case page)."""
+    resumed = bool(event.facts.get("resumed"))
+    await _to_assignee(notifier, connection, event, recorded, "explanation_notice",
+                       HEADLINES["explanation_resumed_notice" if resumed
+                                 else "explanation_notice"])
 
 
 async def transfer_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,

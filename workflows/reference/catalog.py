@@ -84,6 +84,11 @@ SUPPORT_STATUSES: tuple[Term, ...] = (
     Term("open", N_("Open")),
     Term("done", N_("Done")),
 )
+# Who a business asked to explain is (workflows.parties).
+PARTY_KINDS: tuple[Term, ...] = (
+    Term("seller", N_("The seller (shop, trader, online seller)")),
+    Term("brand_owner", N_("The brand owner or its authorised distributor")),
+)
 # What the agency found, recorded when it resolves a case (feeds the statistics).
 OUTCOMES: tuple[Term, ...] = (
     Term("violation_confirmed", N_("Violation confirmed")),
@@ -133,3 +138,4 @@ SALES_CHANNEL_CODES = codes(SALES_CHANNELS)
 LABEL_ORIGIN_CODES = codes(LABEL_ORIGINS)
 OUTCOME_CODES = codes(OUTCOMES)
 VIOLATOR_KIND_CODES = codes(VIOLATOR_KINDS)
+PARTY_KIND_CODES = codes(PARTY_KINDS)

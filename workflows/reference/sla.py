@@ -54,6 +54,8 @@ class ServiceLevels:
     agencies: Mapping[str, AgencyLevels] = field(default_factory=dict)
     # A reporter not satisfied with an outcome may ask for a review within so many days.
     review_request_days: int = 15
+    # A business asked to explain answers within so many working days, unless staff say.
+    explanation_working_days: int = 5
 
     def resolution_days(self, category: str, agency_code: str | None = None) -> int:
         own = self.agencies.get(agency_code or "", AgencyLevels())
@@ -139,8 +141,10 @@ def load_service_levels(sla_path: Path, holidays_path: Path,
                              key="working_weekend_days")
     review = _positive(sla, sla.data.get("review_request_days", 15), "review_request_days",
                        "review_request_days")
+    explanation = _positive(sla, sla.data.get("explanation_working_days", 5),
+                            "explanation_working_days", "explanation_working_days")
     return ServiceLevels(default, per_category, HolidayCalendar(extra, working), triage,
-                         per_agency, review)
+                         per_agency, review, explanation)
 
 
 def _dates(file: TomlFile, key: str) -> frozenset[dt.date]:

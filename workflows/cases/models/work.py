@@ -13,6 +13,7 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from workflows.access.models import StaffUser
     from workflows.cases.models.case import Case
+    from workflows.parties.models import ExplanationRequest
 
 
 class CaseSupport(Model):
@@ -54,7 +55,12 @@ class Attachment(Model):
     # SHA-256 of the bytes as the citizen sent them (evidence); the stored file is re-encoded.
     received_sha256 = fields.CharField(max_length=64)
     stored_sha256 = fields.CharField(max_length=64)
-    added_by = fields.CharField(max_length=16, default="reporter")
+    added_by = fields.CharField(max_length=16, default="reporter")  # reporter, staff, business
+    # A business's document sent with its explanation.
+    explanation: fields.ForeignKeyNullableRelation[ExplanationRequest] = fields.ForeignKeyField(
+        "models.ExplanationRequest", related_name="documents", null=True,
+        on_delete=fields.RESTRICT
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,51 @@
+"""The tables of a case's outside parties."""
+
+# Class docstrings become table comments in migrations (no ";" in them: see
+# workflows/cases/models/case.py).
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from workflows.access.models import StaffUser
+    from workflows.cases.models import Case
+
+
+class ExplanationRequest(Model):
+    """A business (the seller or the brand owner) asked to explain, by a signed link that
+    works once and until the deadline. Its answer stays internal until staff publish a
+    summary of it."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="explanations", on_delete=fields.RESTRICT
+    )
+    party_kind = fields.CharField(max_length=16)  # seller, brand_owner
+    party_name = fields.CharField(max_length=200)
+    party_email = fields.CharField(max_length=320)
+    question = fields.TextField()
+    due_at = fields.DatetimeField(db_index=True)
+    # Staff chose to wait for the answer: the case was put on hold with the request.
+    pauses = fields.BooleanField(default=False)
+    # The link names the request and this random value, signed; both must match.
+    link_nonce = fields.CharField(max_length=43)
+    requested_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="explanations_requested", null=True,
+        on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    answered_at = fields.DatetimeField(null=True)
+    answer = fields.TextField(default="")
+    # What the public reads on /track, written by staff from the answer (never the answer).
+    public_summary = fields.TextField(default="")
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "explanation_request"
+
+
+__models__ = [ExplanationRequest]
