@@ -14,6 +14,8 @@ from starlette.routing import BaseRoute, Router
 FEEDBACK_LINK_DAYS = 90
 FEEDBACK_SALT = "intake.feedback"
 EXPLANATION_SALT = "intake.explanation"
+FOLLOW_SALT = "intake.follow"
+UNFOLLOW_SALT = "intake.unfollow"
 
 
 class RouteLinks:
@@ -39,6 +41,14 @@ class RouteLinks:
     def explanation(self, request_id: int, nonce: str) -> str:
         return self._url("explanation_form",
                          token=explanation_token(self.secret_key, request_id, nonce))
+
+    def follow(self, follower_id: int, nonce: str) -> str:
+        return self._url("follow_form", token=record_token(self.secret_key, FOLLOW_SALT,
+                                                           follower_id, nonce))
+
+    def unfollow(self, follower_id: int, nonce: str) -> str:
+        return self._url("unfollow_form", token=record_token(self.secret_key, UNFOLLOW_SALT,
+                                                             follower_id, nonce))
 
     def statistics(self, period_label: str) -> str:
         return self._url("stats", {"period": period_label})
@@ -68,17 +78,26 @@ def read_feedback_token(secret_key: str, token: str) -> tuple[str, dt.datetime, 
         return None
 
 
+def record_token(secret_key: str, salt: str, record_id: int, nonce: str) -> str:
+    """A link's token naming one row and the random value kept with it. No age limit here:
+    the row itself (a deadline, a use) ends the link."""
+    return URLSafeTimedSerializer(secret_key, salt=salt).dumps([record_id, nonce])
+
+
+def read_record_token(secret_key: str, salt: str, token: str) -> tuple[int, str] | None:
+    try:
+        record_id, nonce = URLSafeTimedSerializer(secret_key, salt=salt).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(record_id, int) or isinstance(record_id, bool) or not isinstance(
+            nonce, str):
+        return None
+    return record_id, nonce
+
+
 def explanation_token(secret_key: str, request_id: int, nonce: str) -> str:
-    # No age limit here: the request's own deadline, in the database, ends the link.
-    return URLSafeTimedSerializer(secret_key, salt=EXPLANATION_SALT).dumps([request_id, nonce])
+    return record_token(secret_key, EXPLANATION_SALT, request_id, nonce)
 
 
 def read_explanation_token(secret_key: str, token: str) -> tuple[int, str] | None:
-    try:
-        request_id, nonce = URLSafeTimedSerializer(secret_key, salt=EXPLANATION_SALT).loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(request_id, int) or isinstance(request_id, bool) or not isinstance(
-            nonce, str):
-        return None
-    return request_id, nonce
+    return read_record_token(secret_key, EXPLANATION_SALT, token)

@@ -27,7 +27,7 @@ from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.transitions import ActionRequest, take_action
 from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Problem
-from workflows.parties.explanations import publish_summary
+from workflows.parties.request_steps import publish_summary, withdraw_request
 from workflows.reference.catalog import STATUSES, SUPPORT_STATUSES
 
 CaseWrite = Callable[[Case, dict[str, str]], Awaitable[object]]
@@ -114,3 +114,12 @@ async def publish_explanation(request: Request, user: StaffUser) -> Response:
     explanation_id = int(request.path_params["explanation_id"])
     return await _post_on_case(request, user, lambda case, values: publish_summary(
         case, user, explanation_id, values.get("summary", ""), events))
+
+
+@staff_only(*CASE_ROLES)
+async def withdraw_explanation(request: Request, user: StaffUser) -> Response:
+    """An unanswered request no longer needed: its link stops, it is not overdue."""
+    events = app_context(request).events
+    explanation_id = int(request.path_params["explanation_id"])
+    return await _post_on_case(request, user, lambda case, values: withdraw_request(
+        case, user, explanation_id, events))

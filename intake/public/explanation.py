@@ -9,12 +9,13 @@ import datetime as dt
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from intake.client import client_address
 from intake.context import app_context
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.links import read_explanation_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored
+from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.explanations import (
     UNKNOWN_LINK,
@@ -74,10 +75,12 @@ async def send_explanation(request: Request) -> Response:
         return _page(request, opened, problem, values, {}, 400)
     try:
         await answer_explanation(context.filing, opened.id, opened.link_nonce, values, uploads,
+                                 context.allowances.followup, client_address(request),
                                  dt.datetime.now(dt.UTC))
     except LinkRefused as refused:
         return _page(request, None, refused.problem, {}, {}, refused.status)
     except FilingRefused as refused:
-        status = 503 if isinstance(refused, NothingStored) else 400
+        status = (503 if isinstance(refused, NothingStored)
+                  else 429 if isinstance(refused, TooManyReports) else 400)
         return _page(request, opened, refused.errors.get("form"), values, refused.errors, status)
     return RedirectResponse(f"{request.url.path}?done=1", status_code=303)

@@ -8,6 +8,7 @@ business: its mail and pages are searched for every piece of the reporter's data
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import datetime as dt
 import re
 
@@ -29,9 +30,12 @@ BUSINESS = "kinh-doanh@cuahang-minhphat.vn"
 QUESTION = "Đề nghị cơ sở giải trình nguồn gốc lô dầu gội Clear đang bày bán, kèm hóa đơn nhập hàng."
 ANSWER = "Hàng nhập từ Công ty TNHH Phân phối An Khang ngày 02/11, hóa đơn số 0001234 kèm theo."
 SUBJECT = "giải trình"
+# The reporter's link to the shop's page: a share link names who shared it.
+SHARED_LINK = "https://shopee.vn/product/88/12?sp_atk=hang.nguyen&share_from=0912345678"
 # Everything the reporter gave that a business must never see.
 REPORTER_TRACES = (REPORTER["reporter_name"], REPORTER["reporter_email"],
-                   REPORTER["reporter_phone"], VALID_REPORT["description"])
+                   REPORTER["reporter_phone"], VALID_REPORT["description"], SHARED_LINK,
+                   "sp_atk")
 
 
 def ask(**changes: str) -> dict[str, str]:
@@ -42,8 +46,10 @@ def ask(**changes: str) -> dict[str, str]:
 
 async def asked_case(client: httpx.AsyncClient, app, smtp_server, **changes: str
                      ) -> tuple[str, str, str]:
-    """A case in progress whose inspector asked the business; its code, PIN and the link."""
-    code, pin = await assigned_case(client, app)
+    """A case in progress (bought online, through a share link) whose inspector asked the
+    business; its code, PIN and the link."""
+    code, pin = await assigned_case(client, app, {"sales_channel": "online", "platform": "Shopee",
+                                                  "online_url": SHARED_LINK})
     async with staff(app, "qltt") as inspector:
         assert (await post(inspector, code, action="start")).status_code == 303
         assert (await post(inspector, code, **ask(**changes))).status_code == 303
@@ -71,6 +77,7 @@ async def test_the_business_answers_once_and_the_inspector_sees_it(client, app, 
     code, pin, link = await asked_case(client, app, smtp_server)
     waiting = await Case.get(tracking_code=code)
     assert waiting.status == "waiting" and waiting.paused_at is not None
+    assert waiting.online_url == SHARED_LINK  # the staff have it; the business must not
     [mail] = smtp_server.handler.to(BUSINESS)
     assert QUESTION in mail.part("plain") and VALID_REPORT["product_name"] in mail.part("plain")
     for part in (mail.part("plain"), mail.part("html"), str(mail.message["Subject"])):
@@ -102,6 +109,7 @@ async def test_the_business_answers_once_and_the_inspector_sees_it(client, app, 
     assert resumed.status == "in_progress" and resumed.due_at > waiting.due_at
     event = await AuditEvent.get(case_id=waiting.id, action="explanation_answered")
     assert event.actor_type == "business"
+    assert event.after["answer_sha256"] == hashlib.sha256(ANSWER.encode()).hexdigest()
     inspector_mail = ACCOUNTS["qltt"][0]
     await wait_for(lambda: bool(mails(smtp_server, inspector_mail, "đã trả lời")))
     [told] = mails(smtp_server, inspector_mail, "đã trả lời")
@@ -229,3 +237,68 @@ async def test_the_reporter_adding_information_does_not_end_the_wait_for_the_bus
                                     "csrf_token": token})
     assert added.status_code == 303
     assert (await Case.get(tracking_code=code)).status == "waiting"
+
+
+async def publish(client: httpx.AsyncClient, code: str, request_id: int,
+                  summary: str) -> httpx.Response:
+    token = await csrf_token(client, f"/staff/cases/{code}")
+    return await client.post(f"/staff/cases/{code}/explanations/{request_id}",
+                             data={"csrf_token": token, "summary": summary})
+
+
+async def test_a_summary_is_published_once_by_the_agency_handling_the_case(
+        client, app, smtp_server):
+    code, _, link = await asked_case(client, app, smtp_server, action="request_explanation")
+    request = await ExplanationRequest.get(case__tracking_code=code)
+    async with staff(app, "qltt") as inspector:
+        early = await publish(inspector, code, request.id, "Chưa có gì.")
+        assert early.status_code == 400 and "chưa trả lời" in early.text
+    assert (await send(client, link)).status_code == 303
+    async with staff(app, "officer") as officer:  # sees the case, is not its agency
+        refused = await publish(officer, code, request.id, "Tóm tắt của cán bộ tiếp nhận.")
+        assert refused.status_code == 400
+    async with staff(app, "qltt") as inspector:
+        assert (await publish(inspector, code, request.id, "Cơ sở đã giải trình.")).status_code == 303
+        again = await publish(inspector, code, request.id, "Một tóm tắt khác.")
+        assert again.status_code == 400 and "đã được công bố" in again.text
+        other = await publish(inspector, code, request.id + 1000, "Không có yêu cầu này.")
+        assert other.status_code == 400
+    feed = (await client.get("/open311/v2/servicerequestupdates.json")).json()
+    said = [update["description"] for update in feed]
+    assert "Cơ sở đã giải trình." in said and "Một tóm tắt khác." not in said
+    assert "Tóm tắt của cán bộ tiếp nhận." not in said
+
+
+async def test_a_withdrawn_request_closes_its_link_and_is_never_overdue(client, app, smtp_server):
+    code, _, link = await asked_case(client, app, smtp_server, action="request_explanation")
+    request = await ExplanationRequest.get(case__tracking_code=code)
+    async with staff(app, "qltt") as inspector:
+        token = await csrf_token(inspector, f"/staff/cases/{code}")
+        withdrawn = await inspector.post(
+            f"/staff/cases/{code}/explanations/{request.id}/withdraw", data={"csrf_token": token})
+        assert withdrawn.status_code == 303
+    refused = await send(client, link)
+    assert refused.status_code == 410 and "rút lại" in refused.text
+    await ExplanationRequest.filter(id=request.id).update(
+        due_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
+    async with staff(app, "qltt_lead") as lead:
+        assert code[:5] not in (await lead.get("/staff/queue", params={"overdue": "1"})).text
+        assert "Đã rút lại yêu cầu giải trình" in (await lead.get(f"/staff/cases/{code}")).text
+
+
+async def test_a_later_wait_for_the_reporter_is_the_reporters_to_end(client, app, smtp_server):
+    """Put on hold for the business, resumed by staff, then on hold for the reporter: the
+    reporter's answer resumes the case, the business's late answer does not."""
+    code, pin, link = await asked_case(client, app, smtp_server)
+    async with staff(app, "qltt") as inspector:
+        assert (await post(inspector, code, action="resume")).status_code == 303
+        assert (await post(inspector, code, action="wait",
+                           question="Anh/chị chụp thêm ảnh tem giúp.")).status_code == 303
+    assert (await send(client, link)).status_code == 303
+    assert (await Case.get(tracking_code=code)).status == "waiting"
+    page = await reporter_page(client, code, pin)
+    assert "đang chờ bạn trả lời" in page.text
+    token = await csrf_token(client, f"/track/{code}/reporter")
+    await client.post(f"/track/{code}/reporter", data={"body": "Ảnh tem đây ạ.",
+                                                       "csrf_token": token})
+    assert (await Case.get(tracking_code=code)).status == "in_progress"

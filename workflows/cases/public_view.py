@@ -71,8 +71,11 @@ async def look_up(typed_code: str, address: str, allowance: Allowance) -> Case |
 async def waits_for_business(case: Case, connection: BaseDBAsyncClient | None = None) -> bool:
     """On hold, and put on hold to wait for a business's explanation not yet sent (the
     reporter's additions then do not resume it)."""
-    return case.status == PAUSED_STATE and await ExplanationRequest.filter(
-        case_id=case.id, pauses=True, answered_at__isnull=True).using_db(connection).exists()
+    if case.status != PAUSED_STATE or case.paused_at is None:
+        return False
+    return await ExplanationRequest.filter(
+        case_id=case.id, pauses=True, answered_at__isnull=True, withdrawn_at__isnull=True,
+        created_at__gte=case.paused_at).using_db(connection).exists()
 
 
 async def public_status(case: Case) -> PublicStatus:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
@@ -25,7 +25,7 @@ from tortoise.queryset import QuerySet
 from workflows.access.models import StaffUser
 from workflows.access.roles import OFFICER
 from workflows.access.visibility import visible_cases, visible_parts
-from workflows.cases.deadlines import overdue_condition
+from workflows.cases.deadlines import late_explanations, overdue_condition
 from workflows.cases.models import Case, CaseFeedback, CaseSupport
 from workflows.cases.search import search_condition
 from workflows.cases.states import OPEN_STATES
@@ -147,6 +147,7 @@ class QueuePage:
     previous_before: Cursor | None = None  # "Previous" opens the page before it; None: first
     # Without a cursor (a row without the sort key) the pages go by number.
     by_number: bool = False
+    late_explanations: set[int] = field(default_factory=set)  # listed, a business's answer late
 
     @property
     def more_by_number(self) -> bool:
@@ -177,11 +178,11 @@ def filtered_cases(user: StaffUser, filters: QueueFilters, now: dt.datetime,
     """The cases the user may see (or those of `base`) that match the filters (every
     status)."""
     base = visible_cases(user) if base is None else base
-    for field, value in (("category", filters.category), ("product_group", filters.product_group),
-                         ("sales_channel", filters.channel), ("commune", filters.commune),
-                         ("intake_channel", filters.intake_channel)):
+    for column, value in (("category", filters.category), ("product_group", filters.product_group),
+                          ("sales_channel", filters.channel), ("commune", filters.commune),
+                          ("intake_channel", filters.intake_channel)):
         if value:
-            base = base.filter(**{field: value})
+            base = base.filter(**{column: value})
     if filters.triage_only:
         base = base.filter(agency_code__isnull=True)
     if filters.overdue:
@@ -286,4 +287,5 @@ async def queue_page(user: StaffUser, filters: QueueFilters) -> QueuePage:
         case_id__in=[case.id for case in cases]).values_list(
         "case_id", flat=True) if cases else []  # type: ignore[assignment]
     return QueuePage(cases, total, page, pages, counts, now, supports, set(reviews), next_after,
-                     previous_before, by_number)
+                     previous_before, by_number,
+                     await late_explanations(None, [case.id for case in cases], now))

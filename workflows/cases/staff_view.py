@@ -25,6 +25,7 @@ from workflows.cases.models import (
 )
 from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
+from workflows.parties.followers import follower_count
 from workflows.parties.models import ExplanationRequest
 from workflows.reference.routing import explain, parse_reason
 
@@ -44,6 +45,7 @@ class CaseView:
     seized: list[SeizedItem]  # the goods seized on its resolution
     feedback: list[CaseFeedback]  # the reporter's answers on its outcomes, and reviews asked
     explanations: list[ExplanationRequest]  # businesses asked to explain, their documents with them
+    followers: int  # people following its public status by email (never who)
 
     def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
         return history(self.timeline, words, agencies, self.staff_names, self.client_names)
@@ -109,4 +111,5 @@ async def case_view(case: Case) -> CaseView:
         feedback=await CaseFeedback.filter(case_id=case.id).order_by("id"),
         explanations=await ExplanationRequest.filter(case_id=case.id).order_by("id")
         .prefetch_related("documents"),
+        followers=await follower_count(case),
     )

@@ -44,21 +44,29 @@ async def _add(connection: BaseDBAsyncClient, case: Case, action: str, text: str
         created_at=recorded.created_at)
 
 
+def is_public_update(event: CaseEvent) -> bool:
+    """Whether the event is something the public learns: a message, a new status."""
+    return event.case is not None and (event.action in TEXT_FROM_FACTS | TOLD_WITHOUT_CHANGE
+                                       or _status_changed(event))
+
+
+def public_text(event: CaseEvent, case: Case) -> str:
+    """The words of a public update ("" when the step tells itself)."""
+    if event.action in TEXT_FROM_FACTS | TEXT_IF_ANY:
+        return str(event.facts.get("body", ""))
+    if event.action in TEXT_FROM_OUTCOME:
+        return case.public_outcome
+    return ""
+
+
 async def record_public_update(connection: BaseDBAsyncClient, event: CaseEvent,
                                recorded: AuditEvent) -> None:
     """An EventListener: a public update for each message to the reporter and each change of
     the case's status."""
     case = event.case
-    if case is None or not (event.action in TEXT_FROM_FACTS | TOLD_WITHOUT_CHANGE
-                            or _status_changed(event)):
+    if case is None or not is_public_update(event):
         return
-    if event.action in TEXT_FROM_FACTS | TEXT_IF_ANY:
-        text = str(event.facts.get("body", ""))
-    elif event.action in TEXT_FROM_OUTCOME:
-        text = case.public_outcome
-    else:
-        text = ""
-    await _add(connection, case, event.action, text, recorded)
+    await _add(connection, case, event.action, public_text(event, case), recorded)
     if event.action in TEXT_FROM_OUTCOME:
         for duplicate in await Case.filter(duplicate_of_id=case.id).using_db(connection):
             await _add(connection, duplicate, JOINED_OUTCOME, case.public_outcome, recorded)

@@ -26,6 +26,14 @@ class Links(Protocol):
         works until the request's deadline)."""
         ...
 
+    def follow(self, follower_id: int, nonce: str) -> str:
+        """The page where an address confirms following a case (signed)."""
+        ...
+
+    def unfollow(self, follower_id: int, nonce: str) -> str:
+        """The page that stops a follower's mail (signed; in every mail they get)."""
+        ...
+
     def statistics(self, period_label: str) -> str:
         """The statistics page of a period, in the back office."""
         ...

@@ -12,15 +12,17 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.audit.models import AuditEvent, LogCheckpoint
 from workflows.audit.receipts import leaf_index
+from workflows.cases.deadlines import late_explanations
 from workflows.cases.events import CaseEvent
 from workflows.cases.flags import case_flags
 from workflows.cases.models import Case
 from workflows.cases.states import SETTLED_STATES
+from workflows.cases.updates import is_public_update, public_text
 from workflows.mail import staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
-from workflows.parties.explanations import late_explanations
+from workflows.parties.models import CaseFollower
 from workflows.reference.agencies import Agency
 from workflows.reference.loading import ReferenceData
 
@@ -46,6 +48,32 @@ class Notifier:
                        recorded: AuditEvent) -> None:
         for notice in NOTICES.get(event.action, ()):
             await notice(self, connection, event, recorded)
+        if is_public_update(event):
+            await self.follower_updates(connection, event, recorded)
+
+    async def follow_confirmation(self, connection: BaseDBAsyncClient, follower: CaseFollower,
+                                  case: Case, now: dt.datetime) -> None:
+        """The link that confirms following a case; the only mail before confirming."""
+        await enqueue(connection, event_key=f"follow:{follower.id}:{now.isoformat()}",
+                      kind="follow_confirmation", recipient=follower.email, case=case,
+                      mail=self.renderer.render("follow_confirmation", follower.language, {
+                          "case": case, "follower": follower}))
+
+    async def follower_updates(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                               recorded: AuditEvent) -> None:
+        """The public change, to everyone who confirmed following the case: its new status
+        and public words, what /track shows, with a link to stop."""
+        case = event.case
+        assert case is not None
+        followers = await CaseFollower.filter(
+            case_id=case.id, confirmed_at__isnull=False, unsubscribed_at__isnull=True).using_db(
+            connection).order_by("id")
+        for follower in followers:
+            await enqueue(connection, event_key=f"audit:{recorded.seq}:follow:{follower.id}",
+                          kind="follow_update", recipient=follower.email, case=case,
+                          mail=self.renderer.render("follow_update", follower.language, {
+                              "case": case, "follower": follower,
+                              "said": public_text(event, case)}))
 
     async def _to_citizen(self, connection: BaseDBAsyncClient, case: Case, kind: str,
                           event_key: str, context: dict[str, Any]) -> None:

@@ -175,7 +175,8 @@ async def stuck_messages(now: dt.datetime | None = None, limit: int = 50) -> lis
 # an operator's terminal (or a monitor's log) shows.
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 CITIZEN_KINDS = frozenset({"citizen_ack", "reply_notice", "question_notice", "resolution_notice",
-                           "review_decision"})
+                           "review_decision", "explanation_request", "follow_confirmation",
+                           "follow_update"})
 
 
 def _printable(message: OutboxMessage) -> str:

@@ -5,32 +5,32 @@ for /track. The business sees the product facts and the question, never the repo
 
 The request itself is a case action (`request_explanation`, or `request_explanation_and_wait`,
 which puts the case on hold: `workflows.parties.asking`), so its permissions, audit event and
-mail are the workflow's; the answer and the published summary are here.
+mail are the workflow's; the business's side is here, staff's later steps on a request
+(publish a summary, withdraw it) in `workflows.parties.request_steps`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from workflows.access.models import StaffUser
-from workflows.access.roles import CASE_ROLES, handles
+from workflows.access.limits import Allowance, RateLimited, spend
 from workflows.audit.log import Actor
-from workflows.cases.events import CaseEvent, CaseEvents
+from workflows.cases.events import CaseEvent
 from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
+    TooManyReports,
     evidence_record,
     nothing_stored_on_outage,
 )
 from workflows.cases.models import Attachment, Case
-from workflows.cases.refusals import ActionRefused, InvalidInput
 from workflows.cases.reporter import resume_waiting
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE
 from workflows.cases.text import required_words
@@ -40,7 +40,6 @@ from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.models import ExplanationRequest
 
 MAX_ANSWER_CHARS = 10000
-MAX_SUMMARY_CHARS = 2000
 
 
 class LinkRefused(Exception):
@@ -59,17 +58,14 @@ USED_LINK = N_("This link has already been used: the explanation was received on
 EXPIRED_LINK = N_("This link expired on {day}, the deadline for the explanation. Contact the "
                   "agency that asked for it.")
 CASE_CLOSED = N_("The case has been closed: the agency no longer needs the explanation.")
+WITHDRAWN = N_("The agency has withdrawn this request: no explanation is needed any more.")
 
 
-async def late_explanations(connection: BaseDBAsyncClient, case_ids: Sequence[int],
-                            now: dt.datetime) -> set[int]:
-    """Which of these cases wait for an explanation past its deadline."""
-    if not case_ids:
-        return set()
-    found = await ExplanationRequest.filter(
-        case_id__in=list(case_ids), answered_at__isnull=True, due_at__lt=now).using_db(
-        connection).values_list("case_id", flat=True)
-    return {int(str(case_id)) for case_id in found}
+def paused_for(request: ExplanationRequest, case: Case) -> bool:
+    """Whether the case is on hold for this request now: it asked to wait, and the case has
+    not been resumed and put on hold again (for the reporter, say) since."""
+    return (request.pauses and case.status == PAUSED_STATE and case.paused_at is not None
+            and request.created_at >= case.paused_at)
 
 
 async def open_request(request_id: int, nonce: str, now: dt.datetime) -> ExplanationRequest:
@@ -79,6 +75,8 @@ async def open_request(request_id: int, nonce: str, now: dt.datetime) -> Explana
         raise LinkRefused(Problem(UNKNOWN_LINK), 404)
     if request.answered_at is not None:
         raise LinkRefused(Problem(USED_LINK, {"day": format_date(request.answered_at)}), 410)
+    if request.withdrawn_at is not None:
+        raise LinkRefused(Problem(WITHDRAWN), 410)
     if request.due_at < now:
         raise LinkRefused(Problem(EXPIRED_LINK, {"day": format_date(request.due_at)}), 410)
     if request.case.status in CLOSED_STATES:
@@ -103,18 +101,25 @@ def _answer_text(fields: Mapping[str, str], uploads: Sequence[Upload],
 
 async def answer_explanation(service: FilingService, request_id: int, nonce: str,
                              fields: Mapping[str, str], uploads: Sequence[Upload],
+                             allowance: Allowance, address: str,
                              now: dt.datetime) -> ExplanationRequest:
     """Store the business's answer and documents, once: a second use of the link, even at the
-    same moment, is refused (LinkRefused) and stores nothing. A case on hold for this answer
-    resumes, its clock moved by the working days waited."""
+    same moment, is refused (LinkRefused) and stores nothing. Each try is charged to the
+    address's allowance before the files are checked (TooManyReports). A case on hold for this
+    answer resumes, its clock moved by the working days waited."""
     request = await open_request(request_id, nonce, now)
     text = _answer_text(fields, uploads, service)
     async with nothing_stored_on_outage():
+        try:
+            await spend(allowance, address)
+        except RateLimited as limited:
+            raise TooManyReports(limited) from None
         evidence = await service.checked_and_stored(uploads)
         try:
             async with in_transaction() as connection:
                 if not await ExplanationRequest.filter(
-                        id=request.id, answered_at__isnull=True).using_db(connection).update(
+                        id=request.id, answered_at__isnull=True,
+                        withdrawn_at__isnull=True).using_db(connection).update(
                         answered_at=now, answer=text):
                     raise LinkRefused(Problem(USED_LINK, {"day": format_date(now)}), 410)
                 case = await Case.filter(id=request.case.id).using_db(
@@ -125,43 +130,21 @@ async def answer_explanation(service: FilingService, request_id: int, nonce: str
                     await Attachment.create(using_db=connection, case=case, added_by="business",
                                             explanation_id=request.id, **asdict(file))
                 resumed = None
-                if request.pauses and case.status == PAUSED_STATE:
+                if paused_for(request, case):
                     resumed = await resume_waiting(
                         connection, case, service.reference.service_levels, now, service.events,
                         Actor("business", str(request.id)))
                 await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
                 await service.events.record(connection, CaseEvent(
                     resumed or case, Actor("business", str(request.id)), "explanation_answered",
+                    # The text's digest, not the text: it may name people; the digest shows
+                    # that what the case page shows is what the business sent.
                     after={"explanation_id": request.id,
+                           "answer_sha256": hashlib.sha256(text.encode()).hexdigest(),
                            "attachments": [evidence_record(file) for file in evidence]},
                     facts={"resumed": resumed is not None}))
         except BaseException:
             service.store.discard(evidence)
             raise
     service.events.committed()
-    return await ExplanationRequest.get(id=request.id)
-
-
-async def publish_summary(case: Case, user: StaffUser, request_id: int, summary: str,
-                          events: CaseEvents) -> ExplanationRequest:
-    """Staff of the agency handling the case write what /track shows of an answer: their
-    words, never the answer itself (it may name people). Publishing again replaces it."""
-    if user.role not in CASE_ROLES:
-        raise ActionRefused(N_("Your role may not take this action."))
-    if not handles(user, case):
-        raise ActionRefused(N_("Only the agency handling the case may take this action."))
-    request = await ExplanationRequest.get_or_none(id=request_id, case_id=case.id)
-    if request is None or request.answered_at is None:
-        raise ActionRefused(N_("The business has not answered yet."))
-    cleaned = required_words(summary, N_("Write the summary to publish."), MAX_SUMMARY_CHARS)
-    if isinstance(cleaned, Problem):
-        raise InvalidInput({"summary": cleaned})
-    now = dt.datetime.now(dt.UTC)
-    async with in_transaction() as connection:
-        await ExplanationRequest.filter(id=request.id).using_db(connection).update(
-            public_summary=cleaned, published_at=now)
-        await events.record(connection, CaseEvent(
-            case, Actor("staff", str(user.id)), "explanation_published",
-            after={"explanation_id": request.id}, facts={"body": cleaned}))
-    events.committed()
     return await ExplanationRequest.get(id=request.id)

@@ -40,6 +40,8 @@ class ExplanationRequest(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     answered_at = fields.DatetimeField(null=True)
     answer = fields.TextField(default="")
+    # Staff no longer need it: the link stops working and it is never overdue.
+    withdrawn_at = fields.DatetimeField(null=True)
     # What the public reads on /track, written by staff from the answer (never the answer).
     public_summary = fields.TextField(default="")
     published_at = fields.DatetimeField(null=True)
@@ -48,4 +50,26 @@ class ExplanationRequest(Model):
         table = "explanation_request"
 
 
-__models__ = [ExplanationRequest]
+class CaseFollower(Model):
+    """Someone following a case's public status by email: mailed each public change once they
+    confirm by the link sent to the address, until they unsubscribe. Staff see only how many."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="followers", on_delete=fields.RESTRICT
+    )
+    email = fields.CharField(max_length=320)
+    language = fields.CharField(max_length=2, default="vi")
+    # The links name the follower and this random value, signed; both must match.
+    link_nonce = fields.CharField(max_length=43)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    confirmation_sent_at = fields.DatetimeField()
+    confirmed_at = fields.DatetimeField(null=True)
+    unsubscribed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "case_follower"
+        unique_together = (("case", "email"),)
+
+
+__models__ = [ExplanationRequest, CaseFollower]
