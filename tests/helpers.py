@@ -77,7 +77,10 @@ async def post_report(
     fields: dict[str, str] | None = None,
     files: list[tuple[str, bytes, str]] | None = None,
 ) -> httpx.Response:
-    data = {"csrf_token": await csrf_token(client), **(VALID_REPORT if fields is None else fields)}
+    # "new": a report of its own even when an open case is about the same goods (the offer to
+    # add to it instead is tested by tests/intake/public/test_same_goods.py).
+    data = {"csrf_token": await csrf_token(client), "join_case": "new",
+            **(VALID_REPORT if fields is None else fields)}
     multipart = [("photos", (name, content, kind)) for name, content, kind in files or []]
     # An empty file part, as a browser sends for an untouched file input, keeps it multipart.
     multipart = multipart or [("photos", ("", b"", "application/octet-stream"))]

@@ -27,6 +27,7 @@ from workflows.figures.dashboard import Dashboard, dashboard
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
+from workflows.parties.supporters import supporting_count
 from workflows.reference import catalog
 from workflows.reference.reporting import Period, PeriodError, ReportingCalendar, date_range
 
@@ -118,6 +119,8 @@ async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
         "agency_names": agency_names, "problem": Problem(problem) if problem else query.problem,
         **_choices(reference.calendar, dt.datetime.now(VIETNAM).date()),
         "pdf_available": pdf.soffice() is not None,
+        "supporting": [await supporting_count(period.first_day, period.last_day, query.agency_code)
+                       for period in (board.report.period, board.report.previous_period)],
     }, status_code=status_code, headers={"Cache-Control": "private, no-store"})
 
 

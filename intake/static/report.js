@@ -1,6 +1,8 @@
 // The report form, enhanced where JavaScript runs: previews of the chosen photos, a progress
-// bar while the files are sent, and the error summary focused so it is read out first.
-// Without JavaScript the form works the same: it is an ordinary multipart POST.
+// bar while the files are sent, the error summary focused so it is read out first, and — as
+// the barcode, the shop or the online page is typed — the open reports about the same goods,
+// offered to add to ("I saw this too"). Without JavaScript the form works the same: it is an
+// ordinary multipart POST, and the offer comes as a step after the first submit.
 (function () {
   "use strict";
 
@@ -74,6 +76,41 @@
     request.send(new FormData(form));
   }
 
+  var SAME_GOODS_FIELDS = ["barcode", "shop_name", "commune", "online_url"];
+
+  function offerSameGoods(form) {
+    var offer = document.getElementById("same-goods-offer");
+    if (!offer || !window.fetch) return;
+    var timer = null;
+    function lookUp() {
+      var query = new URLSearchParams();
+      SAME_GOODS_FIELDS.forEach(function (name) {
+        var field = form.elements[name];
+        if (field && field.value.trim()) query.set(name, field.value.trim());
+      });
+      var chosen = form.querySelector("input[name=join_case]:checked");
+      var keep = chosen ? chosen.value : "";
+      if (!query.toString()) { offer.replaceChildren(); return; }
+      fetch(offer.dataset.similar + "?" + query.toString(), { credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.text() : ""; })
+        .then(function (html) {
+          var found = new DOMParser().parseFromString(html, "text/html").body;
+          offer.replaceChildren.apply(offer, Array.prototype.slice.call(found.childNodes));
+          var again = keep && offer.querySelector("input[value='" + CSS.escape(keep) + "']");
+          if (again) again.checked = true;
+        })
+        .catch(function () { /* no offer: the server asks after the first submit */ });
+    }
+    SAME_GOODS_FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      if (!field) return;
+      field.addEventListener("change", function () {
+        clearTimeout(timer);
+        timer = setTimeout(lookUp, 150);
+      });
+    });
+  }
+
   function setup() {
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
@@ -85,6 +122,7 @@
     var bar = status.querySelector("progress");
     var button = form.querySelector("button[type=submit]");
     input.addEventListener("change", function () { showPreviews(input, previews); });
+    offerSameGoods(form);
     form.addEventListener("submit", function (event) {
       if (!window.FormData || totalSize(input) < SHOW_PROGRESS_FROM_BYTES) return;
       event.preventDefault();

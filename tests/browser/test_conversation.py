@@ -57,7 +57,8 @@ def file_a_report(site: str) -> tuple[str, str]:
         form = citizen.get("/report").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
         receipt = citizen.post("/report", data={
-            **VALID_REPORT, "reporter_email": CITIZEN, "consent": "1", "csrf_token": token},
+            **VALID_REPORT, "reporter_email": CITIZEN, "consent": "1", "csrf_token": token,
+            "join_case": "new"},
             files=[("photos", ("", b"", "application/octet-stream"))])
         code = re.search(r'id="tracking-code"[^>]*>([^<]+)<', receipt.text).group(1)
         pin = re.search(r'id="pin"[^>]*>([^<]+)<', receipt.text).group(1)

@@ -8,8 +8,8 @@ business: its mail and pages are searched for every piece of the reporter's data
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import datetime as dt
+import hashlib
 import re
 
 import httpx

@@ -256,7 +256,7 @@ async def test_a_database_that_refuses_answers_the_same_on_every_entry_point(
         holder = hold_write_lock(path, 5.0)
         # A lock left taken by a failed BEGIN would make these wait for ever: fail instead.
         web, api, staff, followup = await asyncio.wait_for(asyncio.gather(
-            citizen.post("/report", data={**VALID_REPORT, "brand": "Bia Sài Gòn",
+            citizen.post("/report", data={**VALID_REPORT, "brand": "Bia Sài Gòn", "join_case": "new",
                                           "csrf_token": tokens["web"]}, files=no_file),
             citizen.post("/open311/v2/requests.json", data=API_REPORT),
             officer.post("/staff/cases/new", data={**VALID_REPORT, "brand": "Bia Hà Nội",

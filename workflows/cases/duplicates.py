@@ -20,20 +20,26 @@ def shop_key(shop_name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", shop_name).casefold().split())
 
 
-def _same_goods_or_seller(case: Case) -> Q | None:
+def same_goods_condition(barcode: str, shop: str, commune: str, online_url: str) -> Q | None:
+    """The same barcode, the same shop (`shop_key`) in the same commune or ward, or the same
+    online page; None when nothing is given to compare."""
     conditions = []
-    if case.barcode:
-        conditions.append(Q(barcode=case.barcode))
-    if case.shop_key and case.commune:
-        conditions.append(Q(shop_key=case.shop_key, commune=case.commune))
-    if case.online_url:
-        conditions.append(Q(online_url=case.online_url))
+    if barcode:
+        conditions.append(Q(barcode=barcode))
+    if shop and commune:
+        conditions.append(Q(shop_key=shop, commune=commune))
+    if online_url:
+        conditions.append(Q(online_url=online_url))
     if not conditions:
         return None
     combined = conditions[0]
     for condition in conditions[1:]:
         combined |= condition
     return combined
+
+
+def _same_goods_or_seller(case: Case) -> Q | None:
+    return same_goods_condition(case.barcode, case.shop_key, case.commune, case.online_url)
 
 
 async def possible_duplicates(case: Case, user: StaffUser) -> list[Case]:

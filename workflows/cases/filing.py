@@ -108,6 +108,15 @@ def evidence_record(file: EvidenceFile) -> dict[str, object]:
             "content_type": file.content_type}
 
 
+async def charge(allowance: Allowance, subject: str) -> None:
+    """One more filing (a report, an addition, an answer) by this address or client, or
+    TooManyReports when its allowance is used up."""
+    try:
+        await spend(allowance, subject)
+    except RateLimited as limited:
+        raise TooManyReports(limited) from None
+
+
 @asynccontextmanager
 async def nothing_stored_on_outage() -> AsyncIterator[None]:
     """A database or disk that refuses the work becomes NothingStored; a broken rule of the

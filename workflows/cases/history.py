@@ -50,6 +50,7 @@ ACTION_TEXT: dict[str, str] = {
                                        "the case put on hold (the clock stops)"),
     "explanation_answered": N_("The business sent its explanation"),
     "explanation_published": N_("A summary of the business's explanation was published"),
+    "supporting_report": N_("Another citizen reported the same goods and added to this case"),
     "explanation_withdrawn": N_("The request for an explanation was withdrawn"),
     "alert_undelivered": N_("The alert mail to the agency could not be delivered: phone the "
                             "agency"),

@@ -29,7 +29,7 @@ from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    TooManyReports,
+    charge,
     evidence_record,
     nothing_stored_on_outage,
 )
@@ -110,10 +110,7 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
         raise InvalidReport(errors)
     text = str(body)
     async with nothing_stored_on_outage():
-        try:
-            await spend(allowance, address)
-        except RateLimited as limited:
-            raise TooManyReports(limited) from None
+        await charge(allowance, address)
         evidence = await service.checked_and_stored(uploads)
         try:
             await _record_followup(case, text, evidence, service.events,

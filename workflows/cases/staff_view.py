@@ -26,7 +26,7 @@ from workflows.cases.models import (
 from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
 from workflows.parties.followers import follower_count
-from workflows.parties.models import ExplanationRequest
+from workflows.parties.models import ExplanationRequest, SupportingReport
 from workflows.reference.routing import explain, parse_reason
 
 
@@ -46,6 +46,7 @@ class CaseView:
     feedback: list[CaseFeedback]  # the reporter's answers on its outcomes, and reviews asked
     explanations: list[ExplanationRequest]  # businesses asked to explain, their documents with them
     followers: int  # people following its public status by email (never who)
+    supporting: list[SupportingReport]  # "I saw this too", with their photos
 
     def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
         return history(self.timeline, words, agencies, self.staff_names, self.client_names)
@@ -112,4 +113,6 @@ async def case_view(case: Case) -> CaseView:
         explanations=await ExplanationRequest.filter(case_id=case.id).order_by("id")
         .prefetch_related("documents"),
         followers=await follower_count(case),
+        supporting=await SupportingReport.filter(case_id=case.id).order_by("id")
+        .prefetch_related("photos"),
     )

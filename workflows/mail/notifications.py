@@ -22,7 +22,7 @@ from workflows.mail import staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
-from workflows.parties.models import CaseFollower
+from workflows.parties.models import CaseFollower, SupportingReport
 from workflows.reference.agencies import Agency
 from workflows.reference.loading import ReferenceData
 
@@ -167,6 +167,16 @@ class Notifier:
         duplicates = await Case.filter(duplicate_of_id=case.id).using_db(connection)
         for reporter_case in (case, *duplicates):
             await self._resolution(connection, reporter_case, recorded, case.public_outcome)
+        supporters = await SupportingReport.filter(case_id=case.id, consent=True).exclude(
+            reporter_email="").using_db(connection).order_by("id")
+        for supporter in supporters:  # "I saw this too": the outcome, without feedback links
+            await enqueue(
+                connection, event_key=f"audit:{recorded.seq}:resolution_notice:support:"
+                                      f"{supporter.id}",
+                kind="resolution_notice", recipient=supporter.reporter_email, case=case,
+                mail=self.renderer.render("resolution_notice", supporter.language, {
+                    "case": case, "agency": self.agencies.get(case.agency_code or ""),
+                    "outcome": case.public_outcome, "asked": None}))
 
     async def duplicate_outcome(self, connection: BaseDBAsyncClient, event: CaseEvent,
                                 recorded: AuditEvent) -> None:
@@ -230,6 +240,7 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
     "request_explanation": (Notifier.explanation_request,),
     "request_explanation_and_wait": (Notifier.explanation_request,),
     "explanation_answered": (staff_notices.explanation_notice,),
+    "supporting_report": (staff_notices.supporter_notice,),
 }
 
 

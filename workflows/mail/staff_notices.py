@@ -48,6 +48,7 @@ HEADLINES = {
     "addition_notice": N_("The reporter added information to case {code}."),
     "resumed_notice": N_("The reporter answered the question on case {code}: it is back in "
                          "progress and its clock runs again."),
+    "supporter_notice": N_("Another citizen reported the same goods and added to case {code}."),
     "explanation_notice": N_("The business asked to explain has answered on case {code}."),
     "explanation_resumed_notice": N_("The business asked to explain has answered on case "
                                      "{code}: it is back in progress and its clock runs again."),
@@ -116,6 +117,13 @@ async def addition_notice(notifier: Notifier, connection: BaseDBAsyncClient, eve
     resumed = bool(event.facts.get("resumed"))
     await _to_assignee(notifier, connection, event, recorded, "addition_notice",
                        HEADLINES["resumed_notice" if resumed else "addition_notice"])
+
+
+async def supporter_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,
+                           recorded: AuditEvent) -> None:
+    """"I saw this too": as the reporter's additions are (the same preference)."""
+    await _to_assignee(notifier, connection, event, recorded, "addition_notice",
+                       HEADLINES["supporter_notice"])
 
 
 async def explanation_notice(notifier: Notifier, connection: BaseDBAsyncClient,

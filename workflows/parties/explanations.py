@@ -19,14 +19,14 @@ from dataclasses import asdict
 
 from tortoise.transactions import in_transaction
 
-from workflows.access.limits import Allowance, RateLimited, spend
+from workflows.access.limits import Allowance
 from workflows.audit.log import Actor
 from workflows.cases.events import CaseEvent
 from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    TooManyReports,
+    charge,
     evidence_record,
     nothing_stored_on_outage,
 )
@@ -110,10 +110,7 @@ async def answer_explanation(service: FilingService, request_id: int, nonce: str
     request = await open_request(request_id, nonce, now)
     text = _answer_text(fields, uploads, service)
     async with nothing_stored_on_outage():
-        try:
-            await spend(allowance, address)
-        except RateLimited as limited:
-            raise TooManyReports(limited) from None
+        await charge(allowance, address)
         evidence = await service.checked_and_stored(uploads)
         try:
             async with in_transaction() as connection:

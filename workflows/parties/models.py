@@ -72,4 +72,22 @@ class CaseFollower(Model):
         unique_together = (("case", "email"),)
 
 
-__models__ = [ExplanationRequest, CaseFollower]
+class SupportingReport(Model):
+    """Another citizen who saw the same goods and added to an open case instead of filing a
+    new one ("I saw this too"): their note and photos, and where to send the outcome."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="supporting_reports", on_delete=fields.RESTRICT
+    )
+    note = fields.TextField(default="")
+    reporter_email = fields.CharField(max_length=320, default="")
+    consent = fields.BooleanField(default=False)
+    language = fields.CharField(max_length=2, default="vi")
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "supporting_report"
+
+
+__models__ = [ExplanationRequest, CaseFollower, SupportingReport]

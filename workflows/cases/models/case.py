@@ -102,6 +102,8 @@ class Case(Model):
     resolved_at = fields.DatetimeField(null=True)
     # The reporter added something staff of the handling agency have not opened yet.
     new_info_at = fields.DatetimeField(null=True)
+    # Other citizens who reported the same goods by adding to this case ("I saw this too").
+    supporters = fields.IntField(default=0, db_default=0)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
     version = fields.IntField(default=1)

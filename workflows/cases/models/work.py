@@ -13,7 +13,7 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from workflows.access.models import StaffUser
     from workflows.cases.models.case import Case
-    from workflows.parties.models import ExplanationRequest
+    from workflows.parties.models import ExplanationRequest, SupportingReport
 
 
 class CaseSupport(Model):
@@ -61,6 +61,10 @@ class Attachment(Model):
         "models.ExplanationRequest", related_name="documents", null=True,
         on_delete=fields.RESTRICT
     )
+    # A photo another citizen added with "I saw this too".
+    supporting_report: fields.ForeignKeyNullableRelation[SupportingReport] = (
+        fields.ForeignKeyField("models.SupportingReport", related_name="photos", null=True,
+                               on_delete=fields.RESTRICT))
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,121 @@
+""""I saw this too", over HTTP, every mail received by a real SMTP server: a second citizen
+naming the barcode, the shop (in the same commune or ward) or the online page of an open case
+is offered to add to it — without JavaScript as a step after the first submit, with it from
+/report/similar — and their note and photos join that case, which counts them; the agency is
+told, they get the outcome, the statistics count them. The offer shows nothing of the first
+reporter, and a choice of a case about other goods, or no longer open, stores nothing."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.helpers import REPORTER, VALID_REPORT, csrf_token, jpeg_with_gps, wait_for
+from tests.intake.public.test_pages import file_and_read_receipt
+from tests.intake.test_conversation import app as app  # noqa: F401 (the fixture: staff, mail)
+from tests.intake.test_conversation import assigned_case, post, staff
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import Attachment, Case
+from workflows.parties.models import SupportingReport
+
+SECOND = {"reporter_email": "ban-hang-xom@example.vn", "consent": "1", "street": "Cổng phía Bắc",
+          "description": "Tôi cũng mua chai nước mắm này ở sạp 12, nắp không có tem."}
+FIRST_REPORTERS_TRACES = (REPORTER["reporter_name"], REPORTER["reporter_email"],
+                          REPORTER["reporter_phone"], VALID_REPORT["description"],
+                          VALID_REPORT["street"])
+
+
+async def send(client: httpx.AsyncClient, fields: dict[str, str],
+               photos: list | None = None) -> httpx.Response:
+    """The form as a browser without JavaScript sends it (no choice made unless given)."""
+    token = await csrf_token(client)
+    return await client.post("/report", data={"csrf_token": token, **fields},
+                             files=photos or [("photos", ("", b"", "application/octet-stream"))])
+
+
+@pytest.mark.parametrize("same", [
+    {"barcode": VALID_REPORT["barcode"], "shop_name": "Cửa hàng khác"},
+    {"barcode": "", "shop_name": "  SẠP SỐ   12 "},  # the same shop, however it is typed
+])
+async def test_without_javascript_the_offer_is_a_step_and_the_report_joins(
+        client, app, smtp_server, same):
+    first, _ = await assigned_case(client, app)
+    offered = await send(client, {**VALID_REPORT, **SECOND, **same})
+    assert offered.status_code == 200 and 'name="join_case"' in offered.text
+    assert f'value="{first}"' in offered.text and SECOND["description"] in offered.text
+    for trace in FIRST_REPORTERS_TRACES:
+        assert trace not in offered.text
+    assert await Case.all().count() == 1  # nothing filed yet
+
+    photo = [("photos", ("nap-chai.jpg", jpeg_with_gps(), "image/jpeg"))]
+    joined = await send(client, {**VALID_REPORT, **SECOND, **same, "join_case": first}, photo)
+    assert joined.status_code == 303 and joined.headers["location"] == f"/report/joined/{first}"
+    thanks = await client.get(joined.headers["location"])
+    assert "đã được bổ sung vào phản ánh" in thanks.text
+    assert await Case.all().count() == 1
+    case = await Case.get(tracking_code=first)
+    assert case.supporters == 1 and case.new_info_at is not None
+    [support] = await SupportingReport.filter(case_id=case.id)
+    assert support.note == SECOND["description"]
+    [photo_row] = await Attachment.filter(supporting_report_id=support.id)
+    assert photo_row.added_by == "supporter"
+    assert await AuditEvent.filter(case_id=case.id, action="supporting_report").count() == 1
+
+    # The inspector is told; the staff page counts and shows the addition.
+    await wait_for(lambda: any("phản ánh cùng hàng hóa" in mail.part("plain")
+                               for mail in smtp_server.handler.to("thanh-tra@qltt.gov.vn")))
+    async with staff(app, "qltt") as inspector:
+        page = (await inspector.get(f"/staff/cases/{first}")).text
+        assert re.search(r'id="supporters">1<', page) and SECOND["description"] in page
+        # The outcome reaches the second citizen too.
+        await post(inspector, first, action="start")
+        resolved = await post(inspector, first, action="resolve", outcome="violation_confirmed",
+                              public_outcome="Đã xử phạt sạp số 12, tịch thu 40 chai.")
+        assert resolved.status_code == 303
+    await wait_for(lambda: any("tịch thu 40 chai" in mail.part("plain")
+                               for mail in smtp_server.handler.to(SECOND["reporter_email"])))
+    async with staff(app, "analyst") as analyst:
+        stats = (await analyst.get("/staff/stats")).text
+        assert re.search(r'id="supporting-reports">[^<]*: 1 ', stats)
+
+
+async def test_the_script_gets_the_offer_as_the_citizen_types(client, app):
+    first, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new",
+                                                       "sales_channel": "online",
+                                                       "platform": "Shopee",
+                                                       "online_url": "https://shopee.vn/nuoc-mam-12"})
+    found = await client.get("/report/similar", params={"online_url": "https://shopee.vn/nuoc-mam-12"})
+    assert found.status_code == 200 and f'value="{first}"' in found.text
+    assert "<html" not in found.text  # a fragment for the form, not a page
+    for params in ({"online_url": "https://shopee.vn/khac"}, {"barcode": "8930000000000"},
+                   {"shop_name": VALID_REPORT["shop_name"], "commune": "Phường khác"}, {}):
+        assert 'name="join_case"' not in (await client.get("/report/similar", params=params)).text
+
+
+async def test_choosing_new_files_a_report_of_its_own(client, app):
+    first, _ = await assigned_case(client, app)
+    filed = await send(client, {**VALID_REPORT, **SECOND, "join_case": "new"})
+    assert filed.status_code == 303 and filed.headers["location"].startswith("/receipt/")
+    assert await Case.all().count() == 2
+    assert (await Case.get(tracking_code=first)).supporters == 0
+
+
+async def test_a_case_about_other_goods_or_closed_cannot_be_joined(client, app):
+    first, _ = await assigned_case(client, app)
+    other, _, _ = await file_and_read_receipt(client, {
+        **VALID_REPORT, "join_case": "new", "barcode": "", "shop_name": "Tạp hóa Hoa",
+        "product_name": "Dầu gội Clear 650 g"})
+    elsewhere = {**VALID_REPORT, **SECOND, "barcode": "", "shop_name": "Sạp số 40"}
+    refused = await send(client, {**elsewhere, "join_case": other})
+    assert refused.status_code == 400 and "không còn đang xử lý hoặc về hàng hóa khác" in refused.text
+    assert SECOND["description"] in refused.text
+    await Case.filter(tracking_code=first).update(status="resolved")
+    closed = await send(client, {**VALID_REPORT, **SECOND, "join_case": first})
+    assert closed.status_code == 400
+    assert not await SupportingReport.exists()
+    assert await Case.filter(supporters__gt=0).count() == 0
+    # A mistake in the form comes first, with the choice kept to make again.
+    typo = await send(client, {**VALID_REPORT, **SECOND, "description": "", "join_case": other})
+    assert typo.status_code == 400 and 'id="description-error"' in typo.text
