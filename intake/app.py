@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 
 from intake.api.callers import KeysOutOfAccessLog
 from intake.context import build_context
+from intake.env_values import tile_origin
 from intake.errors import database_busy, http_error, not_found, server_error
 from intake.middleware.body_limit import BodyLimitMiddleware
 from intake.middleware.csrf import CsrfCookieMiddleware
@@ -66,7 +67,8 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(SecurityHeadersMiddleware, https=settings.https, image_origins=(
+                (tile_origin(settings.map_tiles),) if settings.map_tiles else ())),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
             Middleware(CsrfCookieMiddleware, secure=settings.https),

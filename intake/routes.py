@@ -31,8 +31,10 @@ from intake.public import (
     following,
     home,
     open_data,
+    places,
     report,
     reporter,
+    same_goods,
     track,
 )
 
@@ -66,8 +68,10 @@ routes: list[BaseRoute] = [
     Route("/report", report.report_form, methods=["GET"], name="report_form"),
     Route("/report", report.submit_report, methods=["POST"], name="submit_report"),
     Route("/receipt/{code}", report.receipt, name="receipt"),
-    Route("/report/similar", report.similar_reports, name="similar_reports"),
-    Route("/report/joined/{code}", report.joined, name="joined"),
+    Route("/report/similar", same_goods.similar_reports, methods=["POST"],
+          name="similar_reports"),
+    Route("/report/place", places.commune_at, name="commune_at"),
+    Route("/report/joined", same_goods.joined, name="joined"),
     Route("/track", track.track, name="track"),
     Route("/track/{code}/proof", track.log_proof, name="log_proof"),
     Route("/track/{code}/proof.json", track.log_proof_json, name="log_proof_json"),

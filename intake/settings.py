@@ -12,6 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from intake.env_values import (
+    SettingsError as SettingsError,
+)
+from intake.env_values import (
+    hour,
+    optional_url,
+    positive_float,
+    positive_int,
+    switch,
+    tile_template,
+    whole,
+)
 from workflows.audit.notes import NoteError, Signer
 from workflows.db.config import default_sqlite_url
 from workflows.evidence.storage import EvidenceStore, LocalStore, S3Store
@@ -24,10 +36,6 @@ AUDIT_KEY_FILE = "audit_log_key"
 
 
 SERVICE_NAME = "Phản ánh hàng giả"
-
-
-class SettingsError(ValueError):
-    """A configuration value is missing or malformed; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,10 @@ class Settings:
     s3_bucket: str = ""
     s3_prefix: str = "attachments/"
     s3_endpoint_url: str = ""
+    # Map tiles for the pin on the form and the maps of staff and open data, as a URL template
+    # ({z}/{x}/{y}); "" leaves every map out (the form works without one).
+    map_tiles: str = ""
+    map_attribution: str = ""
     # The audit log's signing key in signed-note form (PRIVATE+KEY+name+hash+key); empty: the
     # one generated into the data folder on first start. Every machine must share it.
     audit_key: str = field(default="", repr=False)
@@ -130,40 +142,35 @@ class Settings:
                 data_dir, SECRET_KEY_FILE, lambda: secrets.token_urlsafe(48)),
             base_url=base_url,
             config_dir=config_dir,
-            max_attachments=_positive_int(env, "INTAKE_MAX_ATTACHMENTS", 5),
-            max_attachment_bytes=_positive_int(env, "INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
-            max_image_pixels=_positive_int(env, "INTAKE_MAX_IMAGE_PIXELS", 40_000_000),
-            max_request_pixels=_positive_int(env, "INTAKE_MAX_REQUEST_PIXELS", 60_000_000),
-            image_decoders=_positive_int(env, "INTAKE_IMAGE_DECODERS", 2),
-            image_seconds=_positive_float(env, "INTAKE_IMAGE_SECONDS", 6.0),
-            image_memory_mb=_positive_int(env, "INTAKE_IMAGE_MEMORY_MB", 1024),
-            max_description_chars=_positive_int(env, "INTAKE_MAX_DESCRIPTION_CHARS", 5000),
+            max_attachments=positive_int(env, "INTAKE_MAX_ATTACHMENTS", 5),
+            max_attachment_bytes=positive_int(env, "INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
+            max_image_pixels=positive_int(env, "INTAKE_MAX_IMAGE_PIXELS", 40_000_000),
+            max_request_pixels=positive_int(env, "INTAKE_MAX_REQUEST_PIXELS", 60_000_000),
+            image_decoders=positive_int(env, "INTAKE_IMAGE_DECODERS", 2),
+            image_seconds=positive_float(env, "INTAKE_IMAGE_SECONDS", 6.0),
+            image_memory_mb=positive_int(env, "INTAKE_IMAGE_MEMORY_MB", 1024),
+            max_description_chars=positive_int(env, "INTAKE_MAX_DESCRIPTION_CHARS", 5000),
             smtp=_smtp_config(env),
-            outbox_max_attempts=_positive_int(env, "INTAKE_OUTBOX_MAX_ATTEMPTS", 8),
-            outbox_poll_seconds=_positive_float(env, "INTAKE_OUTBOX_POLL_SECONDS", 2.0),
-            outbox_first_retry_seconds=_positive_float(env, "INTAKE_OUTBOX_FIRST_RETRY_SECONDS",
+            outbox_max_attempts=positive_int(env, "INTAKE_OUTBOX_MAX_ATTEMPTS", 8),
+            outbox_poll_seconds=positive_float(env, "INTAKE_OUTBOX_POLL_SECONDS", 2.0),
+            outbox_first_retry_seconds=positive_float(env, "INTAKE_OUTBOX_FIRST_RETRY_SECONDS",
                                                        60.0),
             digest_hour=None if env.get("INTAKE_DIGEST_HOUR") == "off" else
-            _hour(env, "INTAKE_DIGEST_HOUR", 7),
-            report_rate_limit=_whole(env, "INTAKE_RATE_LIMIT", 20),
-            track_rate_limit=_whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
-            followup_rate_limit=_whole(env, "INTAKE_FOLLOWUP_RATE_LIMIT", 20),
-            api_client_rate_limit=_whole(env, "INTAKE_API_CLIENT_RATE_LIMIT", 1000),
+            hour(env, "INTAKE_DIGEST_HOUR", 7),
+            report_rate_limit=whole(env, "INTAKE_RATE_LIMIT", 20),
+            track_rate_limit=whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
+            followup_rate_limit=whole(env, "INTAKE_FOLLOWUP_RATE_LIMIT", 20),
+            api_client_rate_limit=whole(env, "INTAKE_API_CLIENT_RATE_LIMIT", 1000),
             open311_contact=env.get("INTAKE_OPEN311_CONTACT", ""),
-            honeypot=_switch(env, "INTAKE_HONEYPOT", True),
+            honeypot=switch(env, "INTAKE_HONEYPOT", True),
             s3_bucket=env.get("INTAKE_S3_BUCKET", ""),
             s3_prefix=env.get("INTAKE_S3_PREFIX", "attachments/"),
-            s3_endpoint_url=_optional_url(env, "INTAKE_S3_ENDPOINT_URL"),
+            s3_endpoint_url=optional_url(env, "INTAKE_S3_ENDPOINT_URL"),
+            map_tiles=tile_template(env),
+            map_attribution=env.get("INTAKE_MAP_ATTRIBUTION", "").strip(),
             audit_key=_audit_key(env),
-            checkpoint_seconds=_positive_float(env, "INTAKE_CHECKPOINT_SECONDS", 60.0),
+            checkpoint_seconds=positive_float(env, "INTAKE_CHECKPOINT_SECONDS", 60.0),
         )
-
-
-def _optional_url(env: Mapping[str, str], name: str) -> str:
-    value = env.get(name, "")
-    if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
-        raise SettingsError(f"{name}: {value!r} is not an http(s) URL")
-    return value
 
 
 def _audit_key(env: Mapping[str, str]) -> str:
@@ -211,74 +218,14 @@ def _smtp_config(env: Mapping[str, str]) -> SmtpConfig:
         raise SettingsError(f"INTAKE_MAIL_FROM: {mail_from!r}: {refused}") from None
     return SmtpConfig(
         host=env.get("INTAKE_SMTP_HOST", "").strip(),
-        port=_positive_int(env, "INTAKE_SMTP_PORT", default_port),
+        port=positive_int(env, "INTAKE_SMTP_PORT", default_port),
         username=env.get("INTAKE_SMTP_USERNAME", ""),
         password=env.get("INTAKE_SMTP_PASSWORD", ""),
         tls=tls,
         mail_from=mail_from,
-        timeout_seconds=_positive_float(env, "INTAKE_SMTP_TIMEOUT_SECONDS", 30.0),
-        connections=_positive_int(env, "INTAKE_SMTP_CONNECTIONS", 4),
+        timeout_seconds=positive_float(env, "INTAKE_SMTP_TIMEOUT_SECONDS", 30.0),
+        connections=positive_int(env, "INTAKE_SMTP_CONNECTIONS", 4),
     )
-
-
-def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name}: expected a number, got {raw!r}") from None
-    if not value > 0:
-        raise SettingsError(f"{name}: must be greater than 0, got {raw}")
-    return value
-
-
-def _hour(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or not 0 <= int(raw) <= 23:
-        raise SettingsError(f"{name}: expected an hour from 0 to 23, got {raw!r}")
-    return int(raw)
-
-
-def _whole(env: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number, 0 allowed (0 turns a limit off)."""
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{name}: must be 0 (no limit) or more, got {value}")
-    return value
-
-
-def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "on", "true", "yes"):
-        return True
-    if raw in ("0", "off", "false", "no"):
-        return False
-    raise SettingsError(f"{name}: expected on or off, got {raw!r}")
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name}: must be greater than 0, got {value}")
-    return value
 
 
 def store_for(settings: Settings) -> EvidenceStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import jinja2
@@ -20,7 +21,20 @@ from workflows.i18n import formatting
 from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
 from workflows.reference import catalog
+from workflows.reference.boundaries import Boundaries
 from workflows.reference.reporting import month_title, period_span, period_title
+
+
+def map_config(tiles: str, attribution: str, boundaries: Boundaries | None) -> str | None:
+    """The JSON a page's maps start from: the tiles, their credit, and where to centre
+    (the configured communes' middle, else Vietnam)."""
+    if not tiles:
+        return None
+    centres = list(boundaries.centres.values()) if boundaries else []
+    centre = ([sum(lat for lat, _ in centres) / len(centres),
+               sum(lon for _, lon in centres) / len(centres)] if centres else [16.0, 107.5])
+    return json.dumps({"tiles": tiles, "attribution": attribution, "centre": centre,
+                       "zoom": 12 if centres else 5})
 
 
 def _page_context(request: Request) -> dict[str, Any]:
@@ -35,6 +49,9 @@ def _page_context(request: Request) -> dict[str, Any]:
         "labels": {name: words.gettext(label) for name, label in REPORT_LABELS.items()},
         "now": dt.datetime.now(dt.UTC),  # for "overdue" marks
         "closed_states": CLOSED_STATES,
+        # The maps' settings (None: no map anywhere), read by intake/static/map.js.
+        "map_config": map_config(context.settings.map_tiles, context.settings.map_attribution,
+                                 context.reference.boundaries),
         "past_due": deadlines.past_due, "past_triage": deadlines.past_triage,
         "task_past_due": deadlines.task_past_due,
         "explanation_past_due": deadlines.explanation_past_due,

@@ -19,9 +19,13 @@ SECURITY_HEADERS = {
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, image_origins: tuple[str, ...] = ()) -> None:
+        """`image_origins`: where else images may come from (the configured map tiles)."""
         self.app = app
         self.headers = dict(SECURITY_HEADERS)
+        if image_origins:
+            self.headers["content-security-policy"] = CONTENT_SECURITY_POLICY.replace(
+                "img-src 'self' data: blob:", "img-src 'self' data: blob: " + " ".join(image_origins))
         if https:
             self.headers["strict-transport-security"] = "max-age=31536000"
 

@@ -35,6 +35,11 @@ NOT_A_LINK = N_("This link is not valid. Check that it was copied whole from the
 async def follow_case(request: Request) -> Response:
     """The /track page's form: an address to mail the case's public changes to."""
     context = app_context(request)
+    try:  # a look-up first: whether a code exists is not learnt for free
+        await spend(context.allowances.track, client_address(request))
+    except RateLimited as limited:
+        return render(request, "public/error.html", {"status": 429}, status_code=429,
+                      headers=retry_after(limited))
     case = await find_case(normalize_tracking_code(request.path_params["code"]))
     if case is None:
         return render(request, "public/not_found.html", status_code=404)
@@ -44,22 +49,18 @@ async def follow_case(request: Request) -> Response:
         "typed": case.tracking_code, "problem": None, "status": await public_status(case),
         "agency": context.reference.agencies.get(case.agency_code or ""),
         "follow_email": typed, "follow_errors": {}, "follow_sent": False}
-    status, headers = 200, None
+    status: int = 200
     if isinstance(values, Problem):
         page["follow_errors"], status = {"form": values}, 400
     else:
         try:
-            await spend(context.allowances.track, client_address(request))
             await ask_to_follow(case, typed, request.state.language,
                                 context.outbox_sender.notifier, context.events,
                                 dt.datetime.now(dt.UTC))
             page["follow_sent"], page["follow_email"] = True, ""
         except InvalidInput as invalid:
             page["follow_errors"], status = dict(invalid.errors), 400
-        except RateLimited as limited:
-            page["follow_errors"], status = {"form": limited.problem}, 429
-            headers = retry_after(limited)
-    return render(request, "public/track.html", page, status_code=status, headers=headers)
+    return render(request, "public/track.html", page, status_code=status)
 
 
 async def _linked(request: Request, salt: str) -> tuple[int, str] | None:

@@ -12,8 +12,9 @@ from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, one_time_pin, set_signed
+from intake.public.same_goods import Offer, chosen_case, offers
 from intake.templating import render
-from workflows.access.limits import RateLimited, spend
+from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor
 from workflows.audit.receipts import filing_leaf
 from workflows.cases.filing import (
@@ -24,16 +25,8 @@ from workflows.cases.filing import (
     TooManyReports,
 )
 from workflows.cases.public_view import look_up
-from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import N_, Errors, Problem
-from workflows.parties.supporters import (
-    JOIN_FIELD,
-    NEW_REPORT,
-    Match,
-    add_to_case,
-    matches_of_report,
-    matches_typed,
-)
+from workflows.parties.supporters import JOIN_FIELD, NEW_REPORT, add_to_case
 
 RECEIPT_COOKIE = "intake_receipt"
 RECEIPT_MAX_AGE = 15 * 60
@@ -51,7 +44,7 @@ async def report_form(request: Request) -> Response:
 
 def _form_again(request: Request, values: dict[str, str], errors: Errors, *, files_lost: bool,
                 status_code: int = 400, headers: dict[str, str] | None = None,
-                matches: list[Match] | None = None) -> Response:
+                matches: list[Offer] | None = None) -> Response:
     return render(request, "public/report.html",
                   {"values": values, "errors": errors, "files_lost": files_lost,
                    "matches": matches or []},
@@ -72,16 +65,16 @@ async def submit_report(request: Request) -> Response:
                              "sent. If you are a person, clear that field and press Send again."))
         return _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
     choice = values.get(JOIN_FIELD)
-    if choice is None and (matches := await matches_of_report(values, context.filing)):
+    if choice is None and (offered := await offers(request, values)):
         # Without JavaScript the offer comes as a step: the same form, and the choice.
         return _form_again(request, values, {}, files_lost=bool(uploads), status_code=200,
-                           matches=matches)
+                           matches=offered)
     entry = EntryPoint("web", Actor.citizen(), request.state.language, client_address(request))
     try:
         if choice and choice != NEW_REPORT:
-            joined = await add_to_case(context.filing, choice, values, uploads,
-                                       client_address(request), request.state.language)
-            return RedirectResponse(f"/report/joined/{joined.tracking_code}", status_code=303)
+            await add_to_case(context.filing, chosen_case(request, choice), values, uploads,
+                              client_address(request), request.state.language)
+            return RedirectResponse("/report/joined", status_code=303)
         filed = await context.filing.file(values, uploads, entry)
     except FilingRefused as refused:
         status, headers = 400, None
@@ -91,7 +84,7 @@ async def submit_report(request: Request) -> Response:
             status, headers = 503, {"Retry-After": RETRY_SECONDS}
         return _form_again(request, values, refused.errors, files_lost=bool(uploads),
                            status_code=status, headers=headers,
-                           matches=await matches_typed(values) if choice else None)
+                           matches=await offers(request, values) if choice else None)
     response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)
     set_signed(request, response, RECEIPT_COOKIE, "receipt", [filed.case.tracking_code, filed.pin],
                path="/receipt", max_age=RECEIPT_MAX_AGE)
@@ -116,25 +109,3 @@ async def receipt(request: Request) -> Response:
     # The PIN is shown once: a reload or the back button does not show it again.
     forget(request, response, RECEIPT_COOKIE, path="/receipt")
     return response
-
-
-async def similar_reports(request: Request) -> Response:
-    """The offer the form's script shows while the citizen types: open reports about the
-    same goods or seller, as the form's own fieldset (or nothing). Counted as a look-up."""
-    context = app_context(request)
-    try:
-        await spend(context.allowances.track, client_address(request))
-    except RateLimited as limited:
-        return Response(status_code=429, headers=retry_after(limited))
-    matches = await matches_typed(request.query_params)
-    return render(request, "public/same_goods.html", {"matches": matches},
-                  headers={"Cache-Control": "no-store"})
-
-
-async def joined(request: Request) -> Response:
-    """After "I saw this too": which report it joined (the code is the one the page was sent
-    to; nothing else about that report is shown)."""
-    code = normalize_tracking_code(request.path_params["code"])
-    if code is None:
-        return render(request, "public/not_found.html", status_code=404)
-    return render(request, "public/joined.html", {"code": code}, headers=NO_STORE)

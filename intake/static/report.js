@@ -1,7 +1,7 @@
 // The report form, enhanced where JavaScript runs: previews of the chosen photos, a progress
-// bar while the files are sent, the error summary focused so it is read out first, and — as
-// the barcode, the shop or the online page is typed — the open reports about the same goods,
-// offered to add to ("I saw this too"). Without JavaScript the form works the same: it is an
+// bar while the files are sent, the error summary focused so it is read out first, and — once
+// the form could be sent — the open reports about the same goods, offered to add to ("I saw
+// this too"). Without JavaScript the form works the same: it is an
 // ordinary multipart POST, and the offer comes as a step after the first submit.
 (function () {
   "use strict";
@@ -76,38 +76,35 @@
     request.send(new FormData(form));
   }
 
-  var SAME_GOODS_FIELDS = ["barcode", "shop_name", "commune", "online_url"];
-
+  // The offer is asked for with the form's words (not its files) whenever a field changes;
+  // the server makes one only for a report that could be filed as it is.
   function offerSameGoods(form) {
     var offer = document.getElementById("same-goods-offer");
-    if (!offer || !window.fetch) return;
+    if (!offer || !window.fetch || !window.FormData) return;
     var timer = null;
     function lookUp() {
-      var query = new URLSearchParams();
-      SAME_GOODS_FIELDS.forEach(function (name) {
-        var field = form.elements[name];
-        if (field && field.value.trim()) query.set(name, field.value.trim());
-      });
+      var words = new FormData(form);
+      words.delete("photos");
+      words.delete("join_case");
       var chosen = form.querySelector("input[name=join_case]:checked");
       var keep = chosen ? chosen.value : "";
-      if (!query.toString()) { offer.replaceChildren(); return; }
-      fetch(offer.dataset.similar + "?" + query.toString(), { credentials: "same-origin" })
-        .then(function (answer) { return answer.ok ? answer.text() : ""; })
+      fetch(offer.dataset.similar, { method: "POST", body: words, credentials: "same-origin" })
+        .then(function (answer) {
+          if (!answer.ok) throw new Error(answer.status);  // keep what is shown
+          return answer.text();
+        })
         .then(function (html) {
           var found = new DOMParser().parseFromString(html, "text/html").body;
           offer.replaceChildren.apply(offer, Array.prototype.slice.call(found.childNodes));
           var again = keep && offer.querySelector("input[value='" + CSS.escape(keep) + "']");
           if (again) again.checked = true;
         })
-        .catch(function () { /* no offer: the server asks after the first submit */ });
+        .catch(function () { /* no new offer: the server asks after the first submit */ });
     }
-    SAME_GOODS_FIELDS.forEach(function (name) {
-      var field = form.elements[name];
-      if (!field) return;
-      field.addEventListener("change", function () {
-        clearTimeout(timer);
-        timer = setTimeout(lookUp, 150);
-      });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "join_case" || event.target.type === "file") return;
+      clearTimeout(timer);
+      timer = setTimeout(lookUp, 300);
     });
   }
 

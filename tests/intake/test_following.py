@@ -93,10 +93,17 @@ async def test_asking_again_tells_nothing_and_sends_at_most_one_link_an_hour(
     first, again = await follow(client, code), await follow(client, code.lower())
     assert first.status_code == again.status_code == 200
     assert SENT in first.text and SENT in again.text
-    variants = await follow(client, code, FOLLOWER.replace("example.vn", "EXAMPLE.VN"))
-    assert SENT in variants.text  # the same mailbox: the domain is not case-sensitive
+    for variant in (FOLLOWER.replace("example.vn", "EXAMPLE.VN"), FOLLOWER.upper(),
+                    "Hang-Xom@example.vn"):
+        assert SENT in (await follow(client, code, variant)).text  # one mailbox, one link
     assert await CaseFollower.filter(case__tracking_code=code).count() == 1
     assert await OutboxMessage.filter(kind="follow_confirmation").count() == 1
+    # Other cases, the same address: at most three confirmations a day in all.
+    for _ in range(4):
+        other, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"})
+        assert SENT in (await follow(client, other, FOLLOWER.upper())).text
+    assert await OutboxMessage.filter(kind="follow_confirmation",
+                                      recipient=FOLLOWER).count() == 3
     # The reporter's own address may follow as well; it learns nothing new from the answer.
     assert SENT in (await follow(client, code, REPORTER["reporter_email"])).text
 
@@ -126,3 +133,18 @@ async def test_forged_links_and_closed_cases_are_refused(client, app, smtp_serve
     posted = await follow(client, code, "nguoi-khac@example.vn")
     assert posted.status_code == 400 and "đã kết thúc" in posted.text
     assert (await client.post("/track/XXXXXXXXXX/follow", data={})).status_code == 404
+
+
+async def test_following_is_a_look_up(settings, smtp_server):
+    """Once the address's look-ups are used up, the follow form learns nothing: not whether a
+    code exists, nor the case's status."""
+    from dataclasses import replace
+
+    from tests.conftest import browser, running_app
+    async with running_app(replace(settings, track_rate_limit=2)) as limited, \
+            browser(limited) as citizen:
+        code, _, _ = await file_and_read_receipt(citizen, {**VALID_REPORT, "join_case": "new"})
+        await follow(citizen, code)  # the /track page and this: the second and third
+        for path in (f"/track/{code}/follow", "/track/XXXXXXXXXX/follow"):
+            refused = await citizen.post(path, data={"follow_email": FOLLOWER})
+            assert refused.status_code == 429 and VALID_REPORT["product_name"] not in refused.text

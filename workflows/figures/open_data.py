@@ -1,6 +1,7 @@
-"""Open data: each completed reporting month's counts by category, product group and agency,
-with the cases resolved and resolved in time — as consumer agencies elsewhere publish their
-complaint data. Nothing names a person, a shop, a brand or a place.
+"""Open data: each completed reporting month's counts by category, product group, agency and
+commune or ward, with the cases resolved and resolved in time — as consumer agencies elsewhere
+publish their complaint data. Nothing names a person, a shop or a brand; the only place is the
+commune or ward (months published before it was counted have no such rows).
 
 A month is published `publish_after_days` after it ends, on the first request after that, and
 frozen in the database: published figures never move, every worker serves the same ones, and a
@@ -20,7 +21,8 @@ from workflows.figures.tallies import first_case_day
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.reporting import Period, ReportingCalendar
 
-BREAKDOWNS = {"category": "category", "product_group": "product_group", "agency": "agency_code"}
+BREAKDOWNS = {"category": "category", "product_group": "product_group", "agency": "agency_code",
+              "commune": "commune"}
 MAX_MONTHS = 36  # published months kept on the page and in the files
 
 

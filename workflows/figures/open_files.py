@@ -28,6 +28,8 @@ def share(resolved: int, in_time: int) -> float | None:
 
 
 def _name(reference: ReferenceData, words: Translator, breakdown: str, code: str) -> str:
+    if breakdown == "commune":  # its own name; online sales have none
+        return code or words.gettext(N_("No commune or ward (online, or not given)"))
     terms: list[Labelled] = (list(reference.agencies.values()) if breakdown == "agency"
                              else list(TERMS[breakdown]))
     return words.label(terms, code, words.gettext(N_("Awaiting triage")))
@@ -64,10 +66,10 @@ def to_json(rows: list[dict[str, Any]]) -> bytes:
 
 def tables(month: MonthFigures, reference: ReferenceData,
            words: Translator) -> dict[str, list[tuple[str, object, object, float | None]]]:
-    """The latest month by category, product group and agency: name, received, resolved,
+    """The latest month by category, product group, agency and commune: name, received, resolved,
     share resolved in time, biggest first."""
     shown = {}
-    for breakdown in ("category", "product_group", "agency"):
+    for breakdown in ("category", "product_group", "agency", "commune"):
         rows = sorted((row for row in month.rows if row["breakdown"] == breakdown),
                       key=lambda row: -int(str(row["received"])))
         shown[breakdown] = [

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from workflows.mail.notifications import Notifier
 
 RESEND_AFTER = dt.timedelta(hours=1)
+# Confirmations one address may be sent in a day, whatever the cases: no one can make the
+# service flood a stranger's mailbox.
+MAX_CONFIRMATIONS_A_DAY = 3
 CLOSED_CASE = N_("This report is closed: there is nothing more to follow.")
 WRONG_ADDRESS = N_("Give one email address such as ten@example.com.")
 
@@ -39,14 +42,18 @@ async def ask_to_follow(case: Case, typed_email: str, language: str, notifier: N
     address already follows the case. The caller tells the person the same either way."""
     if case.status in CLOSED_STATES:
         raise InvalidInput({"follow_email": Problem(CLOSED_CASE)})
-    try:
-        email = mailbox(typed_email)
+    try:  # one mailbox however it is capitalised
+        email = mailbox(typed_email).casefold()
     except NotAMailbox:
         raise InvalidInput({"follow_email": Problem(WRONG_ADDRESS)}) from None
     try:
         async with in_transaction() as connection:
             follower = await CaseFollower.filter(case_id=case.id, email=email).using_db(
                 connection).select_for_update().first()
+            if await CaseFollower.filter(
+                    email=email, confirmation_sent_at__gt=now - dt.timedelta(days=1)).using_db(
+                    connection).count() >= MAX_CONFIRMATIONS_A_DAY:
+                return  # enough mail to this address today
             if follower is None:
                 follower = await CaseFollower.create(
                     using_db=connection, case=case, email=email, language=language,

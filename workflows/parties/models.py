@@ -85,6 +85,9 @@ class SupportingReport(Model):
     consent = fields.BooleanField(default=False)
     language = fields.CharField(max_length=2, default="vi")
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    # A keyed digest of the network it came from: one person adding twice counts once.
+    network_digest = fields.CharField(max_length=64, default="", db_default="")
+    counted = fields.BooleanField(default=True, db_default=True)
 
     class Meta:
         table = "supporting_report"

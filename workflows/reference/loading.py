@@ -10,6 +10,7 @@ from pathlib import Path
 from workflows.i18n.paths import CHECKOUT_DIR
 from workflows.i18n.translations import LANGUAGES, Translator, translator
 from workflows.reference.agencies import Agency, load_agencies
+from workflows.reference.boundaries import Boundaries, load_boundaries
 from workflows.reference.places import Places, load_places
 from workflows.reference.reporting import ReportingCalendar, load_calendar
 from workflows.reference.routing import Rule, load_rules
@@ -27,6 +28,7 @@ class ReferenceData:
     service_levels: ServiceLevels
     calendar: ReportingCalendar = ReportingCalendar()
     witnesses: Witnesses = Witnesses()
+    boundaries: Boundaries | None = None  # where each commune or ward lies, if configured
 
     @cached_property
     def translators(self) -> dict[str, Translator]:
@@ -59,4 +61,5 @@ def load_reference(config_dir: Path) -> ReferenceData:
                                            agencies),
         calendar=load_calendar(config_dir / "reporting.toml"),
         witnesses=load_witnesses(config_dir / "audit.toml"),
+        boundaries=load_boundaries(config_dir / "boundaries.geojson", places.communes),
     )

@@ -1,9 +1,10 @@
 """"I saw this too", over HTTP, every mail received by a real SMTP server: a second citizen
 naming the barcode, the shop (in the same commune or ward) or the online page of an open case
 is offered to add to it — without JavaScript as a step after the first submit, with it from
-/report/similar — and their note and photos join that case, which counts them; the agency is
-told, they get the outcome, the statistics count them. The offer shows nothing of the first
-reporter, and a choice of a case about other goods, or no longer open, stores nothing."""
+/report/similar — and their note and photos join that case, which counts them once; the agency
+is told, they get the outcome, the statistics count them. The offer shows no tracking code and
+no words anyone typed; it is made only for a report that could be filed, counted as a look-up;
+a forged choice, or one of a case about other goods or no longer open, stores nothing."""
 
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ FIRST_REPORTERS_TRACES = (REPORTER["reporter_name"], REPORTER["reporter_email"],
                           VALID_REPORT["street"])
 
 
+def choices(page: str) -> list[str]:
+    """The offer's radio values but "new": the signed cases."""
+    return [value for value in re.findall(r'name="join_case" value="([^"]+)"', page)
+            if value != "new"]
+
+
 async def send(client: httpx.AsyncClient, fields: dict[str, str],
                photos: list | None = None) -> httpx.Response:
     """The form as a browser without JavaScript sends it (no choice made unless given)."""
@@ -44,16 +51,20 @@ async def test_without_javascript_the_offer_is_a_step_and_the_report_joins(
     first, _ = await assigned_case(client, app)
     offered = await send(client, {**VALID_REPORT, **SECOND, **same})
     assert offered.status_code == 200 and 'name="join_case"' in offered.text
-    assert f'value="{first}"' in offered.text and SECOND["description"] in offered.text
-    for trace in FIRST_REPORTERS_TRACES:
-        assert trace not in offered.text
+    [choice] = choices(offered.text)
+    assert SECOND["description"] in offered.text  # the form, as typed
+    offer = re.search(r'<fieldset class="same-goods.*?</fieldset>', offered.text, re.S).group(0)
+    assert "Hàng giả" in offer and ("cùng mã vạch" in offer or "cùng cửa hàng" in offer)
+    for trace in (*FIRST_REPORTERS_TRACES, first, f"{first[:5]}-{first[5:]}",
+                  VALID_REPORT["product_name"], VALID_REPORT["brand"]):
+        assert trace not in offer
     assert await Case.all().count() == 1  # nothing filed yet
 
     photo = [("photos", ("nap-chai.jpg", jpeg_with_gps(), "image/jpeg"))]
-    joined = await send(client, {**VALID_REPORT, **SECOND, **same, "join_case": first}, photo)
-    assert joined.status_code == 303 and joined.headers["location"] == f"/report/joined/{first}"
+    joined = await send(client, {**VALID_REPORT, **SECOND, **same, "join_case": choice}, photo)
+    assert joined.status_code == 303 and joined.headers["location"] == "/report/joined"
     thanks = await client.get(joined.headers["location"])
-    assert "đã được bổ sung vào phản ánh" in thanks.text
+    assert "đã được bổ sung vào phản ánh" in thanks.text and first not in thanks.text
     assert await Case.all().count() == 1
     case = await Case.get(tracking_code=first)
     assert case.supporters == 1 and case.new_info_at is not None
@@ -62,6 +73,12 @@ async def test_without_javascript_the_offer_is_a_step_and_the_report_joins(
     [photo_row] = await Attachment.filter(supporting_report_id=support.id)
     assert photo_row.added_by == "supporter"
     assert await AuditEvent.filter(case_id=case.id, action="supporting_report").count() == 1
+    # The same person again (the same network, another address): kept, counted once.
+    again = await send(client, {**VALID_REPORT, **SECOND, **same, "join_case": choice,
+                                "reporter_email": "lan-nua@example.vn"})
+    assert again.status_code == 303
+    assert (await Case.get(id=case.id)).supporters == 1
+    assert await SupportingReport.filter(case_id=case.id).count() == 2
 
     # The inspector is told; the staff page counts and shows the addition.
     await wait_for(lambda: any("phản ánh cùng hàng hóa" in mail.part("plain")
@@ -81,17 +98,54 @@ async def test_without_javascript_the_offer_is_a_step_and_the_report_joins(
         assert re.search(r'id="supporting-reports">[^<]*: 1 ', stats)
 
 
-async def test_the_script_gets_the_offer_as_the_citizen_types(client, app):
-    first, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new",
-                                                       "sales_channel": "online",
-                                                       "platform": "Shopee",
-                                                       "online_url": "https://shopee.vn/nuoc-mam-12"})
-    found = await client.get("/report/similar", params={"online_url": "https://shopee.vn/nuoc-mam-12"})
-    assert found.status_code == 200 and f'value="{first}"' in found.text
+async def similar(client: httpx.AsyncClient, fields: dict[str, str]) -> httpx.Response:
+    """What the form's script sends: the form's words, with its CSRF token."""
+    return await client.post("/report/similar",
+                             data={"csrf_token": await csrf_token(client), **fields})
+
+
+async def test_the_script_gets_the_offer_once_the_form_could_be_sent(client, app):
+    online = {"sales_channel": "online", "platform": "Shopee",
+              "online_url": "https://shopee.vn/nuoc-mam-12"}
+    first, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, **online,
+                                                       "join_case": "new"})
+    found = await similar(client, {**VALID_REPORT, **SECOND, **online, "barcode": ""})
+    assert found.status_code == 200 and len(choices(found.text)) == 1
+    assert "cùng trang bán hàng" in found.text and first not in found.text
     assert "<html" not in found.text  # a fragment for the form, not a page
-    for params in ({"online_url": "https://shopee.vn/khac"}, {"barcode": "8930000000000"},
-                   {"shop_name": VALID_REPORT["shop_name"], "commune": "Phường khác"}, {}):
-        assert 'name="join_case"' not in (await client.get("/report/similar", params=params)).text
+    # Only the goods or seller typed make a match; an unfinished form gets no offer at all.
+    for fields in ({**VALID_REPORT, **SECOND, **online, "barcode": "", "shop_name": "Khác",
+                    "online_url": "https://shopee.vn/khac"},
+                   {**VALID_REPORT, **SECOND, "barcode": "8930000000000", "shop_name": "Khác"},
+                   {**VALID_REPORT, **SECOND, "commune": "Phường Cam Ranh", "barcode": ""},
+                   {"barcode": VALID_REPORT["barcode"]},  # a seller probing with one field
+                   {**VALID_REPORT, "barcode": "8" * 40}):  # too long: a message, not a 500
+        assert not choices((await similar(client, fields)).text)
+    assert (await client.post("/report/similar", data=VALID_REPORT)).status_code == 400  # CSRF
+    long_barcode = await send(client, {**VALID_REPORT, "barcode": "8" * 40, "join_case": "new"})
+    assert long_barcode.status_code == 400 and 'id="barcode-error"' in long_barcode.text
+
+
+async def test_a_case_in_the_triage_queue_is_not_offered(client, app):
+    code, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"})
+    await Case.filter(tracking_code=code).update(agency_code=None)
+    assert not choices((await send(client, {**VALID_REPORT, **SECOND})).text)
+
+
+async def test_offers_are_look_ups(settings, smtp_server):
+    """Each offer counts against the address's look-ups: once they are used up, the report is
+    filed as a new one (nothing is learnt for free)."""
+    from dataclasses import replace
+
+    from tests.conftest import browser, running_app
+    async with running_app(replace(settings, track_rate_limit=2)) as limited, \
+            browser(limited) as citizen:
+        await file_and_read_receipt(citizen, {**VALID_REPORT, "join_case": "new"})
+        # The receipt was one look-up; this offer is the second.
+        assert choices((await send(citizen, {**VALID_REPORT, **SECOND})).text)
+        filed = await send(citizen, {**VALID_REPORT, **SECOND})
+        assert filed.status_code == 303 and filed.headers["location"].startswith("/receipt/")
+        assert (await similar(citizen, {**VALID_REPORT, **SECOND})).status_code == 429
 
 
 async def test_choosing_new_files_a_report_of_its_own(client, app):
@@ -108,14 +162,22 @@ async def test_a_case_about_other_goods_or_closed_cannot_be_joined(client, app):
         **VALID_REPORT, "join_case": "new", "barcode": "", "shop_name": "Tạp hóa Hoa",
         "product_name": "Dầu gội Clear 650 g"})
     elsewhere = {**VALID_REPORT, **SECOND, "barcode": "", "shop_name": "Sạp số 40"}
-    refused = await send(client, {**elsewhere, "join_case": other})
+    offered = await send(client, {**VALID_REPORT, **SECOND,
+                                  "barcode": "", "shop_name": "Tạp hóa Hoa"})
+    [other_choice] = choices(offered.text)
+    refused = await send(client, {**elsewhere, "join_case": other_choice})
     assert refused.status_code == 400 and "không còn đang xử lý hoặc về hàng hóa khác" in refused.text
     assert SECOND["description"] in refused.text
+    [first_choice] = choices((await send(client, {**VALID_REPORT, **SECOND})).text)
     await Case.filter(tracking_code=first).update(status="resolved")
-    closed = await send(client, {**VALID_REPORT, **SECOND, "join_case": first})
+    closed = await send(client, {**VALID_REPORT, **SECOND, "join_case": first_choice})
     assert closed.status_code == 400
+    for forged in (first, "new-but-not", first_choice[:-2] + "xx"):
+        assert (await send(client, {**VALID_REPORT, **SECOND, "join_case": forged})
+                ).status_code == 400
     assert not await SupportingReport.exists()
     assert await Case.filter(supporters__gt=0).count() == 0
     # A mistake in the form comes first, with the choice kept to make again.
-    typo = await send(client, {**VALID_REPORT, **SECOND, "description": "", "join_case": other})
+    typo = await send(client, {**VALID_REPORT, **SECOND, "description": "",
+                               "join_case": other_choice})
     assert typo.status_code == 400 and 'id="description-error"' in typo.text
