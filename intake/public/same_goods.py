@@ -18,6 +18,7 @@ from intake.context import app_context
 from intake.formdata import checked_fields
 from intake.templating import render
 from workflows.access.limits import RateLimited, spend
+from workflows.cases.filing import NothingStored, nothing_stored_on_outage
 from workflows.parties.supporters import Match, matches_of_report
 
 CHOICE_SALT = "intake.same-goods"
@@ -51,12 +52,14 @@ async def _signed(request: Request, values: dict[str, Any]) -> list[Offer]:
 
 async def offers(request: Request, values: dict[str, Any]) -> list[Offer]:
     """The offer for this form, charged to the address's look-ups (none once they are used
-    up: the report is then filed as a new one)."""
+    up, or while the database refuses: the report is then filed as a new one, or told that
+    nothing was stored)."""
     try:
-        await spend(app_context(request).allowances.track, client_address(request))
-    except RateLimited:
-        return []
-    return await _signed(request, values)
+        async with nothing_stored_on_outage():
+            await spend(app_context(request).allowances.track, client_address(request))
+            return await _signed(request, values)
+    except (RateLimited, NothingStored):
+        return []  # the filing that follows says what the outage means
 
 
 async def similar_reports(request: Request) -> Response:

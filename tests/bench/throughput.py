@@ -73,8 +73,11 @@ SCENARIOS = (
              "media", False, False),
     Scenario("Open311 POST, one 200 KB photo", "/open311/v2/requests.json", API_REPORT, "media",
              True, False),
-    Scenario("web form, no photo", "/report", VALID_REPORT, "photos", False, True),
-    Scenario("web form, one 200 KB photo", "/report", VALID_REPORT, "photos", True, True),
+    # "new": a report of its own, as a citizen who declined the offer of the same goods sends.
+    Scenario("web form, no photo", "/report", {**VALID_REPORT, "join_case": "new"}, "photos", False,
+             True),
+    Scenario("web form, one 200 KB photo", "/report", {**VALID_REPORT, "join_case": "new"}, "photos",
+             True, True),
 )
 
 

@@ -47,7 +47,8 @@ async def citizen(base_url: str, number: int, deadline: float, tally: Tally) -> 
             started = time.monotonic()
             if sent % 2 == 0:
                 response = await client.post(
-                    "/report", data={**VALID_REPORT, "csrf_token": token, "product_name": name},
+                    "/report", data={**VALID_REPORT, "csrf_token": token, "product_name": name,
+                                      "join_case": "new"},
                     files=[("photos", photo)])
                 code = response.headers.get("location", "").rsplit("/", 1)[-1]
             else:
