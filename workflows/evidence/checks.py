@@ -1,8 +1,10 @@
-"""Evidence files: type checked by content, images re-encoded without metadata (where they
-are stored: `workflows.evidence.storage`).
+"""Evidence files: type checked by content, images stored without metadata (where they are
+stored: `workflows.evidence.storage`).
 
-Re-encoding drops EXIF (with GPS position), XMP and ICC data: a reporter's photo must not tell
-where they live. The SHA-256 of the bytes as received is kept as evidence.
+A reporter's photo must not tell where they live: EXIF (with GPS position), XMP and ICC data
+go. A JPEG loses them losslessly, without a decoder, where that is provably the same picture
+(`workflows.evidence.jpeg`); every other image is decoded and re-encoded. The SHA-256 of the
+bytes as received is kept as evidence.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from workflows.evidence.jpeg import cleaned_jpeg
 
 # Image format (as Pillow names it) -> (content type, file extension, save options).
 IMAGE_FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
@@ -44,7 +48,8 @@ class CheckedFile:
     extension: str
     received_sha256: str
     size: int
-    content: bytes  # what will be stored: the re-encoded image, or the PDF as received
+    content: bytes  # what will be stored: the image without metadata, or the PDF as received
+    pixels: int = 0  # an image's, as its header declares them
 
 
 def safe_display_name(filename: str) -> str:
@@ -131,38 +136,71 @@ def image_pixels(received: bytes, max_pixels: int) -> int:
 
 def check_file(filename: str, received: bytes, max_bytes: int, max_pixels: int) -> CheckedFile:
     """Accept a JPEG, PNG, WebP or PDF by its content, whatever its name says."""
+    name, digest, kind = _identified(filename, received, max_bytes)
+    undecoded = _without_decoder(name, digest, kind, received, max_pixels)
+    if undecoded is not None:
+        return undecoded
+    content_type, extension, content, pixels = _reencode_image(received, max_pixels)
+    return CheckedFile(with_extension(name, extension), content_type, extension, digest,
+                       len(received), content, pixels)
+
+
+def check_undecoded(filename: str, received: bytes, max_bytes: int,
+                    max_pixels: int) -> CheckedFile | None:
+    """`check_file` for what needs no decoder — a PDF, a JPEG cleaned losslessly — and so may
+    run in the server's own process; None: the file must be decoded (under a budget)."""
+    name, digest, kind = _identified(filename, received, max_bytes)
+    return _without_decoder(name, digest, kind, received, max_pixels)
+
+
+def _identified(filename: str, received: bytes, max_bytes: int) -> tuple[str, str, str]:
+    """The display name, the SHA-256 as received and the kind, or AttachmentRejected."""
     if len(received) > max_bytes:
         raise AttachmentRejected("too_large", limit_mb=max_bytes // (1024 * 1024))
     if not received:
         raise AttachmentRejected("empty")
-    name = safe_display_name(filename)  # its extension follows the content, below
-    digest = hashlib.sha256(received).hexdigest()
+    name = safe_display_name(filename)  # its extension follows the content
     kind = sniffed_kind(received)
     if kind is None:
         raise AttachmentRejected("wrong_type")  # never handed to Pillow's other parsers
     if too_intricate(received, kind):
         raise AttachmentRejected("damaged")
+    return name, hashlib.sha256(received).hexdigest(), kind
+
+
+def _without_decoder(name: str, digest: str, kind: str, received: bytes,
+                     max_pixels: int) -> CheckedFile | None:
     if kind == "pdf":
         if b"%%EOF" not in received[-1024:]:
             raise AttachmentRejected("damaged")
         return CheckedFile(with_extension(name, PDF[1]), PDF[0], PDF[1], digest, len(received),
                            received)
-    content_type, extension, content = _reencode_image(received, max_pixels)
+    clean = cleaned_jpeg(received) if kind == "jpeg" else None
+    if clean is None:
+        return None
+    pixels = clean.width * clean.height
+    _check_pixels(pixels, len(received), max_pixels)
+    content_type, extension, _ = IMAGE_FORMATS["JPEG"]
     return CheckedFile(with_extension(name, extension), content_type, extension, digest,
-                       len(received), content)
+                       len(received), clean.content, pixels)
 
 
-def _reencode_image(received: bytes, max_pixels: int) -> tuple[str, str, bytes]:
+def _check_pixels(pixels: int, received_bytes: int, max_pixels: int) -> None:
+    if pixels > max_pixels:
+        raise AttachmentRejected("too_many_pixels", limit_mp=max_pixels // 1_000_000)
+    if pixels > MAX_PIXELS_PER_BYTE * received_bytes:
+        raise AttachmentRejected("inflated")
+
+
+def _reencode_image(received: bytes, max_pixels: int) -> tuple[str, str, bytes, int]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(received))
             if image.format not in IMAGE_FORMATS:
                 raise AttachmentRejected("wrong_type")
-            if image.width * image.height > max_pixels:
-                raise AttachmentRejected("too_many_pixels", limit_mp=max_pixels // 1_000_000)
-            if image.width * image.height > MAX_PIXELS_PER_BYTE * len(received):
-                raise AttachmentRejected("inflated")
+            pixels = image.width * image.height
+            _check_pixels(pixels, len(received), max_pixels)
             content_type, extension, options = IMAGE_FORMATS[image.format]
             # Turn the picture upright first: the orientation tag goes with the rest of EXIF.
             upright = ImageOps.exif_transpose(image)
@@ -181,4 +219,4 @@ def _reencode_image(received: bytes, max_pixels: int) -> tuple[str, str, bytes]:
     except (OSError, SyntaxError, ValueError):
         # Truncated or corrupt image data.
         raise AttachmentRejected("damaged") from None
-    return content_type, extension, output.getvalue()
+    return content_type, extension, output.getvalue(), pixels

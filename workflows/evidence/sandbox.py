@@ -3,7 +3,8 @@ and C that nothing can interrupt, and a crafted file of a few kilobytes (million
 markers, a progressive JPEG repeating its scans thousands of times) holds it for seconds or
 minutes and hundreds of megabytes. One short-lived process per request checks all its files
 under a time limit and an address-space limit; past either it is killed and the request is
-refused. The event loop and the other requests never wait on it."""
+refused. The event loop and the other requests never wait on it. Files that need no decoder
+(a PDF, a JPEG whose metadata can be dropped losslessly) are checked without a child."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from workflows.evidence.checks import AttachmentRejected, CheckedFile, check_file, image_pixels
+from workflows.evidence.checks import (
+    AttachmentRejected,
+    CheckedFile,
+    check_file,
+    check_undecoded,
+    image_pixels,
+)
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["workflows.evidence.checks"])
@@ -48,6 +55,24 @@ def _check_all(files: list[tuple[str, bytes]], budget: Budget) -> list[CheckedFi
                                       budget.max_image_pixels))
         except AttachmentRejected as rejection:
             return Refused(rejection.code, index, dict(rejection.params))
+    return checked
+
+
+def check_in_process(files: list[tuple[str, bytes]],
+                     budget: Budget) -> list[CheckedFile] | Refused | None:
+    """The files checked here and now when none needs a decoder (PDFs, JPEGs cleaned without
+    decoding: `checks.check_undecoded`); None when one does, and all go to a child."""
+    checked = []
+    for index, (name, content) in enumerate(files):
+        try:
+            file = check_undecoded(name, content, budget.max_file_bytes, budget.max_image_pixels)
+        except AttachmentRejected as rejection:
+            return Refused(rejection.code, index, dict(rejection.params))
+        if file is None:
+            return None
+        checked.append(file)
+    if sum(file.pixels for file in checked) > budget.max_request_pixels:
+        return Refused("request_pixels", params={"limit_mp": budget.max_request_pixels // 10**6})
     return checked
 
 

@@ -13,7 +13,7 @@ import anyio
 import anyio.to_thread
 
 from workflows.evidence.checks import CheckedFile
-from workflows.evidence.sandbox import Budget, Refused, check_in_child
+from workflows.evidence.sandbox import Budget, Refused, check_in_child, check_in_process
 from workflows.i18n.messages import N_, Problem
 
 REJECTION_MESSAGES: dict[str, str] = {
@@ -84,15 +84,19 @@ def count_and_size(uploads: Sequence[Upload], policy: EvidencePolicy) -> Problem
 
 
 async def check_contents(uploads: Sequence[Upload], policy: EvidencePolicy) -> list[CheckedFile]:
-    """Each file checked by its content (images re-encoded), or UploadRefused naming the first
-    that is not acceptable. All of it happens in a child process under the policy's budget:
-    the images' sizes read from their headers first, then each file decoded."""
+    """Each file checked by its content (images without metadata), or UploadRefused naming the
+    first that is not acceptable. Files that need no decoder are checked at once; otherwise
+    all of it happens in a child process under the policy's budget: the images' sizes read
+    from their headers first, then each file decoded."""
     if not uploads:
         return []
     files = [(upload.filename or "", await upload.read(policy.max_file_bytes + 1))
              for upload in uploads]
-    result = await anyio.to_thread.run_sync(check_in_child, files, policy.budget,
-                                            limiter=policy.limiter)
+    # Hashing and scanning megabytes: in a thread, off the event loop.
+    result = await anyio.to_thread.run_sync(check_in_process, files, policy.budget)
+    if result is None:
+        result = await anyio.to_thread.run_sync(check_in_child, files, policy.budget,
+                                                limiter=policy.limiter)
     if isinstance(result, Refused):
         name = files[result.index][0] if result.index >= 0 else ""
         raise UploadRefused(Problem(REJECTION_MESSAGES[result.code],

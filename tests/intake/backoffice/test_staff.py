@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import httpx
 import pytest
+from PIL import Image
 
 from tests.conftest import browser
 from tests.helpers import REPORTER, VALID_REPORT, csrf_token, post_report
 from tests.intake.conftest import ACCOUNTS, AGENCIES, PASSWORD, sign_in
+from tests.workflows.evidence.test_jpeg import phone_exif, photo, pixels, saved
 from workflows.access.accounts import AccountError, create_user, set_active
 from workflows.access.models import LoginThrottle, StaffSession
 from workflows.audit.models import AuditEvent
-from workflows.cases.models import Case
+from workflows.cases.models import Attachment, Case
 from workflows.mail.models import OutboxMessage
 
 
@@ -84,6 +87,20 @@ async def test_an_idle_session_expires(client, accounts):
     await sign_in(client, "qltt")
     await StaffSession.all().update(last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31))
     assert (await client.get("/staff/queue")).status_code == 303
+
+
+async def test_staff_download_the_reporters_photo_as_the_camera_took_it(client, accounts):
+    """Evidence keeps every detail of the label: no generation lost to re-encoding."""
+    original = saved(photo(320, 240), exif=phone_exif(), progressive=True, quality=95)
+    assert (await post_report(client, files=[("tem.jpg", original, "image/jpeg")])
+            ).status_code == 303
+    await sign_in(client, "officer")
+    case, attachment = await Case.get(), await Attachment.get()
+    served = await client.get(f"/staff/cases/{case.tracking_code}/attachments/{attachment.id}")
+    assert served.status_code == 200
+    assert pixels(served.content) == pixels(original)  # no generation lost to re-encoding
+    assert not Image.open(io.BytesIO(served.content)).getexif()
+    assert b"PhoneMaker" not in served.content
 
 
 async def test_each_agency_sees_only_its_own_cases(client, app, accounts, cases):

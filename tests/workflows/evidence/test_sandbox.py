@@ -12,7 +12,7 @@ import zlib
 from dataclasses import replace
 
 import pytest
-from PIL import Image
+from PIL import ExifTags, Image
 
 from tests.helpers import VALID_REPORT, jpeg_with_gps, post_report
 from workflows.cases.models import Case
@@ -45,9 +45,18 @@ def png_with_chunks(count: int) -> bytes:
     return photo[:header_end] + chunk * count + photo[header_end:]
 
 
+def turned() -> Image.Exif:
+    """EXIF asking for the picture to be turned upright: a photo that must be decoded (and
+    re-encoded), not merely cleaned of its metadata."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    return exif
+
+
 def noisy_photo(width: int, height: int) -> bytes:
-    """A photo with detail in every pixel: as costly to decode as a camera's."""
-    return _saved(Image.effect_noise((width, height), 80).convert("RGB"), "JPEG", quality=90)
+    """A photo with detail in every pixel, to be turned: as costly to decode as a camera's."""
+    return _saved(Image.effect_noise((width, height), 80).convert("RGB"), "JPEG", quality=90,
+                  exif=turned())
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -90,7 +99,7 @@ def test_a_check_past_its_seconds_is_killed_and_refused():
 
 
 def test_a_check_past_its_memory_is_refused():
-    photo = _saved(Image.new("RGB", (7_000, 5_000), (200, 30, 40)), "JPEG")
+    photo = _saved(Image.new("RGB", (7_000, 5_000), (200, 30, 40)), "JPEG", exif=turned())
     assert isinstance(check_in_child([("anh.jpg", photo)], DEFAULT), list)
     tight = Budget(DEFAULT.max_file_bytes, DEFAULT.max_image_pixels,
                    DEFAULT.max_request_pixels, DEFAULT.seconds, 200 * MB)
