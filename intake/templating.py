@@ -67,6 +67,7 @@ def create_templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are read once: no file check at every page
     )
     environment.filters.update(
         **FILTERS,

@@ -34,6 +34,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates are read once: no file check at every mail
     )
     environment.filters.update(**FILTERS, tracking_code=format_tracking_code)
     return environment
