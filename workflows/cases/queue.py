@@ -194,7 +194,9 @@ def filtered_cases(user: StaffUser, filters: QueueFilters, now: dt.datetime,
     if filters.review:
         base = base.filter(id__in=Subquery(pending_reviews().values("case_id")))
     if filters.search:
-        base = base.filter(search_condition(filters.search, Case._meta.db.capabilities.dialect))
+        open_only = filters.status in OPEN_STATES or not filters.status
+        base = base.filter(search_condition(filters.search, Case._meta.db.capabilities.dialect,
+                                            open_only))
     return base
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from tests.helpers import VALID_REPORT, post_report
 from workflows.cases.models import Case
 from workflows.cases.queue import QueueFilters, queue_page
 from workflows.cases.search import fold
+from workflows.cases.states import OPEN_STATES
 
 
 def test_folding_drops_diacritics_case_and_extra_spaces():
@@ -59,3 +62,35 @@ async def test_a_tracking_code_finds_exactly_its_case(people, products):
                   f"{case.tracking_code[:5]}-{case.tracking_code[5:]}"):
         page = await queue_page(people["officer"], QueueFilters(search=typed))
         assert [c.id for c in page.cases] == [case.id]
+
+
+async def found_in(user, typed: str, status: str) -> set[str]:
+    page = await queue_page(user, QueueFilters(search=typed, status=status))
+    return {case.product_name for case in page.cases}
+
+
+async def test_a_case_leaving_the_open_statuses_is_found_only_where_closed_cases_are(
+        people, products):
+    officer = people["officer"]
+    milk = await Case.get(product_name="Sữa bột")
+    await Case.filter(id=milk.id).update(status="resolved")
+    assert await found(officer, "meiji") == set()  # the open work: not there any more
+    assert await found_in(officer, "meiji", "all") == {"Sữa bột"}
+    assert await found_in(officer, "meiji", "resolved") == {"Sữa bột"}
+    await Case.filter(id=milk.id).update(status="in_progress")  # reopened
+    assert await found(officer, "meiji") == {"Sữa bột"}
+    await Case.filter(id=milk.id).update(search_text="sua bot | morinaga | shop")
+    assert await found(officer, "meiji") == set() and await found(officer, "morinaga") == {
+        "Sữa bột"}
+    assert await found(officer, "sua bot") == {"Sữa bột"}  # words the old and new text share
+    await Case.filter(id=milk.id).update(status="closed")
+    assert await found(officer, "morinaga") == set()
+    connection = Case._meta.db
+    if connection.capabilities.dialect == "sqlite":  # FTS5's own check of the index's rows
+        await connection.execute_script(
+            "INSERT INTO open_case_search(open_case_search) VALUES ('integrity-check')")
+
+
+def test_the_open_cases_index_holds_exactly_the_open_statuses():
+    migration = importlib.import_module("workflows.db.migrations.0028_open_case_search")
+    assert migration.OPEN == "(" + ", ".join(f"'{status}'" for status in sorted(OPEN_STATES)) + ")"
