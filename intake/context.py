@@ -24,6 +24,7 @@ from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import RetryPolicy
 from workflows.mail.sender import OutboxSender
 from workflows.mail.smtp import SmtpSender
+from workflows.parties.brand_asking import BrandOwnerAsker
 from workflows.reference.loading import ReferenceData, load_reference
 
 
@@ -47,7 +48,10 @@ def build_context(settings: Settings, routes: list[BaseRoute],
     store = store_for(settings)
     notifier = Notifier(RouteLinks(routes, settings.base_url, settings.secret_key), reference)
     sender = create_outbox_sender(settings, notifier)
-    events = CaseEvents([record_public_update, notifier], after_commit=sender.wake)
+    # The notifier before the asker: the mail of an event is queued before the brand owners
+    # it causes to be asked are.
+    events = CaseEvents([record_public_update, notifier, BrandOwnerAsker(reference)],
+                        after_commit=sender.wake)
     allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit,
                                      settings.followup_rate_limit, settings.api_client_rate_limit)
     policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,

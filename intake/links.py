@@ -15,6 +15,8 @@ FEEDBACK_LINK_DAYS = 90
 FEEDBACK_SALT = "intake.feedback"
 EXPLANATION_SALT = "intake.explanation"
 FOLLOW_SALT = "intake.follow"
+BRAND_INQUIRY_SALT = "intake.brand_inquiry"
+BRAND_SIGN_IN_SALT = "intake.brand_sign_in"
 UNFOLLOW_SALT = "intake.unfollow"
 
 
@@ -59,6 +61,17 @@ class RouteLinks:
     def explanation(self, request_id: int, nonce: str) -> str:
         return self._url("explanation_form",
                          token=explanation_token(self.secret_key, request_id, nonce))
+
+    def brand_inquiry(self, inquiry_id: int, nonce: str) -> str:
+        return self._url("brand_inquiry_form", token=record_token(
+            self.secret_key, BRAND_INQUIRY_SALT, inquiry_id, nonce))
+
+    def brand_sign_in(self, owner_id: int, nonce: str) -> str:
+        return self._url("brand_sign_in_link", token=record_token(
+            self.secret_key, BRAND_SIGN_IN_SALT, owner_id, nonce))
+
+    def brand_pages(self) -> str:
+        return self._url("brand_sign_in_form")
 
     def follow(self, follower_id: int, nonce: str) -> str:
         return self._url("follow_form", token=record_token(self.secret_key, FOLLOW_SALT,

@@ -16,6 +16,7 @@ from intake.api import requests as service_requests
 from intake.api.cors import open311_cors
 from intake.backoffice import (
     attachments,
+    brand_owners,
     case_forms,
     case_page,
     new_case,
@@ -24,11 +25,16 @@ from intake.backoffice import (
     sign_in,
     stats,
 )
+from intake.brands import inquiry as brand_inquiry
+from intake.brands import portal as brand_portal
+from intake.brands import registration as brand_registration
+from intake.brands import sign_in as brand_sign_in
 from intake.public import (
     audit_log,
     explanation,
     feedback,
     following,
+    guides,
     home,
     open_data,
     places,
@@ -42,10 +48,12 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 class IdConvertor(Convertor[int]):
-    """A row id in a path: at most 18 digits, so int() never meets a huge string (the
-    built-in `int` convertor takes any number of digits and answers 500 past 4,300)."""
+    """A row id in a path: at most 9 digits, inside the id columns' range on PostgreSQL
+    (int4: a larger number is refused by the driver, which read as the database failing,
+    503), and never a huge string for int() (the built-in `int` convertor takes any number
+    of digits and answers 500 past 4,300)."""
 
-    regex = "[0-9]{1,18}"
+    regex = "[0-9]{1,9}"
 
     def convert(self, value: str) -> int:
         return int(value)
@@ -72,6 +80,9 @@ routes: list[BaseRoute] = [
           name="similar_reports"),
     Route("/report/place", places.commune_at, name="commune_at"),
     Route("/report/joined", same_goods.joined, name="joined"),
+    Route("/report/genuine", guides.brand_guides, name="brand_guides"),
+    Route("/genuine", guides.genuine_page, name="genuine"),
+    Route("/genuine/{guide_id:id}/photos/{photo_id:id}", guides.guide_photo, name="guide_photo"),
     Route("/track", track.track, name="track"),
     Route("/track/{code}/proof", track.log_proof, name="log_proof"),
     Route("/track/{code}/proof.json", track.log_proof_json, name="log_proof_json"),
@@ -94,6 +105,35 @@ routes: list[BaseRoute] = [
           name="explanation_form"),
     Route("/explain/{token}", explanation.send_explanation, methods=["POST"],
           name="send_explanation"),
+    # Brand owners: registration, sign-in by mailed link, their own pages, their opinions.
+    Route("/brands", brand_sign_in.sign_in_form, methods=["GET"], name="brand_sign_in_form"),
+    Mount("/brands", routes=[
+        Route("/sign-in", brand_sign_in.ask_for_link, methods=["POST"], name="brand_ask_link"),
+        Route("/sign-in/{token}", brand_sign_in.sign_in_link, methods=["GET", "POST"],
+              name="brand_sign_in_link"),
+        Route("/sign-out", brand_sign_in.sign_out_owner, methods=["POST"], name="brand_sign_out"),
+        Route("/register", brand_registration.registration_form, methods=["GET"],
+              name="brand_register_form"),
+        Route("/register", brand_registration.send_registration, methods=["POST"],
+              name="brand_register"),
+        Route("/portal", brand_portal.portal, name="brand_portal"),
+        Route("/portal/preferences", brand_portal.save_preferences, methods=["POST"],
+              name="brand_preferences"),
+        Route("/portal/guides/new", brand_portal.new_guide, methods=["GET", "POST"],
+              name="brand_new_guide"),
+        Route("/portal/guides/{guide_id:id}", brand_portal.edit_guide, methods=["GET", "POST"],
+              name="brand_guide"),
+        Route("/portal/guides/{guide_id:id}/photos/{photo_id:id}", brand_portal.guide_photo,
+              name="brand_guide_photo"),
+        Route("/portal/guides/{guide_id:id}/photos/{photo_id:id}/remove",
+              brand_portal.drop_photo, methods=["POST"], name="brand_drop_photo"),
+        Route("/inquiries/{token}", brand_inquiry.inquiry_form, methods=["GET"],
+              name="brand_inquiry_form"),
+        Route("/inquiries/{token}", brand_inquiry.send_opinion, methods=["POST"],
+              name="brand_send_opinion"),
+        Route("/inquiries/{token}/photos/{attachment_id:id}", brand_inquiry.inquiry_photo,
+              name="brand_inquiry_photo"),
+    ]),
     Route("/audit/checkpoint", audit_log.checkpoint, name="log_checkpoint"),
     Route("/audit/checkpoints", audit_log.checkpoints, name="log_checkpoints"),
     Route("/audit/key", audit_log.key, name="log_key"),
@@ -152,6 +192,17 @@ routes: list[BaseRoute] = [
               case_forms.withdraw_explanation, methods=["POST"], name="withdraw_explanation"),
         Route("/cases/{code}/attachments/{attachment_id:id}", attachments.attachment,
               name="attachment"),
+        Route("/cases/{code}/attachments/{attachment_id:id}/share",
+              case_forms.share_photo_with_owners, methods=["POST"], name="share_photo"),
+        Route("/cases/{code}/brand-inquiries/{inquiry_id:id}/withdraw",
+              case_forms.withdraw_brand_inquiry, methods=["POST"], name="withdraw_brand_inquiry"),
+        Route("/brand-owners", brand_owners.brand_owners_page, name="brand_owners"),
+        Route("/brand-owners/{owner_id:id}", brand_owners.brand_owner_page,
+              methods=["GET", "POST"], name="brand_owner"),
+        Route("/brand-owners/{owner_id:id}/guides/{guide_id:id}/take-down",
+              brand_owners.take_guide_down, methods=["POST"], name="take_guide_down"),
+        Route("/brand-owners/{owner_id:id}/documents/{document_id:id}",
+              brand_owners.brand_owner_document, name="brand_owner_document"),
     ]),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]

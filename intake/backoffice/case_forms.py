@@ -27,6 +27,7 @@ from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.transitions import ActionRequest, take_action
 from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Problem
+from workflows.parties.brand_steps import share_photo, withdraw_inquiry
 from workflows.parties.request_steps import publish_summary, withdraw_request
 from workflows.reference.catalog import STATUSES, SUPPORT_STATUSES
 
@@ -123,3 +124,20 @@ async def withdraw_explanation(request: Request, user: StaffUser) -> Response:
     explanation_id = int(request.path_params["explanation_id"])
     return await _post_on_case(request, user, lambda case, values: withdraw_request(
         case, user, explanation_id, events))
+
+
+@staff_only(*CASE_ROLES)
+async def share_photo_with_owners(request: Request, user: StaffUser) -> Response:
+    """A photo of the goods shown to the brand owners asked about the case ("1"), or not."""
+    events = app_context(request).events
+    attachment_id = int(request.path_params["attachment_id"])
+    return await _post_on_case(request, user, lambda case, values: share_photo(
+        case, user, attachment_id, values.get("share") == "1", events))
+
+
+@staff_only(*CASE_ROLES)
+async def withdraw_brand_inquiry(request: Request, user: StaffUser) -> Response:
+    events = app_context(request).events
+    inquiry_id = int(request.path_params["inquiry_id"])
+    return await _post_on_case(request, user, lambda case, values: withdraw_inquiry(
+        case, user, inquiry_id, events))

@@ -59,6 +59,7 @@ async def render_case(request: Request, user: StaffUser, case: Case, errors: Err
         "personal": sees_personal_data(user), "works_cases": user.role in CASE_ROLES,
         "support_options": [(code, words.label(reference.agencies.values(), code))
                              for code in work.support_candidates],
+        "brand_owner_options": [(owner.id, owner.organisation) for owner in work.brand_owners],
         "agency": reference.agencies.get(case.agency_code or ""), "pin": pin,
         "problem": errors.get("form") or next(iter(errors.values()), None), "errors": errors,
         "typed": values or {}}, status_code=status_code, headers={"Cache-Control": "no-store"})

@@ -12,6 +12,7 @@ from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, one_time_pin, set_signed
+from intake.public.guides import MAX_BRAND_CHARS
 from intake.public.same_goods import Offer, chosen_case, offers
 from intake.templating import render
 from workflows.access.limits import RateLimited
@@ -25,7 +26,9 @@ from workflows.cases.filing import (
     TooManyReports,
 )
 from workflows.cases.public_view import look_up
+from workflows.db.errors import DATABASE_UNAVAILABLE
 from workflows.i18n.messages import N_, Errors, Problem
+from workflows.parties.genuine_guides import guides_for_brand
 from workflows.parties.supporters import JOIN_FIELD, NEW_REPORT, add_to_case
 
 RECEIPT_COOKIE = "intake_receipt"
@@ -42,12 +45,19 @@ async def report_form(request: Request) -> Response:
                    "matches": []})
 
 
-def _form_again(request: Request, values: dict[str, str], errors: Errors, *, files_lost: bool,
-                status_code: int = 400, headers: dict[str, str] | None = None,
-                matches: list[Offer] | None = None) -> Response:
+async def _form_again(request: Request, values: dict[str, str], errors: Errors, *,
+                      files_lost: bool, status_code: int = 400,
+                      headers: dict[str, str] | None = None,
+                      matches: list[Offer] | None = None) -> Response:
+    """The form as typed, with the guides of the brand named (without JavaScript, the form
+    shows them only when it comes back)."""
+    try:
+        guides = await guides_for_brand(values.get("brand", "")[:MAX_BRAND_CHARS])
+    except DATABASE_UNAVAILABLE:
+        guides = []  # the form comes back all the same: its message says why
     return render(request, "public/report.html",
                   {"values": values, "errors": errors, "files_lost": files_lost,
-                   "matches": matches or []},
+                   "matches": matches or [], "brand_guides": guides},
                   status_code=status_code, headers=headers)
 
 
@@ -55,19 +65,19 @@ async def submit_report(request: Request) -> Response:
     context = app_context(request)
     form = await read_form(request, context.settings)
     if isinstance(form, Problem):
-        return _form_again(request, {}, {"form": form}, files_lost=True)
+        return await _form_again(request, {}, {"form": form}, files_lost=True)
     values, uploads = text_fields(form), uploaded_files(form, FILES_FIELD)
     if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
         problem = Problem(N_("This form had expired. Check your answers and press Send again."))
-        return _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
+        return await _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
     if context.settings.honeypot and values.get(HONEYPOT_FIELD):
         problem = Problem(N_("The field “Leave this empty” was filled in, so the report was not "
                              "sent. If you are a person, clear that field and press Send again."))
-        return _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
+        return await _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
     choice = values.get(JOIN_FIELD)
     if choice is None and (offered := await offers(request, values)):
         # Without JavaScript the offer comes as a step: the same form, and the choice.
-        return _form_again(request, values, {}, files_lost=bool(uploads), status_code=200,
+        return await _form_again(request, values, {}, files_lost=bool(uploads), status_code=200,
                            matches=offered)
     entry = EntryPoint("web", Actor.citizen(), request.state.language, client_address(request))
     try:
@@ -82,7 +92,7 @@ async def submit_report(request: Request) -> Response:
             status, headers = 429, retry_after(refused.limited)
         elif isinstance(refused, NothingStored):
             status, headers = 503, {"Retry-After": RETRY_SECONDS}
-        return _form_again(request, values, refused.errors, files_lost=bool(uploads),
+        return await _form_again(request, values, refused.errors, files_lost=bool(uploads),
                            status_code=status, headers=headers,
                            matches=await offers(request, values) if choice else None)
     response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)

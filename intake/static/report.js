@@ -108,6 +108,35 @@
     });
   }
 
+  // The published guides of the brand typed: how to tell the genuine product, beside the field.
+  function showBrandGuides(form) {
+    var panel = document.getElementById("brand-guides");
+    var brand = form.querySelector("input[name=brand]");
+    if (!panel || !brand || !window.fetch) return;
+    var timer = null;
+    var shown = brand.value;
+    function lookUp() {
+      if (brand.value === shown) return;
+      shown = brand.value;
+      fetch(panel.dataset.guides + "?brand=" + encodeURIComponent(brand.value),
+            { credentials: "same-origin" })
+        .then(function (answer) {
+          if (!answer.ok) throw new Error(answer.status);
+          return answer.text();
+        })
+        .then(function (html) {
+          var found = new DOMParser().parseFromString(html, "text/html").body;
+          panel.replaceChildren.apply(panel, Array.prototype.slice.call(found.childNodes));
+        })
+        .catch(function () { /* keep what is shown; the page of guides is linked below */ });
+    }
+    brand.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(lookUp, 400);
+    });
+    brand.addEventListener("change", lookUp);
+  }
+
   function setup() {
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
@@ -120,6 +149,7 @@
     var button = form.querySelector("button[type=submit]");
     input.addEventListener("change", function () { showPreviews(input, previews); });
     offerSameGoods(form);
+    showBrandGuides(form);
     form.addEventListener("submit", function (event) {
       if (!window.FormData || totalSize(input) < SHOW_PROGRESS_FROM_BYTES) return;
       event.preventDefault();

@@ -24,8 +24,12 @@ class CaseEvent(NewEvent):
 
 
 class EventListener(Protocol):
+    """Called for each recorded event; it may answer with more events the change causes (a
+    brand owner asked because a case reached an agency), recorded after it in the same
+    transaction."""
+
     async def __call__(self, connection: BaseDBAsyncClient, event: CaseEvent,
-                       recorded: AuditEvent) -> None: ...
+                       recorded: AuditEvent) -> Sequence[CaseEvent] | None: ...
 
 
 class CaseEvents:
@@ -42,11 +46,14 @@ class CaseEvents:
     async def record_all(self, connection: BaseDBAsyncClient,
                          events: Sequence[CaseEvent]) -> list[AuditEvent]:
         """Several events of one change, in order, written together; each then reaches the
-        listeners."""
+        listeners, and what they answer is recorded next."""
         recorded = await append_events(connection, events)
+        caused: list[CaseEvent] = []
         for event, entry in zip(events, recorded, strict=True):
             for listener in self.listeners:
-                await listener(connection, event, entry)
+                caused.extend(await listener(connection, event, entry) or ())
+        if caused:
+            await self.record_all(connection, caused)
         return recorded
 
     def committed(self) -> None:

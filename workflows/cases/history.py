@@ -52,6 +52,14 @@ ACTION_TEXT: dict[str, str] = {
     "explanation_published": N_("A summary of the business's explanation was published"),
     "supporting_report": N_("Another citizen reported the same goods and added to this case"),
     "explanation_withdrawn": N_("The request for an explanation was withdrawn"),
+    "brand_owner_asked": N_("The verified owner of the brand was asked whether the goods are "
+                            "genuine, by {opinion_due}"),
+    "ask_brand_owner": N_("A brand owner was asked whether the goods are genuine, by "
+                          "{opinion_due}"),
+    "brand_opinion": N_("The brand owner gave its opinion: {verdict}"),
+    "brand_inquiry_withdrawn": N_("The inquiry to a brand owner was withdrawn"),
+    "photo_shared": N_("A photo of the goods was shown to the brand owners asked"),
+    "photo_withheld": N_("A photo of the goods is no longer shown to the brand owners"),
     "alert_undelivered": N_("The alert mail to the agency could not be delivered: phone the "
                             "agency"),
 }
@@ -59,6 +67,7 @@ ACTORS: dict[str, str] = {
     "citizen": N_("The reporter"),
     "system": N_("Intake (automatically)"),
     "business": N_("The business asked to explain"),
+    "brand_owner": N_("The brand owner"),
 }
 # Kept in the trail for auditors, left out of the case page's timeline: every page view.
 HIDDEN = frozenset({"case_viewed"})
@@ -108,6 +117,8 @@ def _params(event: AuditEvent, words: Translator, agencies: list[Labelled],
         "outcome": words.label(catalog.OUTCOMES, after.get("outcome")),
         "due": _day(after.get("due_at")),
         "deadline": _day(after.get("explanation_due")),
+        "opinion_due": _day(after.get("opinion_due")),
+        "verdict": words.label(catalog.VERDICTS, after.get("verdict")),
     }
 
 

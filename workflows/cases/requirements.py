@@ -20,7 +20,7 @@ from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.validation import bounded_int
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
-from workflows.parties import asking
+from workflows.parties import asking, brand_asking
 from workflows.reference.loading import ReferenceData
 
 MAX_REASON_CHARS = 2000
@@ -195,6 +195,7 @@ REQUIREMENTS: dict[str, Requirement] = {
     "police": police, "assignee": assignee,
     "support_assignee": support_assignee, "outcome": outcome, "due_date": due_date,
     "duplicate_of": duplicate_of, "support": support, "explanation": asking.explanation,
+    "brand_owner": brand_asking.brand_owner,
 }
 
 

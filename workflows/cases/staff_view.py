@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tortoise.expressions import Subquery
+
 from workflows.access.api_clients import client_names
 from workflows.access.models import StaffUser
 from workflows.access.roles import handles
@@ -25,8 +27,15 @@ from workflows.cases.models import (
 )
 from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
+from workflows.parties.brand_claims import case_keys
 from workflows.parties.followers import follower_count
-from workflows.parties.models import ExplanationRequest, SupportingReport
+from workflows.parties.models import (
+    BrandClaim,
+    BrandInquiry,
+    BrandOwner,
+    ExplanationRequest,
+    SupportingReport,
+)
 from workflows.reference.routing import explain, parse_reason
 
 
@@ -47,6 +56,8 @@ class CaseView:
     explanations: list[ExplanationRequest]  # businesses asked to explain, their documents with them
     followers: int  # people following its public status by email (never who)
     supporting: list[SupportingReport]  # "I saw this too", with their photos
+    # Brand owners asked whether the goods are genuine, their opinions and evidence with them.
+    brand_inquiries: list[BrandInquiry]
 
     def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
         return history(self.timeline, words, agencies, self.staff_names, self.client_names)
@@ -70,6 +81,8 @@ class CaseWork:
     support_candidates: list[str]  # agencies that could be asked to support
     duplicates: list[Case]
     decides_review: bool  # a review is asked and this user may grant or decline it
+    # Verified brand owners not asked yet: those the case names first.
+    brand_owners: list[BrandOwner]
 
 
 async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]) -> CaseWork:
@@ -77,9 +90,12 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
     leads = handles(user, case)
     own = next((s for s in view.supports if s.agency_code == user.agency_code), None)
     supporting = {s.agency_code for s in view.supports}
+    owners = await _owners_to_ask(view) if leads else []
     return CaseWork(
         leads=leads,
-        actions=allowed_actions(case.status, user.role) if leads else [],
+        # Asking a brand owner is offered only when there is one to ask.
+        actions=[action for action in allowed_actions(case.status, user.role)
+                 if owners or action.action != "ask_brand_owner"] if leads else [],
         assignable=await assignable_staff(case.agency_code),
         own_support=own,
         support_actions=allowed_support_actions(own.status, user.role) if own else [],
@@ -89,7 +105,24 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
         duplicates=await possible_duplicates(case, user),
         decides_review=may_decide(user, case) and any(
             answer.review == "pending" for answer in view.feedback),
+        brand_owners=owners,
     )
+
+
+MAX_OWNER_CHOICES = 200
+
+
+async def _owners_to_ask(view: CaseView) -> list[BrandOwner]:
+    """Verified owners not yet asked: those the case names first, then the others."""
+    asked = sorted(inquiry.owner.id for inquiry in view.brand_inquiries)
+    keys = case_keys(view.case)
+    named = await BrandOwner.filter(
+        status="verified", id__in=Subquery(BrandClaim.filter(keys).values("owner_id"))).exclude(
+        id__in=asked).order_by("organisation") if keys else []
+    others = await BrandOwner.filter(status="verified").exclude(
+        id__in=asked + [owner.id for owner in named]).order_by("organisation").limit(
+        MAX_OWNER_CHOICES)
+    return [*named, *others]
 
 
 async def case_view(case: Case) -> CaseView:
@@ -115,4 +148,6 @@ async def case_view(case: Case) -> CaseView:
         followers=await follower_count(case),
         supporting=await SupportingReport.filter(case_id=case.id).order_by("id")
         .prefetch_related("photos"),
+        brand_inquiries=await BrandInquiry.filter(case_id=case.id).order_by("id")
+        .select_related("owner").prefetch_related("documents"),
     )

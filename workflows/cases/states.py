@@ -13,7 +13,7 @@ from workflows.access.roles import INSPECTOR, LEAD, OFFICER
 from workflows.cases import effects
 from workflows.cases.effects import Effect
 from workflows.i18n.messages import N_
-from workflows.parties import asking
+from workflows.parties import asking, brand_asking
 
 OPEN_STATES = frozenset({"received", "triaged", "assigned", "in_progress", "waiting"})
 CLOSED_STATES = frozenset({"resolved", "rejected", "closed"})
@@ -60,6 +60,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("request_explanation_and_wait", {"in_progress"}, PAUSED_STATE, {LEAD, INSPECTOR},
        ("explanation",), N_("Ask a business to explain and wait (pauses the clock)"),
        asking.ask_business_and_wait, assignee_only=True),
+    _t("ask_brand_owner", OPEN_STATES, None,
+       {LEAD, INSPECTOR}, ("brand_owner",), N_("Ask a brand owner whether the goods are genuine"),
+       brand_asking.ask_brand_owner, assignee_only=True),
     _t("resume", {PAUSED_STATE}, "in_progress", {LEAD, INSPECTOR}, (),
        N_("Resume work"), assignee_only=True),
     _t("resolve", {"in_progress", PAUSED_STATE}, "resolved", {LEAD, INSPECTOR}, ("outcome",),

@@ -26,6 +26,19 @@ class Links(Protocol):
         works until the request's deadline)."""
         ...
 
+    def brand_inquiry(self, inquiry_id: int, nonce: str) -> str:
+        """A brand owner's page to give its opinion on a case's goods (signed; once, until
+        the deadline)."""
+        ...
+
+    def brand_sign_in(self, owner_id: int, nonce: str) -> str:
+        """The page that signs a verified brand owner in (signed; once, for a short while)."""
+        ...
+
+    def brand_pages(self) -> str:
+        """Where a brand owner asks for a sign-in link and registers."""
+        ...
+
     def follow(self, follower_id: int, nonce: str) -> str:
         """The page where an address confirms following a case (signed)."""
         ...

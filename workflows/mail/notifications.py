@@ -22,7 +22,7 @@ from workflows.mail import staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
-from workflows.parties.models import CaseFollower, SupportingReport
+from workflows.parties.models import BrandOwner, CaseFollower, SupportingReport
 from workflows.reference.agencies import Agency
 from workflows.reference.loading import ReferenceData
 
@@ -123,6 +123,28 @@ class Notifier:
                       mail=self.renderer.render("explanation_request", AGENCY_LANGUAGE, {
                           "case": case, "request": request,
                           "agency": self.agencies.get(case.agency_code or "")}))
+
+    async def brand_inquiry(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                            recorded: AuditEvent) -> None:
+        """To a verified brand owner asked about a case: the product facts, the deadline and
+        the link to its opinion. Nothing of the reporter, nor the seller."""
+        inquiry, owner, case = event.facts["inquiry"], event.facts["owner"], event.case
+        if case is None:
+            return
+        await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_inquiry:{owner.id}",
+                      kind="brand_inquiry", recipient=owner.email, case=case,
+                      mail=self.renderer.render("brand_inquiry", owner.language, {
+                          "case": case, "inquiry": inquiry, "owner": owner,
+                          "agency": self.agencies.get(case.agency_code or "")}))
+
+    async def brand_owner_mail(self, connection: BaseDBAsyncClient, owner: BrandOwner, kind: str,
+                               now: dt.datetime | None = None) -> None:
+        """What a brand owner is told of its registration (received, verified, refused,
+        withdrawn) and its sign-in links; each mail once."""
+        now = now or dt.datetime.now(dt.UTC)
+        await enqueue(connection, event_key=f"brand_owner:{owner.id}:{kind}:{now.isoformat()}",
+                      kind=kind, recipient=owner.email,
+                      mail=self.renderer.render(kind, owner.language, {"owner": owner}))
 
     async def citizen_ack(self, connection: BaseDBAsyncClient, event: CaseEvent,
                           recorded: AuditEvent) -> None:
@@ -241,6 +263,9 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
     "request_explanation_and_wait": (Notifier.explanation_request,),
     "explanation_answered": (staff_notices.explanation_notice,),
     "supporting_report": (staff_notices.supporter_notice,),
+    "brand_owner_asked": (Notifier.brand_inquiry,),
+    "ask_brand_owner": (Notifier.brand_inquiry,),
+    "brand_opinion": (staff_notices.brand_opinion_notice,),
 }
 
 

@@ -176,7 +176,9 @@ async def stuck_messages(now: dt.datetime | None = None, limit: int = 50) -> lis
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 CITIZEN_KINDS = frozenset({"citizen_ack", "reply_notice", "question_notice", "resolution_notice",
                            "review_decision", "explanation_request", "follow_confirmation",
-                           "follow_update"})
+                           "follow_update", "brand_inquiry",
+                           "brand_owner_verified", "brand_owner_refused", "brand_owner_revoked",
+                           "brand_sign_in"})
 
 
 def _printable(message: OutboxMessage) -> str:

@@ -34,13 +34,15 @@ STAFF_NOTICES: tuple[Term, ...] = (
     Term("review_notice", N_("A reporter asks my agency to review an outcome (leads)")),
     Term("explanation_notice", N_("A business answers a request for an explanation on a case "
                                   "assigned to me")),
+    Term("brand_opinion_notice", N_("A brand owner gives its opinion on the goods of a case "
+                                    "assigned to me")),
 )
 STAFF_NOTICE_KINDS = frozenset(term.code for term in STAFF_NOTICES)
 # What each role can receive (an inspector is never sent a lead's notices).
 NOTICES_OF_ROLE = {
     LEAD: STAFF_NOTICE_KINDS,
     "inspector": frozenset({"assignment_notice", "addition_notice", "task_notice",
-                            "explanation_notice"}),
+                            "explanation_notice", "brand_opinion_notice"}),
     OFFICER: frozenset({"review_notice"}),
 }
 HEADLINES = {
@@ -52,6 +54,7 @@ HEADLINES = {
     "explanation_notice": N_("The business asked to explain has answered on case {code}."),
     "explanation_resumed_notice": N_("The business asked to explain has answered on case "
                                      "{code}: it is back in progress and its clock runs again."),
+    "brand_opinion_notice": N_("A brand owner gave its opinion on the goods of case {code}."),
     "transfer_notice": N_("Case {code} was transferred to your agency."),
     "task_notice": N_("Your agency is asked to support case {code}."),
     "task_assigned_notice": N_("A supporting task on case {code} is assigned to you."),
@@ -134,6 +137,14 @@ async def explanation_notice(notifier: Notifier, connection: BaseDBAsyncClient,
     await _to_assignee(notifier, connection, event, recorded, "explanation_notice",
                        HEADLINES["explanation_resumed_notice" if resumed
                                  else "explanation_notice"])
+
+
+async def brand_opinion_notice(notifier: Notifier, connection: BaseDBAsyncClient,
+                               event: CaseEvent, recorded: AuditEvent) -> None:
+    """A brand owner's opinion, to whoever works the case (the opinion is on the case
+    page)."""
+    await _to_assignee(notifier, connection, event, recorded, "brand_opinion_notice",
+                       HEADLINES["brand_opinion_notice"])
 
 
 async def transfer_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,

@@ -93,4 +93,150 @@ class SupportingReport(Model):
         table = "supporting_report"
 
 
-__models__ = [ExplanationRequest, CaseFollower, SupportingReport]
+class BrandOwner(Model):
+    """A producer of branded goods, or its authorised distributor, registered with proof of its
+    right to the brands. Asked about the cases that name them only once an officer has
+    verified that proof. It never sees who reported a case."""
+
+    id = fields.IntField(primary_key=True)
+    organisation = fields.CharField(max_length=200)
+    kind = fields.CharField(max_length=16)  # producer, distributor
+    contact_name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=320, unique=True)  # stored case-folded
+    phone = fields.CharField(max_length=20, default="")
+    tax_code = fields.CharField(max_length=14, default="")
+    # Trademark certificates (Vietnam's IP Office numbers) or the distribution contract.
+    trademark_numbers = fields.TextField()
+    language = fields.CharField(max_length=2, default="vi")
+    status = fields.CharField(max_length=16, default="pending", db_index=True)
+    # Why it was refused or revoked, told to the owner; or the officer's note on verifying.
+    review_note = fields.TextField(default="")
+    reviewed_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="brand_owners_reviewed", null=True,
+        on_delete=fields.SET_NULL
+    )
+    reviewed_at = fields.DatetimeField(null=True)
+    # The owner's choice: asked about each new case on its brands, or only when staff ask.
+    ask_automatically = fields.BooleanField(default=True)
+    # A sign-in link names this random value (a new link replaces it, a use clears it); the
+    # portal's cookie names `session_nonce` (signing out changes it).
+    sign_in_nonce = fields.CharField(max_length=43, default="")
+    sign_in_sent_at = fields.DatetimeField(null=True)
+    session_nonce = fields.CharField(max_length=43, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "brand_owner"
+
+
+class BrandClaim(Model):
+    """A brand name or a GS1 company prefix a brand owner claims: a case naming the brand, or
+    whose barcode begins with the prefix, is about the owner's goods."""
+
+    id = fields.IntField(primary_key=True)
+    owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
+        "models.BrandOwner", related_name="claims", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=8)  # brand, gs1
+    value = fields.CharField(max_length=200)  # as the owner wrote it
+    key = fields.CharField(max_length=200, db_index=True)  # the folded name, or the digits
+
+    class Meta:
+        table = "brand_claim"
+        unique_together = (("owner", "kind", "key"),)
+
+
+class StoredFile(Model):
+    """A checked file in the evidence store (workflows.evidence.storage.EvidenceFile's fields),
+    reachable only through its row."""
+
+    storage_name = fields.CharField(max_length=80, unique=True)
+    original_name = fields.CharField(max_length=255)
+    content_type = fields.CharField(max_length=64)
+    size = fields.IntField()
+    received_sha256 = fields.CharField(max_length=64)
+    stored_sha256 = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class BrandOwnerDocument(StoredFile):
+    """A proof of the right to a brand (a trademark certificate, a distribution contract),
+    checked and stored like citizens' files, seen only by officers."""
+
+    id = fields.IntField(primary_key=True)
+    owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
+        "models.BrandOwner", related_name="documents", on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "brand_owner_document"
+
+
+class BrandInquiry(Model):
+    """A verified brand owner asked whether the goods of a case are genuine: by a signed link
+    that takes one opinion until the deadline. The opinion stands on the case beside the
+    inspector's findings."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="brand_inquiries", on_delete=fields.RESTRICT
+    )
+    owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
+        "models.BrandOwner", related_name="inquiries", on_delete=fields.RESTRICT
+    )
+    # None: asked automatically, when the case reached an agency.
+    asked_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="brand_inquiries_asked", null=True,
+        on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    due_at = fields.DatetimeField()
+    link_nonce = fields.CharField(max_length=43)
+    verdict = fields.CharField(max_length=16, default="")  # genuine, counterfeit, cannot_tell
+    opinion = fields.TextField(default="")
+    answered_at = fields.DatetimeField(null=True)
+    # No longer wanted (staff withdrew it, or the case went to the police): the link stops.
+    withdrawn_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "brand_inquiry"
+        unique_together = (("case", "owner"),)
+
+
+class GenuineGuide(Model):
+    """How to tell a brand's genuine product from a fake, written by its verified owner and
+    shown to citizens who name the brand on the report form once published."""
+
+    id = fields.IntField(primary_key=True)
+    owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
+        "models.BrandOwner", related_name="guides", on_delete=fields.RESTRICT
+    )
+    brand = fields.CharField(max_length=200)  # one of the owner's claimed brands, as written
+    brand_key = fields.CharField(max_length=200, db_index=True)  # folded
+    title = fields.CharField(max_length=200)
+    body = fields.TextField()
+    published = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "genuine_guide"
+
+
+class GuidePhoto(StoredFile):
+    """A photo of a genuine product's marks (the label, the stamp, the seal) in a guide."""
+
+    id = fields.IntField(primary_key=True)
+    guide: fields.ForeignKeyRelation[GenuineGuide] = fields.ForeignKeyField(
+        "models.GenuineGuide", related_name="photos", on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "guide_photo"
+
+
+__models__ = [ExplanationRequest, CaseFollower, SupportingReport, BrandOwner, BrandClaim,
+              BrandOwnerDocument, BrandInquiry, GenuineGuide, GuidePhoto]

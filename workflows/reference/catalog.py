@@ -89,6 +89,24 @@ PARTY_KINDS: tuple[Term, ...] = (
     Term("seller", N_("The seller (shop, trader, online seller)")),
     Term("brand_owner", N_("The brand owner or its authorised distributor")),
 )
+# Who registers as a brand owner (workflows.parties.brand_owners).
+BRAND_OWNER_KINDS: tuple[Term, ...] = (
+    Term("producer", N_("The producer that owns the brand")),
+    Term("distributor", N_("A distributor authorised by the brand owner")),
+)
+# Where a brand owner's registration stands.
+BRAND_OWNER_STATUSES: tuple[Term, ...] = (
+    Term("pending", N_("Waiting for verification")),
+    Term("verified", N_("Verified")),
+    Term("refused", N_("Refused")),
+    Term("revoked", N_("Verification withdrawn")),
+)
+# A brand owner's opinion on the goods of a case.
+VERDICTS: tuple[Term, ...] = (
+    Term("counterfeit", N_("Counterfeit: not our product")),
+    Term("genuine", N_("Genuine: our product")),
+    Term("cannot_tell", N_("Cannot tell from what is shown")),
+)
 # What the agency found, recorded when it resolves a case (feeds the statistics).
 OUTCOMES: tuple[Term, ...] = (
     Term("violation_confirmed", N_("Violation confirmed")),
@@ -139,3 +157,5 @@ LABEL_ORIGIN_CODES = codes(LABEL_ORIGINS)
 OUTCOME_CODES = codes(OUTCOMES)
 VIOLATOR_KIND_CODES = codes(VIOLATOR_KINDS)
 PARTY_KIND_CODES = codes(PARTY_KINDS)
+BRAND_OWNER_KIND_CODES = codes(BRAND_OWNER_KINDS)
+VERDICT_CODES = codes(VERDICTS)

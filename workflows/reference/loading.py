@@ -1,5 +1,5 @@
 """Everything read from config/ at start: agencies, routing rules, places, service levels,
-reporting periods and the audit log's witnesses."""
+reporting periods, the audit log's witnesses and how brand owners take part."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from workflows.i18n.paths import CHECKOUT_DIR
 from workflows.i18n.translations import LANGUAGES, Translator, translator
 from workflows.reference.agencies import Agency, load_agencies
 from workflows.reference.boundaries import Boundaries, load_boundaries
+from workflows.reference.brand_policy import BrandOwnerPolicy, load_brand_policy
 from workflows.reference.places import Places, load_places
 from workflows.reference.reporting import ReportingCalendar, load_calendar
 from workflows.reference.routing import Rule, load_rules
@@ -29,6 +30,7 @@ class ReferenceData:
     calendar: ReportingCalendar = ReportingCalendar()
     witnesses: Witnesses = Witnesses()
     boundaries: Boundaries | None = None  # where each commune or ward lies, if configured
+    brand_owners: BrandOwnerPolicy = BrandOwnerPolicy()
 
     @cached_property
     def translators(self) -> dict[str, Translator]:
@@ -62,4 +64,5 @@ def load_reference(config_dir: Path) -> ReferenceData:
         calendar=load_calendar(config_dir / "reporting.toml"),
         witnesses=load_witnesses(config_dir / "audit.toml"),
         boundaries=load_boundaries(config_dir / "boundaries.geojson", places.communes),
+        brand_owners=load_brand_policy(config_dir / "brand_owners.toml"),
     )

@@ -13,7 +13,7 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from workflows.access.models import StaffUser
     from workflows.cases.models.case import Case
-    from workflows.parties.models import ExplanationRequest, SupportingReport
+    from workflows.parties.models import BrandInquiry, ExplanationRequest, SupportingReport
 
 
 class CaseSupport(Model):
@@ -52,10 +52,12 @@ class Attachment(Model):
     original_name = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=64)
     size = fields.IntField()
-    # SHA-256 of the bytes as the citizen sent them (evidence); the stored file is re-encoded.
+    # SHA-256 of the bytes as the citizen sent them (evidence); the stored file is without
+    # metadata.
     received_sha256 = fields.CharField(max_length=64)
     stored_sha256 = fields.CharField(max_length=64)
-    added_by = fields.CharField(max_length=16, default="reporter")  # reporter, staff, business
+    # reporter, staff, business, brand_owner
+    added_by = fields.CharField(max_length=16, default="reporter")
     # A business's document sent with its explanation.
     explanation: fields.ForeignKeyNullableRelation[ExplanationRequest] = fields.ForeignKeyField(
         "models.ExplanationRequest", related_name="documents", null=True,
@@ -65,6 +67,12 @@ class Attachment(Model):
     supporting_report: fields.ForeignKeyNullableRelation[SupportingReport] = (
         fields.ForeignKeyField("models.SupportingReport", related_name="photos", null=True,
                                on_delete=fields.RESTRICT))
+    # Staff shared this photo of the goods with the brand owners asked about the case (a
+    # reporter's photo may show a receipt or a face: nothing is shown to them unless shared).
+    shared_with_owners = fields.BooleanField(default=False, db_default=False)
+    # A brand owner's evidence sent with its opinion on the goods.
+    brand_inquiry: fields.ForeignKeyNullableRelation[BrandInquiry] = fields.ForeignKeyField(
+        "models.BrandInquiry", related_name="documents", null=True, on_delete=fields.RESTRICT)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,43 @@
+"""How to tell a genuine product, as verified brand owners publish it: a page of every guide,
+the guides of the brand a citizen names on the report form (a fragment the form's script
+shows; without JavaScript the form links to the page), and their photos, shown inline as
+the pictures they were checked to be."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from intake.context import app_context
+from intake.templating import render
+from workflows.parties.genuine_guides import guides_for_brand, published_guides, shown_photo
+
+# Checked pictures, shown in the page: never sniffed as anything else, never run.
+PHOTO_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox",
+    "Content-Disposition": "inline",
+}
+MAX_BRAND_CHARS = 200
+
+
+async def genuine_page(request: Request) -> Response:
+    return render(request, "public/genuine.html", {"guides": await published_guides()})
+
+
+async def brand_guides(request: Request) -> Response:
+    """The guides of the brand typed on the form, as a fragment (empty when there is none)."""
+    typed = request.query_params.get("brand", "")[:MAX_BRAND_CHARS]
+    guides = await guides_for_brand(typed)
+    # In the reader's language (a cookie): a shared cache must not hand it to another reader.
+    return render(request, "public/_brand_guides_panel.html", {"guides": guides},
+                  headers={"Cache-Control": "private, max-age=300"})
+
+
+async def guide_photo(request: Request) -> Response:
+    photo = await shown_photo(request.path_params["guide_id"], request.path_params["photo_id"])
+    if photo is None:
+        return render(request, "public/not_found.html", status_code=404)
+    return StreamingResponse(app_context(request).store.chunks(photo.storage_name),
+                             media_type=photo.content_type,
+                             headers={**PHOTO_HEADERS, "Cache-Control": "public, max-age=300"})

@@ -1,0 +1,135 @@
+"""Which brands a brand owner claims, and which verified owners a case is about: a case names
+the brand (compared as staff search, without diacritics or case) or carries a barcode that
+begins with the owner's GS1 company prefix — a fake often copies the genuine barcode, or a
+prefix of it, and a wrong check digit does not stop it being the owner's business."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from biip.gs1_prefixes import GS1Prefix
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+
+from workflows.cases.models import Case
+from workflows.cases.search import fold
+from workflows.cases.text import clean_text, has_words
+from workflows.i18n.messages import N_, Problem
+from workflows.parties.models import BrandClaim, BrandOwner
+
+MAX_CLAIMS = 20
+MAX_BRAND_CHARS = 200
+MAX_KEY_CHARS = 200  # the stored key's column
+# A GS1 company prefix is 6 to 12 digits of a GTIN-13, beginning with the GS1 office's prefix.
+PREFIX_DIGITS = range(6, 13)
+# GS1 prefixes that name no company: numbers used inside a shop or region, books, serials,
+# coupons.
+NOT_A_COMPANY = ("Restricted Circulation", "ISBN", "ISSN", "Bookland", "Coupon", "coupon",
+                 "Refund receipts", "reserved")
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str  # brand, gs1
+    value: str  # as written
+    key: str  # what a case is compared by
+
+
+def brand_key(text: str) -> str | None:
+    """What a brand is compared by: folded as staff search folds it, without characters that
+    print nothing. None when there is nothing, or when folding made it longer than any stored
+    key ("ß" becomes "ss", "ﬃ" "ffi"): such a name matches no claim."""
+    key = fold("".join(char for char in text if char.isprintable()))
+    return key if key and len(key) <= MAX_KEY_CHARS else None
+
+
+def gtin13(barcode: str) -> str:
+    """The barcode as a GTIN-13's digits ("" when it is not a GTIN-8/12/13/14): what a company
+    prefix is the beginning of."""
+    digits = barcode.replace(" ", "").replace("-", "")
+    if not (digits.isascii() and digits.isdigit()):
+        return ""
+    if len(digits) in (12, 13):
+        return digits.zfill(13)
+    if len(digits) == 14:
+        return digits[1:]  # the packaging level digit first
+    if len(digits) == 8:
+        return digits  # EAN-8 numbers come from a smaller allocation: compared as they are
+    return ""
+
+
+def _issued_to_a_company(digits: str) -> bool:
+    """A GS1 office's prefix, not one of the numbers shops and regions use internally."""
+    office = GS1Prefix.extract(digits.ljust(13, "0"))
+    return office is not None and not any(word in office.usage for word in NOT_A_COMPANY)
+
+
+def _lines(typed: str) -> list[str] | Problem:
+    cleaned = clean_text(typed, multiline=True)
+    if isinstance(cleaned, Problem):
+        return cleaned
+    return [line.strip() for line in cleaned.replace(",", "\n").splitlines() if line.strip()]
+
+
+def read_claims(brands: str, prefixes: str) -> tuple[list[Claim], dict[str, Problem]]:
+    """The brands (one a line) and GS1 company prefixes (one a line) of a registration."""
+    problems: dict[str, Problem] = {}
+    claims: list[Claim] = []
+    names = _lines(brands)
+    if isinstance(names, Problem):
+        problems["brands"] = names
+        names = []
+    for name in names:
+        key = brand_key(name)
+        if len(name) > MAX_BRAND_CHARS or not has_words(name) or key is None:
+            problems["brands"] = Problem(N_("Each brand is a name of at most {limit} characters "
+                                            "on a line of its own."), {"limit": MAX_BRAND_CHARS})
+            continue
+        claims.append(Claim("brand", name, key))
+    numbers = _lines(prefixes)
+    if isinstance(numbers, Problem):
+        problems["gs1_prefixes"] = numbers
+        numbers = []
+    for number in numbers:
+        digits = number.replace(" ", "").replace(".", "")
+        if not (digits.isascii() and digits.isdigit() and len(digits) in PREFIX_DIGITS) or \
+                not _issued_to_a_company(digits):
+            problems["gs1_prefixes"] = Problem(N_(
+                "A GS1 company prefix is the first 6 to 12 digits of your barcodes, such as "
+                "8934567: one a line."))
+            continue
+        claims.append(Claim("gs1", digits, digits))
+    unique = list({(claim.kind, claim.key): claim for claim in claims}.values())
+    if not any(claim.kind == "brand" for claim in unique) and "brands" not in problems:
+        problems["brands"] = Problem(N_("Give at least one brand, one a line."))
+    if len(unique) > MAX_CLAIMS:
+        problems["brands"] = Problem(N_("At most {limit} brands and prefixes together: "
+                                        "register the others separately."),
+                                     {"limit": MAX_CLAIMS})
+    return unique, problems
+
+
+def case_keys(case: Case) -> Q | None:
+    """What claims a case matches, as a query on BrandClaim; None when it names nothing."""
+    condition: Q | None = None
+    if case.brand and (key := brand_key(case.brand)):
+        condition = Q(kind="brand", key=key)
+    digits = gtin13(case.barcode or "")
+    if digits:
+        prefixes = Q(kind="gs1", key__in=[digits[:length] for length in PREFIX_DIGITS
+                                          if length <= len(digits)])
+        condition = prefixes if condition is None else condition | prefixes
+    return condition
+
+
+async def verified_owners_of(connection: BaseDBAsyncClient | None,
+                             case: Case) -> list[BrandOwner]:
+    """The verified brand owners the case is about, each once, in the order they registered."""
+    condition = case_keys(case)
+    if condition is None:
+        return []
+    owner_ids = await BrandClaim.filter(condition, owner__status="verified").using_db(
+        connection).values_list("owner_id", flat=True)
+    if not owner_ids:
+        return []
+    return await BrandOwner.filter(id__in=set(owner_ids)).using_db(connection).order_by("id")
