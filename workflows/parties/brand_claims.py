@@ -111,25 +111,42 @@ def read_claims(brands: str, prefixes: str) -> tuple[list[Claim], dict[str, Prob
 
 def case_keys(case: Case) -> Q | None:
     """What claims a case matches, as a query on BrandClaim; None when it names nothing."""
-    condition: Q | None = None
-    if case.brand and (key := brand_key(case.brand)):
-        condition = Q(kind="brand", key=key)
-    digits = gtin13(case.barcode or "")
-    if digits:
-        prefixes = Q(kind="gs1", key__in=[digits[:length] for length in PREFIX_DIGITS
-                                          if length <= len(digits)])
-        condition = prefixes if condition is None else condition | prefixes
+    brand, prefixes = _case_claim_keys(case)
+    condition: Q | None = Q(kind="brand", key=brand) if brand else None
+    if prefixes:
+        condition = Q(kind="gs1", key__in=prefixes) if condition is None else (
+            condition | Q(kind="gs1", key__in=prefixes))
     return condition
+
+
+def _case_claim_keys(case: Case) -> tuple[str | None, list[str]]:
+    """The brand key and the GS1 prefixes a case could match."""
+    brand = brand_key(case.brand) if case.brand else None
+    digits = gtin13(case.barcode or "")
+    return brand, [digits[:length] for length in PREFIX_DIGITS if length <= len(digits)]
 
 
 async def verified_owners_of(connection: BaseDBAsyncClient | None,
                              case: Case) -> list[BrandOwner]:
-    """The verified brand owners the case is about, each once, in the order they registered."""
-    condition = case_keys(case)
-    if condition is None:
+    """The verified brand owners the case is about, each once, in the order they registered.
+    Fixed SQL: it runs inside every filing that names a brand (an event listener), where
+    building the ORM's query for the join and the alternatives cost more than running it."""
+    brand, prefixes = _case_claim_keys(case)
+    if brand is None and not prefixes:
         return []
-    owner_ids = await BrandClaim.filter(condition, owner__status="verified").using_db(
-        connection).values_list("owner_id", flat=True)
-    if not owner_ids:
+    client = connection or BrandClaim._meta.db
+    mark = "$" if client.capabilities.dialect == "postgres" else "?"
+    values: list[str] = [*([brand] if brand else []), *prefixes]
+    places = [f"{mark}{number}" for number in range(1, len(values) + 1)]
+    wanted = []
+    if brand:
+        wanted.append(f"(c.kind = 'brand' AND c.key = {places.pop(0)})")
+    if prefixes:
+        wanted.append(f"(c.kind = 'gs1' AND c.key IN ({', '.join(places)}))")
+    _, rows = await client.execute_query(
+        "SELECT DISTINCT c.owner_id AS owner_id FROM brand_claim c JOIN brand_owner o ON "
+        f"o.id = c.owner_id WHERE o.status = 'verified' AND ({' OR '.join(wanted)})", values)
+    if not rows:
         return []
-    return await BrandOwner.filter(id__in=set(owner_ids)).using_db(connection).order_by("id")
+    return await BrandOwner.filter(id__in=[int(row["owner_id"]) for row in rows]).using_db(
+        connection).order_by("id")
