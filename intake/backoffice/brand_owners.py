@@ -27,6 +27,7 @@ from workflows.parties.brand_owners import (
     registration,
     registrations,
     review,
+    rival_claims,
     status_counts,
 )
 from workflows.parties.genuine_guides import owner_guides, take_down
@@ -52,6 +53,7 @@ async def _owner_page(request: Request, user: StaffUser, owner: BrandOwner,
     return render(request, "staff/brand_owner.html", {
         "user": user, "owner": owner, "claims": await claims_of(owner),
         "documents": await documents_of(owner), "guides": await owner_guides(owner),
+        "rivals": await rival_claims(owner),
         "values": values, "errors": errors}, status_code=status,
         headers={"Cache-Control": "no-store"})
 

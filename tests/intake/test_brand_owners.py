@@ -244,6 +244,14 @@ async def test_a_verified_owner_is_asked_about_its_brand_and_its_opinion_reaches
 async def test_a_gs1_prefix_names_the_owner_and_each_owner_is_asked_once(app, client,
                                                                           smtp_server):
     await verified_owner(app, {**OWNER, "brands": "Thương hiệu khác", "gs1_prefixes": "8934588"})
+    async with outsider(app) as squatter:  # the officer sees who else claims the same
+        assert (await register(squatter, {**OWNER, "email": "ai-do@example.vn",
+                                          "organisation": "Cơ sở Ai Đó",
+                                          "brands": "THƯƠNG HIỆU KHÁC"})).status_code == 303
+    squatting = await BrandOwner.get(email="ai-do@example.vn")
+    async with staff(app, "officer") as officer:
+        page = (await officer.get(f"/staff/brand-owners/{squatting.id}")).text
+        assert 'id="rival-claims"' in page and OWNER["organisation"] in page
     case = await reported(client, brand="Không rõ")  # the barcode alone names the owner
     await wait_for(lambda: bool(owner_mail(smtp_server, ASKED)))
     async with staff(app, "officer") as officer:  # transferred: reaches an agency again

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -230,3 +231,15 @@ async def document(owner_id: int, document_id: int) -> BrandOwnerDocument | None
 async def choose_asking(owner: BrandOwner, automatically: bool) -> None:
     """The owner's choice: asked about each new case on its brands, or only by staff."""
     await BrandOwner.filter(id=owner.id).update(ask_automatically=automatically)
+
+
+async def rival_claims(owner: BrandOwner) -> list[BrandClaim]:
+    """Other registrations that claim one of the owner's brands or prefixes, with their
+    owners: what an officer checks before verifying (a distributor beside its producer, or
+    someone claiming a brand that is not theirs)."""
+    mine = await BrandClaim.filter(owner_id=owner.id).values_list("kind", "key")
+    if not mine:
+        return []
+    return await BrandClaim.filter(Q(*(Q(kind=kind, key=key) for kind, key in mine),
+                                     join_type=Q.OR)).exclude(owner_id=owner.id).select_related(
+        "owner").order_by("owner_id")
