@@ -194,6 +194,23 @@ class FilingService:
         except RateLimited as limited:
             raise TooManyReports(limited) from None
 
+    @asynccontextmanager
+    async def stored_evidence(self, uploads: Sequence[Upload], allowance: Allowance,
+                              subject: str) -> AsyncIterator[list[EvidenceFile]]:
+        """What every addition to a case or a party shares (a reporter's follow-up, a
+        supporter's photos, a business's answer, a brand owner's registration, opinion or
+        guide): the subject's allowance charged, the files checked and stored, then recorded
+        by the caller inside the block. Whatever fails there removes the files; a database or
+        disk that refuses becomes NothingStored."""
+        async with nothing_stored_on_outage():
+            await charge(allowance, subject)
+            evidence = await self.checked_and_stored(uploads)
+            try:
+                yield evidence
+            except BaseException:
+                self.store.discard(evidence)
+                raise
+
     async def checked_and_stored(self, uploads: Sequence[Upload]) -> list[EvidenceFile]:
         """The files checked (InvalidReport naming the files field) and stored."""
         try:

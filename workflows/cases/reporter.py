@@ -29,9 +29,7 @@ from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    charge,
     evidence_record,
-    nothing_stored_on_outage,
 )
 from workflows.cases.models import Attachment, Case, CaseMessage
 from workflows.cases.public_view import find_case, waits_for_business
@@ -109,15 +107,9 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
     if errors:
         raise InvalidReport(errors)
     text = str(body)
-    async with nothing_stored_on_outage():
-        await charge(allowance, address)
-        evidence = await service.checked_and_stored(uploads)
-        try:
-            await _record_followup(case, text, evidence, service.events,
-                                   service.reference.service_levels)
-        except BaseException:
-            service.store.discard(evidence)
-            raise
+    async with service.stored_evidence(uploads, allowance, address) as evidence:
+        await _record_followup(case, text, evidence, service.events,
+                               service.reference.service_levels)
     service.events.committed()
 
 

@@ -25,9 +25,7 @@ from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    charge,
     evidence_record,
-    nothing_stored_on_outage,
 )
 from workflows.cases.models import Attachment, Case
 from workflows.cases.states import CLOSED_STATES
@@ -138,36 +136,30 @@ async def give_opinion(service: FilingService, inquiry_id: int, nonce: str,
     address's allowance before the files are checked."""
     inquiry = await open_inquiry(inquiry_id, nonce, now)
     verdict, text = read_opinion(fields, uploads, service)
-    async with nothing_stored_on_outage():
-        await charge(allowance, address)
-        evidence = await service.checked_and_stored(uploads)
-        try:
-            async with in_transaction() as connection:
-                if not await BrandOwner.filter(id=inquiry.owner.id, status="verified").using_db(
-                        connection).exists():
-                    raise LinkRefused(Problem(NOT_VERIFIED), 410)  # withdrawn meanwhile
-                if not await BrandInquiry.filter(
-                        id=inquiry.id, answered_at__isnull=True,
-                        withdrawn_at__isnull=True).using_db(connection).update(
-                        answered_at=now, verdict=verdict, opinion=text):
-                    raise LinkRefused(Problem(ANSWERED, {"day": format_date(now)}), 410)
-                case = await Case.filter(id=inquiry.case.id).using_db(
-                    connection).select_for_update().get()
-                if case.status in CLOSED_STATES:  # closed while the files came in
-                    raise LinkRefused(Problem(CASE_CLOSED), 410)
-                for file in evidence:
-                    await Attachment.create(using_db=connection, case=case,
-                                            added_by="brand_owner", brand_inquiry_id=inquiry.id,
-                                            **asdict(file))
-                await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
-                await service.events.record(connection, CaseEvent(
-                    case, Actor("brand_owner", str(inquiry.owner.id)), "brand_opinion",
-                    after={"inquiry": inquiry.id, "verdict": verdict,
-                           "opinion_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                           "attachments": [evidence_record(file) for file in evidence]}))
-        except BaseException:
-            service.store.discard(evidence)
-            raise
+    async with service.stored_evidence(uploads, allowance, address) as evidence:
+        async with in_transaction() as connection:
+            if not await BrandOwner.filter(id=inquiry.owner.id, status="verified").using_db(
+                    connection).exists():
+                raise LinkRefused(Problem(NOT_VERIFIED), 410)  # withdrawn meanwhile
+            if not await BrandInquiry.filter(
+                    id=inquiry.id, answered_at__isnull=True,
+                    withdrawn_at__isnull=True).using_db(connection).update(
+                    answered_at=now, verdict=verdict, opinion=text):
+                raise LinkRefused(Problem(ANSWERED, {"day": format_date(now)}), 410)
+            case = await Case.filter(id=inquiry.case.id).using_db(
+                connection).select_for_update().get()
+            if case.status in CLOSED_STATES:  # closed while the files came in
+                raise LinkRefused(Problem(CASE_CLOSED), 410)
+            for file in evidence:
+                await Attachment.create(using_db=connection, case=case,
+                                        added_by="brand_owner", brand_inquiry_id=inquiry.id,
+                                        **asdict(file))
+            await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
+            await service.events.record(connection, CaseEvent(
+                case, Actor("brand_owner", str(inquiry.owner.id)), "brand_opinion",
+                after={"inquiry": inquiry.id, "verdict": verdict,
+                       "opinion_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                       "attachments": [evidence_record(file) for file in evidence]}))
     service.events.committed()
     return await BrandInquiry.get(id=inquiry.id).select_related("case", "owner")
 

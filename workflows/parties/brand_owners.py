@@ -25,9 +25,7 @@ from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    charge,
     evidence_record,
-    nothing_stored_on_outage,
 )
 from workflows.cases.outcomes import tax_code
 from workflows.cases.refusals import InvalidInput
@@ -125,9 +123,7 @@ async def register(service: FilingService, fields: Mapping[str, str], uploads: S
         problems[FILES_FIELD] = too_many or Problem(NEEDS_PROOF)
     if registration is None or problems:
         raise InvalidReport(problems)
-    async with nothing_stored_on_outage():
-        await charge(allowance, address)
-        evidence = await service.checked_and_stored(uploads)
+    async with service.stored_evidence(uploads, allowance, address) as evidence:
         try:
             async with in_transaction() as connection:
                 owner = await BrandOwner.filter(email=registration.email).using_db(
@@ -159,11 +155,7 @@ async def register(service: FilingService, fields: Mapping[str, str], uploads: S
                            "claims": [[claim.kind, claim.value] for claim in registration.claims],
                            "documents": [evidence_record(file) for file in evidence]})
         except IntegrityError:  # the same address registered twice at once
-            service.store.discard(evidence)
             raise InvalidReport({"email": Problem(ALREADY_REGISTERED)}) from None
-        except BaseException:
-            service.store.discard(evidence)
-            raise
     return owner
 
 

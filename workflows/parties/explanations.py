@@ -26,9 +26,7 @@ from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    charge,
     evidence_record,
-    nothing_stored_on_outage,
 )
 from workflows.cases.models import Attachment, Case
 from workflows.cases.reporter import resume_waiting
@@ -109,39 +107,33 @@ async def answer_explanation(service: FilingService, request_id: int, nonce: str
     answer resumes, its clock moved by the working days waited."""
     request = await open_request(request_id, nonce, now)
     text = _answer_text(fields, uploads, service)
-    async with nothing_stored_on_outage():
-        await charge(allowance, address)
-        evidence = await service.checked_and_stored(uploads)
-        try:
-            async with in_transaction() as connection:
-                if not await ExplanationRequest.filter(
-                        id=request.id, answered_at__isnull=True,
-                        withdrawn_at__isnull=True).using_db(connection).update(
-                        answered_at=now, answer=text):
-                    raise LinkRefused(Problem(USED_LINK, {"day": format_date(now)}), 410)
-                case = await Case.filter(id=request.case.id).using_db(
-                    connection).select_for_update().get()
-                if case.status in CLOSED_STATES:  # closed while the files came in
-                    raise LinkRefused(Problem(CASE_CLOSED), 410)
-                for file in evidence:
-                    await Attachment.create(using_db=connection, case=case, added_by="business",
-                                            explanation_id=request.id, **asdict(file))
-                resumed = None
-                if paused_for(request, case):
-                    resumed = await resume_waiting(
-                        connection, case, service.reference.service_levels, now, service.events,
-                        Actor("business", str(request.id)))
-                await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
-                await service.events.record(connection, CaseEvent(
-                    resumed or case, Actor("business", str(request.id)), "explanation_answered",
-                    # The text's digest, not the text: it may name people; the digest shows
-                    # that what the case page shows is what the business sent.
-                    after={"explanation_id": request.id,
-                           "answer_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                           "attachments": [evidence_record(file) for file in evidence]},
-                    facts={"resumed": resumed is not None}))
-        except BaseException:
-            service.store.discard(evidence)
-            raise
+    async with service.stored_evidence(uploads, allowance, address) as evidence:
+        async with in_transaction() as connection:
+            if not await ExplanationRequest.filter(
+                    id=request.id, answered_at__isnull=True,
+                    withdrawn_at__isnull=True).using_db(connection).update(
+                    answered_at=now, answer=text):
+                raise LinkRefused(Problem(USED_LINK, {"day": format_date(now)}), 410)
+            case = await Case.filter(id=request.case.id).using_db(
+                connection).select_for_update().get()
+            if case.status in CLOSED_STATES:  # closed while the files came in
+                raise LinkRefused(Problem(CASE_CLOSED), 410)
+            for file in evidence:
+                await Attachment.create(using_db=connection, case=case, added_by="business",
+                                        explanation_id=request.id, **asdict(file))
+            resumed = None
+            if paused_for(request, case):
+                resumed = await resume_waiting(
+                    connection, case, service.reference.service_levels, now, service.events,
+                    Actor("business", str(request.id)))
+            await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
+            await service.events.record(connection, CaseEvent(
+                resumed or case, Actor("business", str(request.id)), "explanation_answered",
+                # The text's digest, not the text: it may name people; the digest shows
+                # that what the case page shows is what the business sent.
+                after={"explanation_id": request.id,
+                       "answer_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                       "attachments": [evidence_record(file) for file in evidence]},
+                facts={"resumed": resumed is not None}))
     service.events.committed()
     return await ExplanationRequest.get(id=request.id)

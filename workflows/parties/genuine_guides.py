@@ -18,9 +18,7 @@ from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    charge,
     evidence_record,
-    nothing_stored_on_outage,
 )
 from workflows.cases.text import required_words
 from workflows.evidence.uploads import Upload, count_and_size
@@ -79,31 +77,25 @@ async def save_guide(service: FilingService, owner: BrandOwner, guide_id: int | 
     if errors or brand is None:
         raise InvalidReport(errors)
     published = fields.get("published") == "1"
-    async with nothing_stored_on_outage():
-        await charge(allowance, address)
-        evidence = await service.checked_and_stored(uploads)
-        try:
-            if any(file.content_type not in SHOWN_PHOTO_TYPES for file in evidence):
-                raise InvalidReport({FILES_FIELD: Problem(N_(
-                    "A guide shows photos (JPEG, PNG, WebP), not documents."))})
-            async with in_transaction() as connection:
-                values = {"brand": brand, "brand_key": brand_key(brand), "published": published,
-                          **texts}
-                if guide is None:
-                    guide = await GenuineGuide.create(using_db=connection, owner=owner, **values)
-                else:
-                    await GenuineGuide.filter(id=guide.id).using_db(connection).update(**values)
-                for file in evidence:
-                    await GuidePhoto.create(using_db=connection, guide=guide, **asdict(file))
-                await append_event(connection, case=None, actor=Actor("brand_owner",
-                                                                      str(owner.id)),
-                                   action="genuine_guide_saved",
-                                   after={"guide": guide.id, "brand": brand,
-                                          "published": published,
-                                          "photos": [evidence_record(file) for file in evidence]})
-        except BaseException:
-            service.store.discard(evidence)
-            raise
+    async with service.stored_evidence(uploads, allowance, address) as evidence:
+        if any(file.content_type not in SHOWN_PHOTO_TYPES for file in evidence):
+            raise InvalidReport({FILES_FIELD: Problem(N_(
+                "A guide shows photos (JPEG, PNG, WebP), not documents."))})
+        async with in_transaction() as connection:
+            values = {"brand": brand, "brand_key": brand_key(brand), "published": published,
+                      **texts}
+            if guide is None:
+                guide = await GenuineGuide.create(using_db=connection, owner=owner, **values)
+            else:
+                await GenuineGuide.filter(id=guide.id).using_db(connection).update(**values)
+            for file in evidence:
+                await GuidePhoto.create(using_db=connection, guide=guide, **asdict(file))
+            await append_event(connection, case=None, actor=Actor("brand_owner",
+                                                                  str(owner.id)),
+                               action="genuine_guide_saved",
+                               after={"guide": guide.id, "brand": brand,
+                                      "published": published,
+                                      "photos": [evidence_record(file) for file in evidence]})
     return await GenuineGuide.get(id=guide.id).prefetch_related("photos")
 
 

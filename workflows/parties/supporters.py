@@ -29,9 +29,7 @@ from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
     InvalidReport,
-    charge,
     evidence_record,
-    nothing_stored_on_outage,
 )
 from workflows.cases.models import Attachment, Case
 from workflows.cases.states import OPEN_STATES
@@ -121,15 +119,9 @@ async def add_to_case(service: FilingService, case_id: int, fields: Mapping[str,
         raise InvalidReport(errors)
     if case_id not in {case.id for case in await _draft_matches(draft)}:
         raise InvalidReport({JOIN_FIELD: Problem(NO_LONGER_OPEN)})
-    async with nothing_stored_on_outage():
-        await charge(service.allowance, address)
-        evidence = await service.checked_and_stored(uploads)
-        try:
-            case = await _record(case_id, draft, evidence, service, language,
-                                 _network_digest(service.secret_key, address))
-        except BaseException:
-            service.store.discard(evidence)
-            raise
+    async with service.stored_evidence(uploads, service.allowance, address) as evidence:
+        case = await _record(case_id, draft, evidence, service, language,
+                             _network_digest(service.secret_key, address))
     service.events.committed()
     return case
 
