@@ -183,7 +183,7 @@ async def test_a_verified_owner_is_asked_about_its_brand_and_its_opinion_reaches
         app, client, smtp_server):
     await verified_owner(app)
     await wait_for(lambda: bool(owner_mail(smtp_server, "đã được xác minh")))
-    case = await reported(client)
+    case = await reported(client, brand="HƯNG-THỊNH®", barcode="")  # the name alone, written otherwise
     assert case.agency_code == "qltt"
     await wait_for(lambda: bool(owner_mail(smtp_server, ASKED)))
     [mail] = [mail for mail in smtp_server.handler.to(OWNER_EMAIL)
@@ -247,7 +247,7 @@ async def test_a_gs1_prefix_names_the_owner_and_each_owner_is_asked_once(app, cl
     async with outsider(app) as squatter:  # the officer sees who else claims the same
         assert (await register(squatter, {**OWNER, "email": "ai-do@example.vn",
                                           "organisation": "Cơ sở Ai Đó",
-                                          "brands": "THƯƠNG HIỆU KHÁC"})).status_code == 303
+                                          "brands": "THƯƠNG-HIỆU KHÁC™"})).status_code == 303
     squatting = await BrandOwner.get(email="ai-do@example.vn")
     async with staff(app, "officer") as officer:
         page = (await officer.get(f"/staff/brand-owners/{squatting.id}")).text
@@ -406,6 +406,11 @@ async def test_a_published_guide_shows_to_citizens_who_name_the_brand(app, clien
     assert "Bản nháp chưa đăng" not in (await client.get("/genuine")).text
     shown = await client.get("/report/genuine", params={"brand": "hung thinh"})
     assert guide["title"] in shown.text and owner.organisation in shown.text
+    for written in ("HƯNG-THỊNH®", "hưng  thịnh.", "HungThinh"):  # one mark, typed otherwise
+        assert guide["title"] in (await client.get("/report/genuine",
+                                                   params={"brand": written})).text, written
+    assert guide["title"] not in (await client.get("/report/genuine",
+                                                   params={"brand": "Hưng Thịnh Phát"})).text
     [photo] = re.findall(r'src="(/genuine/\d+/photos/\d+)"', shown.text)
     served = await client.get(photo)
     assert served.status_code == 200 and served.headers["content-disposition"] == "inline"

@@ -1,5 +1,5 @@
 """Which brands a brand owner claims, and which verified owners a case is about: a case names
-the brand (compared as staff search, without diacritics or case) or carries a barcode that
+the brand (compared by its letters and digits, without diacritics or case) or carries a barcode that
 begins with the owner's GS1 company prefix — a fake often copies the genuine barcode, or a
 prefix of it, and a wrong check digit does not stop it being the owner's business."""
 
@@ -36,10 +36,12 @@ class Claim:
 
 
 def brand_key(text: str) -> str | None:
-    """What a brand is compared by: folded as staff search folds it, without characters that
-    print nothing. None when there is nothing, or when folding made it longer than any stored
-    key ("ß" becomes "ss", "ﬃ" "ffi"): such a name matches no claim."""
-    key = fold("".join(char for char in text if char.isprintable()))
+    """What a brand is compared by: its letters and digits folded as staff search folds them.
+    Citizens write "Coca-Cola", "coca cola" or "COCA‑COLA®" for one trademark, and a name
+    that differs only in spaces and signs is the same mark to a trademark office. None when
+    nothing is left, or when folding made it longer than any stored key ("ß" becomes "ss",
+    "ﬃ" "ffi"): such a name matches no claim."""
+    key = "".join(char for char in fold(text) if char.isalnum())
     return key if key and len(key) <= MAX_KEY_CHARS else None
 
 
