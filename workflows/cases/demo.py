@@ -22,6 +22,7 @@ from workflows.cases.duplicates import shop_key
 from workflows.cases.models import Case
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_tracking_code
+from workflows.cases.web_pages import page_key
 from workflows.figures.frozen import forget_frozen_months
 from workflows.reference.loading import ReferenceData
 from workflows.reference.routing import RoutingFacts, route
@@ -105,7 +106,8 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         sales_channel=channel, shop_name=shop, shop_key=shop_key(shop),
         search_text=search_text(product, brand, shop),
         province=reference.places.province, commune=commune,
-        online_url=f"https://shop.example/{rng.randrange(10**6)}" if channel == "online" else "",
+        online_url=(url := f"https://shop.example/{rng.randrange(10**6)}"
+                    if channel == "online" else ""), page_key=page_key(url),
         platform=rng.choice(PLATFORMS) if channel == "online" else "",
         description="Dữ liệu minh họa.", price_vnd=rng.randrange(20, 5000) * 1000,
         status=status, agency_code=agency_code, routing_rule=decision.rule_number,

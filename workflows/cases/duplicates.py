@@ -20,16 +20,16 @@ def shop_key(shop_name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", shop_name).casefold().split())
 
 
-def same_goods_condition(barcode: str, shop: str, commune: str, online_url: str) -> Q | None:
+def same_goods_condition(barcode: str, shop: str, commune: str, page: str) -> Q | None:
     """The same barcode, the same shop (`shop_key`) in the same commune or ward, or the same
-    online page; None when nothing is given to compare."""
+    online page (`page_key`); None when nothing is given to compare."""
     conditions = []
     if barcode:
         conditions.append(Q(barcode=barcode))
     if shop and commune:
         conditions.append(Q(shop_key=shop, commune=commune))
-    if online_url:
-        conditions.append(Q(online_url=online_url))
+    if page:
+        conditions.append(Q(page_key=page))
     if not conditions:
         return None
     combined = conditions[0]
@@ -39,7 +39,7 @@ def same_goods_condition(barcode: str, shop: str, commune: str, online_url: str)
 
 
 def _same_goods_or_seller(case: Case) -> Q | None:
-    return same_goods_condition(case.barcode, case.shop_key, case.commune, case.online_url)
+    return same_goods_condition(case.barcode, case.shop_key, case.commune, case.page_key)
 
 
 async def possible_duplicates(case: Case, user: StaffUser) -> list[Case]:

@@ -32,6 +32,7 @@ from workflows.cases.repeats import RepeatKey, earlier_filing, remember, taken
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_pin, new_tracking_code, pin_digest
 from workflows.cases.validation import validate_report
+from workflows.cases.web_pages import page_key
 from workflows.db.errors import DATABASE_UNAVAILABLE
 from workflows.evidence.checks import CheckedFile
 from workflows.evidence.storage import EvidenceFile, EvidenceStore
@@ -258,6 +259,7 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
         case = await Case.create(
             using_db=connection, tracking_code=code, pin_digest=pin_digest(secret_key, code, pin),
             province=reference.places.province, shop_key=shop_key(draft.shop_name),
+            page_key=page_key(draft.online_url),
             search_text=search_text(draft.product_name, draft.brand, draft.shop_name),
             barcode_check_ok=barcode.check_digit_ok if barcode else None,
             barcode_gs1_prefix=barcode.gs1_prefix if barcode else "",

@@ -1,8 +1,8 @@
 """"I saw this too": a citizen about to report goods that an open case already covers (the same
-barcode, the same shop in the same commune or ward, the same online page) is offered to add to
-that case instead. Their note and photos join it as a supporting report, the case counts one
-more person (once per network and per address: adding twice counts once), its assignee is
-told, and they receive its outcome if they left an address.
+barcode, the same shop in the same commune or ward, the same online page however its link was
+shared) is offered to add to that case instead. Their note and photos join it as a supporting
+report, the case counts one more person (once per network and per address: adding twice
+counts once), its assignee is told, and they receive its outcome if they left an address.
 
 The offer is made only for a report that would be filed as it is (a seller probing for
 reports about their shop must write one, and each offer counts as a look-up), only of cases an
@@ -34,6 +34,7 @@ from workflows.cases.filing import (
 from workflows.cases.models import Attachment, Case
 from workflows.cases.states import OPEN_STATES
 from workflows.cases.validation import validate_report
+from workflows.cases.web_pages import page_key
 from workflows.evidence.storage import EvidenceFile
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.formatting import VIETNAM
@@ -75,7 +76,7 @@ async def same_goods(barcode: str, shop_name: str, commune: str, online_url: str
     usable = {name: value if len(value) <= FIELD_LIMITS[name] else ""
               for name, value in typed.items()}
     condition = same_goods_condition(usable["barcode"], shop_key(usable["shop_name"]),
-                                     usable["commune"], usable["online_url"])
+                                     usable["commune"], page_key(usable["online_url"]))
     if condition is None:
         return []
     return await (Case.filter(condition, status__in=sorted(OPEN_STATES),
@@ -87,7 +88,7 @@ def _match(case: Case, draft: ReportDraft) -> Match:
     matched = (("barcode",) if draft.barcode and case.barcode == draft.barcode else ()) + (
         ("shop",) if case.shop_key and case.shop_key == shop_key(draft.shop_name)
         and case.commune == draft.commune else ()) + (
-        ("online_url",) if draft.online_url and case.online_url == draft.online_url else ())
+        ("online_url",) if case.page_key and case.page_key == page_key(draft.online_url) else ())
     return Match(case.id, case.category, case.product_group, case.status, case.created_at,
                  case.supporters, matched)
 

@@ -26,6 +26,7 @@ from workflows.audit.sequencer import run_sequencer
 from workflows.audit.verify import verify_log
 from workflows.cases.models import Case
 from workflows.cases.search import search_condition
+from workflows.cases.web_pages import page_key
 from workflows.db.config import apply_migrations, tortoise_config
 from workflows.i18n.paths import CHECKOUT_DIR
 
@@ -71,7 +72,8 @@ async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, em
                   "product_name": "Nước mắm", "brand": "Phú Quốc", "product_group": "food",
                   "barcode": "", "barcode_gs1_prefix": "", "barcode_gs1_office": "",
                   "label_origin": "unknown", "sales_channel": "shop", "shop_name": "Sạp 12",
-                  "province": "", "commune": "", "street": "", "online_url": "", "platform": "",
+                  "province": "", "commune": "", "street": "", "platform": "",
+                  "online_url": "https://m.shopee.vn/Nuoc-mam-i.88.12?sp_atk=ab12",
                   "description": "Cũ.", "reporter_name": "", "reporter_phone": "",
                   "reporter_email": "", "consent": False, "status": "received",
                   "routing_reason": "", "version": 1, "created_at": "2026-01-05 03:00:00+00:00",
@@ -93,6 +95,8 @@ async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, em
         case = await Case.get(tracking_code="AAAAAAAAAA")
         assert (case.product_name, case.outcome, case.shop_key, case.search_text) == (
             "Nước mắm", "", "", "nuoc mam | phu quoc | sap 12")
+        # Its link gets the key a new share of the same product page has.
+        assert case.page_key == page_key("https://shopee.vn/product/88/12")
         found = await Case.filter(search_condition("nuoc mam", connection_dialect())).count()
         assert found == 1
         # Later migrations keep the table's indexes and triggers (a table rebuild would drop
@@ -110,7 +114,7 @@ async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, em
 
 # The queue's and the statistics' indexes on "case" (models.py Meta.indexes) and the ones the
 # columns ask for themselves (db_index), besides the primary and unique keys.
-INDEXES_ON_CASE = 14
+INDEXES_ON_CASE = 15
 
 
 async def index_count(table: str) -> int:
