@@ -24,6 +24,11 @@ SAME_PAGE = [
     # Any site: parameters in another order, a Facebook click id, www. and a default port.
     ("https://www.example.vn:443/shop?b=2&a=1&fbclid=IwAR0",
      "https://example.vn/shop?a=1&b=2"),
+    # TikTok Shop's share parameters, on its subdomains too; a place on the page is no page.
+    ("https://www.tiktok.com/@shop/video/7?_r=1&_t=8k&is_from_webapp=1&sender_device=pc",
+     "https://tiktok.com/@shop/video/7"),
+    ("https://shop.tiktok.com/view/product/17?u_code=abc", "https://shop.tiktok.com/view/product/17"),
+    ("https://example.vn/shop#reviews", "https://example.vn/shop"),
 ]
 OTHER_PAGES = [
     ("https://shopee.vn/product/88/12", "https://shopee.vn/product/88/13"),
@@ -32,6 +37,15 @@ OTHER_PAGES = [
     ("https://example.vn/Shop", "https://example.vn/shop"),  # paths are case-sensitive
     ("https://example.vn:8443/shop", "https://example.vn/shop"),
     ("https://m.com/shop", "https://com/shop"),  # "m." is the site's own name there
+    # Shops that route in the browser: the fragment is the page.
+    ("https://shop.example/#/product/1", "https://shop.example/#/product/2"),
+    ("https://www.facebook.com/#!/shopA", "https://www.facebook.com/#!/shopB"),
+    # A marketplace's share parameter names mean something else elsewhere.
+    ("https://example.vn/list?spm=1", "https://example.vn/list?spm=2"),
+    ("https://example.vn/list?_r=1", "https://example.vn/list"),
+    # Bytes that are no UTF-8 are not all one replacement character; IPv6 keeps its brackets.
+    ("https://example.vn/p?id=%FF", "https://example.vn/p?id=%FE"),
+    ("http://[::1]:8080/x", "http://[::1:8080]/x"),
 ]
 
 
