@@ -35,6 +35,7 @@ from workflows.audit.models import AuditEvent
 from workflows.cases.models import Attachment, Case
 from workflows.evidence.sweep import sweep_orphans
 from workflows.parties.models import (
+    BrandClaim,
     BrandInquiry,
     BrandOwner,
     BrandOwnerDocument,
@@ -123,6 +124,13 @@ async def test_a_registration_is_checked_field_by_field_and_keeps_what_was_typed
                         "Hãy ghi số giấy chứng nhận", "Hãy đính kèm ít nhất một tài liệu"):
             assert message in page, message
         assert OWNER["contact_name"] in page  # kept as typed
+        # Words for "no brand", a country, a lone letter or bare digits would have their
+        # claimant sent every such case.
+        for placeholder in ("Không rõ", "N/A", "không-có nhãn hiệu", "Việt Nam", "A", "123"):
+            generic = await register(client, {**OWNER, "brands": f"Hưng Thịnh\n{placeholder}"})
+            assert generic.status_code == 400, placeholder
+            assert 'id="brands-error"' in generic.text and "Hưng Thịnh" in generic.text
+            assert "không phải tên nhãn hiệu" in generic.text
     assert not await BrandOwner.exists()
     assert not await BrandOwnerDocument.exists()
 
@@ -258,6 +266,16 @@ async def test_a_gs1_prefix_names_the_owner_and_each_owner_is_asked_once(app, cl
         assert (await post(officer, case.tracking_code, action="transfer", agency_code="khcn",
                            reason="Sai nhãn hàng hóa")).status_code == 303
     assert await BrandInquiry.filter(case_id=case.id).count() == 1
+
+
+async def test_a_case_that_says_it_has_no_brand_names_no_owner(app, client):
+    owner = await verified_owner(app)
+    # A claim on the words for "no brand", as a registration before the rule could store.
+    await BrandClaim.create(owner=owner, kind="brand", value="Không rõ", key="khongro")
+    unbranded = await reported(client, brand="KHÔNG RÕ", barcode="")
+    assert not await BrandInquiry.filter(case_id=unbranded.id).exists()
+    branded = await reported(client, brand="hưng thịnh", barcode="")
+    assert await BrandInquiry.filter(case_id=branded.id, owner_id=owner.id).exists()
 
 
 async def test_a_referral_to_the_police_asks_no_owner_and_closes_the_open_links(

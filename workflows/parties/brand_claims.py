@@ -26,6 +26,19 @@ PREFIX_DIGITS = range(6, 13)
 # coupons.
 NOT_A_COMPANY = ("Restricted Circulation", "ISBN", "ISSN", "Bookland", "Coupon", "coupon",
                  "Refund receipts", "reserved")
+# What citizens write when the goods carry no brand or they do not know it, and words that
+# name no one's goods (a country, "handmade"), as brand keys: no owner may claim them, and a
+# case that says so names no owner — else its owner would be sent every unbranded case.
+NOT_A_BRAND = frozenset({
+    "na", "none", "nobrand", "nolabel", "noname", "unknown", "generic", "oem", "odm",
+    "khong", "khongco", "khongro", "khongbiet", "khongnho", "chuaro", "chuabiet",
+    "khongnhanhieu", "khongthuonghieu", "khongconhanhieu", "khongcothuonghieu", "khongnhan",
+    "khongcotem", "khongtem", "khongconhan", "khongghi", "khongghiro", "hangkhongnhan",
+    "khongtennhan", "khongten", "vietnam", "trungquoc", "china", "madeinchina",
+    "madeinvietnam", "thailan", "thailand", "hanquoc", "korea", "nhatban", "japan", "my",
+    "usa", "handmade", "thucong", "hangxachtay", "xachtay", "noidia", "hangnoidia",
+    "nhapkhau", "hangnhapkhau", "tuchon", "khac", "other", "others",
+})
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,13 @@ def brand_key(text: str) -> str | None:
     "ﬃ" "ffi"): such a name matches no claim."""
     key = "".join(char for char in fold(text) if char.isalnum())
     return key if key and len(key) <= MAX_KEY_CHARS else None
+
+
+def names_a_brand(key: str | None) -> bool:
+    """A key an owner may claim and a case can name: two characters at least, a letter
+    among them, and none of the words for "no brand"."""
+    return (key is not None and len(key) >= 2 and any(char.isalpha() for char in key)
+            and key not in NOT_A_BRAND)
 
 
 def gtin13(barcode: str) -> str:
@@ -87,6 +107,10 @@ def read_claims(brands: str, prefixes: str) -> tuple[list[Claim], dict[str, Prob
             problems["brands"] = Problem(N_("Each brand is a name of at most {limit} characters "
                                             "on a line of its own."), {"limit": MAX_BRAND_CHARS})
             continue
+        if not names_a_brand(key):
+            problems["brands"] = Problem(N_("“{brand}” names no one's goods: give your brand "
+                                            "as it is printed on the label."), {"brand": name})
+            continue
         claims.append(Claim("brand", name, key))
     numbers = _lines(prefixes)
     if isinstance(numbers, Problem):
@@ -124,6 +148,8 @@ def case_keys(case: Case) -> Q | None:
 def _case_claim_keys(case: Case) -> tuple[str | None, list[str]]:
     """The brand key and the GS1 prefixes a case could match."""
     brand = brand_key(case.brand) if case.brand else None
+    if not names_a_brand(brand):
+        brand = None
     digits = gtin13(case.barcode or "")
     return brand, [digits[:length] for length in PREFIX_DIGITS if length <= len(digits)]
 
