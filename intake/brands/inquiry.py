@@ -41,7 +41,7 @@ async def _page(request: Request, inquiry: BrandInquiry | None, problem: Problem
                 done: bool = False) -> Response:
     context = app_context(request)
     view = await owner_view(inquiry.case) if inquiry else None
-    agency = context.reference.agencies.get(view.agency_code or "") if view else None
+    agency = context.reference.agencies.get(view.facts.agency_code or "") if view else None
     return render(request, "brands/inquiry.html", {
         "inquiry": inquiry, "view": view, "agency": agency, "problem": problem,
         "values": values, "errors": errors, "done": done, "files_field": FILES_FIELD,

@@ -23,6 +23,7 @@ from workflows.parties.explanations import (
     answer_explanation,
     open_request,
 )
+from workflows.parties.goods_facts import goods_facts
 from workflows.parties.models import ExplanationRequest
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -34,7 +35,8 @@ def _page(request: Request, asked: ExplanationRequest | None, problem: Problem |
     context = app_context(request)
     agency = context.reference.agencies.get(asked.case.agency_code or "") if asked else None
     return render(request, "public/explanation.html", {
-        "asked": asked, "case": asked.case if asked else None, "agency": agency,
+        "asked": asked, "case": goods_facts(asked.case, with_seller=True) if asked else None,
+        "agency": agency,
         "max_files": context.settings.max_attachments,
         "max_megabytes": context.settings.max_attachment_bytes // (1024 * 1024),
         "problem": problem, "values": values, "errors": errors, "done": done,

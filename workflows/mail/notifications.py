@@ -22,6 +22,7 @@ from workflows.mail import staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
+from workflows.parties.goods_facts import goods_facts
 from workflows.parties.models import BrandOwner, CaseFollower, SupportingReport
 from workflows.reference.agencies import Agency
 from workflows.reference.loading import ReferenceData
@@ -121,7 +122,7 @@ class Notifier:
         await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
                       kind="explanation_request", recipient=request.party_email, case=case,
                       mail=self.renderer.render("explanation_request", AGENCY_LANGUAGE, {
-                          "case": case, "request": request,
+                          "case": goods_facts(case, with_seller=True), "request": request,
                           "agency": self.agencies.get(case.agency_code or "")}))
 
     async def brand_inquiry(self, connection: BaseDBAsyncClient, event: CaseEvent,
@@ -134,7 +135,8 @@ class Notifier:
         await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_inquiry:{owner.id}",
                       kind="brand_inquiry", recipient=owner.email, case=case,
                       mail=self.renderer.render("brand_inquiry", owner.language, {
-                          "case": case, "inquiry": inquiry, "owner": owner,
+                          "case": goods_facts(case, with_seller=False), "inquiry": inquiry,
+                          "owner": owner,
                           "agency": self.agencies.get(case.agency_code or "")}))
 
     async def brand_owner_mail(self, connection: BaseDBAsyncClient, owner: BrandOwner, kind: str,

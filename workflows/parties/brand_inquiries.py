@@ -34,6 +34,7 @@ from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.formatting import format_date
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.explanations import CASE_CLOSED, UNKNOWN_LINK, LinkRefused
+from workflows.parties.goods_facts import GoodsFacts, goods_facts
 from workflows.parties.models import BrandInquiry, BrandOwner
 from workflows.reference.catalog import VERDICT_CODES
 
@@ -53,21 +54,9 @@ NOT_VERIFIED = N_("Your registration as a brand owner is no longer verified: thi
 
 @dataclass(frozen=True)
 class OwnerView:
-    """What a brand owner may see of a case."""
+    """What a brand owner may see of a case: the goods, and the photos staff shared."""
 
-    tracking_code: str
-    received_at: dt.datetime
-    category: str
-    product_group: str
-    product_name: str
-    brand: str
-    barcode: str
-    barcode_check_ok: bool | None
-    label_origin: str
-    price_vnd: int | None
-    sales_channel: str
-    commune: str
-    agency_code: str | None
+    facts: GoodsFacts
     photos: tuple[Attachment, ...]
 
 
@@ -78,10 +67,7 @@ def _shared(case: Case) -> QuerySet[Attachment]:
 
 async def owner_view(case: Case) -> OwnerView:
     photos = await _shared(case).order_by("id")
-    return OwnerView(case.tracking_code, case.created_at, case.category, case.product_group,
-                     case.product_name, case.brand, case.barcode, case.barcode_check_ok,
-                     case.label_origin, case.price_vnd, case.sales_channel, case.commune,
-                     case.agency_code, tuple(photos))
+    return OwnerView(goods_facts(case, with_seller=False), tuple(photos))
 
 
 async def shown_photo(inquiry: BrandInquiry, attachment_id: int) -> Attachment | None:
