@@ -28,6 +28,16 @@ class BarcodeCheck:
         return self.gs1_prefix == GS1_VIETNAM_PREFIX
 
 
+def barcode_key(barcode: str) -> str:
+    """What two reports' barcodes are compared by: as printed ("8 934588 063053") or typed
+    together, a UPC-A with or without its leading zero, one GTIN is one key (its 14 digits, as
+    GS1 pads them); any other code (a traceability stamp's) without spaces, dashes or case."""
+    bare = barcode.replace(" ", "").replace("-", "").upper()
+    if bare.isascii() and bare.isdigit() and len(bare) in GTIN_LENGTHS:
+        return bare.zfill(14)
+    return bare
+
+
 def check_barcode(barcode: str) -> BarcodeCheck:
     digits = barcode.replace(" ", "")
     if not digits.isdigit() or len(digits) not in GTIN_LENGTHS:

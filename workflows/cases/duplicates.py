@@ -21,11 +21,11 @@ def shop_key(shop_name: str) -> str:
 
 
 def same_goods_condition(barcode: str, shop: str, commune: str, page: str) -> Q | None:
-    """The same barcode, the same shop (`shop_key`) in the same commune or ward, or the same
-    online page (`page_key`); None when nothing is given to compare."""
+    """The same barcode (`barcode_key`), the same shop (`shop_key`) in the same commune or
+    ward, or the same online page (`page_key`); None when nothing is given to compare."""
     conditions = []
     if barcode:
-        conditions.append(Q(barcode=barcode))
+        conditions.append(Q(barcode_key=barcode))
     if shop and commune:
         conditions.append(Q(shop_key=shop, commune=commune))
     if page:
@@ -39,7 +39,7 @@ def same_goods_condition(barcode: str, shop: str, commune: str, page: str) -> Q 
 
 
 def _same_goods_or_seller(case: Case) -> Q | None:
-    return same_goods_condition(case.barcode, case.shop_key, case.commune, case.page_key)
+    return same_goods_condition(case.barcode_key, case.shop_key, case.commune, case.page_key)
 
 
 async def possible_duplicates(case: Case, user: StaffUser) -> list[Case]:

@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 from workflows.access.api_clients import KnownClient
 from workflows.access.limits import Allowance, RateLimited, spend
 from workflows.audit.log import Actor
-from workflows.cases.barcodes import check_barcode
+from workflows.cases.barcodes import barcode_key, check_barcode
 from workflows.cases.draft import ReportDraft
 from workflows.cases.duplicates import shop_key
 from workflows.cases.events import CaseEvent, CaseEvents
@@ -259,7 +259,7 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
         case = await Case.create(
             using_db=connection, tracking_code=code, pin_digest=pin_digest(secret_key, code, pin),
             province=reference.places.province, shop_key=shop_key(draft.shop_name),
-            page_key=page_key(draft.online_url),
+            page_key=page_key(draft.online_url), barcode_key=barcode_key(draft.barcode),
             search_text=search_text(draft.product_name, draft.brand, draft.shop_name),
             barcode_check_ok=barcode.check_digit_ok if barcode else None,
             barcode_gs1_prefix=barcode.gs1_prefix if barcode else "",

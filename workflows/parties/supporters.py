@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from workflows.access.limits import network
 from workflows.audit.log import Actor
+from workflows.cases.barcodes import barcode_key
 from workflows.cases.draft import ReportDraft
 from workflows.cases.duplicates import same_goods_condition, shop_key
 from workflows.cases.events import CaseEvent
@@ -75,8 +76,9 @@ async def same_goods(barcode: str, shop_name: str, commune: str, online_url: str
              "online_url": online_url.strip()}
     usable = {name: value if len(value) <= FIELD_LIMITS[name] else ""
               for name, value in typed.items()}
-    condition = same_goods_condition(usable["barcode"], shop_key(usable["shop_name"]),
-                                     usable["commune"], page_key(usable["online_url"]))
+    condition = same_goods_condition(
+        barcode_key(usable["barcode"]), shop_key(usable["shop_name"]), usable["commune"],
+        page_key(usable["online_url"]))
     if condition is None:
         return []
     return await (Case.filter(condition, status__in=sorted(OPEN_STATES),
@@ -85,7 +87,8 @@ async def same_goods(barcode: str, shop_name: str, commune: str, online_url: str
 
 
 def _match(case: Case, draft: ReportDraft) -> Match:
-    matched = (("barcode",) if draft.barcode and case.barcode == draft.barcode else ()) + (
+    matched = (("barcode",) if case.barcode_key and case.barcode_key == barcode_key(
+        draft.barcode) else ()) + (
         ("shop",) if case.shop_key and case.shop_key == shop_key(draft.shop_name)
         and case.commune == draft.commune else ()) + (
         ("online_url",) if case.page_key and case.page_key == page_key(draft.online_url) else ())

@@ -45,6 +45,7 @@ async def send(client: httpx.AsyncClient, fields: dict[str, str],
 @pytest.mark.parametrize("same", [
     {"barcode": VALID_REPORT["barcode"], "shop_name": "Cửa hàng khác"},
     {"barcode": "", "shop_name": "  SẠP SỐ   12 "},  # the same shop, however it is typed
+    {"barcode": "8 934588 063053", "shop_name": "Cửa hàng khác"},  # as printed under the bars
 ])
 async def test_without_javascript_the_offer_is_a_step_and_the_report_joins(
         client, app, smtp_server, same):

@@ -53,6 +53,8 @@ class Case(Model):
     commune = fields.CharField(max_length=100, default="", db_index=True)
     street = fields.CharField(max_length=200, default="")
     online_url = fields.CharField(max_length=500, default="")
+    # The barcode as compared with other reports' (workflows.cases.barcodes.barcode_key).
+    barcode_key = fields.CharField(max_length=32, default="", db_default="", db_index=True)
     # The page the link shows, whoever shared it and however (workflows.cases.web_pages).
     page_key = fields.CharField(max_length=64, default="", db_default="", db_index=True)
     platform = fields.CharField(max_length=100, default="")
