@@ -50,12 +50,17 @@ ROUTE_FRAGMENT = ("/", "!")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _tracking(parameter: str, host: str) -> bool:
+def _site_tracking(host: str) -> frozenset[str]:
+    """The tracking parameter names of the marketplace the host belongs to, if any."""
+    return frozenset().union(*(names for site, names in TRACKING_ON_SITE.items()
+                               if host == site or host.endswith(f".{site}")))
+
+
+def _tracking(parameter: str, site_tracking: frozenset[str]) -> bool:
     """Whether a query's `name=value` says who shared the link rather than which page it is."""
     name = unquote_plus(parameter.partition("=")[0]).lower()
     return (name in TRACKING_EVERYWHERE or name.startswith(TRACKING_PREFIXES)
-            or any(name in names for site, names in TRACKING_ON_SITE.items()
-                   if host == site or host.endswith(f".{site}")))
+            or name in site_tracking)
 
 
 def canonical_page(url: str) -> str:
@@ -84,8 +89,9 @@ def canonical_page(url: str) -> str:
             path = pattern.sub(spelling, path)
     # The parameters as canonicalize_url encoded and ordered them: not decoded again, so
     # that bytes which are no UTF-8 stay apart.
+    site_tracking = _site_tracking(host)
     query = "&".join(parameter for parameter in parts.query.split("&")
-                     if parameter and not _tracking(parameter, host))
+                     if parameter and not _tracking(parameter, site_tracking))
     route = f"#{parts.fragment}" if parts.fragment.startswith(ROUTE_FRAGMENT) else ""
     return f"{host}{path}" + (f"?{query}" if query else "") + route
 

@@ -68,17 +68,29 @@ class Match:
     matched: tuple[str, ...]  # of MATCHED_ON
 
 
-async def same_goods(barcode: str, shop_name: str, commune: str, online_url: str,
-                     limit: int = MAX_OFFERED) -> list[Case]:
-    """Open cases an agency has (not the triage queue's, which may be spam; not themselves
-    joined to another) about these goods or this seller."""
-    typed = {"barcode": barcode.strip(), "shop_name": shop_name, "commune": commune.strip(),
-             "online_url": online_url.strip()}
+@dataclass(frozen=True)
+class GoodsKeys:
+    """What a report is compared with open cases by, as the cases store it."""
+
+    barcode: str
+    shop: str
+    commune: str
+    page: str
+
+
+def goods_keys(draft: ReportDraft) -> GoodsKeys:
+    typed = {"barcode": draft.barcode.strip(), "shop_name": draft.shop_name,
+             "commune": draft.commune.strip(), "online_url": draft.online_url.strip()}
     usable = {name: value if len(value) <= FIELD_LIMITS[name] else ""
               for name, value in typed.items()}
-    condition = same_goods_condition(
-        barcode_key(usable["barcode"]), shop_key(usable["shop_name"]), usable["commune"],
-        page_key(usable["online_url"]))
+    return GoodsKeys(barcode_key(usable["barcode"]), shop_key(usable["shop_name"]),
+                     usable["commune"], page_key(usable["online_url"]))
+
+
+async def same_goods(keys: GoodsKeys, limit: int = MAX_OFFERED) -> list[Case]:
+    """Open cases an agency has (not the triage queue's, which may be spam; not themselves
+    joined to another) about these goods or this seller."""
+    condition = same_goods_condition(keys.barcode, keys.shop, keys.commune, keys.page)
     if condition is None:
         return []
     return await (Case.filter(condition, status__in=sorted(OPEN_STATES),
@@ -86,12 +98,11 @@ async def same_goods(barcode: str, shop_name: str, commune: str, online_url: str
                   .order_by("-created_at").limit(limit))
 
 
-def _match(case: Case, draft: ReportDraft) -> Match:
-    matched = (("barcode",) if case.barcode_key and case.barcode_key == barcode_key(
-        draft.barcode) else ()) + (
-        ("shop",) if case.shop_key and case.shop_key == shop_key(draft.shop_name)
-        and case.commune == draft.commune else ()) + (
-        ("online_url",) if case.page_key and case.page_key == page_key(draft.online_url) else ())
+def _match(case: Case, keys: GoodsKeys) -> Match:
+    matched = (("barcode",) if case.barcode_key and case.barcode_key == keys.barcode else ()) + (
+        ("shop",) if case.shop_key and case.shop_key == keys.shop
+        and case.commune == keys.commune else ()) + (
+        ("online_url",) if case.page_key and case.page_key == keys.page else ())
     return Match(case.id, case.category, case.product_group, case.status, case.created_at,
                  case.supporters, matched)
 
@@ -103,11 +114,8 @@ async def matches_of_report(fields: Mapping[str, str], service: FilingService) -
                                     max_description_chars=service.max_description_chars)
     if draft is None or errors:
         return []
-    return [_match(case, draft) for case in await _draft_matches(draft)]
-
-
-async def _draft_matches(draft: ReportDraft) -> list[Case]:
-    return await same_goods(draft.barcode, draft.shop_name, draft.commune, draft.online_url)
+    keys = goods_keys(draft)
+    return [_match(case, keys) for case in await same_goods(keys)]
 
 
 async def add_to_case(service: FilingService, case_id: int, fields: Mapping[str, str],
@@ -121,7 +129,7 @@ async def add_to_case(service: FilingService, case_id: int, fields: Mapping[str,
         errors[FILES_FIELD] = too_many
     if draft is None or errors:
         raise InvalidReport(errors)
-    if case_id not in {case.id for case in await _draft_matches(draft)}:
+    if case_id not in {case.id for case in await same_goods(goods_keys(draft))}:
         raise InvalidReport({JOIN_FIELD: Problem(NO_LONGER_OPEN)})
     async with service.stored_evidence(uploads, service.allowance, address) as evidence:
         case = await _record(case_id, draft, evidence, service, language,
