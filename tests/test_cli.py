@@ -213,7 +213,7 @@ async def test_export_writes_the_file_and_the_audit_trail(client, settings, tmp_
     result = run_intake("export", "--period", month, "--cutoff", "0", "--format", "csv",
                         "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
-    assert "Số phản ánh tiếp nhận,1," in out.read_text(encoding="utf-8-sig")
+    assert '"Số phản ánh tiếp nhận","1",' in out.read_text(encoding="utf-8-sig")
     event = await AuditEvent.get(action="export")
     assert event.after == {"period": month, "agency": None, "format": "csv", "detail": False}
     wrong = run_intake("export", "--period", "2026-13", env=env)

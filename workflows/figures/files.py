@@ -5,9 +5,7 @@ is ever written, and text cells a spreadsheet would read as a formula are neutra
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 
 import anyio.to_thread
@@ -17,7 +15,7 @@ from workflows.audit.log import Actor, append_event
 from workflows.figures import pdf
 from workflows.figures.crosstabs import CrossTables, tables_of
 from workflows.figures.formal import formal_workbook
-from workflows.figures.neutral import neutralise
+from workflows.figures.neutral import csv_text
 from workflows.figures.sections import sections
 from workflows.figures.statistics import Figures, PeriodReport, period_report_and_tallies
 from workflows.i18n.messages import N_
@@ -55,27 +53,18 @@ def scope_text(report: PeriodReport, agencies: dict[str, Agency], words: Transla
     return words.gettext(N_("The whole province (every agency)"))
 
 
-def _plain(value: object) -> object:
-    return "" if value is None else value
-
-
 def to_csv(report: PeriodReport, agencies: dict[str, Agency], words: Translator,
            checkpoint: str) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([words(N_("Section")), words(N_("Item")),
-                     words(N_("This period {period}"),
-                           {"period": period_text(report.period, words)}),
-                     words(N_("Previous period {period}"),
-                           {"period": period_text(report.previous_period, words)}),
-                     words(N_("Change"))])
-    for section in sections(report, agencies, words):
-        for line in section.lines:
-            writer.writerow([section.title, neutralise(line.label), _plain(line.current),
-                             _plain(line.previous), _plain(line.change)])
-    writer.writerow([])
-    writer.writerow([words(CHECKPOINT_LABEL), checkpoint])  # one cell: the note, exactly
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows: list[list[object]] = [[
+        words(N_("Section")), words(N_("Item")),
+        words(N_("This period {period}"), {"period": period_text(report.period, words)}),
+        words(N_("Previous period {period}"),
+              {"period": period_text(report.previous_period, words)}),
+        words(N_("Change"))]]
+    rows += [[section.title, line.label, line.current, line.previous, line.change]
+             for section in sections(report, agencies, words) for line in section.lines]
+    rows += [[], [words(CHECKPOINT_LABEL), checkpoint]]  # one cell: the note, exactly
+    return ("\ufeff" + csv_text(rows)).encode("utf-8")
 
 
 def _period_json(period: Period, words: Translator) -> dict[str, str]:

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workflows.figures.appendices import Table, appendices, summary_tables
 from workflows.figures.crosstabs import CrossTables
-from workflows.figures.neutral import neutralise
+from workflows.figures.neutral import neutralise, sheet_cell
 from workflows.figures.statistics import PeriodReport
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
@@ -52,7 +52,7 @@ def _put(sheet: Worksheet, row: int, first: int, last: int, text: object, font: 
     """A text across columns first..last of a row."""
     if last > first:
         sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    cell = sheet.cell(row, first, text)
+    cell = sheet_cell(sheet, row, first, text)
     cell.font = font
     cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
     if height:
@@ -122,7 +122,7 @@ def _number_format(kind: str, value: object, words: Translator) -> str:
 def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
     """The table from `row`, with a grid; the row after it."""
     for column, heading in enumerate(table.headers, start=1):
-        cell = sheet.cell(row, column, heading)
+        cell = sheet_cell(sheet, row, column, neutralise(heading))
         cell.font, cell.border = _font(11, bold=True), GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     # Room for an agency's name in a narrow column of a cross-table: three lines.
@@ -134,7 +134,7 @@ def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
     for values, kinds in zip(table.rows, table.kinds, strict=True):
         row += 1
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row, column, neutralise(value))
+            cell = sheet_cell(sheet, row, column, neutralise(value))
             cell.border, cell.font = GRID, _font(11, bold=values is table.total)
             if column > table.label_columns:
                 cell.number_format = _number_format(kinds[column - table.label_columns - 1],

@@ -4,16 +4,14 @@ reads only that month. No reporter data and no description is ever written."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 
 from tortoise.expressions import Q
 
 from workflows.cases.models import Case
-from workflows.figures.neutral import neutralise
+from workflows.figures.neutral import csv_text, neutralise
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
@@ -78,15 +76,10 @@ async def lines(period: Period, agency_code: str | None, agencies: dict[str, Age
     """The line list as text lines: CSV (a BOM and a header first) or JSON lines."""
     names = header(words)
     if file_format == "csv":
-        yield "\ufeff" + csv_line(names)
+        yield "\ufeff" + csv_text([names])
     async for row in rows(period, agency_code, agencies, words):
         if file_format == "csv":
-            yield csv_line(row)
+            yield csv_text([row])
         else:
             yield json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n"
 
-
-def csv_line(values: Iterable[object]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(list(values))
-    return buffer.getvalue()

@@ -3,11 +3,10 @@ stable URLs (CSV with a BOM, JSON), each name in Vietnamese and in English. Aggr
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+from workflows.figures.neutral import csv_text
 from workflows.figures.open_data import MonthFigures
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Labelled, Translator
@@ -52,11 +51,8 @@ def records(months: list[MonthFigures], reference: ReferenceData) -> list[dict[s
 
 
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    table = [list(COLUMNS), *([row[column] for column in COLUMNS] for row in rows)]
+    return ("\ufeff" + csv_text(table)).encode("utf-8")
 
 
 def to_json(rows: list[dict[str, Any]]) -> bytes:
