@@ -16,6 +16,7 @@ from workflows.audit.notes import Signer
 from workflows.audit.sequencer import LogSequencer
 from workflows.cases.events import CaseEvents
 from workflows.cases.filing import FilingService
+from workflows.cases.sealing import Sealer
 from workflows.cases.updates import record_public_update
 from workflows.evidence.storage import EvidenceStore
 from workflows.evidence.uploads import EvidencePolicy
@@ -48,10 +49,11 @@ def build_context(settings: Settings, routes: list[BaseRoute],
     store = store_for(settings)
     notifier = Notifier(RouteLinks(routes, settings.base_url, settings.secret_key), reference)
     sender = create_outbox_sender(settings, notifier)
-    # The notifier before the asker: the mail of an event is queued before the brand owners
-    # it causes to be asked are.
-    events = CaseEvents([record_public_update, notifier, BrandOwnerAsker(reference)],
-                        after_commit=sender.wake)
+    # The sealer first: every other listener of an event that takes a case to the police
+    # already sees it sealed. The notifier before the asker: the mail of an event is queued
+    # before the brand owners it causes to be asked are.
+    events = CaseEvents([Sealer(reference.agencies), record_public_update, notifier,
+                         BrandOwnerAsker(reference)], after_commit=sender.wake)
     allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit,
                                      settings.followup_rate_limit, settings.api_client_rate_limit)
     policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,

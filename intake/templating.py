@@ -20,6 +20,7 @@ from workflows.cases.tracking import format_pin, format_tracking_code
 from workflows.i18n import formatting
 from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
+from workflows.parties.references import format_reference
 from workflows.reference import catalog
 from workflows.reference.boundaries import Boundaries
 from workflows.reference.reporting import month_title, period_span, period_title
@@ -74,6 +75,7 @@ def create_templates() -> Jinja2Templates:
         number=jinja2.pass_context(lambda context, value: formatting.format_number(value,
                                                                             context["lang"])),
         tracking_code=format_tracking_code,
+        party_reference=format_reference,
         pin=format_pin,
         # For links that change one query parameter and keep the others (filters, pages).
         dict_with=lambda mapping, **updates: {**mapping, **updates},

@@ -23,7 +23,7 @@ from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
 from workflows.reference.agencies import Agency
-from workflows.reference.catalog import CATEGORIES
+from workflows.reference.catalog import CATEGORIES, PUBLIC_STATUSES, WITH_AUTHORITIES
 
 NOT_FOUND = N_("No report has this code. Check the code on your receipt.")
 UNKNOWN_KEY = N_("This api_key is not known, or was revoked.")
@@ -41,7 +41,9 @@ def request_item(item: PublicRequest, said: Translator,
     return {
         "service_request_id": item.tracking_code,
         "status": "open" if item.is_open else "closed",
-        "status_notes": item.notes or None,
+        # A case with the police: only that the competent authorities handle it.
+        "status_notes": (said.label(PUBLIC_STATUSES, item.status)
+                         if item.status == WITH_AUTHORITIES else item.notes or None),
         "service_name": said.label(CATEGORIES, item.category),
         "service_code": item.category,
         "description": None,  # the reporter's narrative is never published

@@ -36,9 +36,11 @@ def _choices(request: Request) -> dict[str, Any]:
 
     return {
         "term_options": lambda terms: [(term.code, words.gettext(term.label)) for term in terms],
+        # The police are not among them: a case goes there only by the referral.
         "agency_options": lambda exclude=None: [(code, words.gettext(agency.label))
                                                 for code, agency in agencies.items()
-                                                if code != exclude],
+                                                if code != exclude
+                                                and not agency.criminal_referrals],
         "people_options": people,
     }
 

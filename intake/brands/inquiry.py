@@ -40,7 +40,7 @@ async def _page(request: Request, inquiry: BrandInquiry | None, problem: Problem
                 values: dict[str, str], errors: Errors, status: int = 200,
                 done: bool = False) -> Response:
     context = app_context(request)
-    view = await owner_view(inquiry.case) if inquiry else None
+    view = await owner_view(inquiry) if inquiry else None
     agency = context.reference.agencies.get(view.facts.agency_code or "") if view else None
     return render(request, "brands/inquiry.html", {
         "inquiry": inquiry, "view": view, "agency": agency, "problem": problem,

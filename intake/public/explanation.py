@@ -33,9 +33,10 @@ def _page(request: Request, asked: ExplanationRequest | None, problem: Problem |
           values: dict[str, str], errors: Errors, status: int = 200,
           done: bool = False) -> Response:
     context = app_context(request)
-    agency = context.reference.agencies.get(asked.case.agency_code or "") if asked else None
+    agency = context.reference.agencies.get(asked.agency_code) if asked else None
     return render(request, "public/explanation.html", {
-        "asked": asked, "case": goods_facts(asked.case, with_seller=True) if asked else None,
+        "asked": asked,
+        "case": goods_facts(asked.case, asked, with_seller=True) if asked else None,
         "agency": agency,
         "max_files": context.settings.max_attachments,
         "max_megabytes": context.settings.max_attachment_bytes // (1024 * 1024),

@@ -24,6 +24,7 @@ from workflows.cases.models import Case
 from workflows.cases.public_view import find_case, public_status, reporter_thread
 from workflows.cases.refusals import ActionRefused
 from workflows.cases.reporter import AccessRefused, add_followup, open_for_reporter
+from workflows.cases.sealing import agency_shown
 from workflows.cases.states import CLOSED_STATES
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import N_, Errors, Problem
@@ -89,12 +90,12 @@ async def _render(request: Request, case: Case, values: dict[str, str], errors: 
                   feedback_errors: Errors | None = None) -> Response:
     reference = app_context(request).reference
     response = render(request, "public/reporter.html", {
-        "case": case, "status": await public_status(case),
+        "case": case, "status": await public_status(case, for_reporter=True),
         "thread": await reporter_thread(case), "values": values, "errors": errors,
         "done": done, "open": case.status not in CLOSED_STATES,
         "asked": await feedback_asked(case, reference),
         "feedback_values": feedback_values or {}, "feedback_errors": feedback_errors or {},
-        "agency": reference.agencies.get(case.agency_code or "")},
+        "agency": agency_shown(case, reference.agencies)},
         status_code=status_code, headers=NO_STORE)
     # Idle for 30 minutes, not 30 minutes in all: each visit signs the cookie again.
     set_signed(request, response, REPORTER_COOKIE, "reporter", case.tracking_code, path="/track",

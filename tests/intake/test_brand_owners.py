@@ -42,6 +42,7 @@ from workflows.parties.models import (
     GenuineGuide,
     GuidePhoto,
 )
+from workflows.parties.references import format_reference
 
 OWNER_EMAIL = "nhan-hieu@hungthinh.com.vn"
 OWNER = {"organisation": "Công ty TNHH Nước mắm Hưng Thịnh", "kind": "producer",
@@ -120,7 +121,7 @@ async def test_a_registration_is_checked_field_by_field_and_keeps_what_was_typed
         page = refused.text
         for message in ("Hãy nhập tên cơ sở kinh doanh", "Hãy chọn bạn là nhà sản xuất",
                         "Hãy nhập một địa chỉ email", "Mã số thuế không hợp lệ",
-                        "Hãy ghi ít nhất một nhãn hiệu", "Tiền tố mã doanh nghiệp GS1 là",
+                        "Hãy ghi ít nhất một nhãn hiệu", "Tiền tố mã doanh nghiệp GS1 “12345”",
                         "Hãy ghi số giấy chứng nhận", "Hãy đính kèm ít nhất một tài liệu"):
             assert message in page, message
         assert OWNER["contact_name"] in page  # kept as typed
@@ -278,6 +279,44 @@ async def test_a_case_that_says_it_has_no_brand_names_no_owner(app, client):
     assert await BrandInquiry.filter(case_id=branded.id, owner_id=owner.id).exists()
 
 
+async def test_the_outside_testers_generic_names_and_country_ranges_are_refused(app):
+    """Issue 31: each was accepted, and an officer verified an owner of "Ko rõ"."""
+    async with outsider(app) as client:
+        for name, why in (("Ko rõ", "không có nhãn hiệu"), ("Không rõ nguồn gốc", "không có nhãn"
+                          " hiệu"), ("VN", "tên một nước"), ("TQ", "tên một nước"),
+                          ("Đức", "tên một nước"), ("Germany", "tên một nước"),
+                          ("Hàng Trung Quốc", "tên một nước")):
+            refused = await register(client, {**OWNER, "brands": f"Hưng Thịnh\n{name}"})
+            assert refused.status_code == 400 and 'id="brands-error"' in refused.text, name
+            assert f"Nhãn hiệu “{name}”" in refused.text and why in refused.text, name
+        for prefix, why in (("893", "là đầu số của GS1 Vietnam"), ("893458", "quá ngắn")):
+            refused = await register(client, {**OWNER, "gs1_prefixes": prefix})
+            assert refused.status_code == 400 and 'id="gs1_prefixes-error"' in refused.text
+            assert f"Tiền tố mã doanh nghiệp GS1 “{prefix}” {why}" in refused.text, prefix
+        assert not await BrandOwner.exists()
+        real = {**OWNER, "brands": "Sữa Việt\nThái Dương\nĐức Thành\nAnh Đào",
+                "gs1_prefixes": "8934588"}
+        assert (await register(client, real)).status_code == 303
+    assert await BrandClaim.all().order_by("id").values_list("value", flat=True) == [
+        "Sữa Việt", "Thái Dương", "Đức Thành", "Anh Đào", "8934588"]
+
+
+async def test_an_owner_verified_for_ko_ro_is_not_asked_and_its_guide_is_not_shown(app, client):
+    """The matching rule, not the registration alone: rows stored before it name nothing."""
+    owner = await verified_owner(app, {**OWNER, "email": "ko-ro@example.vn"})
+    await BrandClaim.create(owner=owner, kind="brand", value="Ko rõ", key="koro")
+    refund = "Gọi 0900 000 000 để được hoàn tiền"
+    await GenuineGuide.create(owner=owner, brand="Ko rõ", brand_key="koro", title=refund,
+                              body=refund, published=True)
+    case = await reported(client, brand="Ko rõ", barcode="")
+    assert case.agency_code == "qltt" and not await BrandInquiry.exists(case_id=case.id)
+    for typed in ("Ko rõ", "KO RO"):
+        assert refund not in (await client.get("/report/genuine", params={"brand": typed})).text
+    assert refund not in (await client.get("/genuine")).text
+    again = await post_report(client, {**VALID_REPORT, "brand": "Ko rõ", "description": ""})
+    assert again.status_code == 400 and refund not in again.text  # the form without JavaScript
+
+
 async def test_a_referral_to_the_police_asks_no_owner_and_closes_the_open_links(
         app, client, smtp_server):
     await verified_owner(app)
@@ -383,7 +422,10 @@ async def test_an_owner_signs_in_by_a_mailed_link_that_works_once(app, client, s
     async with outsider(app) as brand:
         link = await sign_in_by_link(app, smtp_server, brand)
         portal = await brand.get("/brands/portal")
-        assert portal.status_code == 200 and case.tracking_code[:4] in portal.text
+        # The owner's own reference, never the case's tracking code (which opens /track).
+        inquiry = await BrandInquiry.get(case_id=case.id)
+        assert portal.status_code == 200 and format_reference(inquiry.reference) in portal.text
+        assert case.tracking_code[:5] not in portal.text
         assert_nothing_of_the_reporter(portal.text)
         token = re.search(r'name="csrf_token" value="([^"]+)"', portal.text).group(1)
         reused = await brand.post(link, data={"csrf_token": token})

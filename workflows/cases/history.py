@@ -60,6 +60,8 @@ ACTION_TEXT: dict[str, str] = {
     "brand_inquiry_withdrawn": N_("The inquiry to a brand owner was withdrawn"),
     "photo_shared": N_("A photo of the goods was shown to the brand owners asked"),
     "photo_withheld": N_("A photo of the goods is no longer shown to the brand owners"),
+    "sealed": N_("Sealed, being with {agency}: the public and outside parties learn nothing "
+                 "more ({links} outside links closed, {followers} followers no longer mailed)"),
     "alert_undelivered": N_("The alert mail to the agency could not be delivered: phone the "
                             "agency"),
 }
@@ -119,6 +121,9 @@ def _params(event: AuditEvent, words: Translator, agencies: list[Labelled],
         "deadline": _day(after.get("explanation_due")),
         "opinion_due": _day(after.get("opinion_due")),
         "verdict": words.label(catalog.VERDICTS, after.get("verdict")),
+        "links": len(after.get("explanations_withdrawn") or ())
+        + len(after.get("brand_inquiries_withdrawn") or ()),
+        "followers": after.get("followers_held", 0),
     }
 
 

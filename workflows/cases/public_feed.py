@@ -12,6 +12,7 @@ from typing import Any
 from workflows.cases.models import Case, CaseMessage, CaseUpdate
 from workflows.cases.public_view import public_notes
 from workflows.cases.states import CLOSED_STATES, OPEN_STATES
+from workflows.reference.catalog import WITH_AUTHORITIES
 
 MAX_ITEMS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
@@ -19,7 +20,7 @@ DEFAULT_WINDOW = dt.timedelta(days=90)
 POSITION_DECIMALS = 2
 _REQUEST_FIELDS = ("id", "tracking_code", "status", "category", "agency_code", "commune",
                    "latitude", "longitude", "created_at", "updated_at", "due_at",
-                   "public_outcome", "duplicate_of_id")
+                   "public_outcome", "duplicate_of_id", "sealed_at")
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,23 @@ async def public_requests(query: RequestQuery) -> list[PublicRequest]:
     rows: list[dict[str, Any]] = await cases.order_by("-created_at", "-id").limit(
         min(query.limit, MAX_ITEMS)).values(*_REQUEST_FIELDS)
     notes = await _notes(rows) if rows else {}
-    return [PublicRequest(
-        tracking_code=row["tracking_code"], status=row["status"], category=row["category"],
-        agency_code=row["agency_code"], commune=row["commune"],
-        latitude=_rounded(row["latitude"]), longitude=_rounded(row["longitude"]),
-        created_at=row["created_at"], updated_at=row["updated_at"], due_at=row["due_at"],
-        notes=notes[row["id"]],
-    ) for row in rows]
+    return [_public_request(row, notes[row["id"]]) for row in rows]
+
+
+def _public_request(row: dict[str, Any], notes: str) -> PublicRequest:
+    """One case as the feeds show it; one with the police (workflows.cases.sealing) names no
+    agency, no date to expect and nothing said since the seal, until it is settled."""
+    status, agency, updated, due = (row["status"], row["agency_code"], row["updated_at"],
+                                    row["due_at"])
+    if row["sealed_at"] is not None:
+        agency, due = None, None
+        if status not in CLOSED_STATES:
+            status, updated, notes = WITH_AUTHORITIES, row["sealed_at"], ""
+    return PublicRequest(
+        tracking_code=row["tracking_code"], status=status, category=row["category"],
+        agency_code=agency, commune=row["commune"], latitude=_rounded(row["latitude"]),
+        longitude=_rounded(row["longitude"]), created_at=row["created_at"], updated_at=updated,
+        due_at=due, notes=notes)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.access.limits import Allowance, spend
 from workflows.cases.models import Attachment, Case, CaseMessage
+from workflows.cases.sealing import is_sealed
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE, SETTLED_STATES
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.parties.models import ExplanationRequest
+from workflows.reference.catalog import WITH_AUTHORITIES
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class PublicStatus:
     explanations: tuple[PublicReply, ...] = ()
     # On hold for a business's answer rather than the reporter's.
     waits_for_business: bool = False
+    # With the police (workflows.cases.sealing): no agency is named.
+    sealed: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -78,7 +82,12 @@ async def waits_for_business(case: Case, connection: BaseDBAsyncClient | None = 
         created_at__gte=case.paused_at).using_db(connection).exists()
 
 
-async def public_status(case: Case) -> PublicStatus:
+async def public_status(case: Case, *, for_reporter: bool = False) -> PublicStatus:
+    """What anyone with the code sees (`for_reporter`: what the reporter sees on their own
+    page). A case with the police shows the public only that the competent authorities handle
+    it, and what it said before (workflows.cases.sealing)."""
+    if is_sealed(case) and not for_reporter:
+        return await _sealed_status(case)
     replies = await CaseMessage.filter(case_id=case.id, author="agency").order_by("created_at")
     settled = case
     if case.duplicate_of_id is not None:  # type: ignore[attr-defined]
@@ -101,6 +110,22 @@ async def public_status(case: Case) -> PublicStatus:
                            for summary in await ExplanationRequest.filter(
                                case_id=case.id, published_at__isnull=False).order_by("id")),
     )
+
+
+async def _sealed_status(case: Case) -> PublicStatus:
+    """Open: "being handled by the competent authorities", no agency, no date to expect, no
+    word said since the seal; once settled, the outcome staff wrote for the public."""
+    assert case.sealed_at is not None
+    replies = await CaseMessage.filter(case_id=case.id, author="agency",
+                                       created_at__lt=case.sealed_at).order_by("created_at")
+    settled = case.status in CLOSED_STATES
+    return PublicStatus(
+        tracking_code=case.tracking_code,
+        status=case.status if settled else WITH_AUTHORITIES,
+        category=case.category, agency_code=None, created_at=case.created_at,
+        updated_at=case.updated_at if settled else case.sealed_at, due_at=None,
+        replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
+        outcome=public_notes(case.status, case.public_outcome, ""), sealed=True)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,10 @@ async def agency(step: Step) -> Checked:
     code = step.text("agency_code")
     if code not in step.reference.agencies:
         raise _refuse("agency_code", N_("Choose an agency."))
+    if step.reference.agencies[code].criminal_referrals:
+        # Only the referral asks for its reason and is counted as one.
+        raise _refuse("agency_code", N_("A case goes to the police only by “Refer to the "
+                                        "police”, with the signs of a crime as its reason."))
     if code == step.case.agency_code:
         raise _refuse("agency_code", N_("The case is already with this agency."))
     return {"agency_code": code}

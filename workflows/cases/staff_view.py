@@ -25,6 +25,7 @@ from workflows.cases.models import (
     CaseSupport,
     SeizedItem,
 )
+from workflows.cases.sealing import is_sealed
 from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
 from workflows.i18n.translations import Labelled, Translator
 from workflows.parties.brand_claims import case_keys
@@ -94,7 +95,8 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
     return CaseWork(
         leads=leads,
         # Asking a brand owner is offered only when there is one to ask.
-        actions=[action for action in allowed_actions(case.status, user.role)
+        actions=[action for action in allowed_actions(case.status, user.role,
+                                                      sealed=is_sealed(case))
                  if owners or action.action != "ask_brand_owner"] if leads else [],
         assignable=await assignable_staff(case.agency_code),
         own_support=own,

@@ -35,13 +35,16 @@ class Transition:
     effect: Effect = effects.nothing_else
     # An inspector may take it only on a case assigned to them.
     assignee_only: bool = False
+    # It asks someone outside (a business, a brand owner): never about a case with the police
+    # (workflows.cases.sealing).
+    asks_outside: bool = False
 
 
 def _t(action: str, sources: set[str] | frozenset[str], target: str | None, roles: set[str],
        needs: tuple[str, ...], label: str, effect: Effect = effects.nothing_else,
-       assignee_only: bool = False) -> Transition:
+       assignee_only: bool = False, asks_outside: bool = False) -> Transition:
     return Transition(action, frozenset(sources), target, frozenset(roles), needs, label, effect,
-                      assignee_only)
+                      assignee_only, asks_outside)
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -56,13 +59,13 @@ TRANSITIONS: tuple[Transition, ...] = (
        assignee_only=True),
     _t("request_explanation", {"assigned", "in_progress", PAUSED_STATE}, None, {LEAD, INSPECTOR},
        ("explanation",), N_("Ask a business to explain"), asking.ask_business,
-       assignee_only=True),
+       assignee_only=True, asks_outside=True),
     _t("request_explanation_and_wait", {"in_progress"}, PAUSED_STATE, {LEAD, INSPECTOR},
        ("explanation",), N_("Ask a business to explain and wait (pauses the clock)"),
-       asking.ask_business_and_wait, assignee_only=True),
+       asking.ask_business_and_wait, assignee_only=True, asks_outside=True),
     _t("ask_brand_owner", OPEN_STATES, None,
        {LEAD, INSPECTOR}, ("brand_owner",), N_("Ask a brand owner whether the goods are genuine"),
-       brand_asking.ask_brand_owner, assignee_only=True),
+       brand_asking.ask_brand_owner, assignee_only=True, asks_outside=True),
     _t("resume", {PAUSED_STATE}, "in_progress", {LEAD, INSPECTOR}, (),
        N_("Resume work"), assignee_only=True),
     _t("resolve", {"in_progress", PAUSED_STATE}, "resolved", {LEAD, INSPECTOR}, ("outcome",),
@@ -86,9 +89,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
 
-def allowed_actions(status: str, role: str) -> list[Transition]:
-    """What this role may do to a case in this status: the only buttons the page shows."""
-    return [t for t in TRANSITIONS if status in t.sources and role in t.roles]
+def allowed_actions(status: str, role: str, sealed: bool = False) -> list[Transition]:
+    """What this role may do to a case in this status (sealed: with the police): the only
+    buttons the page shows."""
+    return [t for t in TRANSITIONS if status in t.sources and role in t.roles
+            and not (sealed and t.asks_outside)]
 
 
 # A supporting agency's own task on a case (states in catalog.SUPPORT_STATUSES), with its own

@@ -23,6 +23,7 @@ from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
 from workflows.cases.requirements import Step, check_all
+from workflows.cases.sealing import CANNOT_ASK_OUTSIDE, is_sealed
 from workflows.cases.states import BY_ACTION, Transition
 from workflows.figures.frozen import counted_before, record_corrections
 from workflows.i18n.formatting import VIETNAM
@@ -73,6 +74,8 @@ async def take_action(case: Case, user: StaffUser, request: ActionRequest,
         raise StaleCase()
     check_permission(transition, case.status, case.agency_code,
                      case.assignee_id, user)  # type: ignore[attr-defined]
+    if transition.asks_outside and is_sealed(case):
+        raise ActionRefused(CANNOT_ASK_OUTSIDE)
     now = dt.datetime.now(dt.UTC)
     step = Step(case, user, request.form, reference, now)
     checked = await check_all(transition.needs, step)

@@ -11,6 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from workflows.audit.models import AuditEvent
 from workflows.cases.events import CaseEvent
 from workflows.cases.models import Case, CaseUpdate
+from workflows.cases.sealing import is_sealed
 from workflows.cases.states import BY_ACTION, SETTLED_STATES
 
 # A message's text is in the event's facts (a reply, a question); an outcome's on the case; a
@@ -45,9 +46,10 @@ async def _add(connection: BaseDBAsyncClient, case: Case, action: str, text: str
 
 
 def is_public_update(event: CaseEvent) -> bool:
-    """Whether the event is something the public learns: a message, a new status."""
-    return event.case is not None and (event.action in TEXT_FROM_FACTS | TOLD_WITHOUT_CHANGE
-                                       or _status_changed(event))
+    """Whether the event is something the public learns: a message, a new status; nothing
+    of a case with the police (workflows.cases.sealing)."""
+    return event.case is not None and not is_sealed(event.case) and (
+        event.action in TEXT_FROM_FACTS | TOLD_WITHOUT_CHANGE or _status_changed(event))
 
 
 def public_text(event: CaseEvent, case: Case) -> str:

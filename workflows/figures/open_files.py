@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from workflows.cases.sealing import COMPETENT_AUTHORITY, police_codes
 from workflows.figures.neutral import csv_text
 from workflows.figures.open_data import MonthFigures
 from workflows.i18n.messages import N_
@@ -18,6 +19,7 @@ COLUMNS = ("month", "first_day", "last_day", "breakdown", "code", "name_vi", "na
 DESCRIPTION = ("Citizens' reports of counterfeit, smuggled and substandard goods, per reporting "
                "month, by category, product group and agency. Published months only; no "
                "personal data.")
+AUTHORITY_CODE = "competent_authority"
 TERMS: dict[str, tuple[catalog.Term, ...]] = {"category": catalog.CATEGORIES,
                                               "product_group": catalog.PRODUCT_GROUPS}
 
@@ -26,9 +28,20 @@ def share(resolved: int, in_time: int) -> float | None:
     return round(in_time / resolved, 4) if resolved else None
 
 
+def _shown_code(reference: ReferenceData, breakdown: str, code: str) -> str:
+    """The police are published as "the competent authority", never by name: a count of the
+    cases with them, by month and commune, would tell a seller which one is theirs
+    (workflows.cases.sealing)."""
+    if breakdown == "agency" and code in police_codes(reference.agencies):
+        return AUTHORITY_CODE
+    return code
+
+
 def _name(reference: ReferenceData, words: Translator, breakdown: str, code: str) -> str:
     if breakdown == "commune":  # its own name; online sales have none
         return code or words.gettext(N_("No commune or ward (online, or not given)"))
+    if breakdown == "agency" and code == AUTHORITY_CODE:
+        return words.gettext(COMPETENT_AUTHORITY.label)
     terms: list[Labelled] = (list(reference.agencies.values()) if breakdown == "agency"
                              else list(TERMS[breakdown]))
     return words.label(terms, code, words.gettext(N_("Awaiting triage")))
@@ -39,7 +52,8 @@ def records(months: list[MonthFigures], reference: ReferenceData) -> list[dict[s
     found = []
     for month in months:
         for row in month.rows:
-            breakdown, code = str(row["breakdown"]), str(row["code"])
+            breakdown = str(row["breakdown"])
+            code = _shown_code(reference, breakdown, str(row["code"]))
             resolved, in_time = int(str(row["resolved"])), int(str(row["resolved_in_time"]))
             found.append({"month": month.label, "first_day": month.first_day.isoformat(),
                           "last_day": month.last_day.isoformat(), "breakdown": breakdown,
@@ -69,7 +83,8 @@ def tables(month: MonthFigures, reference: ReferenceData,
         rows = sorted((row for row in month.rows if row["breakdown"] == breakdown),
                       key=lambda row: -int(str(row["received"])))
         shown[breakdown] = [
-            (_name(reference, words, breakdown, str(row["code"])), row["received"],
+            (_name(reference, words, breakdown, _shown_code(reference, breakdown,
+                                                            str(row["code"]))), row["received"],
              row["resolved"], share(int(str(row["resolved"])), int(str(row["resolved_in_time"]))))
             for row in rows]
     return shown

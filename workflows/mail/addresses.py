@@ -32,6 +32,22 @@ def mailbox(text: str) -> str:
     return _checked(text.strip())[0]
 
 
+# Providers that deliver "j.o.h.n@" to "john@": the dots say nothing of the mailbox.
+DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(text: str) -> str:
+    """One key per mailbox, for the limits that count mail sent to an address (never to send
+    to): case-folded, without a "+tag" (which most providers deliver to the same mailbox),
+    without the dots a provider ignores. "Victim+1@Gmail.com" and "v.i.c.t.i.m@googlemail.com"
+    are one mailbox, and one allowance."""
+    local, _, domain = mailbox(text).casefold().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTS_IGNORED:
+        local, domain = local.replace(".", ""), DOTS_IGNORED[domain]
+    return f"{local}@{domain}"
+
+
 def ascii_mailbox(text: str) -> str:
     """The address as it travels by SMTP (an IDN domain in its xn-- form)."""
     return _checked(text.strip())[1]

@@ -16,6 +16,7 @@ from workflows.cases.deadlines import late_explanations
 from workflows.cases.events import CaseEvent
 from workflows.cases.flags import case_flags
 from workflows.cases.models import Case
+from workflows.cases.sealing import agency_shown
 from workflows.cases.states import SETTLED_STATES
 from workflows.cases.updates import is_public_update, public_text
 from workflows.mail import staff_notices
@@ -81,7 +82,7 @@ class Notifier:
         """Only to a citizen who left an email address and agreed to be contacted."""
         if not (case.reporter_email and case.consent):
             return
-        agency = self.agencies.get(case.agency_code or "")
+        agency = agency_shown(case, self.agencies)
         await enqueue(connection, event_key=event_key, kind=kind, recipient=case.reporter_email,
                       case=case, mail=self.renderer.render(
                           kind, case.language, {"case": case, "agency": agency, **context}))
@@ -122,8 +123,8 @@ class Notifier:
         await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
                       kind="explanation_request", recipient=request.party_email, case=case,
                       mail=self.renderer.render("explanation_request", AGENCY_LANGUAGE, {
-                          "case": goods_facts(case, with_seller=True), "request": request,
-                          "agency": self.agencies.get(case.agency_code or "")}))
+                          "case": goods_facts(case, request, with_seller=True),
+                          "request": request, "agency": self.agencies.get(request.agency_code)}))
 
     async def brand_inquiry(self, connection: BaseDBAsyncClient, event: CaseEvent,
                             recorded: AuditEvent) -> None:
@@ -135,9 +136,9 @@ class Notifier:
         await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_inquiry:{owner.id}",
                       kind="brand_inquiry", recipient=owner.email, case=case,
                       mail=self.renderer.render("brand_inquiry", owner.language, {
-                          "case": goods_facts(case, with_seller=False), "inquiry": inquiry,
-                          "owner": owner,
-                          "agency": self.agencies.get(case.agency_code or "")}))
+                          "case": goods_facts(case, inquiry, with_seller=False),
+                          "inquiry": inquiry, "owner": owner,
+                          "agency": self.agencies.get(inquiry.agency_code)}))
 
     async def brand_owner_mail(self, connection: BaseDBAsyncClient, owner: BrandOwner, kind: str,
                                now: dt.datetime | None = None) -> None:
@@ -199,7 +200,7 @@ class Notifier:
                                       f"{supporter.id}",
                 kind="resolution_notice", recipient=supporter.reporter_email, case=case,
                 mail=self.renderer.render("resolution_notice", supporter.language, {
-                    "case": case, "agency": self.agencies.get(case.agency_code or ""),
+                    "case": case, "agency": agency_shown(case, self.agencies),
                     "outcome": case.public_outcome, "asked": None}))
 
     async def duplicate_outcome(self, connection: BaseDBAsyncClient, event: CaseEvent,

@@ -12,6 +12,7 @@ from workflows.cases.tracking import format_tracking_code
 from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
 from workflows.mail.links import Links
+from workflows.parties.references import format_reference
 from workflows.reference import catalog
 from workflows.reference.loading import ReferenceData
 from workflows.reference.reporting import period_span, period_title
@@ -36,7 +37,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates are read once: no file check at every mail
     )
-    environment.filters.update(**FILTERS, tracking_code=format_tracking_code)
+    environment.filters.update(**FILTERS, tracking_code=format_tracking_code,
+                               party_reference=format_reference)
     return environment
 
 

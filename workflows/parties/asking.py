@@ -18,6 +18,7 @@ from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.mail.addresses import NotAMailbox, mailbox
 from workflows.parties.models import ExplanationRequest
+from workflows.parties.references import EXPLANATION, new_reference
 from workflows.reference.catalog import PARTY_KIND_CODES
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ def _asked(step: Step, checked: Checked, pauses: bool) -> Changes:
             using_db=connection, case=case, party_kind=checked["party_kind"],
             party_name=checked["party_name"], party_email=checked["party_email"],
             question=checked["question"], due_at=due, pauses=pauses, link_nonce=nonce,
-            requested_by_id=step.user.id)
+            requested_by_id=step.user.id, reference=new_reference(EXPLANATION),
+            agency_code=step.user.agency_code or case.agency_code or "")
         return {"explanation": request}
 
     # The audit event names who was asked by kind, not by name or address.

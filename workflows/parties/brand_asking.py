@@ -21,19 +21,20 @@ from workflows.cases.effects import Changes
 from workflows.cases.events import CaseEvent
 from workflows.cases.models import Case
 from workflows.cases.refusals import InvalidInput
+from workflows.cases.sealing import is_sealed
 from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Problem
 from workflows.parties.brand_claims import verified_owners_of
 from workflows.parties.models import BrandInquiry, BrandOwner
+from workflows.parties.references import BRAND_INQUIRY, new_reference
 from workflows.reference.loading import ReferenceData
 
 if TYPE_CHECKING:
     from workflows.cases.requirements import Checked, Step
 
-# A case reaches an agency by these events; a referral to the police is never one of them
-# (a brand owner told of a criminal case could warn the seller).
+# A case reaches an agency by these events (one that reaches the police seals the case first,
+# and a sealed case's owners are never asked: workflows.cases.sealing).
 REACHES_AN_AGENCY = frozenset({"routed", "triage", "transfer"})
-POLICE_REFERRAL = "refer_to_police"
 
 
 def _opinion_due(reference: ReferenceData, now: dt.datetime) -> dt.datetime:
@@ -42,17 +43,17 @@ def _opinion_due(reference: ReferenceData, now: dt.datetime) -> dt.datetime:
 
 
 async def _ask(connection: BaseDBAsyncClient, case: Case, owner: BrandOwner,
-               due: dt.datetime, asked_by: int | None) -> BrandInquiry:
+               due: dt.datetime, asked_by: int | None, agency_code: str) -> BrandInquiry:
     return await BrandInquiry.create(using_db=connection, case=case, owner=owner, due_at=due,
-                                     link_nonce=secrets.token_urlsafe(32), asked_by_id=asked_by)
+                                     link_nonce=secrets.token_urlsafe(32), asked_by_id=asked_by,
+                                     reference=new_reference(BRAND_INQUIRY),
+                                     agency_code=agency_code)
 
 
 class BrandOwnerAsker:
     """The event listener that asks, in the transaction of the event that brought the case to
     an agency, every verified owner of the case's brand that has not been asked yet (its
-    answer is the `brand_owner_asked` events, which the notifier turns into the mail); and
-    that withdraws the unanswered inquiries of a case referred to the police, whose links
-    would otherwise tell the owner where the case went."""
+    answer is the `brand_owner_asked` events, which the notifier turns into the mail)."""
 
     def __init__(self, reference: ReferenceData) -> None:
         self.reference = reference
@@ -60,17 +61,10 @@ class BrandOwnerAsker:
     async def __call__(self, connection: BaseDBAsyncClient, event: CaseEvent,
                        recorded: AuditEvent) -> list[CaseEvent]:
         case = event.case
-        if event.action == POLICE_REFERRAL and case is not None:
-            await BrandInquiry.filter(case_id=case.id, answered_at__isnull=True,
-                                      withdrawn_at__isnull=True).using_db(connection).update(
-                withdrawn_at=recorded.created_at)
-            return []
         if (not self.reference.brand_owners.ask_automatically
-                or event.action not in REACHES_AN_AGENCY or case is None
-                or not case.agency_code or (not case.brand and not case.barcode)):
-            return []
-        agency = self.reference.agencies.get(case.agency_code)
-        if agency is None or agency.criminal_referrals:
+                or event.action not in REACHES_AN_AGENCY or case is None or is_sealed(case)
+                or case.agency_code not in self.reference.agencies
+                or (not case.brand and not case.barcode)):
             return []
         owners = [owner for owner in await verified_owners_of(connection, case)
                   if owner.ask_automatically]
@@ -83,7 +77,7 @@ class BrandOwnerAsker:
         for owner in owners:
             if owner.id in asked:
                 continue
-            inquiry = await _ask(connection, case, owner, due, None)
+            inquiry = await _ask(connection, case, owner, due, None, case.agency_code)
             follow.append(CaseEvent(case, Actor.system(), "brand_owner_asked",
                                     after={"brand_owner": owner.id,
                                            "opinion_due": due.isoformat()},
@@ -108,7 +102,8 @@ def ask_brand_owner(step: Step, checked: Checked) -> Changes:
     due: dt.datetime = checked["opinion_due"]
 
     async def create_inquiry(connection: BaseDBAsyncClient, case: Case) -> dict[str, Any]:
-        return {"inquiry": await _ask(connection, case, owner, due, step.user.id),
+        return {"inquiry": await _ask(connection, case, owner, due, step.user.id,
+                                      step.user.agency_code or case.agency_code or ""),
                 "owner": owner}
 
     return Changes(facts={"brand_owner": owner.id, "opinion_due": due.isoformat()},

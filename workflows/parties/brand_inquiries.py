@@ -65,9 +65,11 @@ def _shared(case: Case) -> QuerySet[Attachment]:
                              content_type__in=sorted(SHOWN_PHOTO_TYPES), shared_with_owners=True)
 
 
-async def owner_view(case: Case) -> OwnerView:
+async def owner_view(inquiry: BrandInquiry) -> OwnerView:
+    """What the inquiry's owner sees of its case."""
+    case = inquiry.case
     photos = await _shared(case).order_by("id")
-    return OwnerView(goods_facts(case, with_seller=False), tuple(photos))
+    return OwnerView(goods_facts(case, inquiry, with_seller=False), tuple(photos))
 
 
 async def shown_photo(inquiry: BrandInquiry, attachment_id: int) -> Attachment | None:

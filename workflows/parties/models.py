@@ -24,6 +24,10 @@ class ExplanationRequest(Model):
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="explanations", on_delete=fields.RESTRICT
     )
+    # The business's own reference (never the case's tracking code, which opens /track), and
+    # the agency that asked: what its mail and page name, wherever the case goes later.
+    reference = fields.CharField(max_length=12, default="", db_default="", db_index=True)
+    agency_code = fields.CharField(max_length=16, default="", db_default="")
     party_kind = fields.CharField(max_length=16)  # seller, brand_owner
     party_name = fields.CharField(max_length=200)
     party_email = fields.CharField(max_length=320)
@@ -59,6 +63,10 @@ class CaseFollower(Model):
         "models.Case", related_name="followers", on_delete=fields.RESTRICT
     )
     email = fields.CharField(max_length=320)
+    # One key per mailbox however the address is written (workflows.mail.addresses), and a
+    # keyed digest of the network that asked: what the daily caps on confirmations count.
+    mailbox_key = fields.CharField(max_length=320, default="", db_default="", db_index=True)
+    network_digest = fields.CharField(max_length=64, default="", db_default="", db_index=True)
     language = fields.CharField(max_length=2, default="vi")
     # The links name the follower and this random value, signed; both must match.
     link_nonce = fields.CharField(max_length=43)
@@ -187,6 +195,9 @@ class BrandInquiry(Model):
     owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
         "models.BrandOwner", related_name="inquiries", on_delete=fields.RESTRICT
     )
+    # The owner's own reference, never the case's tracking code; the agency that asked.
+    reference = fields.CharField(max_length=12, default="", db_default="", db_index=True)
+    agency_code = fields.CharField(max_length=16, default="", db_default="")
     # None: asked automatically, when the case reached an agency.
     asked_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name="brand_inquiries_asked", null=True,

@@ -79,6 +79,11 @@ STATUSES: tuple[Term, ...] = (
     Term("rejected", N_("Rejected")),
     Term("closed", N_("Closed")),
 )
+# What the public is shown of an open case with the police (workflows.cases.sealing),
+# beside the statuses of every other case.
+WITH_AUTHORITIES = "with_authorities"
+PUBLIC_STATUSES: tuple[Term, ...] = (
+    *STATUSES, Term(WITH_AUTHORITIES, N_("Being handled by the competent authorities")))
 # A supporting agency's task on a case (workflows.cases.states.SUPPORT_TRANSITIONS).
 SUPPORT_STATUSES: tuple[Term, ...] = (
     Term("open", N_("Open")),

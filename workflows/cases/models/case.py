@@ -25,6 +25,8 @@ class Case(Model):
     tracking_code = fields.CharField(max_length=10, unique=True)
     # HMAC of the reporter's PIN; the PIN itself is shown once, on the receipt.
     pin_digest = fields.CharField(max_length=64)
+    # The reporter's open pages carry this number; "Thoát" raises it, ending them all.
+    reporter_epoch = fields.IntField(default=0, db_default=0)
     intake_channel = fields.CharField(max_length=16, default="web")
     language = fields.CharField(max_length=2, default="vi")
 
@@ -80,6 +82,9 @@ class Case(Model):
     triage_due_at = fields.DatetimeField(null=True)
     # Set while the case waits (for the reporter, a business, a lab): the SLA clock is stopped.
     paused_at = fields.DatetimeField(null=True)
+    # When the case reached the police (workflows.cases.sealing): from then on no outside party
+    # and no public page learns where it is or what happens to it.
+    sealed_at = fields.DatetimeField(null=True)
     # An agency alert could not be delivered: an officer must phone the agency instead.
     alert_undelivered = fields.BooleanField(default=False, db_default=False)
     assignee: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
