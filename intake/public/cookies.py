@@ -1,5 +1,6 @@
-"""Signed, short-lived cookies of the citizens' pages: the receipt's one-time PIN and the
-reporter's access to their page. HttpOnly, SameSite=Lax, Secure under https."""
+"""Short-lived cookies of the citizens' pages: the receipt's one-time PIN (encrypted: nobody
+who sees the cookie may read the PIN) and the reporter's access to their page (signed).
+HttpOnly, SameSite=Lax, Secure under https."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.context import app_context
+from intake.encrypted import decrypt, encrypt
 
 
 def signer(request: Request, purpose: str) -> URLSafeTimedSerializer:
@@ -37,10 +39,20 @@ def forget(request: Request, response: Response, name: str, *, path: str) -> Non
                            secure=app_context(request).settings.https)
 
 
+def set_one_time_pin(request: Request, response: Response, name: str, purpose: str, code: str,
+                     pin: str, *, path: str, max_age: int) -> None:
+    """The receipt's cookie: the PIN for this code, encrypted."""
+    response.set_cookie(name, encrypt(app_context(request).settings.secret_key, purpose,
+                                      [code, pin]),
+                        max_age=max_age, path=path, httponly=True, samesite="lax",
+                        secure=app_context(request).settings.https)
+
+
 def one_time_pin(request: Request, name: str, purpose: str, code: str,
                  max_age: int) -> str | None:
     """The PIN a receipt cookie carries for this tracking code, shown once."""
-    value = read_signed(request, name, purpose, max_age)
+    value = decrypt(app_context(request).settings.secret_key, purpose,
+                    request.cookies.get(name, ""), max_age)
     if isinstance(value, list) and len(value) == 2 and value[0] == code:
         return str(value[1])
     return None

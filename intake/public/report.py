@@ -11,9 +11,9 @@ from intake.context import app_context
 from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
-from intake.public.cookies import forget, one_time_pin, set_signed
+from intake.public.cookies import forget, one_time_pin, set_one_time_pin
 from intake.public.guides import MAX_BRAND_CHARS
-from intake.public.same_goods import Offer, chosen_case, offers
+from intake.public.same_goods import chosen_case, offer
 from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor
@@ -26,6 +26,7 @@ from workflows.cases.filing import (
     TooManyReports,
 )
 from workflows.cases.public_view import look_up
+from workflows.cases.sealing import agency_shown
 from workflows.db.errors import DATABASE_UNAVAILABLE
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.genuine_guides import guides_for_brand
@@ -42,13 +43,13 @@ async def report_form(request: Request) -> Response:
     # "Not stated" until the citizen says otherwise: a preselected country would skew the data.
     return render(request, "public/report.html",
                   {"values": {"label_origin": "unknown"}, "errors": {}, "files_lost": False,
-                   "matches": []})
+                   "offer": None})
 
 
 async def _form_again(request: Request, values: dict[str, str], errors: Errors, *,
                       files_lost: bool, status_code: int = 400,
                       headers: dict[str, str] | None = None,
-                      matches: list[Offer] | None = None) -> Response:
+                      offered: str | None = None) -> Response:
     """The form as typed, with the guides of the brand named (without JavaScript, the form
     shows them only when it comes back)."""
     try:
@@ -57,7 +58,7 @@ async def _form_again(request: Request, values: dict[str, str], errors: Errors, 
         guides = []  # the form comes back all the same: its message says why
     return render(request, "public/report.html",
                   {"values": values, "errors": errors, "files_lost": files_lost,
-                   "matches": matches or [], "brand_guides": guides},
+                   "offer": offered, "brand_guides": guides},
                   status_code=status_code, headers=headers)
 
 
@@ -75,10 +76,10 @@ async def submit_report(request: Request) -> Response:
                              "sent. If you are a person, clear that field and press Send again."))
         return await _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
     choice = values.get(JOIN_FIELD)
-    if choice is None and (offered := await offers(request, values)):
+    if choice is None and (offered := await offer(request, values)):
         # Without JavaScript the offer comes as a step: the same form, and the choice.
         return await _form_again(request, values, {}, files_lost=bool(uploads), status_code=200,
-                           matches=offered)
+                                 offered=offered)
     entry = EntryPoint("web", Actor.citizen(), request.state.language, client_address(request))
     try:
         if choice and choice != NEW_REPORT:
@@ -94,10 +95,10 @@ async def submit_report(request: Request) -> Response:
             status, headers = 503, {"Retry-After": RETRY_SECONDS}
         return await _form_again(request, values, refused.errors, files_lost=bool(uploads),
                            status_code=status, headers=headers,
-                           matches=await offers(request, values) if choice else None)
+                                 offered=await offer(request, values) if choice else None)
     response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)
-    set_signed(request, response, RECEIPT_COOKIE, "receipt", [filed.case.tracking_code, filed.pin],
-               path="/receipt", max_age=RECEIPT_MAX_AGE)
+    set_one_time_pin(request, response, RECEIPT_COOKIE, "receipt", filed.case.tracking_code,
+                     filed.pin, path="/receipt", max_age=RECEIPT_MAX_AGE)
     return response
 
 
@@ -112,7 +113,7 @@ async def receipt(request: Request) -> Response:
     if case is None:
         return render(request, "public/not_found.html", status_code=404)
     pin = one_time_pin(request, RECEIPT_COOKIE, "receipt", case.tracking_code, RECEIPT_MAX_AGE)
-    agency = context.reference.agencies.get(case.agency_code or "")
+    agency = agency_shown(case, context.reference.agencies)
     response = render(request, "public/receipt.html",
                       {"case": case, "pin": pin, "agency": agency,
                        "leaf": await filing_leaf(case)}, headers=NO_STORE)

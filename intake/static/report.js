@@ -87,7 +87,7 @@
       words.delete("photos");
       words.delete("join_case");
       var chosen = form.querySelector("input[name=join_case]:checked");
-      var keep = chosen ? chosen.value : "";
+      var keep = chosen ? chosen.id : "";  // the choice's value is new at every offer
       fetch(offer.dataset.similar, { method: "POST", body: words, credentials: "same-origin" })
         .then(function (answer) {
           if (!answer.ok) throw new Error(answer.status);  // keep what is shown
@@ -96,7 +96,7 @@
         .then(function (html) {
           var found = new DOMParser().parseFromString(html, "text/html").body;
           offer.replaceChildren.apply(offer, Array.prototype.slice.call(found.childNodes));
-          var again = keep && offer.querySelector("input[value='" + CSS.escape(keep) + "']");
+          var again = keep && document.getElementById(keep);
           if (again) again.checked = true;
         })
         .catch(function () { /* no new offer: the server asks after the first submit */ });

@@ -27,11 +27,12 @@ async def test_a_second_citizen_joins_the_open_case_instead_of_filing_again(
     await phone.get_by_label("Mã vạch hoặc mã tem truy xuất nguồn gốc").fill(VALID_REPORT["barcode"])
     await phone.get_by_label("Mã vạch hoặc mã tem truy xuất nguồn gốc").blur()
     offer = phone.locator("#join_case")
-    await expect(offer).to_contain_text("cùng mã vạch")
+    await expect(offer).to_contain_text("Đã có một phản ánh tương tự đang được xử lý")
     assert first not in await offer.inner_text()  # no tracking code, no words typed by others
     assert VALID_REPORT["product_name"] not in await offer.inner_text()
+    assert "Hàng giả" not in await offer.inner_text()  # nor what it is about
     assert not await serious_violations(phone, axe_source)
-    await phone.get_by_label(re.compile("Có, bổ sung vào phản ánh này")).check()
+    await phone.get_by_label(re.compile("Có, thêm phản ánh của tôi")).check()
     await phone.locator("#photos").set_input_files(
         [{"name": "nap-chai.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
     await phone.screenshot(path=screenshots / "same-goods-offer.png", full_page=True)
@@ -44,9 +45,9 @@ async def test_a_second_citizen_joins_the_open_case_instead_of_filing_again(
     await fill_required(plain)
     await plain.get_by_label("Mã vạch hoặc mã tem truy xuất nguồn gốc").fill(VALID_REPORT["barcode"])
     await plain.get_by_role("button", name="Gửi phản ánh").click()
-    await expect(plain.locator("#join_case")).to_contain_text("cùng mã vạch")
+    await expect(plain.locator("#join_case")).to_contain_text("phản ánh tương tự")
     await expect(plain.get_by_label("Tên sản phẩm")).to_have_value("Dầu ăn Tường An 1 lít")
-    await plain.get_by_label(re.compile("Có, bổ sung vào phản ánh này")).check()
+    await plain.get_by_label(re.compile("Có, thêm phản ánh của tôi")).check()
     await plain.get_by_role("button", name="Gửi phản ánh").click()
     await expect(plain.locator("#joined")).to_contain_text("đã được bổ sung")
 

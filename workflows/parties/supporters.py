@@ -4,10 +4,12 @@ shared) is offered to add to that case instead. Their note and photos join it as
 report, the case counts one more person (once per network and per address: adding twice
 counts once), its assignee is told, and they receive its outcome if they left an address.
 
-The offer is made only for a report that would be filed as it is (a seller probing for
-reports about their shop must write one, and each offer counts as a look-up), only of cases an
-agency has, and shows no tracking code and no words anyone typed: the kind of problem and of
-product, what matched, the status and the date."""
+A seller probing for reports about their shop learns as little as can be: the offer is made
+only for a report that would be filed as it is, says only that a similar report is being
+handled (no kind, status, date, count or code; the web layer carries the case encrypted), is
+never made of a case with the police, and each one is charged to the address's look-ups and
+to the goods themselves — their barcode, shop and page, from anywhere — so that probing many
+shops, or one shop from many addresses, soon gets no offer at all."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from dataclasses import asdict, dataclass
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from workflows.access.limits import network
+from workflows.access.limits import TOO_MANY_LOOKUPS, Allowance, RateLimited, spend
+from workflows.access.networks import network_digest
 from workflows.audit.log import Actor
 from workflows.cases.barcodes import barcode_key
 from workflows.cases.draft import ReportDraft
@@ -42,30 +45,16 @@ from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.parties.models import SupportingReport
 
-MAX_OFFERED = 5
-JOIN_FIELD = "join_case"  # a tracking code, or NEW_REPORT
+JOIN_FIELD = "join_case"  # the offered case (encrypted), or NEW_REPORT
 NEW_REPORT = "new"
 NO_LONGER_OPEN = N_("That report is no longer open or is about other goods: file a new report.")
+# Offers made for one barcode, one shop or one online page an hour, whoever asks.
+OFFERS_PER_GOODS = Allowance("offer", 20, TOO_MANY_LOOKUPS)
 
 
-# The case's fields a match can be on, and how the offer names each.
-MATCHED_ON = ("barcode", "shop", "online_url")
 # The longest value each compared field holds (longer typing matches nothing, and must not
 # reach the database as a filter it refuses).
 FIELD_LIMITS = {"barcode": 32, "shop_name": 200, "commune": 100, "online_url": 500}
-
-
-@dataclass(frozen=True)
-class Match:
-    """What the offer shows of an open case: codes from the catalogue, never free text."""
-
-    case_id: int  # signed by the web layer into the choice; never shown
-    category: str
-    product_group: str
-    status: str
-    created_at: dt.datetime
-    supporters: int
-    matched: tuple[str, ...]  # of MATCHED_ON
 
 
 @dataclass(frozen=True)
@@ -87,35 +76,51 @@ def goods_keys(draft: ReportDraft) -> GoodsKeys:
                      usable["commune"], page_key(usable["online_url"]))
 
 
-async def same_goods(keys: GoodsKeys, limit: int = MAX_OFFERED) -> list[Case]:
-    """Open cases an agency has (not the triage queue's, which may be spam; not themselves
-    joined to another) about these goods or this seller."""
+async def same_goods(keys: GoodsKeys) -> Case | None:
+    """The newest open case an agency has (not the triage queue's, which may be spam; not
+    one joined to another; not one with the police) about these goods or this seller."""
     condition = same_goods_condition(keys.barcode, keys.shop, keys.commune, keys.page)
     if condition is None:
-        return []
+        return None
     return await (Case.filter(condition, status__in=sorted(OPEN_STATES),
-                              duplicate_of_id__isnull=True, agency_code__isnull=False)
-                  .order_by("-created_at").limit(limit))
+                              duplicate_of_id__isnull=True, agency_code__isnull=False,
+                              sealed_at__isnull=True)
+                  .order_by("-created_at").first())
 
 
-def _match(case: Case, keys: GoodsKeys) -> Match:
-    matched = (("barcode",) if case.barcode_key and case.barcode_key == keys.barcode else ()) + (
-        ("shop",) if case.shop_key and case.shop_key == keys.shop
-        and case.commune == keys.commune else ()) + (
-        ("online_url",) if case.page_key and case.page_key == keys.page else ())
-    return Match(case.id, case.category, case.product_group, case.status, case.created_at,
-                 case.supporters, matched)
+async def _charged_keys(keys: GoodsKeys, secret_key: str) -> GoodsKeys:
+    """The keys this offer may match by: each of the report's goods keys is charged one offer,
+    and one whose hour is used up matches nothing (a shop probed from many addresses stops
+    being offered; the same report's barcode still may be). The counters keep keyed digests:
+    they hold no shop's name."""
+
+    async def allowed(kind: str, value: str) -> bool:
+        digest = hmac.new(secret_key.encode(), f"{kind}:{value}".encode(),
+                          hashlib.sha256).hexdigest()[:40]
+        try:
+            await spend(OFFERS_PER_GOODS, f"{kind}:{digest}")
+        except RateLimited:
+            return False
+        return True
+
+    shop = f"{keys.shop}\n{keys.commune}"
+    return GoodsKeys(
+        keys.barcode if keys.barcode and await allowed("barcode", keys.barcode) else "",
+        keys.shop if keys.shop and await allowed("shop", shop) else "",
+        keys.commune,
+        keys.page if keys.page and await allowed("page", keys.page) else "")
 
 
-async def matches_of_report(fields: Mapping[str, str], service: FilingService) -> list[Match]:
-    """The offer, for a report that would be filed as it is (one with mistakes gets its
-    messages first, and no offer)."""
+async def offered_case(fields: Mapping[str, str], service: FilingService) -> int | None:
+    """The case to offer for a report that would be filed as it is (one with mistakes gets
+    its messages first, and no offer), matched by the goods keys still allowed an offer this
+    hour; None when there is none (the report is then filed as a new one)."""
     draft, errors = validate_report(fields, service.reference.places,
                                     max_description_chars=service.max_description_chars)
     if draft is None or errors:
-        return []
-    keys = goods_keys(draft)
-    return [_match(case, keys) for case in await same_goods(keys)]
+        return None
+    found = await same_goods(await _charged_keys(goods_keys(draft), service.secret_key))
+    return found.id if found else None
 
 
 async def add_to_case(service: FilingService, case_id: int, fields: Mapping[str, str],
@@ -129,20 +134,14 @@ async def add_to_case(service: FilingService, case_id: int, fields: Mapping[str,
         errors[FILES_FIELD] = too_many
     if draft is None or errors:
         raise InvalidReport(errors)
-    if case_id not in {case.id for case in await same_goods(goods_keys(draft))}:
+    joined = await same_goods(goods_keys(draft))
+    if joined is None or joined.id != case_id:
         raise InvalidReport({JOIN_FIELD: Problem(NO_LONGER_OPEN)})
     async with service.stored_evidence(uploads, service.allowance, address) as evidence:
         case = await _record(case_id, draft, evidence, service, language,
-                             _network_digest(service.secret_key, address))
+                             network_digest(service.secret_key, "supporter", address))
     service.events.committed()
     return case
-
-
-def _network_digest(secret_key: str, address: str) -> str:
-    """Who added, as far as counting once needs: a keyed digest of their network (an IPv4
-    address, an IPv6 /64), never the address itself."""
-    return hmac.new(secret_key.encode(), f"supporter:{network(address)}".encode(),
-                    hashlib.sha256).hexdigest()
 
 
 async def _record(case_id: int, draft: ReportDraft, evidence: list[EvidenceFile],

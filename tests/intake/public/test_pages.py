@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
+import zlib
 
 import httpx
 import pytest
@@ -73,6 +75,26 @@ async def test_the_pin_is_shown_once_and_only_to_the_browser_that_filed(client, 
     assert pin not in receipt.text and code[:5] in receipt.text
     reloaded = await client.get(f"/receipt/{code}")
     assert code[:5] in reloaded.text and not PIN_ON_RECEIPT.search(reloaded.text)
+
+
+async def test_the_receipt_cookie_holds_no_readable_pin(client, app):
+    """Whoever sees the cookie (a shared phone's browser, a proxy's log) cannot read the PIN
+    from it, in any of its parts however decoded; and a copy of it made for another
+    purpose, or altered, shows no PIN."""
+    filed = await post_report(client, VALID_REPORT)
+    cookie = filed.cookies["intake_receipt"]
+    receipt = await client.get(filed.headers["location"])
+    pin = PIN_ON_RECEIPT.search(receipt.text).group(1).replace(" ", "")
+    for part in [cookie, *re.split(r"[.:]", cookie)]:
+        padded = part + "=" * (-len(part) % 4)
+        for decoded in (part.encode(), base64.urlsafe_b64decode(padded.encode())):
+            assert pin.encode() not in decoded
+            if decoded.startswith(b"x\x9c"):  # itsdangerous compresses long values
+                assert pin.encode() not in zlib.decompress(decoded)
+    async with browser(app) as forger:
+        forger.cookies.set("intake_receipt", cookie[:-8] + "AAAAAAA=", path="/receipt")
+        shown = await forger.get(filed.headers["location"])
+        assert shown.status_code == 200 and not PIN_ON_RECEIPT.search(shown.text)
 
 
 async def test_vietnamese_text_round_trips_exactly(client):

@@ -2,12 +2,16 @@
 naming the barcode, the shop (in the same commune or ward) or the online page of an open case
 is offered to add to it — without JavaScript as a step after the first submit, with it from
 /report/similar — and their note and photos join that case, which counts them once; the agency
-is told, they get the outcome, the statistics count them. The offer shows no tracking code and
-no words anyone typed; it is made only for a report that could be filed, counted as a look-up;
-a forged choice, or one of a case about other goods or no longer open, stores nothing."""
+is told, they get the outcome, the statistics count them. The offer says only that a similar
+report is being handled: no tracking code, no words anyone typed, no kind, status, date or
+count, and its choice carries the case encrypted; it is made only for a report that could be
+filed, counted as a look-up and against the goods themselves, never of a case with the
+police; a forged choice, or one of a case about other goods or no longer open, stores
+nothing."""
 
 from __future__ import annotations
 
+import base64
 import re
 
 import httpx
@@ -29,9 +33,23 @@ FIRST_REPORTERS_TRACES = (REPORTER["reporter_name"], REPORTER["reporter_email"],
 
 
 def choices(page: str) -> list[str]:
-    """The offer's radio values but "new": the signed cases."""
+    """The offer's radio values but "new": the encrypted case."""
     return [value for value in re.findall(r'name="join_case" value="([^"]+)"', page)
             if value != "new"]
+
+
+def assert_says_only_that_one_exists(page: str, first: str) -> None:
+    """The offer: that a similar report is being handled, and nothing of it."""
+    offer = re.search(r'<fieldset class="same-goods.*?</fieldset>', page, re.S).group(0)
+    assert "Đã có một phản ánh tương tự đang được xử lý" in offer
+    case_words = ("Hàng giả", "Thực phẩm", "cùng mã vạch", "cùng cửa hàng", "cùng trang",
+                  "Đã phân công", "Đang xử lý", "Đã tiếp nhận", "người khác", "/2026")
+    for trace in (*FIRST_REPORTERS_TRACES, first, f"{first[:5]}-{first[5:]}",
+                  VALID_REPORT["product_name"], VALID_REPORT["brand"], *case_words):
+        assert trace not in offer, trace
+    [choice] = choices(offer)
+    # A Fernet token (version byte 0x80): the case inside cannot be read, unlike a signature.
+    assert base64.urlsafe_b64decode(choice)[0] == 0x80 and "." not in choice
 
 
 async def send(client: httpx.AsyncClient, fields: dict[str, str],
@@ -54,11 +72,7 @@ async def test_without_javascript_the_offer_is_a_step_and_the_report_joins(
     assert offered.status_code == 200 and 'name="join_case"' in offered.text
     [choice] = choices(offered.text)
     assert SECOND["description"] in offered.text  # the form, as typed
-    offer = re.search(r'<fieldset class="same-goods.*?</fieldset>', offered.text, re.S).group(0)
-    assert "Hàng giả" in offer and ("cùng mã vạch" in offer or "cùng cửa hàng" in offer)
-    for trace in (*FIRST_REPORTERS_TRACES, first, f"{first[:5]}-{first[5:]}",
-                  VALID_REPORT["product_name"], VALID_REPORT["brand"]):
-        assert trace not in offer
+    assert_says_only_that_one_exists(offered.text, first)
     assert await Case.all().count() == 1  # nothing filed yet
 
     photo = [("photos", ("nap-chai.jpg", jpeg_with_gps(), "image/jpeg"))]
@@ -115,7 +129,10 @@ async def test_the_script_gets_the_offer_once_the_form_could_be_sent(client, app
     found = await similar(client, {**VALID_REPORT, **SECOND, **online, "barcode": "",
                                    "online_url": shared})
     assert found.status_code == 200 and len(choices(found.text)) == 1
-    assert "cùng trang bán hàng" in found.text and first not in found.text
+    assert_says_only_that_one_exists(found.text, first)
+    again = await similar(client, {**VALID_REPORT, **SECOND, **online, "barcode": "",
+                                   "online_url": shared})
+    assert choices(again.text) != choices(found.text)  # the same case, never the same value
     assert "<html" not in found.text  # a fragment for the form, not a page
     # Only the goods or seller typed make a match; an unfinished form gets no offer at all.
     for fields in ({**VALID_REPORT, **SECOND, **online, "barcode": "", "shop_name": "Khác",
@@ -185,3 +202,33 @@ async def test_a_case_about_other_goods_or_closed_cannot_be_joined(client, app):
     typo = await send(client, {**VALID_REPORT, **SECOND, "description": "",
                                "join_case": other_choice})
     assert typo.status_code == 400 and 'id="description-error"' in typo.text
+
+
+async def test_a_case_with_the_police_is_never_offered(client, app):
+    first, _ = await assigned_case(client, app)
+    async with staff(app, "qltt_lead") as lead:
+        referred = await post(lead, first, action="refer_to_police", reason="Dấu hiệu tội phạm.")
+        assert referred.status_code == 303
+    assert not choices((await similar(client, {**VALID_REPORT, **SECOND})).text)
+    filed = await send(client, {**VALID_REPORT, **SECOND})  # no offer: filed as a new report
+    assert filed.status_code == 303 and filed.headers["location"].startswith("/receipt/")
+
+
+async def test_probing_one_shop_from_many_addresses_soon_gets_no_offer(client, app):
+    """Each offer is charged to the goods as well as to the address: a seller asking about
+    its shop from 25 addresses is offered the case 20 times, then never in that hour — and a
+    citizen naming other goods is still offered theirs."""
+    from tests.conftest import browser
+
+    await assigned_case(client, app)
+    probe = {**VALID_REPORT, **SECOND, "barcode": ""}  # the shop alone
+    offered = []
+    for n in range(25):
+        async with browser(app, client=(f"203.0.113.{n + 1}", 4000)) as seller:
+            offered.append(bool(choices((await similar(seller, probe)).text)))
+    assert offered == [True] * 20 + [False] * 5
+    online = {"sales_channel": "online", "platform": "Shopee", "barcode": "",
+              "online_url": "https://shopee.vn/nuoc-mam-khac-99"}
+    await file_and_read_receipt(client, {**VALID_REPORT, **online, "join_case": "new"})
+    async with browser(app, client=("198.51.100.9", 4000)) as citizen:
+        assert choices((await similar(citizen, {**VALID_REPORT, **SECOND, **online})).text)
