@@ -16,6 +16,7 @@ from intake.formdata import checked_fields
 from intake.links import FOLLOW_SALT, UNFOLLOW_SALT, read_record_token
 from intake.templating import render
 from workflows.access.limits import RateLimited, spend
+from workflows.access.networks import network_digest
 from workflows.cases.public_view import find_case, public_status
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.tracking import normalize_tracking_code
@@ -45,9 +46,10 @@ async def follow_case(request: Request) -> Response:
         return render(request, "public/not_found.html", status_code=404)
     values = await checked_fields(request, context.settings)
     typed = values.get("follow_email", "") if isinstance(values, dict) else ""
+    shown = await public_status(case)
     page: dict[str, Any] = {
-        "typed": case.tracking_code, "problem": None, "status": await public_status(case),
-        "agency": context.reference.agencies.get(case.agency_code or ""),
+        "typed": case.tracking_code, "problem": None, "status": shown,
+        "agency": context.reference.agencies.get(shown.agency_code or ""),
         "follow_email": typed, "follow_errors": {}, "follow_sent": False}
     status: int = 200
     if isinstance(values, Problem):
@@ -55,6 +57,8 @@ async def follow_case(request: Request) -> Response:
     else:
         try:
             await ask_to_follow(case, typed, request.state.language,
+                                network_digest(context.settings.secret_key, "follow",
+                                               client_address(request)),
                                 context.outbox_sender.notifier, context.events,
                                 dt.datetime.now(dt.UTC))
             page["follow_sent"], page["follow_email"] = True, ""

@@ -11,11 +11,13 @@ import httpx
 import pytest
 
 from intake.links import FOLLOW_SALT, record_token
+from tests.conftest import browser
 from tests.helpers import REPORTER, VALID_REPORT, csrf_token, wait_for
 from tests.intake.public.test_pages import file_and_read_receipt
 from tests.intake.test_conversation import app as app  # noqa: F401 (the fixture: staff, mail)
 from tests.intake.test_conversation import post, staff
 from workflows.cases.models import Case
+from workflows.mail.addresses import mailbox_key
 from workflows.mail.models import OutboxMessage
 from workflows.parties.models import CaseFollower
 
@@ -106,6 +108,36 @@ async def test_asking_again_tells_nothing_and_sends_at_most_one_link_an_hour(
                                       recipient=FOLLOWER).count() == 3
     # The reporter's own address may follow as well; it learns nothing new from the answer.
     assert SENT in (await follow(client, code, REPORTER["reporter_email"])).text
+
+
+async def test_one_mailbox_however_written_gets_at_most_three_confirmations_a_day(
+        client, app, smtp_server):
+    """Plus-tags and the dots Gmail ignores name one mailbox: 14 variants from one address,
+    over several cases, mail it three times in all."""
+    variants = [f"nan.nhan+{n}@gmail.com" for n in range(1, 9)] + [
+        "nannhan@gmail.com", "n.a.n.n.h.a.n@gmail.com", "Nan.Nhan@GoogleMail.com",
+        "nannhan+x@googlemail.com", "NAN.NHAN@GMAIL.COM", "n.annhan+tin@gmail.com"]
+    codes = [(await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"}))[0]
+             for _ in range(3)]
+    for index, variant in enumerate(variants):
+        assert SENT in (await follow(client, codes[index % 3], variant)).text
+    sent = await OutboxMessage.filter(kind="follow_confirmation").values_list(
+        "recipient", flat=True)
+    assert len(sent) == 3 and all(mailbox_key(address) == "nannhan@gmail.com"
+                                  for address in sent)
+    # Another mailbox at the same provider is its own.
+    assert SENT in (await follow(client, codes[0], "nan.nhan.khac@gmail.com")).text
+    assert await OutboxMessage.filter(recipient="nan.nhan.khac@gmail.com").count() == 1
+
+
+async def test_one_network_asks_at_most_ten_confirmations_a_day(client, app, smtp_server):
+    code, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"})
+    for n in range(14):
+        assert SENT in (await follow(client, code, f"nguoi-{n}@example.vn")).text
+    assert await OutboxMessage.filter(kind="follow_confirmation").count() == 10
+    async with browser(app, client=("198.51.100.7", 5000)) as elsewhere:  # another network
+        assert SENT in (await follow(elsewhere, code, "nguoi-99@example.vn")).text
+    assert await OutboxMessage.filter(recipient="nguoi-99@example.vn").count() == 1
 
 
 @pytest.mark.parametrize("typed", ["hang-xom", "a@b.vn, c@d.vn", "Tên <a@b.vn>", "",

@@ -10,6 +10,7 @@ import hmac
 import secrets
 from typing import TYPE_CHECKING
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -18,16 +19,19 @@ from workflows.cases.models import Case
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.states import CLOSED_STATES
 from workflows.i18n.messages import N_, Problem
-from workflows.mail.addresses import NotAMailbox, mailbox
+from workflows.mail.addresses import NotAMailbox, mailbox, mailbox_key
 from workflows.parties.models import CaseFollower
 
 if TYPE_CHECKING:
     from workflows.mail.notifications import Notifier
 
 RESEND_AFTER = dt.timedelta(hours=1)
-# Confirmations one address may be sent in a day, whatever the cases: no one can make the
-# service flood a stranger's mailbox.
+# Confirmations one mailbox may be sent in a day, whatever the cases and however its address
+# is written (workflows.mail.addresses.mailbox_key): no one can make the service flood a
+# stranger's mailbox. And confirmations asked from one network in a day, whatever the
+# addresses: no one can make it mail many strangers.
 MAX_CONFIRMATIONS_A_DAY = 3
+MAX_CONFIRMATIONS_A_DAY_PER_NETWORK = 10
 CLOSED_CASE = N_("This report is closed: there is nothing more to follow.")
 WRONG_ADDRESS = N_("Give one email address such as ten@example.com.")
 
@@ -36,27 +40,27 @@ class FollowLinkRefused(Exception):
     """A confirmation or unsubscribe link that names no follower (forged or mistyped)."""
 
 
-async def ask_to_follow(case: Case, typed_email: str, language: str, notifier: Notifier,
-                        events: CaseEvents, now: dt.datetime) -> None:
-    """Queue the confirmation mail for this address, unless one went within the hour or the
-    address already follows the case. The caller tells the person the same either way."""
+async def ask_to_follow(case: Case, typed_email: str, language: str, network_digest: str,
+                        notifier: Notifier, events: CaseEvents, now: dt.datetime) -> None:
+    """Queue the confirmation mail for this address, unless one went within the hour, the
+    address already follows the case, or a daily cap is reached (`network_digest`: of the
+    network asking). The caller tells the person the same either way."""
     if case.status in CLOSED_STATES:
         raise InvalidInput({"follow_email": Problem(CLOSED_CASE)})
-    try:  # one mailbox however it is capitalised
-        email = mailbox(typed_email).casefold()
+    try:
+        email, key = mailbox(typed_email).casefold(), mailbox_key(typed_email)
     except NotAMailbox:
         raise InvalidInput({"follow_email": Problem(WRONG_ADDRESS)}) from None
     try:
         async with in_transaction() as connection:
-            follower = await CaseFollower.filter(case_id=case.id, email=email).using_db(
+            follower = await CaseFollower.filter(case_id=case.id, mailbox_key=key).using_db(
                 connection).select_for_update().first()
-            if await CaseFollower.filter(
-                    email=email, confirmation_sent_at__gt=now - dt.timedelta(days=1)).using_db(
-                    connection).count() >= MAX_CONFIRMATIONS_A_DAY:
-                return  # enough mail to this address today
+            if await _capped(connection, key, network_digest, now):
+                return  # enough mail to this mailbox, or from this network, today
             if follower is None:
                 follower = await CaseFollower.create(
-                    using_db=connection, case=case, email=email, language=language,
+                    using_db=connection, case=case, email=email, mailbox_key=key,
+                    network_digest=network_digest, language=language,
                     link_nonce=secrets.token_urlsafe(32), confirmation_sent_at=now)
             elif follower.confirmed_at and not follower.unsubscribed_at:
                 return  # already following: nothing to send
@@ -64,13 +68,22 @@ async def ask_to_follow(case: Case, typed_email: str, language: str, notifier: N
                 return  # a confirmation is on its way
             else:  # asked again after an hour, or after unsubscribing: a fresh link
                 follower.link_nonce, follower.language = secrets.token_urlsafe(32), language
-                follower.confirmation_sent_at = now
+                follower.confirmation_sent_at, follower.network_digest = now, network_digest
                 follower.confirmed_at = follower.unsubscribed_at = None
                 await follower.save(using_db=connection)
             await notifier.follow_confirmation(connection, follower, case, now)
     except IntegrityError:
         return  # the same address asked twice at once: the other request sends the link
     events.committed()
+
+
+async def _capped(connection: BaseDBAsyncClient, key: str, network_digest: str,
+                  now: dt.datetime) -> bool:
+    today = CaseFollower.filter(confirmation_sent_at__gt=now - dt.timedelta(days=1)).using_db(
+        connection)
+    return (await today.filter(mailbox_key=key).count() >= MAX_CONFIRMATIONS_A_DAY
+            or await today.filter(network_digest=network_digest).count()
+            >= MAX_CONFIRMATIONS_A_DAY_PER_NETWORK)
 
 
 async def _follower(follower_id: int, nonce: str) -> CaseFollower:
