@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import IntegrityError
 
-from intake.api.callers import KeysOutOfAccessLog
+from intake.access_log import SecretsOutOfAccessLog
 from intake.context import build_context
 from intake.env_values import tile_origin
 from intake.errors import database_busy, http_error, not_found, server_error
@@ -36,8 +36,8 @@ STOP_GRACE_SECONDS = 5.0
 def create_app(settings: Settings) -> Starlette:
     context = build_context(settings, routes, create_templates())
     access_log = logging.getLogger("uvicorn.access")
-    if not any(isinstance(known, KeysOutOfAccessLog) for known in access_log.filters):
-        access_log.addFilter(KeysOutOfAccessLog())
+    if not any(isinstance(known, SecretsOutOfAccessLog) for known in access_log.filters):
+        access_log.addFilter(SecretsOutOfAccessLog(routes))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

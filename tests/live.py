@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import IO
 
 import httpx
 
@@ -31,9 +32,10 @@ def free_port() -> int:
 
 
 def start_server(settings: Settings, port: int, workers: int = 1,
-                 env: dict[str, str] | None = None) -> subprocess.Popen:
+                 env: dict[str, str] | None = None,
+                 output: IO[str] | int = subprocess.DEVNULL) -> subprocess.Popen:
     """`intake serve` on `settings`' database and data folder, once it answers /healthz.
-    No rate limits: the load comes from one address."""
+    No rate limits: the load comes from one address. `output`: where its log goes."""
     environment = {**os.environ, "INTAKE_DATABASE_URL": settings.database_url,
                    "INTAKE_DATA_DIR": str(settings.data_dir),
                    "INTAKE_SECRET_KEY": settings.secret_key,
@@ -42,7 +44,7 @@ def start_server(settings: Settings, port: int, workers: int = 1,
                    "INTAKE_RATE_LIMIT": "0", "INTAKE_TRACK_RATE_LIMIT": "0",
                    **NO_SCHEDULED_MAIL, **(env or {})}
     server = subprocess.Popen([*INTAKE, "serve", "--port", str(port), "--workers", str(workers)],
-                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=environment, stdout=output, stderr=output)
     wait_until_answering(server, f"http://127.0.0.1:{port}")
     return server
 

@@ -3,8 +3,6 @@ never a silent fall back to anonymous), or anyone, counted by address."""
 
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -37,23 +35,9 @@ class UnknownKey(Exception):
 
 
 API_KEY_HEADER = "x-api-key"
-_KEY_IN_QUERY = re.compile(r"(?i)(api_key=)[^&\s\"]*")
-
-
-class KeysOutOfAccessLog(logging.Filter):
-    """uvicorn's access log writes each request's path with its query: a key sent there (as
-    FixMyStreet sends it) is logged as api_key=[hidden]."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(_KEY_IN_QUERY.sub(r"\1[hidden]", arg) if isinstance(arg, str)
-                                else arg for arg in record.args)
-        return True
-
-
 async def identify(request: Request, posted: list[str] | None = None) -> Caller:
-    """The caller of a request whose api_key is in the query, the X-Api-Key header (kept out
-    of access logs), or `posted` (a form's). Two different keys name nobody."""
+    """The caller of a request whose api_key is in the query (kept out of the access log:
+    intake.access_log), the X-Api-Key header, or `posted` (a form's). Two different keys name nobody."""
     address = client_address(request)
     given = {key for key in (*request.query_params.getlist("api_key"), *(posted or []),
                              request.headers.get(API_KEY_HEADER, "")) if key}
