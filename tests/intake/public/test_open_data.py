@@ -72,3 +72,26 @@ async def test_the_files_hold_hand_counted_figures_of_published_months_only(app,
     await make("LATE", vn(first.year, first.month, first.day, 9), category="smuggled")
     again = (await client.get("/open-data/monthly.csv")).content.decode("utf-8-sig")
     assert again == text
+
+
+async def test_the_police_are_published_only_as_the_competent_authority(app, client):
+    """A month's count of the cases with the police, under their name, would tell a seller
+    which report is theirs: the files and the page say "the competent authority"."""
+    calendar = app.state.intake.reference.calendar
+    month = calendar.month(dt.datetime.now(VIETNAM).date() - dt.timedelta(days=70))
+    first = month.first_day
+    await make("PC1", vn(first.year, first.month, first.day, 9), agency_code="pc03",
+               sealed_at=vn(first.year, first.month, first.day, 10))
+    await make("QL1", vn(first.year, first.month, first.day, 9))
+    police = app.state.intake.reference.agencies["pc03"]
+    text = (await client.get("/open-data/monthly.csv")).content.decode("utf-8-sig")
+    rows = {(r["breakdown"], r["code"]): r for r in csv.DictReader(io.StringIO(text))}
+    authority = rows[("agency", "competent_authority")]
+    assert (authority["name_vi"], authority["name_en"], authority["received"]) == (
+        "Cơ quan có thẩm quyền", "The competent authority", "1")
+    assert rows[("agency", "qltt")]["received"] == "1"
+    documents = [text, (await client.get("/open-data/monthly.json")).text,
+                 (await client.get("/open-data")).text]
+    for document in documents:
+        for trace in (police.name_vi, police.name_en, "pc03", "Cảnh sát", "Công an"):
+            assert trace not in document
