@@ -1,7 +1,8 @@
 """Which brands a brand owner claims, and which verified owners a case is about: a case names
 the brand (compared by its letters and digits, without diacritics or case) or carries a barcode that
 begins with the owner's GS1 company prefix — a fake often copies the genuine barcode, or a
-prefix of it, and a wrong check digit does not stop it being the owner's business."""
+prefix of it, and a wrong check digit does not stop it being the owner's business. Which
+names are no one's brand: generic_brands.py."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from workflows.cases.models import Case
-from workflows.cases.search import fold
 from workflows.cases.text import clean_text, has_words
 from workflows.i18n.messages import N_, Problem
+from workflows.parties.generic_brands import generic, letters_and_digits
 from workflows.parties.models import BrandClaim, BrandOwner
 
 MAX_CLAIMS = 20
@@ -26,19 +27,14 @@ PREFIX_DIGITS = range(6, 13)
 # coupons.
 NOT_A_COMPANY = ("Restricted Circulation", "ISBN", "ISSN", "Bookland", "Coupon", "coupon",
                  "Refund receipts", "reserved")
-# What citizens write when the goods carry no brand or they do not know it, and words that
-# name no one's goods (a country, "handmade"), as brand keys: no owner may claim them, and a
-# case that says so names no owner — else its owner would be sent every unbranded case.
-NOT_A_BRAND = frozenset({
-    "na", "none", "nobrand", "nolabel", "noname", "unknown", "generic", "oem", "odm",
-    "khong", "khongco", "khongro", "khongbiet", "khongnho", "chuaro", "chuabiet",
-    "khongnhanhieu", "khongthuonghieu", "khongconhanhieu", "khongcothuonghieu", "khongnhan",
-    "khongcotem", "khongtem", "khongconhan", "khongghi", "khongghiro", "hangkhongnhan",
-    "khongtennhan", "khongten", "vietnam", "trungquoc", "china", "madeinchina",
-    "madeinvietnam", "thailan", "thailand", "hanquoc", "korea", "nhatban", "japan", "my",
-    "usa", "handmade", "thucong", "hangxachtay", "xachtay", "noidia", "hangnoidia",
-    "nhapkhau", "hangnhapkhau", "tuchon", "khac", "other", "others",
-})
+NOT_A_BRAND = N_("“{brand}” names no one's goods: give your brand as it is printed on the label.")
+# Why a generic name is refused (workflows.parties.generic_brands), naming the field.
+GENERIC = {
+    "no_brand": N_("Brand “{brand}” is what people write when goods carry no brand: it names "
+                   "no one's goods. Give your brand as it is printed on the label."),
+    "country": N_("Brand “{brand}” names a country, where goods come from, not who makes "
+                  "them. Give your brand as it is printed on the label."),
+}
 
 
 @dataclass(frozen=True)
@@ -54,15 +50,25 @@ def brand_key(text: str) -> str | None:
     that differs only in spaces and signs is the same mark to a trademark office. None when
     nothing is left, or when folding made it longer than any stored key ("ß" becomes "ss",
     "ﬃ" "ffi"): such a name matches no claim."""
-    key = "".join(char for char in fold(text) if char.isalnum())
+    key = letters_and_digits(text)
     return key if key and len(key) <= MAX_KEY_CHARS else None
 
 
-def names_a_brand(key: str | None) -> bool:
-    """A key an owner may claim and a case can name: two characters at least, a letter
-    among them, and none of the words for "no brand"."""
-    return (key is not None and len(key) >= 2 and any(char.isalpha() for char in key)
-            and key not in NOT_A_BRAND)
+def not_a_brand(text: str, key: str) -> Problem | None:
+    """Why a name (and its key) names no one's goods: a lone character, bare digits, or a
+    generic answer; None: an owner may claim it and a case can name it."""
+    if len(key) < 2 or not any(char.isalpha() for char in key):
+        return Problem(NOT_A_BRAND, {"brand": text})
+    kind = generic(text)
+    return Problem(GENERIC[kind], {"brand": text}) if kind else None
+
+
+def claimable_key(text: str) -> str | None:
+    """The key of a brand as written, when it names someone's goods (None otherwise): the one
+    rule for registrations, cases, guides and the report form's guide lookup, so an owner
+    verified before a word was found generic is neither asked nor shown under it."""
+    key = brand_key(text)
+    return key if key is not None and not_a_brand(text, key) is None else None
 
 
 def gtin13(barcode: str) -> str:
@@ -107,9 +113,9 @@ def read_claims(brands: str, prefixes: str) -> tuple[list[Claim], dict[str, Prob
             problems["brands"] = Problem(N_("Each brand is a name of at most {limit} characters "
                                             "on a line of its own."), {"limit": MAX_BRAND_CHARS})
             continue
-        if not names_a_brand(key):
-            problems["brands"] = Problem(N_("“{brand}” names no one's goods: give your brand "
-                                            "as it is printed on the label."), {"brand": name})
+        refused = not_a_brand(name, key)
+        if refused:
+            problems["brands"] = refused
             continue
         claims.append(Claim("brand", name, key))
     numbers = _lines(prefixes)
@@ -147,9 +153,7 @@ def case_keys(case: Case) -> Q | None:
 
 def _case_claim_keys(case: Case) -> tuple[str | None, list[str]]:
     """The brand key and the GS1 prefixes a case could match."""
-    brand = brand_key(case.brand) if case.brand else None
-    if not names_a_brand(brand):
-        brand = None
+    brand = claimable_key(case.brand) if case.brand else None
     digits = gtin13(case.barcode or "")
     return brand, [digits[:length] for length in PREFIX_DIGITS if length <= len(digits)]
 

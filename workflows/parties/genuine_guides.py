@@ -23,7 +23,7 @@ from workflows.cases.filing import (
 from workflows.cases.text import required_words
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
-from workflows.parties.brand_claims import brand_key
+from workflows.parties.brand_claims import brand_key, claimable_key
 from workflows.parties.brand_inquiries import SHOWN_PHOTO_TYPES
 from workflows.parties.models import BrandClaim, BrandOwner, GenuineGuide, GuidePhoto
 
@@ -38,8 +38,9 @@ class GuideNotFound(Exception):
 
 
 async def _brand(owner: BrandOwner, typed: str) -> str | None:
-    """The owner's claimed brand the form names, as the owner wrote it."""
-    key = brand_key(typed)
+    """The owner's claimed brand the form names, as the owner wrote it (never a generic one
+    claimed before the rule: its guide could not be shown)."""
+    key = claimable_key(typed)
     if key is None:
         return None
     claim = await BrandClaim.filter(owner_id=owner.id, kind="brand", key=key).first()
@@ -116,8 +117,9 @@ def _shown() -> dict[str, object]:
 
 
 async def guides_for_brand(typed: str) -> list[GenuineGuide]:
-    """The published guides of a brand a citizen typed (without diacritics or case)."""
-    key = brand_key(typed)
+    """The published guides of a brand a citizen typed (without diacritics or case); none
+    for a generic name ("Ko rõ", "hàng Trung Quốc"), whoever claimed it."""
+    key = claimable_key(typed)
     if key is None:
         return []
     return await GenuineGuide.filter(brand_key=key, **_shown()).select_related(
@@ -125,15 +127,19 @@ async def guides_for_brand(typed: str) -> list[GenuineGuide]:
 
 
 async def published_guides() -> list[GenuineGuide]:
-    """Every published guide, by brand: the public page."""
-    return await GenuineGuide.filter(**_shown()).select_related("owner").prefetch_related(
+    """Every published guide, by brand: the public page; a guide under a generic name,
+    claimed before the rule, is not shown."""
+    guides = await GenuineGuide.filter(**_shown()).select_related("owner").prefetch_related(
         "photos").order_by("brand_key", "-updated_at")
+    return [guide for guide in guides if claimable_key(guide.brand)]
 
 
 async def shown_photo(guide_id: int, photo_id: int) -> GuidePhoto | None:
-    """A photo of a published guide of a verified owner: what anyone may see."""
-    return await GuidePhoto.get_or_none(id=photo_id, guide_id=guide_id, guide__published=True,
-                                        guide__owner__status="verified")
+    """A photo of a published guide of a verified owner under a brand: what anyone may
+    see."""
+    photo = await GuidePhoto.get_or_none(id=photo_id, guide_id=guide_id, guide__published=True,
+                                         guide__owner__status="verified").select_related("guide")
+    return photo if photo is not None and claimable_key(photo.guide.brand) else None
 
 
 async def own_photo(owner: BrandOwner, guide_id: int, photo_id: int) -> GuidePhoto | None:
