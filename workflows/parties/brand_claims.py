@@ -2,31 +2,25 @@
 the brand (compared by its letters and digits, without diacritics or case) or carries a barcode that
 begins with the owner's GS1 company prefix — a fake often copies the genuine barcode, or a
 prefix of it, and a wrong check digit does not stop it being the owner's business. Which
-names are no one's brand: generic_brands.py."""
+names are no one's brand: generic_brands.py; which digits are a company's: company_prefixes.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from biip.gs1_prefixes import GS1Prefix
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from workflows.cases.models import Case
 from workflows.cases.text import clean_text, has_words
 from workflows.i18n.messages import N_, Problem
+from workflows.parties.company_prefixes import company_prefix_problem, company_prefixes_of
 from workflows.parties.generic_brands import generic, letters_and_digits
 from workflows.parties.models import BrandClaim, BrandOwner
 
 MAX_CLAIMS = 20
 MAX_BRAND_CHARS = 200
 MAX_KEY_CHARS = 200  # the stored key's column
-# A GS1 company prefix is 6 to 12 digits of a GTIN-13, beginning with the GS1 office's prefix.
-PREFIX_DIGITS = range(6, 13)
-# GS1 prefixes that name no company: numbers used inside a shop or region, books, serials,
-# coupons.
-NOT_A_COMPANY = ("Restricted Circulation", "ISBN", "ISSN", "Bookland", "Coupon", "coupon",
-                 "Refund receipts", "reserved")
 NOT_A_BRAND = N_("“{brand}” names no one's goods: give your brand as it is printed on the label.")
 # Why a generic name is refused (workflows.parties.generic_brands), naming the field.
 GENERIC = {
@@ -86,12 +80,6 @@ def gtin13(barcode: str) -> str:
     return ""
 
 
-def _issued_to_a_company(digits: str) -> bool:
-    """A GS1 office's prefix, not one of the numbers shops and regions use internally."""
-    office = GS1Prefix.extract(digits.ljust(13, "0"))
-    return office is not None and not any(word in office.usage for word in NOT_A_COMPANY)
-
-
 def _lines(typed: str) -> list[str] | Problem:
     cleaned = clean_text(typed, multiline=True)
     if isinstance(cleaned, Problem):
@@ -124,11 +112,9 @@ def read_claims(brands: str, prefixes: str) -> tuple[list[Claim], dict[str, Prob
         numbers = []
     for number in numbers:
         digits = number.replace(" ", "").replace(".", "")
-        if not (digits.isascii() and digits.isdigit() and len(digits) in PREFIX_DIGITS) or \
-                not _issued_to_a_company(digits):
-            problems["gs1_prefixes"] = Problem(N_(
-                "A GS1 company prefix is the first 6 to 12 digits of your barcodes, such as "
-                "8934567: one a line."))
+        wrong = company_prefix_problem(digits)
+        if wrong:
+            problems["gs1_prefixes"] = wrong
             continue
         claims.append(Claim("gs1", digits, digits))
     unique = list({(claim.kind, claim.key): claim for claim in claims}.values())
@@ -154,8 +140,7 @@ def case_keys(case: Case) -> Q | None:
 def _case_claim_keys(case: Case) -> tuple[str | None, list[str]]:
     """The brand key and the GS1 prefixes a case could match."""
     brand = claimable_key(case.brand) if case.brand else None
-    digits = gtin13(case.barcode or "")
-    return brand, [digits[:length] for length in PREFIX_DIGITS if length <= len(digits)]
+    return brand, company_prefixes_of(gtin13(case.barcode or ""))
 
 
 async def verified_owners_of(connection: BaseDBAsyncClient | None,
