@@ -23,7 +23,12 @@ from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, To
 from workflows.cases.models import Case
 from workflows.cases.public_view import find_case, public_status, reporter_thread
 from workflows.cases.refusals import ActionRefused
-from workflows.cases.reporter import AccessRefused, add_followup, open_for_reporter
+from workflows.cases.reporter import (
+    AccessRefused,
+    add_followup,
+    end_reporter_pages,
+    open_for_reporter,
+)
 from workflows.cases.sealing import agency_shown
 from workflows.cases.states import CLOSED_STATES
 from workflows.cases.tracking import normalize_tracking_code
@@ -61,17 +66,23 @@ async def reporter_access(request: Request) -> Response:
                       {"typed": typed, "status": None, "problem": None, "access_problem": problem},
                       status_code=status, headers=headers)
     response = RedirectResponse(f"/track/{case.tracking_code}/reporter", status_code=303)
-    set_signed(request, response, REPORTER_COOKIE, "reporter", case.tracking_code, path="/track",
-               max_age=REPORTER_MAX_AGE)
+    _open_page(request, response, case)
     return response
+
+
+def _open_page(request: Request, response: Response, case: Case) -> None:
+    """The reporter's cookie: this case, in its current reporter epoch ("Thoát" ends it)."""
+    set_signed(request, response, REPORTER_COOKIE, "reporter",
+               [case.tracking_code, case.reporter_epoch], path="/track", max_age=REPORTER_MAX_AGE)
 
 
 async def _reporter_case(request: Request) -> Case | None:
     code = normalize_tracking_code(request.path_params["code"])
     allowed = read_signed(request, REPORTER_COOKIE, "reporter", REPORTER_MAX_AGE)
-    if code is None or allowed != code:
+    if code is None or not isinstance(allowed, list) or len(allowed) != 2 or allowed[0] != code:
         return None
-    return await find_case(code)
+    case = await find_case(code)
+    return case if case is not None and case.reporter_epoch == allowed[1] else None
 
 
 def _to_track(request: Request) -> Response:
@@ -98,8 +109,7 @@ async def _render(request: Request, case: Case, values: dict[str, str], errors: 
         "agency": agency_shown(case, reference.agencies)},
         status_code=status_code, headers=NO_STORE)
     # Idle for 30 minutes, not 30 minutes in all: each visit signs the cookie again.
-    set_signed(request, response, REPORTER_COOKIE, "reporter", case.tracking_code, path="/track",
-               max_age=REPORTER_MAX_AGE)
+    _open_page(request, response, case)
     return response
 
 
@@ -145,14 +155,17 @@ async def reporter_feedback(request: Request) -> Response:
 
 
 async def reporter_sign_out(request: Request) -> Response:
-    """Leave the page: the cookie goes, and the page needs the PIN again (a shared phone)."""
+    """Leave the page: it ends on the server (any copy of the cookie opens nothing), the
+    cookie goes, and the page needs the PIN again (a shared phone)."""
     context = app_context(request)
     code = quote(request.path_params["code"])
+    case = await _reporter_case(request)
     if isinstance(await checked_fields(request, context.settings), Problem):
-        case = await _reporter_case(request)
         if case is None:
             return _to_track(request)
         return await _render(request, case, {}, {"form": Problem(STILL_OPEN)}, 400)
+    if case is not None:
+        await end_reporter_pages(case)
     response = RedirectResponse(f"/track?code={code}&signed_out=1", status_code=303)
     forget(request, response, REPORTER_COOKIE, path="/track")
     return response

@@ -187,9 +187,18 @@ async def test_the_reporter_page_shows_the_outcome_and_can_be_left(client, app, 
                                                                   "csrf_token": token})
     assert refused.status_code == 400 and "đã đóng" in refused.text
     assert "set-cookie" in page.headers  # signed again at each visit: 30 minutes idle
-    left = await client.post(f"/track/{code}/reporter/sign-out", data={"csrf_token": token})
-    assert left.status_code == 303 and "signed_out=1" in left.headers["location"]
-    assert (await client.get(f"/track/{code}/reporter")).status_code == 303  # the PIN again
+    copied = client.cookies.get("intake_reporter", path="/track")  # a shared phone's backup
+    async with browser(app) as other_tab:
+        other_tab.cookies.set("intake_reporter", copied, path="/track")
+        assert (await other_tab.get(f"/track/{code}/reporter")).status_code == 200
+        left = await client.post(f"/track/{code}/reporter/sign-out", data={"csrf_token": token})
+        assert left.status_code == 303 and "signed_out=1" in left.headers["location"]
+        assert (await client.get(f"/track/{code}/reporter")).status_code == 303  # the PIN again
+        # "Thoát" ended the page on the server: the copy of the old cookie opens nothing.
+        again = await other_tab.get(f"/track/{code}/reporter")
+        assert again.status_code == 303 and again.headers["location"].startswith("/track?code=")
+    page = await reporter_page(client, code, pin)  # the code and PIN open a new one
+    assert page.status_code == 200 and "Đã xử phạt cơ sở" in page.text
 
 
 async def resolve(app: Starlette, code: str, outcome: str = "not_confirmed") -> None:

@@ -155,3 +155,11 @@ async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
             resumed or case, Actor.citizen(), "reporter_followup",
             after={"message": bool(body), "attachments": [evidence_record(f) for f in evidence]},
             facts={"resumed": resumed is not None}))
+
+
+async def end_reporter_pages(case: Case) -> None:
+    """"Thoát": every page the reporter has open on the case ends, on the server — a copy of
+    the cookie (a shared phone, a browser's backup) opens nothing afterwards. The pages carry
+    the case's reporter epoch, which this raises; the next code and PIN open a new one."""
+    await Case.filter(id=case.id, reporter_epoch=case.reporter_epoch).update(
+        reporter_epoch=case.reporter_epoch + 1)
