@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pikepdf
 from PIL import ExifTags, Image
 
 from workflows.mail.models import OutboxMessage
@@ -60,7 +61,20 @@ def png_bytes(width: int = 32, height: int = 32) -> bytes:
 
 
 PE_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def one_page_pdf(page_content: bytes = b"", **save_options: object) -> bytes:
+    """A real PDF of one page, as qpdf writes it (the same bytes every time, unless encrypted)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].Contents = pdf.make_stream(page_content)
+    output = io.BytesIO()
+    pdf.save(output, deterministic_id="encryption" not in save_options,  # type: ignore[arg-type]
+             **save_options)
+    return output.getvalue()
+
+
+MINIMAL_PDF = one_page_pdf(b"0.8 g 72 700 300 80 re f")  # a grey box: nothing to refuse
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

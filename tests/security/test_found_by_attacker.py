@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.conftest import browser
-from tests.helpers import MINIMAL_PDF, VALID_REPORT, csrf_token, jpeg_with_gps, post_report
+from tests.helpers import VALID_REPORT, csrf_token, jpeg_with_gps, one_page_pdf, post_report
 from tests.intake.conftest import ACCOUNTS, PASSWORD, sign_in
 from tests.intake.public.test_pages import file_and_read_receipt
 from workflows.access.accounts import set_active
@@ -20,8 +20,9 @@ from workflows.cases.models import Attachment, Case
 
 RLO = "\u202e"
 HUGE = "1" * 4301
-# A PDF that is also an HTML page: opened as .html, a browser runs the script.
-HTML_PDF = MINIMAL_PDF.replace(b"trailer", b"<html><script>alert(1)</script></html>\ntrailer")
+# A PDF that is also an HTML page (its page's drawing instructions, uncompressed, hold the
+# markup): a valid PDF, so it is accepted, but opened as .html a browser runs the script.
+HTML_PDF = one_page_pdf(b"<html><script>alert(1)</script></html>", compress_streams=False)
 
 
 async def test_security_events_are_in_the_audit_trail_without_passwords(client, app, accounts):

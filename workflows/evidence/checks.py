@@ -1,5 +1,5 @@
-"""Evidence files: type checked by content, images stored without metadata (where they are
-stored: `workflows.evidence.storage`).
+"""Evidence files: type checked by content, images stored without metadata, PDFs read by a real
+parser (`workflows.evidence.pdfs`); where they are stored: `workflows.evidence.storage`.
 
 A reporter's photo must not tell where they live: EXIF (with GPS position), XMP and ICC data
 go. A JPEG loses them losslessly, without a decoder, where that is provably the same picture
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from workflows.evidence.jpeg import cleaned_jpeg
+from workflows.evidence.pdfs import pdf_refusal
 
 # Image format (as Pillow names it) -> (content type, file extension, save options).
 IMAGE_FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
@@ -137,6 +138,8 @@ def image_pixels(received: bytes, max_pixels: int) -> int:
 def check_file(filename: str, received: bytes, max_bytes: int, max_pixels: int) -> CheckedFile:
     """Accept a JPEG, PNG, WebP or PDF by its content, whatever its name says."""
     name, digest, kind = _identified(filename, received, max_bytes)
+    if kind == "pdf":
+        return _checked_pdf(name, digest, received)
     undecoded = _without_decoder(name, digest, kind, received, max_pixels)
     if undecoded is not None:
         return undecoded
@@ -147,8 +150,9 @@ def check_file(filename: str, received: bytes, max_bytes: int, max_pixels: int) 
 
 def check_undecoded(filename: str, received: bytes, max_bytes: int,
                     max_pixels: int) -> CheckedFile | None:
-    """`check_file` for what needs no decoder — a PDF, a JPEG cleaned losslessly — and so may
-    run in the server's own process; None: the file must be decoded (under a budget)."""
+    """`check_file` for what needs no decoder nor parser — a JPEG cleaned losslessly — and so
+    may run in the server's own process; None: the file must be decoded or parsed (a PDF), under
+    a budget."""
     name, digest, kind = _identified(filename, received, max_bytes)
     return _without_decoder(name, digest, kind, received, max_pixels)
 
@@ -170,11 +174,6 @@ def _identified(filename: str, received: bytes, max_bytes: int) -> tuple[str, st
 
 def _without_decoder(name: str, digest: str, kind: str, received: bytes,
                      max_pixels: int) -> CheckedFile | None:
-    if kind == "pdf":
-        if b"%%EOF" not in received[-1024:]:
-            raise AttachmentRejected("damaged")
-        return CheckedFile(with_extension(name, PDF[1]), PDF[0], PDF[1], digest, len(received),
-                           received)
     clean = cleaned_jpeg(received) if kind == "jpeg" else None
     if clean is None:
         return None
@@ -183,6 +182,14 @@ def _without_decoder(name: str, digest: str, kind: str, received: bytes,
     content_type, extension, _ = IMAGE_FORMATS["JPEG"]
     return CheckedFile(with_extension(name, extension), content_type, extension, digest,
                        len(received), clean.content, pixels)
+
+
+def _checked_pdf(name: str, digest: str, received: bytes) -> CheckedFile:
+    refusal = pdf_refusal(received)
+    if refusal is not None:
+        raise AttachmentRejected(refusal)
+    return CheckedFile(with_extension(name, PDF[1]), PDF[0], PDF[1], digest, len(received),
+                       received)
 
 
 def _check_pixels(pixels: int, received_bytes: int, max_pixels: int) -> None:

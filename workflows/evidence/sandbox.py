@@ -1,10 +1,12 @@
-"""Image work in a child process with a hard budget: Pillow parses headers and decodes in Python
-and C that nothing can interrupt, and a crafted file of a few kilobytes (millions of empty JPEG
-markers, a progressive JPEG repeating its scans thousands of times) holds it for seconds or
-minutes and hundreds of megabytes. One short-lived process per request checks all its files
+"""Image and PDF work in a child process with a hard budget: Pillow parses headers and decodes,
+and qpdf parses a PDF's objects, in Python and C that nothing can interrupt, and a crafted file
+(millions of empty JPEG markers, a progressive JPEG repeating its scans thousands of times, a
+PDF of a million objects or an object stream that inflates to gigabytes) holds it for seconds
+or minutes and hundreds of megabytes. One short-lived process per request checks all its files
 under a time limit and an address-space limit; past either it is killed and the request is
-refused. The event loop and the other requests never wait on it. Files that need no decoder
-(a PDF, a JPEG whose metadata can be dropped losslessly) are checked without a child."""
+refused. The event loop and the other requests never wait on it. A request whose files need
+no decoder nor parser (JPEGs whose metadata can be dropped losslessly) is checked without a
+child."""
 
 from __future__ import annotations
 
@@ -60,8 +62,9 @@ def _check_all(files: list[tuple[str, bytes]], budget: Budget) -> list[CheckedFi
 
 def check_in_process(files: list[tuple[str, bytes]],
                      budget: Budget) -> list[CheckedFile] | Refused | None:
-    """The files checked here and now when none needs a decoder (PDFs, JPEGs cleaned without
-    decoding: `checks.check_undecoded`); None when one does, and all go to a child."""
+    """The files checked here and now when none needs a decoder nor a parser (JPEGs cleaned
+    without decoding: `checks.check_undecoded`); None when one does (an image to re-encode, any
+    PDF), and all go to a child."""
     checked = []
     for index, (name, content) in enumerate(files):
         try:

@@ -1,6 +1,7 @@
 """The files a person sends with a report or a follow-up, checked before anything is stored:
-how many and how large first (nothing read), then each one's content, decoded in a bounded
-pool of worker threads (image decoding is CPU work that must not stall the event loop)."""
+how many and how large first (nothing read), then each one's content, images decoded and PDFs
+parsed in a budgeted child process started from a bounded pool of worker threads (that is CPU
+work that must not stall the event loop)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Protocol
 import anyio
 import anyio.to_thread
 
-from workflows.evidence.checks import CheckedFile
+from workflows.evidence.checks import CheckedFile, sniffed_kind
 from workflows.evidence.sandbox import Budget, Refused, check_in_child, check_in_process
 from workflows.i18n.messages import N_, Problem
 
@@ -28,6 +29,23 @@ REJECTION_MESSAGES: dict[str, str] = {
                    "photo as the camera saved it."),
     "too_costly": N_("Your photos could not be checked within {seconds} seconds: send fewer or "
                      "smaller photos, or photos straight from the camera."),
+    "too_costly_pdf": N_("Your files could not be checked within {seconds} seconds: send fewer "
+                         "files, PDFs as the program that made them saved them, or photos of "
+                         "the pages."),
+    "pdf_unreadable": N_("“{name}” begins like a PDF but cannot be read as one: it may be cut "
+                         "short, damaged or another kind of file. Send the PDF as the program "
+                         "that made it saved it."),
+    "pdf_encrypted": N_("“{name}” is protected by a password. Send the PDF without a password."),
+    "pdf_no_pages": N_("“{name}” has no pages."),
+    "pdf_script": N_("“{name}” contains JavaScript, which could run when an officer opens it. "
+                     "Print it again as a new PDF and send that, or photos of its pages."),
+    "pdf_action": N_("“{name}” contains actions that run when it is opened, start programs, "
+                     "open other files or send data. Print it again as a new PDF and send "
+                     "that, or photos of its pages."),
+    "pdf_embedded": N_("“{name}” carries other files inside it. Send each document on its own, "
+                       "as a PDF or a photo."),
+    "pdf_xfa": N_("“{name}” is an XFA form, which only some programs can show. Print it as a "
+                  "new PDF and send that, or photos of its pages."),
 }
 
 
@@ -98,8 +116,14 @@ async def check_contents(uploads: Sequence[Upload], policy: EvidencePolicy) -> l
         result = await anyio.to_thread.run_sync(check_in_child, files, policy.budget,
                                                 limiter=policy.limiter)
     if isinstance(result, Refused):
-        name = files[result.index][0] if result.index >= 0 else ""
-        raise UploadRefused(Problem(REJECTION_MESSAGES[result.code],
-                                    {"name": name, "seconds": f"{policy.seconds:g}",
-                                     **(result.params or {})}))
+        raise UploadRefused(_refusal(result, files, policy))
     return result
+
+
+def _refusal(refused: Refused, files: list[tuple[str, bytes]], policy: EvidencePolicy) -> Problem:
+    code = refused.code
+    if code == "too_costly" and any(sniffed_kind(content) == "pdf" for _, content in files):
+        code = "too_costly_pdf"  # not only photos: the advice about cameras would not help
+    name = files[refused.index][0] if refused.index >= 0 else ""
+    return Problem(REJECTION_MESSAGES[code], {"name": name, "seconds": f"{policy.seconds:g}",
+                                              **(refused.params or {})})

@@ -57,7 +57,7 @@ def test_a_png_stays_a_png_and_a_pdf_is_kept_as_sent():
         ("empty.jpg", b"", "empty"),
         ("bomb.png", png_claiming(20_000, 20_000), "too_many_pixels"),
         ("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * MB), "too_large"),
-        ("no-end.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "damaged"),
+        ("no-end.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "pdf_unreadable"),
     ],
 )
 def test_files_that_are_not_what_they_claim_are_refused(name, content, code):
