@@ -11,7 +11,7 @@ from starlette.templating import Jinja2Templates
 
 from intake.links import RouteLinks
 from intake.settings import Settings, store_for
-from workflows.access.limits import Allowances
+from workflows.access.limits import Allowance, Allowances
 from workflows.audit.notes import Signer
 from workflows.audit.sequencer import LogSequencer
 from workflows.cases.events import CaseEvents
@@ -20,6 +20,7 @@ from workflows.cases.sealing import Sealer
 from workflows.cases.updates import record_public_update
 from workflows.evidence.storage import EvidenceStore
 from workflows.evidence.uploads import EvidencePolicy
+from workflows.figures.export_limits import PdfQueue, export_allowance
 from workflows.i18n.translations import Translator
 from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import RetryPolicy
@@ -41,6 +42,8 @@ class AppContext:
     outbox_sender: OutboxSender
     signer: Signer  # the audit log's key: signs its checkpoints
     sequencer: LogSequencer
+    export_allowance: Allowance  # downloads of figures per staff account per hour
+    pdf_queue: PdfQueue  # this worker's PDFs being made and waiting
 
 
 def build_context(settings: Settings, routes: list[BaseRoute],
@@ -66,7 +69,8 @@ def build_context(settings: Settings, routes: list[BaseRoute],
     signer = settings.audit_signer()
     sequencer = LogSequencer(signer, dt.timedelta(seconds=settings.checkpoint_seconds))
     return AppContext(settings, reference, templates, store, allowances, events, filing, sender,
-                      signer, sequencer)
+                      signer, sequencer, export_allowance(settings.export_rate_limit),
+                      PdfQueue(settings.pdf_renders, settings.pdf_queue))
 
 
 def create_outbox_sender(settings: Settings, notifier: Notifier) -> OutboxSender:

@@ -68,6 +68,13 @@ class Settings:
     # Reports per hour from one registered Open311 client (`intake api-client`), unless the
     # client has its own; 0: no limit.
     api_client_rate_limit: int = 0
+    # Downloads of figures and line lists per staff account per hour (each counts the period in
+    # the database and may render a PDF); 0: no limit.
+    export_rate_limit: int = 0
+    # PDFs made at once by one worker (LibreOffice takes a CPU for seconds each), and how many
+    # more may wait their turn; beyond them a download is refused at once with 503.
+    pdf_renders: int = 1
+    pdf_queue: int = 4
     # Who runs the Open311 API and issues its keys, for its discovery document.
     open311_contact: str = ""
     honeypot: bool = True  # a hidden field that people leave empty and form-filling bots do not
@@ -161,6 +168,9 @@ class Settings:
             track_rate_limit=whole(env, "INTAKE_TRACK_RATE_LIMIT", 300),
             followup_rate_limit=whole(env, "INTAKE_FOLLOWUP_RATE_LIMIT", 20),
             api_client_rate_limit=whole(env, "INTAKE_API_CLIENT_RATE_LIMIT", 1000),
+            export_rate_limit=whole(env, "INTAKE_EXPORT_RATE_LIMIT", 30),
+            pdf_renders=positive_int(env, "INTAKE_PDF_RENDERS", 1),
+            pdf_queue=whole(env, "INTAKE_PDF_QUEUE", 4),
             open311_contact=env.get("INTAKE_OPEN311_CONTACT", ""),
             honeypot=switch(env, "INTAKE_HONEYPOT", True),
             s3_bucket=env.get("INTAKE_S3_BUCKET", ""),

@@ -226,3 +226,36 @@ async def test_export_writes_the_file_and_the_audit_trail(client, settings, tmp_
     detail = run_intake("export", "--period", month, "--cutoff", "0", "--detail", "--format",
                         "csv", "--out", str(tmp_path / "ds.csv"), env=env)
     assert detail.returncode == 0 and "Wrote 1 cases" in detail.stdout
+
+
+async def test_export_prints_the_latest_checkpoint_and_signs_none(settings, tmp_path):
+    """The operator's exports are not limited, but no more than the staff's does each file
+    sign a checkpoint of its own."""
+    from dataclasses import replace
+
+    from tests.intake.backoffice.test_export_limits import first_checkpoint
+    from workflows.audit.models import LogCheckpoint
+
+    quiet = replace(settings, checkpoint_seconds=3600)  # the server signs the first one only
+    async with running_app(quiet) as app, browser(app) as client:
+        await post_report(client)
+        signed = await first_checkpoint()
+        env = {"INTAKE_DATABASE_URL": settings.database_url,
+               "INTAKE_DATA_DIR": str(settings.data_dir)}
+        month = dt.datetime.now(VIETNAM).strftime("%Y-%m")
+        for file_format in ("csv", "xlsx"):
+            out = tmp_path / f"thang.{file_format}"
+            result = run_intake("export", "--period", month, "--format", file_format,
+                                "--out", str(out), env=env)
+            assert result.returncode == 0, result.stderr
+        assert signed.note in (tmp_path / "thang.csv").read_text(encoding="utf-8-sig")
+        assert signed.note in cell_values(tmp_path / "thang.xlsx")
+        assert await LogCheckpoint.all().count() == 1
+        assert await AuditEvent.filter(action="export").count() == 2  # each still recorded
+
+
+def cell_values(path: Path) -> set[object]:
+    import openpyxl
+
+    return {cell.value for sheet in openpyxl.load_workbook(path) for row in sheet.iter_rows()
+            for cell in row}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,14 +17,20 @@ from starlette.responses import Response, StreamingResponse
 
 from intake.backoffice.attachments import download_name
 from intake.backoffice.auth import staff_only
+from intake.client import retry_after
 from intake.context import app_context, translator
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import STATS_ROLES, stats_scope
 from workflows.audit.log import Actor
-from workflows.audit.sequencer import signed_now
 from workflows.figures import charts, files, line_list, pdf
 from workflows.figures.dashboard import Dashboard, dashboard
+from workflows.figures.export_limits import (
+    RETRY_SECONDS,
+    ExportsUsedUp,
+    QueueFull,
+    charge_export,
+)
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
@@ -107,8 +114,10 @@ def _draw(words: Translator, data: dict[str, Any]) -> dict[str, str]:
 
 
 async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
-                        problem: str | None = None, status_code: int = 200) -> Response:
-    """The page; `problem` (a gettext id) or the query's own says what went wrong."""
+                        problem: Problem | None = None, status_code: int = 200,
+                        headers: dict[str, str] | None = None) -> Response:
+    """The page; `problem` or the query's own says what went wrong (`headers`: a refusal's
+    Retry-After)."""
     reference = app_context(request).reference
     words = translator(request)
     board = await dashboard(query.period, reference.calendar, query.agency_code)
@@ -116,12 +125,13 @@ async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
     data = _chart_data(board, words, agency_names)
     return render(request, "staff/stats.html", {
         "user": user, "query": query, "board": board, "data": data, "charts": _draw(words, data),
-        "agency_names": agency_names, "problem": Problem(problem) if problem else query.problem,
+        "agency_names": agency_names, "problem": problem or query.problem,
         **_choices(reference.calendar, dt.datetime.now(VIETNAM).date()),
         "pdf_available": pdf.soffice() is not None,
         "supporting": [await supporting_count(period.first_day, period.last_day, query.agency_code)
                        for period in (board.report.period, board.report.previous_period)],
-    }, status_code=status_code, headers={"Cache-Control": "private, no-store"})
+    }, status_code=status_code, headers={"Cache-Control": "private, no-store",
+                                         **(headers or {})})
 
 
 def _choices(calendar: ReportingCalendar, today: dt.date) -> dict[str, list[Period]]:
@@ -151,7 +161,8 @@ async def stats_page(request: Request, user: StaffUser) -> Response:
 @staff_only(*STATS_ROLES)
 async def stats_export(request: Request, user: StaffUser) -> Response:
     """The period's report as the formal XLSX, its PDF, CSV or JSON; with detail=1 the case
-    line list (CSV or JSON lines), streamed."""
+    line list (CSV or JSON lines), streamed. Each counts against the account's allowance; a
+    PDF waits its turn in the worker's queue, or is refused at once when that is full."""
     query = _query(request, user)
     if query is None:
         return render(request, "public/not_found.html", status_code=404)
@@ -159,41 +170,51 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
     detail = request.query_params.get("detail") == "1"
     kind = files.download(file_format, detail)
     if query.problem or kind is None:
-        return await _render_stats(request, user, query, None if query.problem else N_(
-            "This download does not exist. Choose one on this page."), status_code=400)
-    extension, media = kind
+        return await _render_stats(request, user, query, None if query.problem else Problem(N_(
+            "This download does not exist. Choose one on this page.")), status_code=400)
     if file_format == "pdf" and pdf.soffice() is None:
         return await _no_pdf(request, user, query)
-    agencies = app_context(request).reference.agencies
-    actor = Actor("staff", str(user.id))
-    # Recorded before the file is made: the checkpoint the file carries includes its export.
-    await files.record_export(actor, query.period, query.agency_code, file_format, detail)
-    name = files.file_name(query.period, query.agency_code, extension, detail)
-    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": download_name(name)}
-    if detail:
-        lines = line_list.lines(query.period, query.agency_code, agencies,
-                                translator(request), file_format)
-        return StreamingResponse(_encoded(lines), media_type=media, headers=headers)
-    checkpoint = await signed_now(app_context(request).signer)  # the export's event included
+    context = app_context(request)
     try:
-        body = await files.report_file(query.period, query.agency_code, app_context(
-            request).reference, translator(request), file_format,
-            dt.datetime.now(VIETNAM).date(), checkpoint.note)
-    except pdf.Busy:
-        response = await _render_stats(request, user, query, N_(
-            "Too many PDFs are being made right now: try again in a minute, or download the "
-            "XLSX, which prints the same."), status_code=503)
-        response.headers["Retry-After"] = "60"
-        return response
+        await charge_export(context.export_allowance, user.id)
+    except ExportsUsedUp as limited:
+        return await _render_stats(request, user, query, limited.problem, status_code=429,
+                                   headers=retry_after(limited))
+    name = files.file_name(query.period, query.agency_code, kind[0], detail)
+    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": download_name(name)}
+    actor = Actor("staff", str(user.id))
+    if detail:
+        await files.record_export(actor, query.period, query.agency_code, file_format, detail)
+        lines = line_list.lines(query.period, query.agency_code, context.reference.agencies,
+                                translator(request), file_format)
+        return StreamingResponse(_encoded(lines), media_type=kind[1], headers=headers)
+    try:
+        async with context.pdf_queue.turn() if file_format == "pdf" else nullcontext():
+            await files.record_export(actor, query.period, query.agency_code, file_format,
+                                      detail)
+            body = await files.report_file(
+                query.period, query.agency_code, context.reference, translator(request),
+                file_format, dt.datetime.now(VIETNAM).date(), await files.latest_checkpoint_note())
+    except pdf.Busy as busy:
+        return await _render_stats(request, user, query, busy_problem(busy), status_code=503,
+                                   headers={"Retry-After": str(RETRY_SECONDS)})
     except pdf.Unavailable:
         return await _no_pdf(request, user, query)
-    return Response(body, media_type=media, headers=headers)
+    return Response(body, media_type=kind[1], headers=headers)
+
+
+def busy_problem(busy: pdf.Busy) -> Problem:
+    """What a refused PDF is told: the queue's limits when it was full."""
+    if isinstance(busy, QueueFull):
+        return busy.problem
+    return Problem(N_("Too many PDFs are being made right now: try again in a minute, or "
+                      "download the XLSX, which prints the same."))
 
 
 async def _no_pdf(request: Request, user: StaffUser, query: StatsQuery) -> Response:
-    return await _render_stats(request, user, query, N_(
+    return await _render_stats(request, user, query, Problem(N_(
         "The PDF cannot be made on this server (LibreOffice is not installed): download "
-        "the XLSX, which prints the same."), status_code=503)
+        "the XLSX, which prints the same.")), status_code=503)
 
 
 async def _encoded(lines: AsyncIterator[str]) -> AsyncIterator[bytes]:

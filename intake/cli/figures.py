@@ -78,7 +78,6 @@ def _refusal(args: argparse.Namespace, reference: ReferenceData) -> str | None:
 def export_command(args: argparse.Namespace) -> int:
     from intake.settings import Settings
     from workflows.audit.log import Actor
-    from workflows.audit.sequencer import signed_now
     from workflows.figures import files, pdf
     from workflows.reference.loading import load_reference
     from workflows.reference.reporting import PeriodError
@@ -103,10 +102,9 @@ def export_command(args: argparse.Namespace) -> int:
             count = await _write_detail(period, args.agency, reference, args.format, target)
             print(f"Wrote {count:,} cases to {target}")
         else:
-            checkpoint = await signed_now(settings.audit_signer())
-            try:
+            try:  # the latest signed checkpoint: a file signs none of its own
                 await _write_report(period, args.agency, reference, args.format, target,
-                                    checkpoint.note)
+                                    await files.latest_checkpoint_note())
             except pdf.Unavailable as missing:
                 print(f"\nintake: {missing}", file=sys.stderr)
                 return 2

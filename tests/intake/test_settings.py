@@ -27,6 +27,14 @@ def test_public_limits_default_on_and_zero_turns_them_off(tmp_path: Path):
         0, 0, False)
 
 
+def test_staff_downloads_are_limited_by_default(tmp_path: Path):
+    defaults = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path)})
+    assert (defaults.export_rate_limit, defaults.pdf_renders, defaults.pdf_queue) == (30, 1, 4)
+    unlimited = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path),
+                                   "INTAKE_EXPORT_RATE_LIMIT": "0", "INTAKE_PDF_QUEUE": "0"})
+    assert (unlimited.export_rate_limit, unlimited.pdf_queue) == (0, 0)
+
+
 def test_scheduled_mail_goes_after_the_hour_set_or_not_at_all(tmp_path: Path):
     assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path)}).digest_hour == 7
     assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path),
@@ -56,6 +64,8 @@ def test_smtp_settings_pick_the_port_for_the_tls_mode_and_hide_the_password(tmp_
         ({"INTAKE_MAIL_FROM": "a@x.vn, b@y.vn"}, "INTAKE_MAIL_FROM: 'a@x.vn, b@y.vn': give one"),
         ({"INTAKE_RATE_LIMIT": "-1"}, "INTAKE_RATE_LIMIT: must be 0 (no limit) or more, got -1"),
         ({"INTAKE_HONEYPOT": "maybe"}, "INTAKE_HONEYPOT: expected on or off, got 'maybe'"),
+        ({"INTAKE_PDF_RENDERS": "0"}, "INTAKE_PDF_RENDERS: must be greater than 0, got 0"),
+        ({"INTAKE_EXPORT_RATE_LIMIT": "x"}, "INTAKE_EXPORT_RATE_LIMIT: expected a whole number"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path: Path, environ, message):

@@ -12,6 +12,7 @@ import anyio.to_thread
 from tortoise.transactions import in_transaction
 
 from workflows.audit.log import Actor, append_event
+from workflows.audit.sequencer import latest_checkpoint
 from workflows.figures import pdf
 from workflows.figures.crosstabs import CrossTables, tables_of
 from workflows.figures.formal import formal_workbook
@@ -104,7 +105,7 @@ def to_json(report: PeriodReport, agencies: dict[str, Agency], words: Translator
 def render_report(report: PeriodReport, tables: CrossTables, agencies: dict[str, Agency],
                   words: Translator, file_format: str, made_on: dt.date, checkpoint: str,
                   issuer: Issuer) -> bytes:
-    """The file, with the audit log's signed checkpoint of the moment it was made: a later
+    """The file, with the audit log's latest signed checkpoint when it was made: a later
     rewrite of the log contradicts every file already handed out. (PDF: pdf.Unavailable when
     LibreOffice is not installed.)"""
     if file_format == "csv":
@@ -134,6 +135,15 @@ def file_name(report_period: Period, agency_code: str | None, extension: str,
     kind = "danh-sach" if detail else "thong-ke"
     period = report_period.label.replace("..", "_").replace(":", "-")
     return f"intake-{kind}-{period}-{scope}.{extension}"
+
+
+async def latest_checkpoint_note() -> str:
+    """The checkpoint a file prints: the latest the sequencer signed ("" before the first).
+    An export signs none of its own: each would be a row and a signature, and a burst of
+    downloads a burst of both; the log's head is signed INTAKE_CHECKPOINT_SECONDS after it
+    grows anyway."""
+    latest = await latest_checkpoint()
+    return latest.note if latest is not None else ""
 
 
 async def record_export(actor: Actor, period: Period, agency_code: str | None, file_format: str,

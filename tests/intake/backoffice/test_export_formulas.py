@@ -3,8 +3,8 @@ statistics CSV with a comma, a semicolon or a tab as the separator (whatever the
 people pick one in the import dialog), and finds no formula and no link in any cell, whatever a
 citizen typed as a brand, a shop or a product. The formal XLSX holds every text as text.
 
-LibreOffice from Debian (libreoffice-calc-nogui) does the reading; without it these tests are
-skipped, loudly; with CI=true set, they fail instead."""
+LibreOffice from Debian (libreoffice-calc-nogui) does the reading (the `spreadsheet` fixture of
+conftest.py)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,11 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from tests.conftest import IN_CI
 from tests.helpers import VALID_REPORT, post_report
 from tests.intake.conftest import sign_in
 from workflows.audit.log import Actor
 from workflows.cases.draft import ReportDraft
 from workflows.cases.filing import record_report
-from workflows.figures import pdf
 from workflows.figures.neutral import neutralise
 
 # What a tester typed as a brand, a shop and a product: a separator then a formula, a link,
@@ -36,18 +34,6 @@ PAST_THE_FORM = ['x\t=1+1', 'dòng một\n=1+1', 'a\r\n@SUM(2)']
 SEPARATORS = {"comma": 44, "semicolon": 59, "tab": 9}
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-NO_LIBREOFFICE = ("NO LIBREOFFICE: install libreoffice-calc-nogui to check what a spreadsheet "
-                  "makes of the downloads")
-
-
-@pytest.fixture
-def spreadsheet() -> str:
-    program = pdf.soffice()
-    if program is None:
-        if IN_CI:
-            pytest.fail(f"{NO_LIBREOFFICE} (CI=true: nothing may be skipped)")
-        pytest.skip(NO_LIBREOFFICE)
-    return program
 
 
 @pytest.fixture
