@@ -114,10 +114,8 @@ def _draw(words: Translator, data: dict[str, Any]) -> dict[str, str]:
 
 
 async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
-                        problem: Problem | None = None, status_code: int = 200,
-                        headers: dict[str, str] | None = None) -> Response:
-    """The page; `problem` or the query's own says what went wrong (`headers`: a refusal's
-    Retry-After)."""
+                        problem: Problem | None = None, status_code: int = 200) -> Response:
+    """The page; `problem` or the query's own says what went wrong."""
     reference = app_context(request).reference
     words = translator(request)
     board = await dashboard(query.period, reference.calendar, query.agency_code)
@@ -130,8 +128,7 @@ async def _render_stats(request: Request, user: StaffUser, query: StatsQuery,
         "pdf_available": pdf.soffice() is not None,
         "supporting": [await supporting_count(period.first_day, period.last_day, query.agency_code)
                        for period in (board.report.period, board.report.previous_period)],
-    }, status_code=status_code, headers={"Cache-Control": "private, no-store",
-                                         **(headers or {})})
+    }, status_code=status_code, headers={"Cache-Control": "private, no-store"})
 
 
 def _choices(calendar: ReportingCalendar, today: dt.date) -> dict[str, list[Period]]:
@@ -178,8 +175,7 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
     try:
         await charge_export(context.export_allowance, user.id)
     except ExportsUsedUp as limited:
-        return await _render_stats(request, user, query, limited.problem, status_code=429,
-                                   headers=retry_after(limited))
+        return _refused(request, user, limited.problem, 429, retry_after(limited))
     name = files.file_name(query.period, query.agency_code, kind[0], detail)
     headers = {**DOWNLOAD_HEADERS, "Content-Disposition": download_name(name)}
     actor = Actor("staff", str(user.id))
@@ -196,11 +192,22 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
                 query.period, query.agency_code, context.reference, translator(request),
                 file_format, dt.datetime.now(VIETNAM).date(), await files.latest_checkpoint_note())
     except pdf.Busy as busy:
-        return await _render_stats(request, user, query, busy_problem(busy), status_code=503,
-                                   headers={"Retry-After": str(RETRY_SECONDS)})
+        return _refused(request, user, busy_problem(busy), 503,
+                        {"Retry-After": str(RETRY_SECONDS)})
     except pdf.Unavailable:
         return await _no_pdf(request, user, query)
     return Response(body, media_type=kind[1], headers=headers)
+
+
+def _refused(request: Request, user: StaffUser, problem: Problem, status_code: int,
+             headers: dict[str, str]) -> Response:
+    """A download refused for now, said on a page that costs nothing to make: a burst of
+    refusals must not count the period and draw the charts once each."""
+    back = {key: value[:50] for key, value in request.query_params.items()
+            if key in ("period", "from", "to", "agency")}
+    return render(request, "staff/export_refused.html",
+                  {"user": user, "problem": problem, "back": back}, status_code=status_code,
+                  headers={"Cache-Control": "private, no-store", **headers})
 
 
 def busy_problem(busy: pdf.Busy) -> Problem:

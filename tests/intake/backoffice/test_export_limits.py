@@ -37,11 +37,15 @@ async def test_an_account_gets_so_many_downloads_an_hour_then_is_told_when_more(
     await sign_in(client, "analyst")
     for params in ({"format": "csv"}, {"format": "csv", "detail": "1"}, {"format": "xlsx"}):
         assert (await client.get(EXPORT, params=params)).status_code == 200
-    refused = await client.get(EXPORT, params={"format": "json"})
+    refused = await client.get(EXPORT, params={"format": "json", "period": "2026-10",
+                                               "agency": "qltt"})
     assert refused.status_code == 429
     assert 3500 <= int(refused.headers["retry-after"]) <= 3600
     assert "Tài khoản này đã tải 3 tệp trong một giờ qua" in refused.text
     assert "Vui lòng thử lại sau" in refused.text
+    # A page that costs nothing to make, and the way back to the figures asked for.
+    assert ('<a href="/staff/stats?period=2026-10&amp;agency=qltt">Quay lại số liệu thống kê '
+            'của kỳ này</a>') in refused.text
     assert await AuditEvent.filter(action="export").count() == 3  # the refused one took nothing
     # Counted per account, not per address: a colleague at the next desk still downloads.
     await sign_in(client, "officer")
