@@ -11,7 +11,7 @@ from intake.backoffice.case_page import STAFF_RECEIPT_COOKIE, STAFF_RECEIPT_MAX_
 from intake.context import app_context
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
-from intake.public.cookies import set_signed
+from intake.public.cookies import set_one_time_pin
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import FILING_ROLES
@@ -57,6 +57,6 @@ async def file_case(request: Request, user: StaffUser) -> Response:
         return _form(request, user, values, refused.errors, bool(uploads), status)
     code = filed.case.tracking_code
     response = RedirectResponse(f"/staff/cases/{code}", status_code=303)
-    set_signed(request, response, STAFF_RECEIPT_COOKIE, "staff-receipt", [code, filed.pin],
-               path=f"/staff/cases/{code}", max_age=STAFF_RECEIPT_MAX_AGE)
+    set_one_time_pin(request, response, STAFF_RECEIPT_COOKIE, "staff-receipt", code, filed.pin,
+                     path=f"/staff/cases/{code}", max_age=STAFF_RECEIPT_MAX_AGE)
     return response
