@@ -14,12 +14,12 @@ from tests.helpers import csrf_token
 from tests.intake.conftest import ACCOUNTS, PASSWORD
 from tests.intake.public.test_pages import file_and_read_receipt
 from workflows.access.accounts import create_user
-from workflows.access.limits import (
+from workflows.access.limits import purge_stale
+from workflows.access.lockouts import (
     PIN_PER_CASE_AND_ADDRESS,
     SIGN_IN_PER_ACCOUNT,
     SIGN_IN_PER_ACCOUNT_AND_ADDRESS,
     SIGN_IN_PER_ADDRESS,
-    purge_stale,
 )
 from workflows.access.models import LoginThrottle
 from workflows.access.passwords import password_matches

@@ -1,12 +1,9 @@
-"""Every limit on what one person or address may do, declared here with the message that
-explains it: reports filed, follow-ups added and cases looked up per address (allowances per
-hour, from the settings), sign-ins per account and per address, and PINs tried per case and
-address (lockouts).
+"""Every allowance of what one address or client may do per hour, declared here with the
+message that explains it: reports filed, follow-ups added and cases looked up (from the
+settings). Lockouts of attempts at a secret are in workflows.access.lockouts.
 
 Counts live in the database, so several workers share one count and a restart forgets
-nothing. A lockout counts an attempt before the secret is checked, in one locked transaction:
-a hundred parallel tries get exactly the allowed number checked. The web layer only turns a
-refusal into a 429 with Retry-After.
+nothing. The web layer only turns a refusal into a 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -18,7 +15,6 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from workflows.access.models import LoginThrottle, RateCounter
 from workflows.i18n.formatting import format_datetime
@@ -36,17 +32,6 @@ class Allowance:
     message: str  # a gettext id with {time}: when the next request is let in
 
 
-@dataclass(frozen=True)
-class Lockout:
-    """So many failures within a window lock the subject (an account, an address, a case)."""
-
-    prefix: str
-    max_failures: int
-    window: dt.timedelta
-    lockout: dt.timedelta
-    message: str  # a gettext id with {time}: when the lock ends
-
-
 TOO_MANY_REPORTS = N_("Too many reports were sent from your network in the last hour. Please "
                       "try again after {time}, or call the hotline.")
 TOO_MANY_LOOKUPS = N_("Too many look-ups from your network in the last hour. Please try again "
@@ -55,21 +40,6 @@ TOO_MANY_CLIENT_REPORTS = N_("This client sent too many reports in the last hour
                              "try again after {time}.")
 TOO_MANY_FOLLOWUPS = N_("Too many additions were sent from your network in the last hour. "
                         "Please try again after {time}.")
-# Guessing is stopped close to where it comes from: five tries at one account from one network,
-# thirty at any account from one network. A network that spreads its guesses over many
-# addresses meets the account's own, wider limit; one guessing from a few addresses cannot
-# lock a person out for everyone.
-TOO_MANY_SIGN_INS = N_("Too many failed sign-ins. Try again after {time}.")
-SIGN_IN_PER_ACCOUNT_AND_ADDRESS = Lockout("account-ip", 5, dt.timedelta(minutes=15),
-                                          dt.timedelta(minutes=15), TOO_MANY_SIGN_INS)
-SIGN_IN_PER_ADDRESS = Lockout("ip", 30, dt.timedelta(minutes=15), dt.timedelta(minutes=15),
-                              TOO_MANY_SIGN_INS)
-SIGN_IN_PER_ACCOUNT = Lockout("account", 50, dt.timedelta(hours=1), dt.timedelta(hours=1),
-                              TOO_MANY_SIGN_INS)
-TOO_MANY_PINS = N_("Too many wrong PINs. Try again after {time}.")
-PIN_PER_CASE_AND_ADDRESS = Lockout("pin-ip", 10, dt.timedelta(hours=1), dt.timedelta(hours=1),
-                                   TOO_MANY_PINS)
-PIN_PER_CASE = Lockout("pin", 50, dt.timedelta(hours=1), dt.timedelta(hours=1), TOO_MANY_PINS)
 # Counters left over once their window and lock are long past: nothing to keep them for.
 STALE_COUNTERS = dt.timedelta(days=1)
 
@@ -182,49 +152,6 @@ def _as_time(stored: dt.datetime | str) -> dt.datetime:
     return stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(stored)
 
 
-class LockedOut(Exception):
-    """Too many attempts: no more are checked until `until`; `problem` says so to a person."""
-
-    def __init__(self, until: dt.datetime, message: str) -> None:
-        super().__init__(until.isoformat())
-        self.until = until
-        self.problem = Problem(message, {"time": format_datetime(until)})
-
-
-def _key(lockout: Lockout, subject: str) -> str:
-    return f"{lockout.prefix}:{subject}"[:300]
-
-
-async def reserve_attempt(lockout: Lockout, subject: str, now: dt.datetime | None = None) -> None:
-    """Count one attempt at the secret before it is checked, or raise LockedOut (counting
-    nothing): at most `max_failures` attempts per window are ever checked, however many
-    arrive at once. A right answer gives its attempt back (`forgive`)."""
-    now = now or dt.datetime.now(dt.UTC)
-    key = _key(lockout, subject)
-    await LoginThrottle.get_or_create(key=key, defaults={"failures": 0, "window_start": now})
-    async with in_transaction() as connection:
-        # Locked row on PostgreSQL, the write lock on SQLite: every worker waits its turn.
-        row = await LoginThrottle.filter(key=key).using_db(connection).select_for_update().get()
-        locked_until = row.locked_until if row.locked_until and row.locked_until > now else None
-        if locked_until is None:
-            if row.locked_until or now - row.window_start > lockout.window:
-                row.failures, row.window_start, row.locked_until = 0, now, None
-            if row.failures >= lockout.max_failures:
-                row.locked_until = locked_until = now + lockout.lockout  # kept: it commits
-            else:
-                row.failures += 1
-            await row.save(using_db=connection)
-    if locked_until is not None:
-        raise LockedOut(locked_until, lockout.message)
-
-
-async def reserve_attempts(lockouts: list[tuple[Lockout, str]]) -> None:
-    """One attempt counted under each lockout, narrowest first; LockedOut by the first that
-    says no (the narrower counts keep their attempt: it was made)."""
-    for lockout, subject in lockouts:
-        await reserve_attempt(lockout, subject)
-
-
 async def purge_stale(now: dt.datetime | None = None) -> int:
     """Forget counters whose window and lock ended a day ago (they may hold whatever someone
     typed as an account name); how many were forgotten."""
@@ -233,16 +160,3 @@ async def purge_stale(now: dt.datetime | None = None) -> int:
         Q(locked_until__isnull=True) | Q(locked_until__lt=cutoff))
     rate_stale = RateCounter.filter(window_start__lt=cutoff)
     return int(await stale.delete()) + int(await rate_stale.delete())
-
-
-async def forgive(lockout: Lockout, subject: str, *, all_of_them: bool = False) -> None:
-    """The attempt was right: it does not count (`all_of_them`: nor do the earlier ones)."""
-    rows = LoginThrottle.filter(key=_key(lockout, subject))
-    if all_of_them:
-        await rows.delete()
-        return
-    async with in_transaction() as connection:
-        row = await rows.using_db(connection).select_for_update().first()
-        if row is not None and row.failures > 0 and row.locked_until is None:
-            row.failures -= 1
-            await row.save(using_db=connection)

@@ -1,5 +1,5 @@
 """Signing in to the back office. Each attempt is counted per account and per address before
-the password is checked (workflows.access.limits), and an unknown account is answered exactly
+the password is checked (workflows.access.lockouts), and an unknown account is answered exactly
 like a wrong password."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import hmac
 import unicodedata
 
 from workflows.access.accounts import normalize_email
-from workflows.access.limits import (
+from workflows.access.limits import network
+from workflows.access.lockouts import (
     SIGN_IN_PER_ACCOUNT,
     SIGN_IN_PER_ACCOUNT_AND_ADDRESS,
     SIGN_IN_PER_ADDRESS,
     LockedOut,
     forgive,
-    network,
     reserve_attempts,
 )
 from workflows.access.models import StaffUser

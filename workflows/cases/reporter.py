@@ -11,16 +11,13 @@ from dataclasses import asdict
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from workflows.access.limits import (
+from workflows.access.limits import Allowance, RateLimited, network, spend
+from workflows.access.lockouts import (
     PIN_PER_CASE,
     PIN_PER_CASE_AND_ADDRESS,
-    Allowance,
     LockedOut,
-    RateLimited,
     forgive,
-    network,
     reserve_attempts,
-    spend,
 )
 from workflows.audit.log import Actor
 from workflows.cases.effects import clock_restarted

@@ -1,0 +1,102 @@
+"""Lockouts: attempts at a secret (a staff password, a reporter's PIN) counted per account,
+case and address, each declared here with the message that explains it.
+
+An attempt is counted before its secret is checked, in one locked transaction: a hundred
+parallel tries get exactly the allowed number checked. A right answer gives its attempt back.
+The web layer only turns a refusal into a 429 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from workflows.access.models import LoginThrottle
+from workflows.i18n.formatting import format_datetime
+from workflows.i18n.messages import N_, Problem
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """So many failures within a window lock the subject (an account, an address, a case)."""
+
+    prefix: str
+    max_failures: int
+    window: dt.timedelta
+    lockout: dt.timedelta
+    message: str  # a gettext id with {time}: when the lock ends
+
+
+# Guessing is stopped close to where it comes from: five tries at one account from one network,
+# thirty at any account from one network. A network that spreads its guesses over many
+# addresses meets the account's own, wider limit; one guessing from a few addresses cannot
+# lock a person out for everyone.
+TOO_MANY_SIGN_INS = N_("Too many failed sign-ins. Try again after {time}.")
+SIGN_IN_PER_ACCOUNT_AND_ADDRESS = Lockout("account-ip", 5, dt.timedelta(minutes=15),
+                                          dt.timedelta(minutes=15), TOO_MANY_SIGN_INS)
+SIGN_IN_PER_ADDRESS = Lockout("ip", 30, dt.timedelta(minutes=15), dt.timedelta(minutes=15),
+                              TOO_MANY_SIGN_INS)
+SIGN_IN_PER_ACCOUNT = Lockout("account", 50, dt.timedelta(hours=1), dt.timedelta(hours=1),
+                              TOO_MANY_SIGN_INS)
+TOO_MANY_PINS = N_("Too many wrong PINs. Try again after {time}.")
+PIN_PER_CASE_AND_ADDRESS = Lockout("pin-ip", 10, dt.timedelta(hours=1), dt.timedelta(hours=1),
+                                   TOO_MANY_PINS)
+PIN_PER_CASE = Lockout("pin", 50, dt.timedelta(hours=1), dt.timedelta(hours=1), TOO_MANY_PINS)
+
+
+class LockedOut(Exception):
+    """Too many attempts: no more are checked until `until`; `problem` says so to a person."""
+
+    def __init__(self, until: dt.datetime, message: str) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+        self.problem = Problem(message, {"time": format_datetime(until)})
+
+
+def _key(lockout: Lockout, subject: str) -> str:
+    return f"{lockout.prefix}:{subject}"[:300]
+
+
+async def reserve_attempt(lockout: Lockout, subject: str, now: dt.datetime | None = None) -> None:
+    """Count one attempt at the secret before it is checked, or raise LockedOut (counting
+    nothing): at most `max_failures` attempts per window are ever checked, however many
+    arrive at once. A right answer gives its attempt back (`forgive`)."""
+    now = now or dt.datetime.now(dt.UTC)
+    key = _key(lockout, subject)
+    await LoginThrottle.get_or_create(key=key, defaults={"failures": 0, "window_start": now})
+    async with in_transaction() as connection:
+        # Locked row on PostgreSQL, the write lock on SQLite: every worker waits its turn.
+        row = await LoginThrottle.filter(key=key).using_db(connection).select_for_update().get()
+        locked_until = row.locked_until if row.locked_until and row.locked_until > now else None
+        if locked_until is None:
+            if row.locked_until or now - row.window_start > lockout.window:
+                row.failures, row.window_start, row.locked_until = 0, now, None
+            if row.failures >= lockout.max_failures:
+                row.locked_until = locked_until = now + lockout.lockout  # kept: it commits
+            else:
+                row.failures += 1
+            await row.save(using_db=connection)
+    if locked_until is not None:
+        raise LockedOut(locked_until, lockout.message)
+
+
+async def reserve_attempts(lockouts: list[tuple[Lockout, str]]) -> None:
+    """One attempt counted under each lockout, narrowest first; LockedOut by the first that
+    says no (the narrower counts keep their attempt: it was made)."""
+    for lockout, subject in lockouts:
+        await reserve_attempt(lockout, subject)
+
+
+async def forgive(lockout: Lockout, subject: str, *, all_of_them: bool = False) -> None:
+    """The attempt was right: it does not count (`all_of_them`: nor do the earlier ones)."""
+    rows = LoginThrottle.filter(key=_key(lockout, subject))
+    if all_of_them:
+        await rows.delete()
+        return
+    async with in_transaction() as connection:
+        row = await rows.using_db(connection).select_for_update().first()
+        if row is not None and row.failures > 0 and row.locked_until is None:
+            row.failures -= 1
+            await row.save(using_db=connection)
