@@ -1,20 +1,27 @@
 """Per-address allowances on the public endpoints and the honeypot: a flood is refused with a
-clear message and Retry-After, nothing of it is stored, and other addresses are not affected."""
+clear message and Retry-After, nothing of it is stored, and other addresses are not affected.
+A new address's first requests arriving together are let in, exactly up to the allowance."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import replace
 
 import httpx
 import pytest
+from tortoise.transactions import in_transaction
 
 from tests.conftest import browser, running_app
 from tests.helpers import VALID_REPORT, post_report
 from tests.intake.api.test_open311 import API_REPORT
-from workflows.access.limits import Allowances, RateLimited, spend
+from tests.intake.conftest import ACCOUNTS, AGENCIES, PASSWORD
+from tests.intake.test_explanations import ANSWER, asked_case
+from workflows.access.accounts import create_user
+from workflows.access.limits import Allowance, Allowances, RateLimited, spend
 from workflows.access.models import RateCounter
 from workflows.cases.models import Case
 
@@ -95,3 +102,72 @@ async def test_a_filled_honeypot_is_refused_with_a_message_a_person_can_act_on(c
     assert response.status_code == 400
     assert "Để trống ô này" in response.text and "xóa nội dung ô đó" in response.text
     assert not await Case.exists()
+
+
+async def _spend_at_once(allowance: Allowance, address: str, requests: int) -> list[object]:
+    """`requests` first requests from one address at once, as a filing spends (outside a
+    transaction) and as a caller inside an open transaction may (held a moment, as a filing's)."""
+
+    async def one(n: int) -> None:
+        if n % 2 == 0:
+            await spend(allowance, address)
+            return
+        async with in_transaction():
+            await spend(allowance, address)
+            await asyncio.sleep(0.01)
+
+    return await asyncio.gather(*(one(n) for n in range(requests)), return_exceptions=True)
+
+
+async def test_first_requests_arriving_together_are_let_in_exactly_to_the_allowance(app):
+    """A new address's first requests arrive together: none may be refused while the
+    allowance lasts (they were: 'too many' with an hour to wait), and no more than it let in."""
+    results = await _spend_at_once(Allowances.per_hour(1000, 0).report, "192.0.2.60", 50)
+    assert [result for result in results if result is not None] == []
+    assert (await RateCounter.get(key="report:192.0.2.60")).hits == 50
+
+    results = await _spend_at_once(Allowances.per_hour(10, 0).report, "192.0.2.61", 20)
+    assert sum(result is None for result in results) == 10
+    refused = [result for result in results if result is not None]
+    assert all(isinstance(result, RateLimited) for result in refused)
+    window = (await RateCounter.get(key="report:192.0.2.61")).window_start
+    assert {result.retry_at for result in refused} == {window + dt.timedelta(hours=1)}
+
+
+async def _open311_at_once(app, address: str, requests: int) -> Counter[int]:
+    async with from_address(app, address) as client:
+        answers = await asyncio.gather(*(client.post("/open311/v2/requests.json", data={
+            **API_REPORT, "attribute[product_name]": f"Thuốc lá {n}"}) for n in range(requests)))
+    return Counter(answer.status_code for answer in answers)
+
+
+async def test_parallel_first_open311_reports_are_all_accepted_and_counted_exactly(settings):
+    """A FixMyStreet or an app relaying its users' reports from one address, many at once."""
+    async with running_app(replace(settings, report_rate_limit=60)) as app:
+        assert await _open311_at_once(app, "203.0.113.60", 50) == {201: 50}
+    async with running_app(replace(settings, report_rate_limit=5)) as app:
+        assert await _open311_at_once(app, "203.0.113.61", 10) == {201: 5, 429: 5}
+        assert await Case.all().count() == 55
+
+
+@pytest.fixture
+async def followup_limited_app(mail_settings):
+    async with running_app(replace(mail_settings, followup_rate_limit=100)) as app:
+        for email, role, agency in ACCOUNTS.values():
+            await create_user(email, PASSWORD, role, agency, AGENCIES)
+        yield app
+
+
+async def test_parallel_answers_through_one_link_are_refused_as_used_not_as_too_many(
+        followup_limited_app, smtp_server):
+    """A business sends its answer many times at once from a new address: one is stored, the
+    others are told the link was used — none that its allowance is spent."""
+    app = followup_limited_app
+    async with browser(app) as client:
+        _, _, link = await asked_case(client, app, smtp_server, action="request_explanation")
+    async with from_address(app, "203.0.113.62") as business:
+        page = await business.get(link)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        answers = await asyncio.gather(*(business.post(link, data={
+            "answer": f"{ANSWER} ({n})", "csrf_token": token}) for n in range(50)))
+    assert Counter(answer.status_code for answer in answers) == {303: 1, 410: 49}

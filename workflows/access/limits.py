@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise import connections
+from tortoise.exceptions import OperationalError
 from tortoise.expressions import Q
 
 from workflows.access.models import LoginThrottle, RateCounter
@@ -104,10 +105,15 @@ _FIRST_ONE = """
 INSERT INTO rate_counter (key, window_start, hits) VALUES ({key}, {now}, 1)
 ON CONFLICT (key) DO NOTHING RETURNING hits
 """
-_WINDOW_OF = "SELECT window_start FROM rate_counter WHERE key = {key}"
+_COUNT_OF = "SELECT window_start, hits FROM rate_counter WHERE key = {key}"
 # The statements' parameters, numbered in this order ($1 on PostgreSQL, ?1 on SQLite); each
 # statement uses a first few of them.
 _PARAMETERS = ("key", "now", "expired", "allowed")
+
+
+# A round ends without an answer only when another request created the row or began its new
+# hour between two statements of this one; the next round then counts on that row.
+_ROUNDS = 3
 
 
 def _numbered(template: str, dialect: str) -> tuple[str, int]:
@@ -129,7 +135,8 @@ async def spend(allowance: Allowance, address: str, now: dt.datetime | None = No
     # In UTC: Tortoise's SQLite adapter writes a datetime as isoformat(" "), and the stored
     # text then compares as the time does.
     moment = now.astimezone(dt.UTC)
-    values = [key, moment, moment - WINDOW, allowance.per_hour]  # in _PARAMETERS' order
+    expired = moment - WINDOW  # a window that began then or before is over
+    values = [key, moment, expired, allowance.per_hour]  # in _PARAMETERS' order
 
     async def run(template: str) -> list[dict[str, Any]]:
         sql, count = _numbered(template, connection.capabilities.dialect)
@@ -137,15 +144,21 @@ async def spend(allowance: Allowance, address: str, now: dt.datetime | None = No
         rows: list[dict[str, Any]] = await connection.execute_query_dict(sql, values[:count])
         return rows
 
-    for _ in range(2):  # the second time: another request created the key meanwhile
+    for _ in range(_ROUNDS):
         if await run(_COUNT_ONE):
             return
-        window = await run(_WINDOW_OF)
-        if window:
-            raise RateLimited(_as_time(window[0]["window_start"]) + WINDOW, allowance.message)
-        if await run(_FIRST_ONE):
-            return
-    raise RateLimited(now + WINDOW, allowance.message)
+        # Not counted: the hour's allowance is used up, or there was no row when the UPDATE
+        # ran. Another request may have created the row since (committed, or on PostgreSQL
+        # waited for by our INSERT below): only the row as it is now tells which.
+        found = await run(_COUNT_OF)
+        if not found:
+            if await run(_FIRST_ONE):
+                return
+            continue  # another request's INSERT came first: count on its row
+        window_start = _as_time(found[0]["window_start"])
+        if found[0]["hits"] >= allowance.per_hour and window_start > expired:
+            raise RateLimited(window_start + WINDOW, allowance.message)
+    raise OperationalError(f"{key}: the count changed under every one of {_ROUNDS} tries")
 
 
 def _as_time(stored: dt.datetime | str) -> dt.datetime:
