@@ -1,7 +1,8 @@
 """Lockouts hold under parallel attack: each try is counted before its secret is checked, in
 one locked transaction, so however many arrive at once only the allowed number are checked —
-sign-ins per account and per address, PINs per case and address. Password hashing runs off
-the event loop."""
+sign-ins per account and per address, PINs per case and network. Guessing a case's PIN from
+many networks locks those networks, never the reporter. Password hashing runs off the event
+loop."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import asyncio
 import datetime as dt
 from collections import Counter
 
+import pytest
+
 from tests.conftest import browser
 from tests.helpers import csrf_token
 from tests.intake.conftest import ACCOUNTS, PASSWORD
 from tests.intake.public.test_pages import file_and_read_receipt
 from workflows.access.accounts import create_user
-from workflows.access.limits import purge_stale
+from workflows.access.limits import Allowances, purge_stale
 from workflows.access.lockouts import (
+    PIN_PER_CASE,
     PIN_PER_CASE_AND_ADDRESS,
     SIGN_IN_PER_ACCOUNT,
     SIGN_IN_PER_ACCOUNT_AND_ADDRESS,
@@ -23,6 +27,7 @@ from workflows.access.lockouts import (
 )
 from workflows.access.models import LoginThrottle
 from workflows.access.passwords import password_matches
+from workflows.cases.reporter import AccessRefused, open_for_reporter
 
 
 async def _sign_in_form(client) -> str:
@@ -177,3 +182,90 @@ async def test_counters_keep_nothing_typed_and_are_forgotten_after_a_day(app):
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
     assert await purge_stale(later) >= len(keys)
     assert not await LoginThrottle.exists()
+
+
+async def _pins_from(app, address: str, code: str, pins: list[str]) -> Counter[int]:
+    """PINs typed one after another from one network: 303 opened, 403 wrong, 429 locked."""
+    async with browser(app, client=(address, 50000)) as guesser:
+        token = await csrf_token(guesser, "/track")
+        answers = [await guesser.post("/track/access", data={
+            "code": code, "pin": typed, "csrf_token": token}) for typed in pins]
+    assert all(int(answer.headers["retry-after"]) > 3000 for answer in answers
+               if answer.status_code == 429)
+    return Counter(answer.status_code for answer in answers)
+
+
+async def test_strangers_holding_the_code_cannot_lock_the_reporter_out(app):
+    """Tracking codes are public. Sixty wrong PINs from six networks used to lock the case for
+    everyone for an hour (again at will); now they lock the networks that guessed."""
+    async with browser(app) as reporter:
+        code, pin, _ = await file_and_read_receipt(reporter)
+    wrong = [f"{n:08d}" for n in range(PIN_PER_CASE_AND_ADDRESS.max_failures)]
+    attackers = [f"198.51.100.{n + 1}" for n in range(6)]
+    guesses: Counter[int] = Counter()
+    for address in attackers:
+        guesses += await _pins_from(app, address, code, wrong)
+    # The reporter's phone, on a network that never failed at this case: the page opens.
+    async with browser(app, client=("203.0.113.90", 40000)) as phone:
+        token = await csrf_token(phone, "/track")
+        opened = await phone.post("/track/access", data={
+            "code": code, "pin": pin, "csrf_token": token})
+        assert opened.status_code == 303
+        assert (await phone.get(opened.headers["location"])).status_code == 200
+    # Five networks' guesses were checked; past the case's limit, the sixth's first only.
+    assert guesses == {403: PIN_PER_CASE.max_failures + 1, 429: 9}
+    # The networks that guessed stay locked, even with the right PIN...
+    for address in attackers:
+        assert await _pins_from(app, address, code, [pin]) == {429: 1}
+    # ...and more networks still guess slowly: one wrong PIN each, then locked.
+    for n in range(4):
+        assert await _pins_from(app, f"192.0.2.{n + 1}", code, wrong) == {403: 1, 429: 9}
+
+
+async def _try_pin(code: str, typed: str, address: str, at: dt.datetime,
+                   secret_key: str) -> dt.datetime | None:
+    """Opens the reporter's page at `at`: None if it opened, the end of the lock if the
+    network is locked; a wrong PIN fails the test."""
+    try:
+        await open_for_reporter(code, typed, secret_key, address,
+                                Allowances.per_hour(0, 0).track, now=at)
+    except AccessRefused as refused:
+        assert refused.retry_at is not None, "the PIN was checked and wrong"
+        return refused.retry_at
+    return None
+
+
+async def test_a_guessing_network_is_locked_for_the_hour_and_no_count_goes_negative(app):
+    async with browser(app) as reporter:
+        code, pin, _ = await file_and_read_receipt(reporter)
+    secret_key = app.state.intake.settings.secret_key
+    start = dt.datetime.now(dt.UTC)
+    attackers = [f"198.51.100.{n + 1}" for n in range(6)]
+    for address in attackers:
+        for n in range(PIN_PER_CASE_AND_ADDRESS.max_failures):
+            with pytest.raises(AccessRefused):
+                await open_for_reporter(code, f"{n:08d}", secret_key, address,
+                                        Allowances.per_hour(0, 0).track, now=start)
+    # During the attack, the reporter's phone gets in...
+    assert await _try_pin(code, pin, "203.0.113.91", start, secret_key) is None
+    # ...while a network that guessed is locked for an hour from its next try, whatever it
+    # types...
+    locked_at = start + dt.timedelta(minutes=1)
+    until = locked_at + PIN_PER_CASE_AND_ADDRESS.lockout
+    assert await _try_pin(code, pin, attackers[0], locked_at, secret_key) == until
+    assert await _try_pin(code, pin, attackers[0], until - dt.timedelta(seconds=1),
+                          secret_key) == until
+    # ...and not longer: once the hour is over, its tries are checked again.
+    after = until + dt.timedelta(seconds=1)
+    with pytest.raises(AccessRefused) as wrong:
+        await open_for_reporter(code, "99999999", secret_key, attackers[0],
+                                Allowances.per_hour(0, 0).track, now=after)
+    assert wrong.value.retry_at is None  # checked, and wrong
+    assert await _try_pin(code, pin, attackers[1], after, secret_key) is None
+    # The right PIN gives its try back, across a new hour too: no count below zero.
+    for minutes in (0, 1, 61, 125):
+        at = after + dt.timedelta(minutes=minutes)
+        assert await _try_pin(code, pin, "203.0.113.91", at, secret_key) is None
+        failures = await LoginThrottle.all().values_list("failures", flat=True)
+        assert min(failures) >= 0
+    assert (await LoginThrottle.get(key=f"pin:{code}")).failures == 0

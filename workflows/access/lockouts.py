@@ -1,5 +1,5 @@
 """Lockouts: attempts at a secret (a staff password, a reporter's PIN) counted per account,
-case and address, each declared here with the message that explains it.
+case and network, each declared here with the message that explains it.
 
 An attempt is counted before its secret is checked, in one locked transaction: a hundred
 parallel tries get exactly the allowed number checked. A right answer gives its attempt back.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import LoginThrottle
@@ -40,6 +41,11 @@ SIGN_IN_PER_ADDRESS = Lockout("ip", 30, dt.timedelta(minutes=15), dt.timedelta(m
                               TOO_MANY_SIGN_INS)
 SIGN_IN_PER_ACCOUNT = Lockout("account", 50, dt.timedelta(hours=1), dt.timedelta(hours=1),
                               TOO_MANY_SIGN_INS)
+# PINs: ten tries at one case per network an hour (and every try is also a look-up, under the
+# network's hourly allowance). Tracking codes are public, so the case's count from everywhere
+# never locks anyone by itself: it would let a stranger lock the reporter out, again every
+# hour. Once it passes fifty, a network that has already failed at that case is locked for
+# the hour; one that never failed there (the reporter's own phone) is still checked.
 TOO_MANY_PINS = N_("Too many wrong PINs. Try again after {time}.")
 PIN_PER_CASE_AND_ADDRESS = Lockout("pin-ip", 10, dt.timedelta(hours=1), dt.timedelta(hours=1),
                                    TOO_MANY_PINS)
@@ -59,20 +65,41 @@ def _key(lockout: Lockout, subject: str) -> str:
     return f"{lockout.prefix}:{subject}"[:300]
 
 
+async def _create_counters(keys: tuple[str, ...], now: dt.datetime) -> None:
+    """A counter for each subject at its first attempt, committed on its own: parallel first
+    attempts then all find the row to wait on."""
+    for key in keys:
+        await LoginThrottle.get_or_create(key=key, defaults={"failures": 0, "window_start": now})
+
+
+async def _locked(keys: tuple[str, ...], connection: BaseDBAsyncClient) -> list[LoginThrottle]:
+    """The counters, locked for this transaction in the order given (a locked row on
+    PostgreSQL, the write lock on SQLite): every worker waits its turn."""
+    return [await LoginThrottle.filter(key=key).using_db(connection).select_for_update().get()
+            for key in keys]
+
+
+def _lock_running(row: LoginThrottle, lockout: Lockout, now: dt.datetime) -> dt.datetime | None:
+    """When the row's lock ends if it still runs; otherwise None, the count started again if
+    its window or its lock is over."""
+    if row.locked_until and row.locked_until > now:
+        return row.locked_until
+    if row.locked_until or now - row.window_start > lockout.window:
+        row.failures, row.window_start, row.locked_until = 0, now, None
+    return None
+
+
 async def reserve_attempt(lockout: Lockout, subject: str, now: dt.datetime | None = None) -> None:
     """Count one attempt at the secret before it is checked, or raise LockedOut (counting
     nothing): at most `max_failures` attempts per window are ever checked, however many
     arrive at once. A right answer gives its attempt back (`forgive`)."""
     now = now or dt.datetime.now(dt.UTC)
-    key = _key(lockout, subject)
-    await LoginThrottle.get_or_create(key=key, defaults={"failures": 0, "window_start": now})
+    keys = (_key(lockout, subject),)
+    await _create_counters(keys, now)
     async with in_transaction() as connection:
-        # Locked row on PostgreSQL, the write lock on SQLite: every worker waits its turn.
-        row = await LoginThrottle.filter(key=key).using_db(connection).select_for_update().get()
-        locked_until = row.locked_until if row.locked_until and row.locked_until > now else None
+        [row] = await _locked(keys, connection)
+        locked_until = _lock_running(row, lockout, now)
         if locked_until is None:
-            if row.locked_until or now - row.window_start > lockout.window:
-                row.failures, row.window_start, row.locked_until = 0, now, None
             if row.failures >= lockout.max_failures:
                 row.locked_until = locked_until = now + lockout.lockout  # kept: it commits
             else:
@@ -87,6 +114,34 @@ async def reserve_attempts(lockouts: list[tuple[Lockout, str]]) -> None:
     says no (the narrower counts keep their attempt: it was made)."""
     for lockout, subject in lockouts:
         await reserve_attempt(lockout, subject)
+
+
+async def reserve_attempt_from(per_network: Lockout, network_subject: str,
+                               everywhere: Lockout, subject: str,
+                               now: dt.datetime | None = None) -> None:
+    """Count one attempt at `subject` (a case) from a network (`network_subject`) before the
+    secret is checked, or raise LockedOut for that network (counting nothing). The count from
+    everywhere locks no one by itself: past its limit it locks a network that has already
+    failed here (see PIN_PER_CASE)."""
+    now = now or dt.datetime.now(dt.UTC)
+    # The network's row, then the subject's, in every try: none waits on another crosswise.
+    keys = (_key(per_network, network_subject), _key(everywhere, subject))
+    await _create_counters(keys, now)
+    async with in_transaction() as connection:
+        mine, everyone = await _locked(keys, connection)
+        locked_until = _lock_running(mine, per_network, now)
+        _lock_running(everyone, everywhere, now)  # only to start its count again: it locks no one
+        if locked_until is None:
+            guessing = mine.failures > 0 and everyone.failures >= everywhere.max_failures
+            if guessing or mine.failures >= per_network.max_failures:
+                mine.locked_until = locked_until = now + per_network.lockout
+            else:
+                mine.failures += 1
+                everyone.failures += 1
+                await everyone.save(using_db=connection)
+            await mine.save(using_db=connection)
+    if locked_until is not None:
+        raise LockedOut(locked_until, per_network.message)
 
 
 async def forgive(lockout: Lockout, subject: str, *, all_of_them: bool = False) -> None:

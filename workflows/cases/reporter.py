@@ -1,5 +1,5 @@
 """What the reporter does later, with the tracking code and PIN: open their page (too many
-wrong PINs from one address lock that address out of that case for a while) and add text or
+wrong PINs from one network lock that network out of that case for a while) and add text or
 files to their report."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from workflows.access.lockouts import (
     PIN_PER_CASE_AND_ADDRESS,
     LockedOut,
     forgive,
-    reserve_attempts,
+    reserve_attempt_from,
 )
 from workflows.audit.log import Actor
 from workflows.cases.effects import clock_restarted
@@ -55,13 +55,13 @@ class AccessRefused(Exception):
 
 
 async def open_for_reporter(typed_code: str, typed_pin: str, secret_key: str, address: str,
-                            lookups: Allowance) -> Case:
+                            lookups: Allowance, now: dt.datetime | None = None) -> Case:
     """The case whose code and PIN these are. Each try is a look-up (the address's hourly
-    allowance) and a PIN attempt for this code from this network (a lockout), under a wider
-    limit for the code from anywhere: a stranger can neither test codes for free, nor lock the
-    reporter out from a few addresses, nor guess the PIN from many."""
+    allowance) and a PIN attempt for this code from this network (a lockout), counted also
+    for the code from everywhere: a stranger can neither test codes for free, nor guess the
+    PIN fast from many networks, nor lock the reporter out (PIN_PER_CASE says how)."""
     try:
-        await spend(lookups, address)
+        await spend(lookups, address, now)
     except RateLimited as limited:
         raise AccessRefused(limited.problem, limited.retry_at) from None
     case = await find_case(normalize_tracking_code(typed_code))
@@ -69,8 +69,8 @@ async def open_for_reporter(typed_code: str, typed_pin: str, secret_key: str, ad
         raise AccessRefused(Problem(WRONG_CODE_OR_PIN))
     here = f"{case.tracking_code}:{network(address)}"
     try:
-        await reserve_attempts([(PIN_PER_CASE_AND_ADDRESS, here),
-                                (PIN_PER_CASE, case.tracking_code)])
+        await reserve_attempt_from(PIN_PER_CASE_AND_ADDRESS, here, PIN_PER_CASE,
+                                   case.tracking_code, now)
     except LockedOut as locked:
         raise AccessRefused(locked.problem, locked.until) from None
     if not pin_matches(secret_key, case.tracking_code, typed_pin, case.pin_digest):
