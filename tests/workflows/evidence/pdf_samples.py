@@ -154,3 +154,116 @@ def pdf_of_many_objects(count: int) -> bytes:
 def with_script(name: str = "hoa-don.pdf") -> tuple[str, bytes, str]:
     return name, built(script_on_opening, object_stream_mode=pikepdf.ObjectStreamMode.generate), \
         "application/pdf"
+
+
+# What the outside tester stored through Open311 `media` after the first fix (issue 31), and kin.
+SHARE = "\\\\203.0.113.5\\share\\v.mp4"
+
+
+def with_base(base: str, uri: str | None = "hoadon.pdf") -> Callable[[pikepdf.Pdf], None]:
+    """A catalog /URI /Base, against which a viewer resolves relative links, and a link."""
+    def change(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.URI = Dictionary(Base=String(base))
+        if uri is not None:
+            on_a_link(pdf, action("/URI", URI=String(uri)))
+    return change
+
+
+def media_clip(pdf: pikepdf.Pdf) -> Dictionary:
+    """A media clip playing a video from the tester's share: nothing inside the PDF."""
+    return Dictionary(Type=Name.MediaClip, S=Name.MCD, CT=String("video/mp4"),
+                      D=Dictionary(Type=Name.Filespec, FS=Name.URL, F=String(SHARE)))
+
+
+def screen_rendition(pdf: pikepdf.Pdf) -> None:
+    """A /Screen annotation playing the clip when the page opens (/AA /PO, or on a click)."""
+    screen = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Screen,
+                                          Rect=[72, 72, 300, 200]))
+    rendition = Dictionary(Type=Name.Rendition, S=Name.MR, C=media_clip(pdf))
+    screen.A = action("/Rendition", OP=0, AN=screen, R=rendition)
+    pdf.pages[0].Annots = Array([screen])
+
+
+def rendition_on_a_link(pdf: pikepdf.Pdf) -> None:
+    """The /Rendition action alone, on a plain link: no /Screen, no /Type on the clip."""
+    clip = Dictionary(S=Name.MCD, D=String(SHARE))
+    on_a_link(pdf, action("/Rendition", OP=0, R=Dictionary(S=Name.MR, C=clip)))
+
+
+def movie_annotation(pdf: pikepdf.Pdf) -> None:
+    on_a_link(pdf, Dictionary(F=String(SHARE)), "/Movie", "/Movie")
+
+
+def sound_annotation(pdf: pikepdf.Pdf) -> None:
+    on_a_link(pdf, pdf.make_stream(b"\x00" * 64, R=8000), "/Sound", "/Sound")
+
+
+def three_d(script: bool) -> Callable[[pikepdf.Pdf], None]:
+    """A /3D annotation activated as the page opens (/3DA /A /PO); its 3D stream may carry
+    /OnInstantiate, 3D JavaScript run on activation."""
+    def change(pdf: pikepdf.Pdf) -> None:
+        model = pdf.make_stream(b"PRC-not-a-real-model", Type=Name("/3D"), Subtype=Name.PRC)
+        if script:
+            model.OnInstantiate = pdf.make_stream(b"host.app.alert('x');")
+        on_a_link(pdf, model, "/3D", "/3DD")
+        pdf.pages[0].Annots[0]["/3DA"] = Dictionary(A=Name.PO)
+    return change
+
+
+def launch_in_a_next_chain(pdf: pikepdf.Pdf) -> None:
+    """A link that shows a page, then a named action, then launches: /Next within /Next."""
+    launch = action("/Launch", F=String("cmd.exe"))
+    on_a_link(pdf, action("/GoTo", D=Array([0, Name.Fit]),
+                          Next=Array([action("/Named", N=Name.NextPage, Next=launch)])))
+
+
+def external_stream(pdf: pikepdf.Pdf) -> None:
+    """A page whose content stream's data is another file's (a stream's /F)."""
+    pdf.pages[0].Contents.F = Dictionary(Type=Name.Filespec, FS=Name.URL,
+                                         F=String("\\\\203.0.113.5\\share\\page.bin"))
+
+
+def page_transition(pdf: pikepdf.Pdf) -> None:
+    """A slide's transition (LibreOffice Impress writes them) and a /Trans action: how the next
+    page appears, nothing run nor reached."""
+    pdf.pages[0].Trans = Dictionary(Type=Name.Trans, S=Name.Dissolve, D=1)
+    on_a_link(pdf, action("/Trans", Trans=Dictionary(S=Name.Wipe)))
+
+
+ACTIVE_SINCE = {
+    "a relative link and a file: /Base": (with_base("file://203.0.113.5/share/"), "pdf_action"),
+    "a relative link and a \\\\share /Base": (with_base("\\\\203.0.113.5\\share\\"),
+                                              "pdf_action"),
+    "a file: /Base alone": (with_base("FILE:///C:/", None), "pdf_action"),
+    "a relative link, no /Base": (link("/URI", URI=String("hoadon.pdf")), "pdf_action"),
+    "a relative link and a web /Base": (with_base("https://shop.vn/", "hoadon.pdf"),
+                                        "pdf_action"),
+    "a host without a scheme": (link("/URI", URI=String("www.shop.vn")), "pdf_action"),
+    "a /Screen with a /Rendition": (screen_rendition, "pdf_action"),
+    "a /Rendition on a link": (rendition_on_a_link, "pdf_action"),
+    "a /Movie annotation": (movie_annotation, "pdf_action"),
+    "a /Movie action": (link("/Movie", T=String("phim")), "pdf_action"),
+    "a /Sound annotation": (sound_annotation, "pdf_action"),
+    "a /3D annotation with /OnInstantiate": (three_d(script=True), "pdf_script"),
+    "a /3D annotation": (three_d(script=False), "pdf_embedded"),
+    "/GoTo3DView": (link("/GoTo3DView", TA=Dictionary(), V=Name.F), "pdf_action"),
+    "a stream's data in another file": (external_stream, "pdf_action"),
+}
+# Links whose address a viewer reads after the control characters and spaces it skips: each
+# gets past a scheme check that looks at the first character.
+HIDDEN_SCHEMES = {
+    "\x00file://evil/share": "pdf_action", " \x01\x1ffile://evil/share": "pdf_action",
+    "\x08\tsmb://evil/share\n": "pdf_action", "\x00\\\\evil\\share": "pdf_action",
+    "javascript:app.alert(1)": "pdf_script", "JaVaScRiPt:app.alert(1)": "pdf_script",
+    "\x00 javascript:app.alert(1)": "pdf_script", "vbscript:msgbox(1)": "pdf_script",
+    "\u200bfile://evil/share": "pdf_action", "\ufefffile://evil/share": "pdf_action",
+}
+# Already refused before (a test each, so they stay refused).
+STILL_REFUSED = {
+    "/Launch in a /Next chain": (launch_in_a_next_chain, "pdf_action"),
+    "a \\\\?\\UNC\\ path": (link("/URI", URI=String("\\\\?\\UNC\\203.0.113.5\\share\\a")),
+                            "pdf_action"),
+    "a //host/share path": (link("/URI", URI=String("//203.0.113.5/share/a")), "pdf_action"),
+    "a mixed-case File: link": (link("/URI", URI=String("FiLe:///C:/Windows/calc.exe")),
+                                "pdf_action"),
+}

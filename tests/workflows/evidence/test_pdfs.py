@@ -18,6 +18,9 @@ from pikepdf import Dictionary, String
 from tests.helpers import MINIMAL_PDF, one_page_pdf
 from tests.workflows.evidence.pdf_samples import (
     ACTIVE,
+    ACTIVE_SINCE,
+    HIDDEN_SCHEMES,
+    STILL_REFUSED,
     action,
     built,
     escaped,
@@ -26,7 +29,9 @@ from tests.workflows.evidence.pdf_samples import (
     link,
     locked,
     no_pages,
+    page_transition,
     script_on_opening,
+    with_base,
 )
 from workflows.evidence.checks import AttachmentRejected, check_file
 
@@ -47,6 +52,27 @@ def refusal(content: bytes) -> str:
 def test_each_kind_of_active_content_is_refused(what):
     change, code = ACTIVE[what]
     assert refusal(built(change)) == code
+
+
+@pytest.mark.parametrize("what", [*ACTIVE_SINCE, *STILL_REFUSED])
+def test_links_that_resolve_outside_media_3d_and_external_data_are_refused(what):
+    """What the outside tester stored after the first fix (issue 31): a relative link, which a
+    viewer resolves against a /Base or the file's own folder; media and 3D content."""
+    change, code = {**ACTIVE_SINCE, **STILL_REFUSED}[what]
+    assert refusal(built(change)) == code
+
+
+@pytest.mark.parametrize("uri", HIDDEN_SCHEMES)
+def test_a_links_scheme_is_judged_after_what_viewers_skip_and_in_any_case(uri):
+    assert refusal(built(link("/URI", URI=String(uri)))) == HIDDEN_SCHEMES[uri]
+
+
+@pytest.mark.parametrize("uri", ["\x00file://evil/share", "hoadon.pdf"])
+def test_a_link_is_judged_as_its_bytes_are_and_as_its_text_decodes(uri):
+    """A viewer may read the address's bytes or decode them (UTF-16 with a byte order mark):
+    either way it must be a web address."""
+    encoded = String(("\ufeff" + uri).encode("utf-16-be"))
+    assert refusal(built(link("/URI", URI=encoded))) == "pdf_action"
 
 
 def test_a_script_packed_in_a_compressed_object_stream_is_found():
@@ -79,9 +105,14 @@ def test_what_is_no_readable_pdf_is_refused(content, code):
 
 @pytest.mark.parametrize("content", [
     MINIMAL_PDF,
+    built(with_base("https://dichvucong.gov.vn/", "https://dichvucong.gov.vn/tra-cuu")),
+    built(link("/URI", URI=String(" HTTPS://shop.vn/hoa-don\n"))),
+    built(link("/URI", URI=String("mailto:cskh@shop.vn"))),
+    built(page_transition),
     built(latex_opening, object_stream_mode=pikepdf.ObjectStreamMode.generate),
     one_page_pdf(encryption=pikepdf.Encryption(user="", owner="chu")),  # opens without one
-], ids=["plain", "goto-and-web-link", "owner-password-only"])
+], ids=["plain", "web-base-and-link", "spaced-upper-case-web-link", "mailto",
+        "page-transition", "goto-and-web-link", "owner-password-only"])
 def test_a_plain_pdf_is_accepted_and_kept_byte_for_byte(content):
     checked = check(content, "hoá đơn.PDF")
     assert (checked.content_type, checked.extension) == ("application/pdf", "pdf")
