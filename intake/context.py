@@ -17,6 +17,7 @@ from workflows.audit.sequencer import LogSequencer
 from workflows.cases.events import CaseEvents
 from workflows.cases.filing import FilingService
 from workflows.cases.sealing import Sealer
+from workflows.cases.states import EVENTS
 from workflows.cases.updates import record_public_update
 from workflows.evidence.storage import EvidenceStore
 from workflows.evidence.uploads import EvidencePolicy
@@ -56,7 +57,8 @@ def build_context(settings: Settings, routes: list[BaseRoute],
     # already sees it sealed. The notifier before the asker: the mail of an event is queued
     # before the brand owners it causes to be asked are.
     events = CaseEvents([Sealer(reference.agencies), record_public_update, notifier,
-                         BrandOwnerAsker(reference)], after_commit=sender.wake)
+                         BrandOwnerAsker(reference)], after_commit=sender.wake,
+                        declared=EVENTS.keys())
     allowances = Allowances.per_hour(settings.report_rate_limit, settings.track_rate_limit,
                                      settings.followup_rate_limit, settings.api_client_rate_limit)
     policy = EvidencePolicy(settings.max_attachments, settings.max_attachment_bytes,

@@ -16,8 +16,7 @@ from intake.api.callers import Caller
 from intake.api.query import read_filters
 from intake.api.requests import iso, read_as_caller
 from workflows.cases.public_feed import PublicUpdate, UpdateQuery, public_updates
-from workflows.cases.updates import JOINED_OUTCOME
-from workflows.i18n.messages import N_
+from workflows.cases.states import EVENTS
 from workflows.i18n.translations import Translator
 
 # Intake's status -> FixMyStreet's; a resolution by what the agency found.
@@ -30,45 +29,28 @@ OUTCOME_WORDS = {
     "violation_confirmed": "fixed", "not_confirmed": "no_further_action",
     "referred": "internal_referral", "insufficient_information": "no_further_action",
 }
-# What an update without the agency's own words says.
-ACTION_SENTENCES = {
-    "triage": N_("The report was passed to the agency responsible."),
-    "transfer": N_("The report was passed to another agency, which is responsible for it."),
-    "refer_to_police": N_("The report was passed to another agency, which is responsible for it."),
-    "assign": N_("An inspector was assigned to the report."),
-    "start": N_("An inspector started work on the report."),
-    "wait": N_("The agency is waiting for more information."),
-    "resume": N_("Work on the report resumed."),
-    "request_explanation": N_("The business concerned has been asked to explain."),
-    "request_explanation_and_wait": N_("The business concerned has been asked to explain; the "
-                                       "agency is waiting for its answer."),
-    "resolve": N_("The agency has finished its work on the report."),
-    JOINED_OUTCOME: N_("The agency has finished its work on the report this one repeats."),
-    "reject": N_("The report was closed without action (out of scope, or not a report)."),
-    "mark_duplicate": N_("The report repeats an earlier one about the same goods; it is "
-                         "followed there."),
-    "close": N_("The report was closed."),
-    "reopen": N_("The report was reopened."),
-}
 
 
 def fms_status(update: PublicUpdate) -> str:
-    if update.action in ("mark_duplicate", JOINED_OUTCOME):
-        return "duplicate"
+    told = EVENTS[update.action].told if update.action in EVENTS else None
+    if told is not None and told.fms_status:
+        return told.fms_status
     if update.outcome:  # settled with an outcome: what the agency found
         return OUTCOME_WORDS.get(update.outcome, "closed")
     return STATUS_WORDS.get(update.status, "open")
 
 
 def update_item(update: PublicUpdate, said: Translator) -> dict[str, object]:
-    sentence = ACTION_SENTENCES.get(update.action)
+    """An update in FixMyStreet's form: the agency's own words, or the sentence its event's
+    declaration says (`Told.sentence`)."""
+    told = EVENTS[update.action].told if update.action in EVENTS else None
     return {
         "update_id": str(update.id),
         "service_request_id": update.tracking_code,
         "status": fms_status(update),
         "external_status_code": update.status,
         "updated_datetime": iso(update.created_at),
-        "description": update.description or (said(sentence) if sentence else ""),
+        "description": update.description or (said(told.sentence) if told else ""),
         "media_url": None,
     }
 

@@ -16,7 +16,7 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import CASE_ROLES, READ_ROLES, sees_personal_data
 from workflows.access.visibility import viewed_case
 from workflows.cases.models import Case
-from workflows.cases.staff_view import case_view, case_work
+from workflows.cases.staff_view import CaseWork, case_view, case_work
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import Errors
 from workflows.reference import catalog
@@ -26,22 +26,32 @@ STAFF_RECEIPT_COOKIE = "intake_staff_receipt"
 STAFF_RECEIPT_MAX_AGE = 600
 
 
-def _choices(request: Request) -> dict[str, Any]:
-    """The options of the case page's lists, as (value, label) pairs in the reader's language."""
-    words, agencies = translator(request), app_context(request).reference.agencies
+def _options(request: Request, case: Case, work: CaseWork) -> dict[str, Any]:
+    """The lists the actions' forms offer (FormField.options), as (value, label) pairs in the
+    reader's language; a suggestion list as values."""
+    words, reference = translator(request), app_context(request).reference
 
     def people(staff: list[StaffUser]) -> list[tuple[int, str]]:
         return [(person.id, f"{person.name or person.email} "
                             f"({words.label(catalog.ROLES, person.role)})") for person in staff]
 
+    def terms(listed: tuple[catalog.Term, ...]) -> list[tuple[str, str]]:
+        return [(term.code, words.gettext(term.label)) for term in listed]
+
     return {
-        "term_options": lambda terms: [(term.code, words.gettext(term.label)) for term in terms],
         # The police are not among them: a case goes there only by the referral.
-        "agency_options": lambda exclude=None: [(code, words.gettext(agency.label))
-                                                for code, agency in agencies.items()
-                                                if code != exclude
-                                                and not agency.criminal_referrals],
-        "people_options": people,
+        "agencies": [(code, words.gettext(agency.label))
+                     for code, agency in reference.agencies.items()
+                     if code != case.agency_code and not agency.criminal_referrals],
+        "support_agencies": [(code, words.label(reference.agencies.values(), code))
+                             for code in work.support_candidates],
+        "assignees": people(work.assignable),
+        "support_assignees": people(work.support_assignable),
+        "outcomes": terms(catalog.OUTCOMES),
+        "violator_kinds": terms(catalog.VIOLATOR_KINDS),
+        "party_kinds": terms(catalog.PARTY_KINDS),
+        "brand_owners": [(owner.id, owner.organisation) for owner in work.brand_owners],
+        "duplicates": [other.tracking_code for other in work.duplicates],
     }
 
 
@@ -52,16 +62,13 @@ async def render_case(request: Request, user: StaffUser, case: Case, errors: Err
     reference = app_context(request).reference
     view = await case_view(case)
     work = await case_work(view, user, reference.agencies)
-    words = translator(request)
     pin = one_time_pin(request, STAFF_RECEIPT_COOKIE, "staff-receipt", case.tracking_code,
                        STAFF_RECEIPT_MAX_AGE)
     errors = errors or {}
     response = render(request, "staff/case.html", {
-        "user": user, "view": view, **vars(work), **_choices(request),
+        "user": user, "view": view, **vars(work), "options": _options(request, case, work),
+        "hint_params": {"days": reference.service_levels.explanation_working_days},
         "personal": sees_personal_data(user), "works_cases": user.role in CASE_ROLES,
-        "support_options": [(code, words.label(reference.agencies.values(), code))
-                             for code in work.support_candidates],
-        "brand_owner_options": [(owner.id, owner.organisation) for owner in work.brand_owners],
         "agency": reference.agencies.get(case.agency_code or ""), "pin": pin,
         "problem": errors.get("form") or next(iter(errors.values()), None), "errors": errors,
         "typed": values or {}}, status_code=status_code, headers={"Cache-Control": "no-store"})

@@ -5,7 +5,7 @@ audit events or queue mail themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,11 +32,18 @@ class EventListener(Protocol):
                        recorded: AuditEvent) -> Sequence[CaseEvent] | None: ...
 
 
+class UndeclaredEvent(LookupError):
+    """An event no declaration names (workflows.cases.states.EVENTS): what would the
+    timeline, the public and the mail make of it?"""
+
+
 class CaseEvents:
     def __init__(self, listeners: Sequence[EventListener] = (),
-                 after_commit: Callable[[], None] | None = None) -> None:
+                 after_commit: Callable[[], None] | None = None,
+                 declared: Collection[str] | None = None) -> None:
         self.listeners = tuple(listeners)
         self._after_commit = after_commit
+        self.declared = declared  # the events that may be recorded (None: any)
 
     async def record(self, connection: BaseDBAsyncClient, event: CaseEvent) -> AuditEvent:
         """Call inside the transaction that makes the change."""
@@ -47,6 +54,10 @@ class CaseEvents:
                          events: Sequence[CaseEvent]) -> list[AuditEvent]:
         """Several events of one change, in order, written together; each then reaches the
         listeners, and what they answer is recorded next."""
+        if self.declared is not None:
+            for event in events:
+                if event.action not in self.declared:
+                    raise UndeclaredEvent(event.action)
         recorded = await append_events(connection, events)
         caused: list[CaseEvent] = []
         for event, entry in zip(events, recorded, strict=True):

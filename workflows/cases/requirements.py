@@ -12,6 +12,8 @@ from typing import Any
 
 from workflows.access.models import StaffUser
 from workflows.access.roles import AGENCY_ROLES
+from workflows.cases import action_forms as forms
+from workflows.cases.action_forms import FormField
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.outcomes import check_outcome
 from workflows.cases.refusals import InvalidInput
@@ -53,7 +55,7 @@ def _typed(step: Step, field: str) -> str:
     return cleaned
 
 
-Requirement = Callable[[Step], Awaitable[Checked]]
+Check = Callable[[Step], Awaitable[Checked]]
 
 
 def _refuse(field: str, message: str, **params: object) -> InvalidInput:
@@ -194,13 +196,39 @@ async def support(step: Step) -> Checked:
     return {"support_agency": code, "task": task, "support_due": due}
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """What an action needs, declared once: how the form's values are checked, and the form's
+    fields (which the case page draws)."""
+
+    check: Check
+    fields: tuple[FormField, ...]
+
+
 REQUIREMENTS: dict[str, Requirement] = {
-    "reason": reason, "question": question, "report": report, "agency": agency,
-    "police": police, "assignee": assignee,
-    "support_assignee": support_assignee, "outcome": outcome, "due_date": due_date,
-    "duplicate_of": duplicate_of, "support": support, "explanation": asking.explanation,
-    "brand_owner": brand_asking.brand_owner,
+    "reason": Requirement(reason, forms.REASON),
+    "question": Requirement(question, forms.QUESTION),
+    "report": Requirement(report, forms.REPORT),
+    "agency": Requirement(agency, forms.AGENCY),
+    "police": Requirement(police, forms.NOTHING),
+    "assignee": Requirement(assignee, forms.ASSIGNEE),
+    "support_assignee": Requirement(support_assignee, forms.SUPPORT_ASSIGNEE),
+    "outcome": Requirement(outcome, forms.OUTCOME),
+    "due_date": Requirement(due_date, forms.DUE_DATE),
+    "duplicate_of": Requirement(duplicate_of, forms.DUPLICATE_OF),
+    "support": Requirement(support, forms.SUPPORT),
+    "explanation": Requirement(asking.explanation, forms.EXPLANATION),
+    "brand_owner": Requirement(brand_asking.brand_owner, forms.BRAND_OWNER),
 }
+
+
+def form_fields(needs: tuple[str, ...]) -> tuple[FormField, ...]:
+    """An action's form: its requirements' fields, each once, in order."""
+    fields: dict[str, FormField] = {}
+    for name in needs:
+        for field in REQUIREMENTS[name].fields:
+            fields.setdefault(field.name, field)
+    return tuple(fields.values())
 
 
 async def check_all(needs: tuple[str, ...], step: Step) -> Checked:
@@ -209,7 +237,7 @@ async def check_all(needs: tuple[str, ...], step: Step) -> Checked:
     problems: dict[str, Problem] = {}
     for name in needs:
         try:
-            checked.update(await REQUIREMENTS[name](step))
+            checked.update(await REQUIREMENTS[name].check(step))
         except InvalidInput as invalid:
             problems.update(invalid.errors)
     if problems:

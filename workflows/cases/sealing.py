@@ -21,13 +21,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.audit.log import Actor
 from workflows.audit.models import AuditEvent
+from workflows.cases.actions import SEALED
 from workflows.cases.events import CaseEvent
 from workflows.cases.models import Case
 from workflows.i18n.messages import N_
 from workflows.parties.models import BrandInquiry, CaseFollower, ExplanationRequest
 from workflows.reference.agencies import Agency
 
-SEALED = "sealed"  # the audit event's action
 # Who its reporter and outside parties are told handles it.
 COMPETENT_AUTHORITY = Agency(code="", name_vi="Cơ quan có thẩm quyền",
                              name_en=N_("The competent authority"), email="")

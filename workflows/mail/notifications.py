@@ -1,6 +1,7 @@
 """Which mails an event causes, and to whom: the listener `CaseEvents` calls inside the event's
 transaction, so a message is queued if and only if the change is stored. Delivery happens
-later (the outbox). Which event causes which notice is the table `NOTICES`."""
+later (the outbox). Which event causes which notice is said in the event's declaration
+(`workflows.cases.states.EVENTS`); the notices themselves are here, by name."""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from workflows.cases.events import CaseEvent
 from workflows.cases.flags import case_flags
 from workflows.cases.models import Case
 from workflows.cases.sealing import agency_shown
-from workflows.cases.states import SETTLED_STATES
+from workflows.cases.states import EVENTS, SETTLED_STATES
 from workflows.cases.updates import is_public_update, public_text
-from workflows.mail import staff_notices
+from workflows.mail import party_notices, staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
-from workflows.parties.goods_facts import goods_facts
 from workflows.parties.models import BrandOwner, CaseFollower, SupportingReport
 from workflows.reference.agencies import Agency
 from workflows.reference.loading import ReferenceData
@@ -113,33 +113,6 @@ class Notifier:
                           "case": case, "agency": agency, "support": support,
                           "lead_agency": self.agencies.get(case.agency_code or "")}))
 
-    async def explanation_request(self, connection: BaseDBAsyncClient, event: CaseEvent,
-                                  recorded: AuditEvent) -> None:
-        """To the business asked to explain: the product facts, the question, the deadline
-        and its single-use link. Nothing of the reporter (tests/security read it for that)."""
-        request, case = event.facts["explanation"], event.case
-        if case is None:
-            return
-        await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
-                      kind="explanation_request", recipient=request.party_email, case=case,
-                      mail=self.renderer.render("explanation_request", AGENCY_LANGUAGE, {
-                          "case": goods_facts(case, request, with_seller=True),
-                          "request": request, "agency": self.agencies.get(request.agency_code)}))
-
-    async def brand_inquiry(self, connection: BaseDBAsyncClient, event: CaseEvent,
-                            recorded: AuditEvent) -> None:
-        """To a verified brand owner asked about a case: the product facts, the deadline and
-        the link to its opinion. Nothing of the reporter, nor the seller."""
-        inquiry, owner, case = event.facts["inquiry"], event.facts["owner"], event.case
-        if case is None:
-            return
-        await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_inquiry:{owner.id}",
-                      kind="brand_inquiry", recipient=owner.email, case=case,
-                      mail=self.renderer.render("brand_inquiry", owner.language, {
-                          "case": goods_facts(case, inquiry, with_seller=False),
-                          "inquiry": inquiry, "owner": owner,
-                          "agency": self.agencies.get(inquiry.agency_code)}))
-
     async def brand_owner_mail(self, connection: BaseDBAsyncClient, owner: BrandOwner, kind: str,
                                now: dt.datetime | None = None) -> None:
         """What a brand owner is told of its registration (received, verified, refused,
@@ -148,6 +121,27 @@ class Notifier:
         await enqueue(connection, event_key=f"brand_owner:{owner.id}:{kind}:{now.isoformat()}",
                       kind=kind, recipient=owner.email,
                       mail=self.renderer.render(kind, owner.language, {"owner": owner}))
+
+    async def reporter_mail(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                            recorded: AuditEvent) -> None:
+        """The mail named after the event (templates/email/<event>.*), to the case's reporter:
+        what an action declares so, with no code of its own."""
+        assert event.case is not None
+        await self._to_citizen(connection, event.case, event.action,
+                               f"audit:{recorded.seq}:{event.action}", {"facts": event.facts})
+
+    async def agency_mail(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                          recorded: AuditEvent) -> None:
+        """The mail named after the event (templates/email/<event>.*), to the mailbox of the
+        agency that has the case. No reporter contact details go into it."""
+        case = event.case
+        agency = self.agencies.get(case.agency_code or "") if case else None
+        if case is None or agency is None:
+            return
+        await enqueue(connection, event_key=f"audit:{recorded.seq}:{event.action}",
+                      kind=event.action, recipient=agency.email, case=case,
+                      mail=self.renderer.render(event.action, AGENCY_LANGUAGE, {
+                          "case": case, "agency": agency, "facts": event.facts}))
 
     async def citizen_ack(self, connection: BaseDBAsyncClient, event: CaseEvent,
                           recorded: AuditEvent) -> None:
@@ -244,32 +238,43 @@ class Notifier:
                                       {"checkpoint": checkpoint, "day": day}))
 
 
-NOTICES: dict[str, tuple[Notice, ...]] = {
-    "created": (Notifier.citizen_ack,),
-    "routed": (Notifier.agency_alert,),
-    "triage": (Notifier.agency_alert,),
-    "transfer": (Notifier.agency_alert, staff_notices.transfer_notice),
-    "refer_to_police": (Notifier.agency_alert, staff_notices.transfer_notice),
-    "assign": (staff_notices.assignment_notice,),
-    "add_support": (Notifier.support_request, staff_notices.task_notice),
-    "support_assign": (staff_notices.task_notice,),
-    "reporter_followup": (staff_notices.addition_notice,),
-    "feedback_given": (staff_notices.review_notice,),
-    "review_declined": (Notifier.review_decision,),
-    "reopen": (Notifier.review_decision,),
-    "resolve": (Notifier.resolution_notices,),
-    "mark_duplicate": (Notifier.duplicate_outcome,),
-    "public_reply": (Notifier.reply_notice,),
-    "public_question": (Notifier.question_notice,),
-    "wait": (Notifier.question_notice,),
-    "request_explanation": (Notifier.explanation_request,),
-    "request_explanation_and_wait": (Notifier.explanation_request,),
-    "explanation_answered": (staff_notices.explanation_notice,),
-    "supporting_report": (staff_notices.supporter_notice,),
-    "brand_owner_asked": (Notifier.brand_inquiry,),
-    "ask_brand_owner": (Notifier.brand_inquiry,),
-    "brand_opinion": (staff_notices.brand_opinion_notice,),
+# Every notice an event's declaration may name (workflows.cases.states.EVENTS), by that name.
+NOTICE_FUNCTIONS: dict[str, Notice] = {
+    "citizen_ack": Notifier.citizen_ack,
+    "agency_alert": Notifier.agency_alert,
+    "support_request": Notifier.support_request,
+    "review_decision": Notifier.review_decision,
+    "resolution_notices": Notifier.resolution_notices,
+    "duplicate_outcome": Notifier.duplicate_outcome,
+    "reply_notice": Notifier.reply_notice,
+    "question_notice": Notifier.question_notice,
+    "reporter_mail": Notifier.reporter_mail,
+    "agency_mail": Notifier.agency_mail,
+    "explanation_request": party_notices.explanation_request,
+    "brand_inquiry": party_notices.brand_inquiry,
+    "transfer_notice": staff_notices.transfer_notice,
+    "assignment_notice": staff_notices.assignment_notice,
+    "task_notice": staff_notices.task_notice,
+    "addition_notice": staff_notices.addition_notice,
+    "review_notice": staff_notices.review_notice,
+    "explanation_notice": staff_notices.explanation_notice,
+    "supporter_notice": staff_notices.supporter_notice,
+    "brand_opinion_notice": staff_notices.brand_opinion_notice,
 }
+
+
+def _notices_of_events() -> dict[str, tuple[Notice, ...]]:
+    """The mail of each event, as its declaration names it. Checked here, at import: an event
+    naming a notice that does not exist stops the start."""
+    unknown = sorted({name for event in EVENTS.values() for name in event.notices}
+                     - NOTICE_FUNCTIONS.keys())
+    if unknown:
+        raise LookupError(f"events name notices that do not exist: {', '.join(unknown)}")
+    return {event.name: tuple(NOTICE_FUNCTIONS[name] for name in event.notices)
+            for event in EVENTS.values() if event.notices}
+
+
+NOTICES: dict[str, tuple[Notice, ...]] = _notices_of_events()
 
 
 def digest_key(agency_code: str, day: dt.date, recipient: str) -> str:

@@ -1,0 +1,49 @@
+"""Mail to a case's outside parties: a business asked to explain, a brand owner asked for its
+opinion. Each is given the goods' facts as its own request shows them (its reference, the
+agency that asked), never the case: nothing of the reporter, and not the tracking code."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from workflows.audit.models import AuditEvent
+from workflows.cases.events import CaseEvent
+from workflows.mail.outbox import enqueue
+from workflows.parties.goods_facts import goods_facts
+
+if TYPE_CHECKING:
+    from workflows.mail.notifications import Notifier
+
+# Businesses and the agencies write to each other in Vietnamese.
+PARTY_LANGUAGE = "vi"
+
+
+async def explanation_request(notifier: Notifier, connection: BaseDBAsyncClient,
+                              event: CaseEvent, recorded: AuditEvent) -> None:
+    """To the business asked to explain: the product facts, the question, the deadline
+    and its single-use link. Nothing of the reporter (tests/security read it for that)."""
+    request, case = event.facts["explanation"], event.case
+    if case is None:
+        return
+    await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
+                  kind="explanation_request", recipient=request.party_email, case=case,
+                  mail=notifier.renderer.render("explanation_request", PARTY_LANGUAGE, {
+                      "case": goods_facts(case, request, with_seller=True),
+                      "request": request, "agency": notifier.agencies.get(request.agency_code)}))
+
+
+async def brand_inquiry(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,
+                        recorded: AuditEvent) -> None:
+    """To a verified brand owner asked about a case: the product facts, the deadline and
+    the link to its opinion. Nothing of the reporter, nor the seller."""
+    inquiry, owner, case = event.facts["inquiry"], event.facts["owner"], event.case
+    if case is None:
+        return
+    await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_inquiry:{owner.id}",
+                  kind="brand_inquiry", recipient=owner.email, case=case,
+                  mail=notifier.renderer.render("brand_inquiry", owner.language, {
+                      "case": goods_facts(case, inquiry, with_seller=False),
+                      "inquiry": inquiry, "owner": owner,
+                      "agency": notifier.agencies.get(inquiry.agency_code)}))
