@@ -26,8 +26,13 @@ NOT_A_BRAND = N_("“{brand}” names no one's goods: give your brand as it is p
 GENERIC = {
     "no_brand": N_("Brand “{brand}” is what people write when goods carry no brand: it names "
                    "no one's goods. Give your brand as it is printed on the label."),
+    "quality": N_("Brand “{brand}” says what the goods are — genuine, fake, a grade, for "
+                  "export, cleared stock — not who makes them. Give your brand as it is "
+                  "printed on the label."),
     "country": N_("Brand “{brand}” names a country, where goods come from, not who makes "
                   "them. Give your brand as it is printed on the label."),
+    "place": N_("Brand “{brand}” names a city or a region where goods are made, not who "
+                "makes them. Give your brand as it is printed on the label."),
 }
 
 

@@ -19,11 +19,15 @@ MAX_PREFIX_DIGITS = 12  # a GTIN-13 keeps at least its check digit for the item
 # yet published), the claim must have this many digits: member organisations outside North
 # America's old UPC ranges now assign 7 digits or more (GS1 Vietnam's shortest are 7).
 UNLISTED_MIN_DIGITS = 7
-# GS1 prefixes that name no company: numbers used inside a shop or region, books, serials,
-# coupons and refunds, GTIN-8 numbers, ranges kept unused or for examples.
-NOT_A_COMPANY = ("Restricted Circulation", "ISBN", "ISSN", "Bookland", "Coupon", "coupon",
-                 "Refund receipts", "reserved", "Unused", "GTIN-8", "demonstrations",
-                 "future MO")
+# Companies hold prefixes only in a member organisation's range, which biip names "GS1
+# <organisation>" ("GS1 Vietnam", "GS1 Hong Kong, China"); every other range biip lists is no
+# company's: GS1 Global Office's own (950), EPC General Manager Numbers (951), examples (952),
+# GTIN-8 numbers given out one product at a time (960-969), ranges kept for future use, and
+# the numbers of NO_COMPANY. A range whose use biip does not know is refused, not guessed.
+NOT_A_MEMBER_RANGE = ("Global Office", "GTIN-8", "reserved")
+# Numbers used inside a shop or a region, books, serials, coupons and refunds.
+IN_SHOPS_BOOKS_COUPONS = ("Restricted Circulation", "ISBN", "ISSN", "Bookland", "coupon",
+                          "Coupon", "Refund receipts")
 
 FORMAT = N_("A GS1 company prefix is the first 6 to 12 digits of your barcodes, such as "
             "8934567: one a line.")
@@ -36,6 +40,9 @@ TOO_SHORT = N_("GS1 company prefix “{prefix}” is too short: GS1 assigns comp
 NO_COMPANY = N_("GS1 company prefix “{prefix}”: barcodes beginning so are numbers for use "
                 "inside shops or regions, books, serials or coupons, which GS1 assigns to no "
                 "company.")
+GS1_OWN = N_("GS1 company prefix “{prefix}”: barcodes beginning so are GS1's own numbers, "
+             "eight-digit barcodes GS1 gives out one product at a time, examples, or a range "
+             "not in use: no company holds them as its prefix.")
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,15 @@ def prefix_range(digits: str) -> PrefixRange | None:
     organisation = GS1Prefix.extract(padded)
     if organisation is None:
         return None
-    if any(word in organisation.usage for word in NOT_A_COMPANY):
+    if not _companies_range(organisation.usage):
         return PrefixRange(organisation, 0)
     company = GS1CompanyPrefix.extract(padded)
     return PrefixRange(organisation, len(company.value) if company else UNLISTED_MIN_DIGITS)
+
+
+def _companies_range(usage: str) -> bool:
+    return usage.startswith("GS1 ") and not any(
+        word in usage for word in (*NOT_A_MEMBER_RANGE, *IN_SHOPS_BOOKS_COUPONS))
 
 
 def company_prefix_problem(digits: str) -> Problem | None:
@@ -70,7 +82,9 @@ def company_prefix_problem(digits: str) -> Problem | None:
     if found is None:
         return Problem(FORMAT)
     if found.shortest == 0:
-        return Problem(NO_COMPANY, {"prefix": digits})
+        usage = found.organisation.usage
+        in_shops = any(word in usage for word in IN_SHOPS_BOOKS_COUPONS)
+        return Problem(NO_COMPANY if in_shops else GS1_OWN, {"prefix": digits})
     if digits == found.organisation.value:
         return Problem(MEMBER_RANGE, {"prefix": digits,
                                       "organisation": found.organisation.usage})

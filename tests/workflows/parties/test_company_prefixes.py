@@ -41,9 +41,25 @@ def test_fewer_digits_than_gs1_assigns_in_the_range_are_refused(prefix, length):
     assert f"ít nhất {length} chữ số" in message
 
 
-@pytest.mark.parametrize("prefix", ["978604", "2001234", "9771234"])
+@pytest.mark.parametrize("prefix", ["978604", "2001234", "9771234", "9791234", "9801234",
+                                    "9811234"])
 def test_books_serials_and_in_store_numbers_are_no_company_prefix(prefix):
     assert "GS1 không cấp cho doanh nghiệp nào" in prefix_problem(prefix)
+
+
+@pytest.mark.parametrize("prefix", [
+    "9500000", "9501234",  # GS1 Global Office
+    "9510000", "9512345",  # EPC General Manager Numbers
+    "9520000",  # examples
+    "9600000", "9612345", "9627123", "9651234", "9691234",  # GTIN-8 numbers
+    "6101234", "0501234",  # kept for a future member, or by GS1 US
+])
+def test_gs1s_own_ranges_are_no_company_prefix(prefix):
+    """biip's tables say whose a range is: only a member organisation's ("GS1 Vietnam") holds
+    company prefixes; the outside tester claimed 9500000 and 9510000 (issue 31)."""
+    assert prefix_problem(prefix).startswith(
+        f"Tiền tố mã doanh nghiệp GS1 “{prefix}”: mã vạch bắt đầu như vậy là số của chính GS1")
+    assert company_prefixes_of(prefix + "123456") == []
 
 
 @pytest.mark.parametrize("prefix, shorter", [
