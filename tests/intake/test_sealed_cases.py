@@ -17,10 +17,11 @@ import pytest
 from starlette.applications import Starlette
 
 from tests.conftest import browser
-from tests.helpers import MINIMAL_PDF, REPORTER, csrf_token, wait_for
+from tests.helpers import MINIMAL_PDF, REPORTER, VALID_REPORT, csrf_token, wait_for
 from tests.intake.conftest import AGENCIES, PASSWORD
-from tests.intake.test_brand_owners import ASKED, owner_mail, verified_owner  # noqa: F401 (the fixture)
-from tests.intake.test_brand_owners import app as app
+from tests.intake.public.test_pages import file_and_read_receipt
+from tests.intake.test_brand_owners import ASKED, owner_mail, verified_owner
+from tests.intake.test_brand_owners import app as app  # noqa: F401 (the fixture)
 from tests.intake.test_conversation import assigned_case, mails, post, reporter_page, staff
 from tests.intake.test_explanations import BUSINESS, SUBJECT, ask
 from tests.intake.test_following import follow, mails_to, press
@@ -166,7 +167,7 @@ async def test_a_referral_tips_off_no_one_and_tells_the_reporter_only_the_compet
     assert_no_police(app, mine.text)
 
     [sealed] = await AuditEvent.filter(case_id=case.id, action="sealed")
-    assert sealed.after == {"agency_code": "pc03", "explanations_withdrawn": [request.id],
+    assert sealed.after == {"why": "handles", "explanations_withdrawn": [request.id],
                             "brand_inquiries_withdrawn": [inquiry.id], "followers_held": 1}
 
 
@@ -199,3 +200,71 @@ async def test_no_outside_party_can_be_asked_about_a_sealed_case(app, client, sm
     assert await ExplanationRequest.filter(case__tracking_code=code).count() == 1
     tracked = await client.get("/track", params={"code": code})
     assert NEUTRAL in tracked.text  # the seal stays once the police hand the case back
+
+
+async def test_a_report_joined_to_a_case_with_the_police_is_sealed_with_it(app, client):
+    """Its /track page would otherwise name the case it joined, whose own page then shows it
+    went to the police: before the referral or after, the joined report is sealed too."""
+    first, _ = await assigned_case(client, app)
+    early, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, **REPORTER,
+                                                       "join_case": "new"})
+    late, late_pin, _ = await file_and_read_receipt(client, {**VALID_REPORT, **REPORTER,
+                                                             "join_case": "new"})
+    async with staff(app, "officer") as officer:
+        assert (await post(officer, early, action="mark_duplicate", duplicate_of=first,
+                           reason="Cùng sạp.")).status_code == 303
+        assert (await post(officer, first, action="refer_to_police",
+                           reason="Dấu hiệu tội phạm.")).status_code == 303
+        assert (await post(officer, late, action="mark_duplicate", duplicate_of=first,
+                           reason="Cùng sạp.")).status_code == 303
+    for code in (early, late):
+        joined = await Case.get(tracking_code=code)
+        assert joined.sealed_at is not None
+        tracked = await client.get("/track", params={"code": code})
+        # Closed as a duplicate, it says so, but not which case it joined.
+        assert tracked.status_code == 200 and code[:5] in tracked.text
+        assert format_tracking_code(first) not in tracked.text and first not in tracked.text
+        assert_no_police(app, tracked.text)
+        [single] = (await client.get(f"/open311/v2/requests/{code}.json")).json()
+        assert first not in str(single) and single["agency_responsible"] is None
+    mine = await reporter_page(client, late, late_pin)  # its reporter may be the seller
+    assert first not in mine.text and format_tracking_code(first) not in mine.text
+    whys = await AuditEvent.filter(action="sealed").values_list("after", flat=True)
+    assert sorted(after["why"] for after in whys) == ["handles", "joined", "joined"]
+
+
+async def test_the_police_supporting_a_case_seal_it(app, client, smtp_server):
+    code, _ = await assigned_case(client, app)
+    async with staff(app, "officer") as officer:
+        added = await post(officer, code, action="add_support", agency_code="pc03",
+                           task="Phối hợp kiểm tra kho hàng.")
+        assert added.status_code == 303
+    assert (await Case.get(tracking_code=code)).sealed_at is not None
+    async with staff(app, "qltt") as inspector:  # the handling agency may ask no one now
+        await post(inspector, code, action="start")
+        refused = await post(inspector, code, **ask(action="request_explanation"))
+        assert refused.status_code in (400, 403)
+    assert not await ExplanationRequest.filter(case__tracking_code=code).exists()
+    tracked = await client.get("/track", params={"code": code})
+    assert NEUTRAL in tracked.text
+    assert_no_police(app, tracked.text)
+
+
+async def test_once_settled_nothing_said_after_the_seal_is_published(app, client):
+    """A reply of the police, then a rejection with no public outcome: the Open311 notes say
+    nothing of the reply (they used to show it once the case was closed)."""
+    code, _ = await assigned_case(client, app)
+    async with staff(app, "qltt_lead") as lead:
+        await post(lead, code, "/replies", action="message", body="Đã tiếp nhận.", kind="reply")
+        assert (await post(lead, code, action="refer_to_police",
+                           reason="Dấu hiệu tội phạm.")).status_code == 303
+    async with police(app) as officer:
+        await post(officer, code, "/replies", action="message", kind="reply",
+                   body=POLICE_REPLY)
+        assert (await post(officer, code, action="reject",
+                           reason="Chuyển cơ quan điều tra.")).status_code == 303
+    for text in await open311(client, code):
+        assert POLICE_REPLY not in text and "Chuyển cơ quan điều tra" not in text
+        assert_no_police(app, text)
+    tracked = await client.get("/track", params={"code": code})
+    assert POLICE_REPLY not in tracked.text

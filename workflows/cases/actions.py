@@ -97,9 +97,9 @@ OTHER_EVENTS: tuple[Event, ...] = (
           NOT_PUBLIC, ()),
     Event("alert_undelivered", N_("The alert mail to the agency could not be delivered: phone "
                                   "the agency"), NOT_PUBLIC, (), machine_reason=True),
-    Event(SEALED, N_("Sealed, being with {agency}: the public and outside parties learn "
-                     "nothing more ({links} outside links closed, {followers} followers no "
-                     "longer mailed)"), NOT_PUBLIC, ()),
+    Event(SEALED, N_("Sealed ({why}): the public and outside parties learn nothing more "
+                     "({links} outside links closed, {followers} followers no longer mailed)"),
+          NOT_PUBLIC, ()),
     Event(JOINED_OUTCOME, "",
           Told(N_("The agency has finished its work on the report this one repeats."),
                OUTCOME, always=True, fms_status="duplicate"), ()),

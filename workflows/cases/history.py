@@ -20,6 +20,12 @@ from workflows.i18n.translations import Labelled, Translator
 from workflows.reference import catalog
 from workflows.reference.routing import explain, parse_reason
 
+# Why a case was sealed (workflows.cases.sealing), as the timeline says it.
+SEALED_BECAUSE = {
+    "handles": N_("the police handle it"),
+    "supports": N_("the police support it"),
+    "joined": N_("joined to a case with the police"),
+}
 ACTORS: dict[str, str] = {
     "citizen": N_("The reporter"),
     "system": N_("Intake (automatically)"),
@@ -82,6 +88,7 @@ def _params(event: AuditEvent, words: Translator, agencies: list[Labelled],
         "deadline": _day(after.get("explanation_due")),
         "opinion_due": _day(after.get("opinion_due")),
         "verdict": words.label(catalog.VERDICTS, after.get("verdict")),
+        "why": words.gettext(SEALED_BECAUSE.get(after.get("why") or "handles", "")),
         "links": len(after.get("explanations_withdrawn") or ())
         + len(after.get("brand_inquiries_withdrawn") or ()),
         "followers": after.get("followers_held", 0),

@@ -115,9 +115,10 @@ def _public_request(row: dict[str, Any], notes: str) -> PublicRequest:
     status, agency, updated, due = (row["status"], row["agency_code"], row["updated_at"],
                                     row["due_at"])
     if row["sealed_at"] is not None:
-        agency, due = None, None
+        # Nothing said since the seal: settled, only the outcome staff wrote for the public.
+        agency, due, notes = None, None, public_notes(status, row["public_outcome"], "")
         if status not in CLOSED_STATES:
-            status, updated, notes = WITH_AUTHORITIES, row["sealed_at"], ""
+            status, updated = WITH_AUTHORITIES, row["sealed_at"]
     return PublicRequest(
         tracking_code=row["tracking_code"], status=status, category=row["category"],
         agency_code=agency, commune=row["commune"], latitude=_rounded(row["latitude"]),

@@ -102,7 +102,9 @@ async def public_status(case: Case, *, for_reporter: bool = False) -> PublicStat
         due_at=case.due_at,
         replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
         outcome=public_notes(settled.status, settled.public_outcome, ""),
-        duplicate_of=settled.tracking_code if settled is not case else None,
+        # A sealed report's reporter is not shown the case it joined: that one is sealed too.
+        duplicate_of=settled.tracking_code if settled is not case and not is_sealed(case)
+        else None,
         explanation_asked=await ExplanationRequest.exists(case_id=case.id),
         waits_for_business=await waits_for_business(case),
         explanations=tuple(PublicReply(summary.public_summary,

@@ -1,6 +1,7 @@
 """A case with the police is sealed: one rule, whatever brought it there (a referral, a
-transfer, a triage, a routing rule). The moment a case's agency is one that takes criminal
-referrals (config/agencies.toml), in the transaction of that change:
+routing rule). The moment an agency that takes criminal referrals (config/agencies.toml)
+handles a case or supports it, or the case is joined to one that is sealed, in the
+transaction of that change — it and the reports joined to it as duplicates:
 
 - every outside link about it closes: businesses' explanation requests and brand owners'
   inquiries still unanswered are withdrawn;
@@ -61,20 +62,45 @@ class Sealer:
     async def __call__(self, connection: BaseDBAsyncClient, event: CaseEvent,
                        recorded: AuditEvent) -> list[CaseEvent]:
         case = event.case
-        if case is None or is_sealed(case) or case.agency_code not in self.police:
+        if case is None or is_sealed(case):
             return []
-        now = recorded.created_at
-        await Case.filter(id=case.id).using_db(connection).update(sealed_at=now)
-        case.sealed_at = now
-        closed = {"explanations_withdrawn": await _withdraw(connection, ExplanationRequest,
-                                                            case, now),
-                  "brand_inquiries_withdrawn": await _withdraw(connection, BrandInquiry,
-                                                               case, now),
-                  "followers_held": await CaseFollower.filter(
-                      case_id=case.id, confirmed_at__isnull=False,
-                      unsubscribed_at__isnull=True).using_db(connection).count()}
-        return [CaseEvent(case, Actor.system(), SEALED,
-                          after={"agency_code": case.agency_code, **closed})]
+        why = await self._with_the_police(connection, event, case)
+        if why is None:
+            return []
+        # The reports joined to it as duplicates show its tracking code: sealed with it.
+        joined = await Case.filter(duplicate_of_id=case.id, sealed_at__isnull=True).using_db(
+            connection)
+        return [await _seal(connection, each, why if each is case else "joined",
+                            recorded.created_at) for each in (case, *joined)]
+
+    async def _with_the_police(self, connection: BaseDBAsyncClient, event: CaseEvent,
+                               case: Case) -> str | None:
+        """Why the case is now with the police, or None: it handles the case, it supports it,
+        or the case was joined to one that is sealed."""
+        if case.agency_code in self.police:
+            return "handles"
+        after = event.after if isinstance(event.after, dict) else {}
+        if event.action == "add_support" and after.get("agency") in self.police:
+            return "supports"
+        original = case.duplicate_of_id  # type: ignore[attr-defined]
+        if original is not None and await Case.filter(
+                id=original, sealed_at__isnull=False).using_db(connection).exists():
+            return "joined"
+        return None
+
+
+async def _seal(connection: BaseDBAsyncClient, case: Case, why: str,
+                now: dt.datetime) -> CaseEvent:
+    """Seal one case in the change's transaction; the audit event saying what it closed."""
+    await Case.filter(id=case.id).using_db(connection).update(sealed_at=now)
+    case.sealed_at = now
+    closed = {"explanations_withdrawn": await _withdraw(connection, ExplanationRequest, case,
+                                                        now),
+              "brand_inquiries_withdrawn": await _withdraw(connection, BrandInquiry, case, now),
+              "followers_held": await CaseFollower.filter(
+                  case_id=case.id, confirmed_at__isnull=False,
+                  unsubscribed_at__isnull=True).using_db(connection).count()}
+    return CaseEvent(case, Actor.system(), SEALED, after={"why": why, **closed})
 
 
 async def _withdraw(connection: BaseDBAsyncClient,

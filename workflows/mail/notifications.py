@@ -193,8 +193,10 @@ class Notifier:
                 connection, event_key=f"audit:{recorded.seq}:resolution_notice:support:"
                                       f"{supporter.id}",
                 kind="resolution_notice", recipient=supporter.reporter_email, case=case,
+                # No agency named: for a case with the police, "the competent authority"
+                # would tell them where it went, so none is named for any.
                 mail=self.renderer.render("resolution_notice", supporter.language, {
-                    "case": case, "agency": agency_shown(case, self.agencies),
+                    "case": case, "agency": None,
                     "outcome": case.public_outcome, "asked": None}))
 
     async def duplicate_outcome(self, connection: BaseDBAsyncClient, event: CaseEvent,

@@ -6,8 +6,8 @@ counts once), its assignee is told, and they receive its outcome if they left an
 
 A seller probing for reports about their shop learns as little as can be: the offer is made
 only for a report that would be filed as it is, says only that a similar report is being
-handled (no kind, status, date, count or code; the web layer carries the case encrypted), is
-never made of a case with the police, and each one is charged to the address's look-ups and
+handled (no kind, status, date, count or code; the web layer carries the case encrypted),
+whether or not the case is with the police, and each one is charged to the address's look-ups and
 to the goods themselves — their barcode, shop and page, from anywhere — so that probing many
 shops, or one shop from many addresses, soon gets no offer at all."""
 
@@ -78,13 +78,14 @@ def goods_keys(draft: ReportDraft) -> GoodsKeys:
 
 async def same_goods(keys: GoodsKeys) -> Case | None:
     """The newest open case an agency has (not the triage queue's, which may be spam; not
-    one joined to another; not one with the police) about these goods or this seller."""
+    one joined to another) about these goods or this seller. One with the police is offered
+    as any other: an offer that stopped when a case was sealed would tell the seller
+    probing its own shop that its case went to the police, and when."""
     condition = same_goods_condition(keys.barcode, keys.shop, keys.commune, keys.page)
     if condition is None:
         return None
     return await (Case.filter(condition, status__in=sorted(OPEN_STATES),
-                              duplicate_of_id__isnull=True, agency_code__isnull=False,
-                              sealed_at__isnull=True)
+                              duplicate_of_id__isnull=True, agency_code__isnull=False)
                   .order_by("-created_at").first())
 
 

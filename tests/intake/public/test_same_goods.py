@@ -5,8 +5,8 @@ is offered to add to it — without JavaScript as a step after the first submit,
 is told, they get the outcome, the statistics count them. The offer says only that a similar
 report is being handled: no tracking code, no words anyone typed, no kind, status, date or
 count, and its choice carries the case encrypted; it is made only for a report that could be
-filed, counted as a look-up and against the goods themselves, never of a case with the
-police; a forged choice, or one of a case about other goods or no longer open, stores
+filed, counted as a look-up and against the goods themselves, of a case with the police as of
+any other; a forged choice, or one of a case about other goods or no longer open, stores
 nothing."""
 
 from __future__ import annotations
@@ -204,14 +204,20 @@ async def test_a_case_about_other_goods_or_closed_cannot_be_joined(client, app):
     assert typo.status_code == 400 and 'id="description-error"' in typo.text
 
 
-async def test_a_case_with_the_police_is_never_offered(client, app):
+async def test_a_case_with_the_police_is_offered_as_before(client, app):
+    """A seller probing its own shop must not see the offer stop the moment its case goes to
+    the police: the offer is the same, and the citizen may still add to the case."""
     first, _ = await assigned_case(client, app)
+    assert choices((await similar(client, {**VALID_REPORT, **SECOND})).text)
     async with staff(app, "qltt_lead") as lead:
         referred = await post(lead, first, action="refer_to_police", reason="Dấu hiệu tội phạm.")
         assert referred.status_code == 303
-    assert not choices((await similar(client, {**VALID_REPORT, **SECOND})).text)
-    filed = await send(client, {**VALID_REPORT, **SECOND})  # no offer: filed as a new report
-    assert filed.status_code == 303 and filed.headers["location"].startswith("/receipt/")
+    offered = await similar(client, {**VALID_REPORT, **SECOND})
+    assert_says_only_that_one_exists(offered.text, first)
+    [choice] = choices((await send(client, {**VALID_REPORT, **SECOND})).text)
+    joined = await send(client, {**VALID_REPORT, **SECOND, "join_case": choice})
+    assert joined.status_code == 303 and joined.headers["location"] == "/report/joined"
+    assert (await Case.get(tracking_code=first)).supporters == 1
 
 
 async def test_probing_one_shop_from_many_addresses_soon_gets_no_offer(client, app):
