@@ -212,14 +212,35 @@ async def test_strangers_holding_the_code_cannot_lock_the_reporter_out(app):
             "code": code, "pin": pin, "csrf_token": token})
         assert opened.status_code == 303
         assert (await phone.get(opened.headers["location"])).status_code == 200
-    # Five networks' guesses were checked; past the case's limit, the sixth's first only.
-    assert guesses == {403: PIN_PER_CASE.max_failures + 1, 429: 9}
+    # Five networks' guesses were checked; past the case's limit, the sixth is of a block
+    # (198.51.100.0/24) that failed already: none of its guesses is checked.
+    assert guesses == {403: PIN_PER_CASE.max_failures, 429: 10}
     # The networks that guessed stay locked, even with the right PIN...
     for address in attackers:
         assert await _pins_from(app, address, code, [pin]) == {429: 1}
-    # ...and more networks still guess slowly: one wrong PIN each, then locked.
+    # ...and more networks still guess slowly: one wrong PIN for each new block, then locked.
     for n in range(4):
-        assert await _pins_from(app, f"192.0.2.{n + 1}", code, wrong) == {403: 1, 429: 9}
+        assert await _pins_from(app, f"192.0.{n + 10}.1", code, wrong) == {403: 1, 429: 9}
+
+
+async def test_hopping_over_a_sites_networks_gets_one_guess_for_the_site(app):
+    """An IPv6 /48 holds 65,536 /64s, each counted as a network: past the case's limit, a
+    guesser hopping over them gets one checked guess for the whole /48, not one for each."""
+    async with browser(app) as reporter:
+        code, pin, _ = await file_and_read_receipt(reporter)
+    wrong = [f"{n:08d}" for n in range(PIN_PER_CASE_AND_ADDRESS.max_failures)]
+    for n in range(5):  # past the case's limit, from five networks
+        await _pins_from(app, f"198.51.{n}.1", code, wrong)
+    checked: Counter[int] = Counter()
+    for n in range(40):
+        checked += await _pins_from(app, f"2001:db8:77:{n:x}::1", code, ["12345678"])
+    assert checked == {403: 1, 429: 39}
+    # The reporter on another site's network gets in.
+    async with browser(app, client=("2001:db8:99:1::5", 40000)) as phone:
+        token = await csrf_token(phone, "/track")
+        opened = await phone.post("/track/access", data={
+            "code": code, "pin": pin, "csrf_token": token})
+        assert opened.status_code == 303
 
 
 async def _try_pin(code: str, typed: str, address: str, at: dt.datetime,

@@ -90,6 +90,19 @@ def network(address: str) -> str:
     return str(found)
 
 
+def wide_network(address: str) -> str:
+    """The block a network belongs to, for counting guesses that hop from network to network:
+    an IPv6 /48 (one site, 65,536 /64s) or an IPv4 /24."""
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:100]
+    if isinstance(found, ipaddress.IPv6Address) and not found.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{found}/48", strict=False))
+    v4 = found.ipv4_mapped if isinstance(found, ipaddress.IPv6Address) else found
+    return str(ipaddress.ip_network(f"{v4}/24", strict=False))
+
+
 # A request is counted in one UPDATE while the allowance lasts (the row reset when its hour is
 # over): atomic under every worker at once, one round trip where a locked read took five. Only
 # a key seen for the first time is INSERTed: an upsert on every request would draw a number

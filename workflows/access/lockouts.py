@@ -45,7 +45,10 @@ SIGN_IN_PER_ACCOUNT = Lockout("account", 50, dt.timedelta(hours=1), dt.timedelta
 # network's hourly allowance). Tracking codes are public, so the case's count from everywhere
 # never locks anyone by itself: it would let a stranger lock the reporter out, again every
 # hour. Once it passes fifty, a network that has already failed at that case is locked for
-# the hour; one that never failed there (the reporter's own phone) is still checked.
+# the hour, and so is every network of a block (an IPv6 /48, an IPv4 /24) one of whose
+# networks failed: a guesser hopping over a site's 65,536 /64s gets one guess for the site,
+# while a network that never failed there, in a block that never did (the reporter's own
+# phone), is still checked.
 TOO_MANY_PINS = N_("Too many wrong PINs. Try again after {time}.")
 PIN_PER_CASE_AND_ADDRESS = Lockout("pin-ip", 10, dt.timedelta(hours=1), dt.timedelta(hours=1),
                                    TOO_MANY_PINS)
@@ -118,26 +121,31 @@ async def reserve_attempts(lockouts: list[tuple[Lockout, str]]) -> None:
 
 async def reserve_attempt_from(per_network: Lockout, network_subject: str,
                                everywhere: Lockout, subject: str,
-                               now: dt.datetime | None = None) -> None:
-    """Count one attempt at `subject` (a case) from a network (`network_subject`) before the
-    secret is checked, or raise LockedOut for that network (counting nothing). The count from
-    everywhere locks no one by itself: past its limit it locks a network that has already
-    failed here (see PIN_PER_CASE)."""
+                               now: dt.datetime | None = None, *, block_subject: str) -> None:
+    """Count one attempt at `subject` (a case) from a network (`network_subject`, within the
+    block `block_subject`) before the secret is checked, or raise LockedOut for that network
+    (counting nothing). The count from everywhere locks no one by itself: past its limit it
+    locks a network that has already failed here, or whose block has (see PIN_PER_CASE)."""
     now = now or dt.datetime.now(dt.UTC)
-    # The network's row, then the subject's, in every try: none waits on another crosswise.
-    keys = (_key(per_network, network_subject), _key(everywhere, subject))
+    # The network's row, its block's, then the subject's, in every try: none waits on another
+    # crosswise.
+    keys = (_key(per_network, network_subject), _key(per_network, f"block:{block_subject}"),
+            _key(everywhere, subject))
     await _create_counters(keys, now)
     async with in_transaction() as connection:
-        mine, everyone = await _locked(keys, connection)
+        mine, block, everyone = await _locked(keys, connection)
         locked_until = _lock_running(mine, per_network, now)
+        _lock_running(block, per_network, now)  # its count only: a block is never locked
         _lock_running(everyone, everywhere, now)  # only to start its count again: it locks no one
         if locked_until is None:
-            guessing = mine.failures > 0 and everyone.failures >= everywhere.max_failures
+            failed_here = mine.failures > 0 or block.failures > 0
+            guessing = failed_here and everyone.failures >= everywhere.max_failures
             if guessing or mine.failures >= per_network.max_failures:
                 mine.locked_until = locked_until = now + per_network.lockout
             else:
-                mine.failures += 1
-                everyone.failures += 1
+                for row in (mine, block, everyone):
+                    row.failures += 1
+                await block.save(using_db=connection)
                 await everyone.save(using_db=connection)
             await mine.save(using_db=connection)
     if locked_until is not None:

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from workflows.access.limits import Allowance, RateLimited, network, spend
+from workflows.access.limits import Allowance, RateLimited, network, spend, wide_network
 from workflows.access.lockouts import (
     PIN_PER_CASE,
     PIN_PER_CASE_AND_ADDRESS,
@@ -68,9 +68,10 @@ async def open_for_reporter(typed_code: str, typed_pin: str, secret_key: str, ad
     if case is None:
         raise AccessRefused(Problem(WRONG_CODE_OR_PIN))
     here = f"{case.tracking_code}:{network(address)}"
+    block = f"{case.tracking_code}:{wide_network(address)}"
     try:
         await reserve_attempt_from(PIN_PER_CASE_AND_ADDRESS, here, PIN_PER_CASE,
-                                   case.tracking_code, now)
+                                   case.tracking_code, now, block_subject=block)
     except LockedOut as locked:
         raise AccessRefused(locked.problem, locked.until) from None
     if not pin_matches(secret_key, case.tracking_code, typed_pin, case.pin_digest):
