@@ -130,6 +130,20 @@ async def test_one_mailbox_however_written_gets_at_most_three_confirmations_a_da
     assert await OutboxMessage.filter(recipient="nan.nhan.khac@gmail.com").count() == 1
 
 
+async def test_a_stranger_on_a_few_networks_cannot_use_up_the_owners_day(client, app,
+                                                                         smtp_server):
+    codes = [(await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"}))[0]
+             for _ in range(4)]
+    for n, written in enumerate(("nan.nhan+a@gmail.com", "n.annhan@googlemail.com",
+                                 "NANNHAN+zz@gmail.com")):
+        async with browser(app, client=(f"198.51.100.{n + 1}", 5000)) as stranger:
+            assert SENT in (await follow(stranger, codes[n], written)).text
+    assert await OutboxMessage.filter(kind="follow_confirmation").count() == 3
+    # The owner, on their own network, still gets theirs.
+    assert SENT in (await follow(client, codes[3], "nannhan@gmail.com")).text
+    assert await OutboxMessage.filter(recipient="nannhan@gmail.com").count() == 1
+
+
 async def test_one_network_asks_at_most_ten_confirmations_a_day(client, app, smtp_server):
     code, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"})
     for n in range(14):

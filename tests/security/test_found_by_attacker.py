@@ -149,3 +149,22 @@ async def test_direction_overrides_are_dropped_from_file_names_and_refused_in_st
         "action": "reject", "version": str(case.version), "reason": f"Tin rác {RLO}",
         "csrf_token": token})
     assert reject.status_code == 400 and (await Case.get()).status == "received"
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://[zz]/x", "http://shop.vn:99999/"])
+async def test_a_link_the_url_parser_refuses_gets_a_message_never_a_500(client, url):
+    """Third pass: "http://[::1" answered 500 on the form, the offer and Open311."""
+    online = {**VALID_REPORT, "sales_channel": "online", "online_url": url, "join_case": "new"}
+    filed = await post_report(client, online)
+    assert filed.status_code == 400 and 'id="online_url-error"' in filed.text
+    assert "không đọc được địa chỉ web" in filed.text.lower()
+    token = await csrf_token(client)
+    offer = await client.post("/report/similar", data={"csrf_token": token, **online})
+    assert offer.status_code == 200 and 'name="join_case"' not in offer.text
+    api = await client.post("/open311/v2/requests.json", data={
+        "service_code": "counterfeit", "description": VALID_REPORT["description"],
+        "lat": "12.24", "long": "109.19", "attribute[product_name]": "Nước mắm",
+        "attribute[product_group]": "food", "attribute[channel]": "online",
+        "attribute[url]": url})
+    assert api.status_code == 400 and "attribute[url]" in api.text
+    assert not await Case.exists()

@@ -116,8 +116,17 @@ def _where(read: _Reader, places: Places) -> None:
     if commune and not places.accepts(commune):
         read.refuse("commune", N_("Choose a commune or ward from the list."))
     read.values["online_url"] = url = read.text("online_url")
-    if url and urlsplit(url).scheme not in ("http", "https"):
-        read.refuse("online_url", N_("Give a web address starting with http:// or https://."))
+    if url:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (reading it checks it: "http://x:99999" has none)
+        except ValueError:  # "http://[::1": a bracket or a port the parser cannot read
+            read.refuse("online_url", N_("This web address cannot be read: copy it again from "
+                                         "the browser's address bar."))
+        else:
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                read.refuse("online_url",
+                            N_("Give a web address starting with http:// or https://."))
     if (read.values["sales_channel"] == "online" and not url and not read.values["platform"]
             and "online_url" not in read.errors):
         read.refuse("online_url",

@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     from workflows.mail.notifications import Notifier
 
 RESEND_AFTER = dt.timedelta(hours=1)
-# Confirmations one mailbox may be sent in a day, whatever the cases and however its address
-# is written (workflows.mail.addresses.mailbox_key): no one can make the service flood a
-# stranger's mailbox. And confirmations asked from one network in a day, whatever the
-# addresses: no one can make it mail many strangers.
+# Confirmations one mailbox may be sent in a day, however its address is written
+# (workflows.mail.addresses.mailbox_key): three asked from one network, ten in all — no one
+# can make the service flood a stranger's mailbox, and a stranger asking from a network or
+# two cannot use up the day of the mailbox's owner. And confirmations asked from one network
+# in a day, whatever the addresses: no one can make it mail many strangers.
 MAX_CONFIRMATIONS_A_DAY = 3
+MAX_CONFIRMATIONS_A_DAY_PER_MAILBOX = 10
 MAX_CONFIRMATIONS_A_DAY_PER_NETWORK = 10
 CLOSED_CASE = N_("This report is closed: there is nothing more to follow.")
 WRONG_ADDRESS = N_("Give one email address such as ten@example.com.")
@@ -81,7 +83,9 @@ async def _capped(connection: BaseDBAsyncClient, key: str, network_digest: str,
                   now: dt.datetime) -> bool:
     today = CaseFollower.filter(confirmation_sent_at__gt=now - dt.timedelta(days=1)).using_db(
         connection)
-    return (await today.filter(mailbox_key=key).count() >= MAX_CONFIRMATIONS_A_DAY
+    mailbox = today.filter(mailbox_key=key)
+    return (await mailbox.filter(network_digest=network_digest).count() >= MAX_CONFIRMATIONS_A_DAY
+            or await mailbox.count() >= MAX_CONFIRMATIONS_A_DAY_PER_MAILBOX
             or await today.filter(network_digest=network_digest).count()
             >= MAX_CONFIRMATIONS_A_DAY_PER_NETWORK)
 

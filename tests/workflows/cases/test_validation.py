@@ -42,6 +42,11 @@ def test_a_valid_report_is_cleaned():
          "For goods sold online, give the page address or the platform's name."),
         ({"online_url": "javascript:alert(1)"}, "online_url",
          "Give a web address starting with http:// or https://."),
+        ({"online_url": "https://"}, "online_url",
+         "Give a web address starting with http:// or https://."),
+        *[({"online_url": url}, "online_url", "This web address cannot be read: copy it again "
+                                              "from the browser's address bar.")
+          for url in ("http://[::1", "https://[zz]/x", "http://shop.vn:99999/", "http://a]b:x/")],
         ({"description": "giả"}, "description",
          "Please describe what happened in at least {minimum} characters."),
         ({"description": "x" * 5001}, "description", "At most {limit} characters (you typed {length})."),
