@@ -20,6 +20,7 @@ from workflows.audit.models import AuditEvent, LogNode
 from workflows.cases.models import Case
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.catalog import CATEGORY_CODES
+from workflows.reference.loading import load_reference
 
 
 async def test_audit_integrate_signs_and_verify_checks_a_held_checkpoint(client, settings,
@@ -62,13 +63,14 @@ async def test_audit_integrate_signs_and_verify_checks_a_held_checkpoint(client,
 
 
 def test_serve_refuses_to_start_with_a_broken_rules_file(config_dir: Path, tmp_path: Path):
-    (config_dir / "routing.toml").write_text('[[rules]]\ncategory = "counterfeit"\nagency = "qtt"\n',
-                                             encoding="utf-8")
+    (config_dir / "routing.toml").write_text(
+        '[[rules]]\nid = "fake-goods"\ncategory = "counterfeit"\nagency = "qtt"\n',
+        encoding="utf-8")
     result = run_intake("serve", "--port", str(free_port()),
                         env={"INTAKE_CONFIG_DIR": str(config_dir),
                              "INTAKE_DATA_DIR": str(tmp_path / "data")}, timeout=30)
     assert result.returncode == 2
-    assert f"{config_dir / 'routing.toml'} line 3: rule 1: unknown agency 'qtt'" in result.stderr
+    assert f"{config_dir / 'routing.toml'} line 4: rule 1: unknown agency 'qtt'" in result.stderr
 
 
 def test_serve_creates_the_database_on_first_start_and_answers(tmp_path: Path):
@@ -153,7 +155,8 @@ def test_create_user_from_the_command_line(settings, config_dir):
     again = create("lan.tran@khcn.gov.vn", "--role", "inspector", "--agency", "khcn")
     assert "an account for lan.tran@khcn.gov.vn already exists" in again.stderr
     no_agency = create("x@y.vn", "--role", "lead")
-    assert no_agency.returncode == 2 and "give --agency (bvntd, khcn, pc03, qltt, snnmt, syt)" in no_agency.stderr
+    shipped = ", ".join(sorted(load_reference(config_dir).agencies))  # as configured
+    assert no_agency.returncode == 2 and f"give --agency ({shipped})" in no_agency.stderr
     short = create("y@y.vn", "--role", "officer", password="ngắn")
     assert "the password needs at least 10 characters" in short.stderr
 

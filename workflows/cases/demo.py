@@ -110,7 +110,7 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
                     if channel == "online" else ""), page_key=page_key(url),
         platform=rng.choice(PLATFORMS) if channel == "online" else "",
         description="Dữ liệu minh họa.", price_vnd=rng.randrange(20, 5000) * 1000,
-        status=status, agency_code=agency_code, routing_rule=decision.rule_number,
+        status=status, agency_code=agency_code,
         routing_reason=decision.reason, due_at=due, triage_due_at=levels.triage_due_at(created),
         created_at=created, updated_at=created,
     )

@@ -264,7 +264,7 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
             barcode_check_ok=barcode.check_digit_ok if barcode else None,
             barcode_gs1_prefix=barcode.gs1_prefix if barcode else "",
             barcode_gs1_office=barcode.gs1_office if barcode else "",
-            agency_code=decision.agency_code, routing_rule=decision.rule_number,
+            agency_code=decision.agency_code,
             routing_reason=decision.reason,
             due_at=levels.due_at(draft.category, received_at, decision.agency_code),
             triage_due_at=levels.triage_due_at(received_at), **asdict(draft))
@@ -278,7 +278,7 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
                 "intake_channel": draft.intake_channel,
                 "attachments": [evidence_record(file) for file in evidence]}),
             CaseEvent(case, Actor.system(), "routed", before={"agency": None},
-                      after={"agency": decision.agency_code, "rule": decision.rule_number},
+                      after={"agency": decision.agency_code, "rule": decision.rule_id},
                       reason=decision.reason)])
         if repeat is not None:
             await remember(connection, repeat, case, pin, secret_key, received_at)

@@ -47,9 +47,13 @@ class RoutingFacts:
         return str(getattr(self, condition))
 
 
+# A rule's id: what its decisions name, kept when rules are added or moved.
+RULE_ID = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+
+
 @dataclass(frozen=True)
 class Rule:
-    number: int  # 1-based position in the file, as people count
+    id: str  # stable, from the file: the reasons stored on cases name it
     conditions: Mapping[str, frozenset[str]]
     agency_code: str | None  # None: the triage queue
 
@@ -60,23 +64,26 @@ class Rule:
 @dataclass(frozen=True)
 class Decision:
     agency_code: str | None  # None: the officers' triage queue
-    rule_number: int | None  # None: no rule matched
+    # The rule's id; None: no rule matched. (Reasons stored before rules had ids name the
+    # rule's position then, "1", "6": read back as they are.)
+    rule_id: str | None
     matched: tuple[tuple[str, str], ...] = ()  # (condition, the report's value) of the rule
 
     @property
     def reason(self) -> str:
         """The rule engine's own record, kept on the case and in the audit trail: stable
         machine text (pages show `explain()` instead), read back by `parse_reason()`."""
-        if self.rule_number is None:
+        if self.rule_id is None:
             return f"sent to {TRIAGE_QUEUE}: no rule matched"
         target = self.agency_code or TRIAGE_QUEUE
         verb = "routed to" if self.agency_code else "sent to"
         conditions = ", ".join(f"{key}={value}" for key, value in self.matched)
-        return f"{verb} {target} by rule {self.rule_number}: {conditions or FALLBACK}"
+        return f"{verb} {target} by rule {self.rule_id}: {conditions or FALLBACK}"
 
 
 FALLBACK = "fallback, no condition"
-_REASON = re.compile(r"^(?:routed to (?P<agency>\S+)|sent to \S+) by rule (?P<rule>\d+): (?P<rest>.*)$")
+_REASON = re.compile(r"^(?:routed to (?P<agency>\S+)|sent to \S+) by rule (?P<rule>[a-z0-9-]+): "
+                     r"(?P<rest>.*)$")
 _CONDITION = re.compile(rf"(?P<key>{'|'.join(CONDITIONS)})=(?P<value>.*?)"
                         rf"(?=, (?:{'|'.join(CONDITIONS)})=|$)")
 
@@ -89,13 +96,13 @@ def parse_reason(text: str) -> Decision | None:
     rest = found.group("rest")
     matched = () if rest == FALLBACK else tuple(
         (condition.group("key"), condition.group("value")) for condition in _CONDITION.finditer(rest))
-    return Decision(found.group("agency"), int(found.group("rule")), matched)
+    return Decision(found.group("agency"), found.group("rule"), matched)
 
 
 def route(facts: RoutingFacts, rules: list[Rule]) -> Decision:
     for rule in rules:
         if rule.matches(facts):
-            return Decision(rule.agency_code, rule.number,
+            return Decision(rule.agency_code, rule.id,
                             tuple((key, facts.value(key)) for key in rule.conditions))
     return Decision(None, None)
 
@@ -112,14 +119,14 @@ CONDITION_LABELS: dict[str, tuple[str, tuple[Term, ...] | None]] = {
 def explain(decision: Decision, words: Translator, agencies: Iterable[Labelled]) -> str:
     """The decision as a sentence in the reader's language: "Sent to the market-management
     office by rule 1: category = Counterfeit goods"."""
-    if decision.rule_number is None:
+    if decision.rule_id is None:
         return words(N_("Left for the officers' triage: no rule matched"))
     parts = []
     for key, value in decision.matched:
         name, terms = CONDITION_LABELS[key]
         parts.append(f"{words.gettext(name)} = {words.label(terms, value) if terms else value}")
     conditions = ", ".join(parts) or words(N_("the rule for everything else"))
-    params = {"rule": decision.rule_number, "conditions": conditions}
+    params = {"rule": decision.rule_id, "conditions": conditions}
     if decision.agency_code is None:
         return words(N_("Left for the officers' triage by rule {rule}: {conditions}"), params)
     agency = words.label(agencies, decision.agency_code)
@@ -136,10 +143,15 @@ def load_rules(path: Path, agency_codes: Collection[str], communes: Collection[s
     entries = source.data.get("rules")
     if not isinstance(entries, list) or not entries:
         raise source.error("expected at least one [[rules]] table")
-    return [
-        _parse_rule(source, index, entry, agency_codes, communes)
-        for index, entry in enumerate(entries)
-    ]
+    rules = [_parse_rule(source, index, entry, agency_codes, communes)
+             for index, entry in enumerate(entries)]
+    seen: set[str] = set()
+    for index, rule in enumerate(rules):
+        if rule.id in seen:
+            raise source.error(f"rule {index + 1}: the id {rule.id!r} is used twice", "rules",
+                               index, "id")
+        seen.add(rule.id)
+    return rules
 
 
 def _parse_rule(
@@ -155,9 +167,13 @@ def _parse_rule(
         return source.error(f"rule {number}: {message}", "rules", index, key)
 
     for key in entry:
-        if key not in CONDITIONS and key not in ("agency", "queue"):
-            known = ", ".join([*CONDITIONS, "agency", "queue"])
+        if key not in CONDITIONS and key not in ("id", "agency", "queue"):
+            known = ", ".join(["id", *CONDITIONS, "agency", "queue"])
             raise fail(f"unknown key {key!r} (known: {known})", key)
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise fail('give it an id = "…" that stays when rules move: lower-case letters, '
+                   'digits and hyphens, e.g. id = "counterfeit-to-qltt"', "id")
     if ("agency" in entry) == ("queue" in entry):
         raise fail('give either agency = "<code>" or queue = "triage"', "agency")
     agency_code: str | None = None
@@ -186,4 +202,4 @@ def _parse_rule(
                         f"unknown {key} {value!r} (known: {', '.join(sorted(permitted))})", key
                     )
         conditions[key] = frozenset(values)
-    return Rule(number, conditions, agency_code)
+    return Rule(rule_id, conditions, agency_code)

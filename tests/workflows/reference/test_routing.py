@@ -1,112 +1,177 @@
+"""Routing: the rule engine, with rules files of the tests' own (so a province editing its
+config/routing.toml breaks no test), and the shipped file read as it is — every rule has an
+id, none is shadowed by the ones before it — rather than restated here."""
+
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
+from workflows.i18n.translations import translator
+from workflows.reference.catalog import (
+    CATEGORIES,
+    CATEGORY_CODES,
+    PRODUCT_GROUP_CODES,
+    PRODUCT_GROUPS,
+    SALES_CHANNEL_CODES,
+)
 from workflows.reference.loading import load_reference
-from workflows.reference.routing import RoutingFacts, load_rules, route
+from workflows.reference.routing import (
+    Decision,
+    RoutingFacts,
+    explain,
+    load_rules,
+    parse_reason,
+    route,
+)
 from workflows.reference.tomlfile import ConfigError
 
+AGENCIES = {"qltt", "khcn", "bvntd"}
+RULES = '''
+[[rules]]
+id = "cosmetics-online-to-khcn"
+category = "counterfeit"
+product_group = "cosmetics"
+channel = "online"
+agency = "khcn"
 
-@pytest.fixture
-def rules(config_dir: Path):
-    return load_reference(config_dir).rules
+[[rules]]
+id = "counterfeit-to-qltt"
+category = ["counterfeit", "smuggled"]
+agency = "qltt"
 
+[[rules]]
+id = "disputes-in-cam-ranh-to-triage"
+category = "consumer_dispute"
+commune = "Phường Cam Ranh"
+queue = "triage"
 
-@pytest.mark.parametrize(
-    ("category", "product_group", "agency", "rule"),
-    [
-        ("counterfeit", "cosmetics", "qltt", 1),
-        ("imitation", "clothing", "qltt", 1),
-        ("smuggled", "electronics", "qltt", 1),
-        ("trade_fraud", "food", "qltt", 1),
-        ("counterfeit", "agricultural_inputs", "qltt", 1),
-        ("substandard", "agricultural_inputs", "snnmt", 2),
-        ("food_safety", "agricultural_inputs", "snnmt", 2),
-        ("substandard", "electronics", "khcn", 3),
-        ("labelling", "food", "khcn", 3),
-        ("consumer_dispute", "electronics", "bvntd", 4),
-        ("food_safety", "food", "syt", 5),
-        ("food_safety", "drugs", "syt", 5),
-        ("food_safety", "cosmetics", "syt", 5),
-    ],
-)
-def test_default_rules_route_each_category_to_its_agency(rules, category, product_group, agency, rule):
-    decision = route(RoutingFacts(category, product_group, "shop"), rules)
-    assert decision.agency_code == agency
-    assert decision.rule_number == rule
-    assert decision.reason.startswith(f"routed to {agency} by rule {rule}: category={category}")
+[[rules]]
+id = "disputes-to-bvntd"
+category = "consumer_dispute"
+agency = "bvntd"
+'''
 
 
-def test_unmatched_report_falls_back_to_the_triage_queue(rules):
-    decision = route(RoutingFacts("food_safety", "other", "online"), rules)
-    assert decision.agency_code is None
-    assert decision.rule_number == 6
-    assert decision.reason == "sent to triage by rule 6: fallback, no condition"
+def rules_from(tmp_path: Path, text: str = RULES, communes: tuple[str, ...] = (
+        "Phường Cam Ranh", "Phường Nha Trang")):
+    path = tmp_path / "routing.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_rules(path, AGENCIES, communes)
 
 
-def test_a_rule_added_to_the_file_changes_routing_without_code(config_dir: Path):
-    path = config_dir / "routing.toml"
-    # Counterfeit cosmetics sold online go to khcn in this province: put the rule first.
-    path.write_text(
-        '[[rules]]\ncategory = "counterfeit"\nproduct_group = "cosmetics"\n'
-        'channel = "online"\nagency = "khcn"\n\n' + path.read_text(encoding="utf-8"),
-        encoding="utf-8",
-    )
-    rules = load_reference(config_dir).rules
-    online = route(RoutingFacts("counterfeit", "cosmetics", "online"), rules)
-    assert (online.agency_code, online.rule_number) == ("khcn", 1)
-    assert online.reason == ("routed to khcn by rule 1: category=counterfeit, "
-                             "product_group=cosmetics, channel=online")
-    in_shop = route(RoutingFacts("counterfeit", "cosmetics", "shop"), rules)
-    assert (in_shop.agency_code, in_shop.rule_number) == ("qltt", 2)
+@pytest.mark.parametrize(("facts", "agency", "rule"), [
+    (RoutingFacts("counterfeit", "cosmetics", "online"), "khcn", "cosmetics-online-to-khcn"),
+    (RoutingFacts("counterfeit", "cosmetics", "shop"), "qltt", "counterfeit-to-qltt"),
+    (RoutingFacts("smuggled", "food", "online"), "qltt", "counterfeit-to-qltt"),
+    (RoutingFacts("consumer_dispute", "food", "shop", "Phường Cam Ranh"), None,
+     "disputes-in-cam-ranh-to-triage"),
+    (RoutingFacts("consumer_dispute", "food", "shop", "Phường Nha Trang"), "bvntd",
+     "disputes-to-bvntd"),
+])
+def test_the_first_rule_whose_conditions_all_match_decides(tmp_path, facts, agency, rule):
+    decision = route(facts, rules_from(tmp_path))
+    assert (decision.agency_code, decision.rule_id) == (agency, rule)
+    assert parse_reason(decision.reason) == decision  # the stored reason reads back
 
 
-def test_a_commune_rule_matches_only_that_commune(config_dir: Path):
-    path = config_dir / "routing.toml"
-    path.write_text('[[rules]]\ncategory = "consumer_dispute"\ncommune = "Phường Cam Ranh"\n'
-                    'queue = "triage"\n\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
-    rules = load_reference(config_dir).rules
-    assert route(RoutingFacts("consumer_dispute", "food", "shop", "Phường Cam Ranh"), rules).agency_code is None
-    assert route(RoutingFacts("consumer_dispute", "food", "shop", "Phường Nha Trang"),
-                 rules).agency_code == "bvntd"
+def test_no_rule_matching_leaves_the_report_for_the_officers(tmp_path):
+    """Without a catch-all rule, a report no rule takes goes to the triage queue, and says so."""
+    decision = route(RoutingFacts("labelling", "food", "shop"), rules_from(tmp_path))
+    assert decision == Decision(None, None)
+    assert decision.reason == "sent to triage: no rule matched"
+    assert parse_reason(decision.reason) == decision
+    said = explain(decision, translator("en"), [])
+    assert said == "Left for the officers' triage: no rule matched"
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ('[[rules]]\ncategory = "counterfeit"\n\nagency = "qtt"\n',
-         'line 4: rule 1: unknown agency \'qtt\' (known: bvntd, khcn, qltt, snnmt, '
-         'syt)'),
-        ('[[rules]]\nagency = "qltt"\n\n[[rules]]\ncategory = "fake"\nagency = "qltt"\n',
-         "line 5: rule 2: unknown category 'fake'"),
-        ('[[rules]]\ncategory = "counterfeit"\nagency = "qltt"\ncolour = "red"\n',
-         "line 4: rule 1: unknown key 'colour'"),
-        ('[[rules]]\ncategory = "counterfeit"\n', "line 1: rule 1: give either agency"),
-        ('[[rules]]\ncategory = "counterfeit\nagency = "qltt"\n', "(at line 2"),
-        ('[[rules]]\ncommune = "Phường Không Có"\nagency = "qltt"\n',
-         "line 2: rule 1: unknown commune 'Phường Không Có'"),
-    ],
-)
-def test_a_broken_rules_file_fails_naming_the_line(config_dir: Path, text: str, message: str):
-    (config_dir / "routing.toml").write_text(text, encoding="utf-8")
+def test_a_reason_names_the_rule_by_its_id_whatever_comes_before_it(tmp_path):
+    before = route(RoutingFacts("smuggled", "food", "shop"), rules_from(tmp_path))
+    moved = rules_from(tmp_path, '[[rules]]\nid = "new-first"\ncategory = "labelling"\n'
+                                 'agency = "khcn"\n' + RULES)
+    after = route(RoutingFacts("smuggled", "food", "shop"), moved)
+    assert before.reason == after.reason == (
+        "routed to qltt by rule counterfeit-to-qltt: category=smuggled")
+
+
+@pytest.mark.parametrize(("reason", "words"), [
+    # A reason stored before rules had ids names the rule's position then: read as it is.
+    ("routed to qltt by rule 1: category=labelling",
+     "Sent to qltt by rule 1: category = {labelling}"),
+    ("sent to triage by rule 6: fallback, no condition",
+     "Left for the officers' triage by rule 6: the rule for everything else"),
+    ("routed to khcn by rule quality-to-khcn: category=labelling, product_group=food",
+     "Sent to khcn by rule quality-to-khcn: category = {labelling}, kind of product = {food}"),
+])
+def test_every_kind_of_stored_reason_is_explained(reason, words):
+    english = translator("en")
+    labels = {"labelling": english.label(CATEGORIES, "labelling"),
+              "food": english.label(PRODUCT_GROUPS, "food")}
+    decision = parse_reason(reason)
+    assert decision is not None
+    assert explain(decision, english, []) == words.format(**labels)
+    assert explain(decision, translator("vi"), []) != words  # in Vietnamese too
+
+
+def test_text_that_is_no_routing_record_is_not_read_as_one():
+    assert parse_reason("moved by hand") is None
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[[rules]]\nid = "a-rule"\ncategory = "counterfeit"\n\nagency = "qtt"\n',
+     "line 5: rule 1: unknown agency 'qtt' (known: bvntd, khcn, qltt)"),
+    ('[[rules]]\nid = "one"\nagency = "qltt"\n\n[[rules]]\nid = "two"\ncategory = "fake"\n'
+     'agency = "qltt"\n', "line 7: rule 2: unknown category 'fake'"),
+    ('[[rules]]\nid = "one"\ncategory = "counterfeit"\nagency = "qltt"\ncolour = "red"\n',
+     "line 5: rule 1: unknown key 'colour'"),
+    ('[[rules]]\nid = "one"\ncategory = "counterfeit"\n', "line 1: rule 1: give either agency"),
+    ('[[rules]]\nid = "one"\nagency = "qltt"\nqueue = "triage"\n',
+     "rule 1: give either agency"),
+    ('[[rules]]\nid = "one"\ncategory = "counterfeit\nagency = "qltt"\n', "(at line 3"),
+    ('[[rules]]\nid = "one"\ncommune = "Phường Không Có"\nagency = "qltt"\n',
+     "line 3: rule 1: unknown commune 'Phường Không Có'"),
+    ('[[rules]]\nid = "one"\nqueue = "officers"\n', "rule 1: unknown queue 'officers'"),
+    ('[[rules]]\nid = "one"\ncategory = []\nagency = "qltt"\n',
+     "rule 1: category must be a text or a non-empty list of texts"),
+    ('[[rules]]\ncategory = "counterfeit"\nagency = "qltt"\n', "rule 1: give it an id"),
+    ('[[rules]]\nid = "Hàng giả"\nagency = "qltt"\n', "rule 1: give it an id"),
+    ('[[rules]]\nid = "same"\nagency = "qltt"\n\n[[rules]]\nid = "same"\nqueue = "triage"\n',
+     "rule 2: the id 'same' is used twice"),
+    ('', "expected at least one [[rules]] table"),
+    ('rules = 1\n', "expected at least one [[rules]] table"),
+    ('[[rule]]\nagency = "qltt"\n', "unknown key 'rule'"),
+])
+def test_a_broken_rules_file_fails_naming_the_line(tmp_path: Path, text: str, message: str):
     with pytest.raises(ConfigError) as failure:
-        load_reference(config_dir)
-    assert str(config_dir / "routing.toml") in str(failure.value)
+        rules_from(tmp_path, text)
+    assert str(tmp_path / "routing.toml") in str(failure.value)
     assert message in str(failure.value)
 
 
 def test_communes_are_free_text_when_the_list_is_empty(tmp_path: Path):
-    rules_file = tmp_path / "routing.toml"
-    rules_file.write_text('[[rules]]\ncommune = "Xã Bất Kỳ"\nagency = "qltt"\n', encoding="utf-8")
-    rules = load_rules(rules_file, {"qltt"}, communes=())
+    rules = rules_from(tmp_path, '[[rules]]\nid = "anywhere"\ncommune = "Xã Bất Kỳ"\n'
+                                 'agency = "qltt"\n', communes=())
     assert route(RoutingFacts("counterfeit", "food", "shop", "Xã Bất Kỳ"), rules).agency_code == "qltt"
 
 
 def test_no_rule_may_route_to_the_police(config_dir: Path):
     path = config_dir / "routing.toml"
-    path.write_text('[[rules]]\ncategory = "smuggled"\nagency = "pc03"\n\n'
+    path.write_text('[[rules]]\nid = "to-police"\ncategory = "smuggled"\nagency = "pc03"\n\n'
                     + path.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown agency 'pc03'"):
         load_reference(config_dir)
+
+
+def test_the_shipped_rules_each_decide_something(config_dir: Path):
+    """Read as shipped, not restated: every rule has its own id, and each is the first to
+    match some report (no rule hides behind the ones before it)."""
+    reference = load_reference(config_dir)
+    rules = reference.rules
+    assert len({rule.id for rule in rules}) == len(rules)
+    communes = ("", *reference.places.communes[:3])
+    deciding = {route(RoutingFacts(*facts), rules).rule_id for facts in itertools.product(
+        sorted(CATEGORY_CODES), sorted(PRODUCT_GROUP_CODES), sorted(SALES_CHANNEL_CODES),
+        communes)}
+    assert deciding >= {rule.id for rule in rules if "commune" not in rule.conditions}

@@ -75,6 +75,8 @@ class Case(Model):
     status = fields.CharField(max_length=16, default="received", db_index=True)
     # None: no rule named an agency, the case waits in the intake officers' triage queue.
     agency_code = fields.CharField(max_length=16, null=True, db_index=True)
+    # The rule's position in the file, as cases filed before rules had ids kept it; the rule
+    # is named by its id in `routing_reason` since (workflows.reference.routing).
     routing_rule = fields.IntField(null=True)
     routing_reason = fields.CharField(max_length=300, default="")
     due_at = fields.DatetimeField(null=True, db_index=True)
