@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -8,12 +9,14 @@ from workflows.reference.loading import load_reference
 from workflows.reference.tomlfile import ConfigError
 
 
-def test_the_witnesses_are_every_agency_and_the_committee(config_dir: Path):
+def test_the_witnesses_are_every_agency_and_the_addresses_listed(config_dir: Path):
+    """As config/audit.toml ships it (agencies = true, and its addresses), read, not restated."""
     reference = load_reference(config_dir)
-    assert reference.witnesses.recipients(reference.agencies.values()) == [
-        "bcd389@example.gov.vn", "bvntd@example.org.vn", "khcn@example.gov.vn",
-        "pc03@example.gov.vn", "qltt@example.gov.vn", "snnmt@example.gov.vn",
-        "syt@example.gov.vn"]
+    shipped = tomllib.loads((config_dir / "audit.toml").read_text(encoding="utf-8"))
+    assert shipped["agencies"] is True and shipped["addresses"]
+    expected = {agency.email for agency in reference.agencies.values()} | set(
+        shipped["addresses"])
+    assert reference.witnesses.recipients(reference.agencies.values()) == sorted(expected)
     (config_dir / "audit.toml").write_text('agencies = false\naddresses = ["Kiem.Toan@Ví-Dụ.vn"]\n',
                                            encoding="utf-8")
     reference = load_reference(config_dir)
