@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from intake.client import client_address
+from intake.requester import client_address
 from workflows.access.api_clients import KnownClient, client_for_key
 from workflows.audit.log import Actor
 

@@ -14,10 +14,10 @@ from intake.api.answers import answer, error_response, language, words
 from intake.api.callers import Caller, UnknownKey, identify
 from intake.api.fields import MEDIA_FIELD, report_fields
 from intake.api.requests import UNKNOWN_KEY, UNKNOWN_SERVICE
-from intake.client import retry_after
 from intake.context import app_context
 from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, uploaded_files
+from intake.requester import retry_after
 from workflows.access.limits import network
 from workflows.cases.filing import EntryPoint, FilingRefused, NothingStored, TooManyReports
 from workflows.cases.repeats import (

@@ -14,8 +14,8 @@ from starlette.responses import Response
 from intake.api.answers import answer, error_response, plain_error, words
 from intake.api.callers import Caller, UnknownKey, identify
 from intake.api.query import ListFilters, read_filters
-from intake.client import retry_after
 from intake.context import app_context
+from intake.requester import retry_after
 from workflows.access.limits import RateLimited, spend
 from workflows.cases.public_feed import PublicRequest, RequestQuery, public_requests
 from workflows.cases.tracking import normalize_tracking_code

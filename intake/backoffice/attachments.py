@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from intake.backoffice.auth import staff_only
-from intake.client import client_address
 from intake.context import app_context
+from intake.requester import client_address
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import READ_ROLES

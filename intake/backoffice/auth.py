@@ -40,7 +40,6 @@ def staff_only(*roles: str) -> Callable[[StaffHandler], Callable[[Request], Awai
                 target = quote(request.url.path + (f"?{request.url.query}" if request.url.query
                                                    else ""), safe="")
                 return RedirectResponse(f"/staff/login?next={target}", status_code=303)
-            request.state.staff_user = user
             if roles and user.role not in roles:
                 return render(request, "staff/forbidden.html", {"user": user}, status_code=403)
             return await handler(request, user)

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.backoffice.auth import staff_only
-from intake.client import client_address
 from intake.context import app_context, translator
 from intake.public.cookies import forget, one_time_pin
+from intake.requester import client_address
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import CASE_ROLES, READ_ROLES, sees_personal_data

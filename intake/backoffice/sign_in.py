@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from intake.backoffice.auth import SESSION_COOKIE, clear_session_cookie, set_session_cookie
-from intake.client import client_address
 from intake.context import app_context
 from intake.formdata import read_form, text_fields
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import read_signed, set_signed
+from intake.requester import client_address
 from intake.templating import render
 from workflows.access.accounts import normalize_email
 from workflows.access.models import StaffUser

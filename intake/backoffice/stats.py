@@ -17,8 +17,8 @@ from starlette.responses import Response, StreamingResponse
 
 from intake.backoffice.attachments import download_name
 from intake.backoffice.auth import staff_only
-from intake.client import retry_after
 from intake.context import app_context, translator
+from intake.requester import retry_after
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import STATS_ROLES, stats_scope

@@ -9,12 +9,12 @@ import datetime as dt
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from intake.client import client_address
 from intake.context import app_context
 from intake.formdata import EXPIRED_FORM, read_form, text_fields, uploaded_files
 from intake.links import BRAND_INQUIRY_SALT, read_record_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.guides import PHOTO_HEADERS
+from intake.requester import client_address
 from intake.templating import render
 from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
 from workflows.i18n.messages import Errors, Problem

@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from intake.brands.sign_in import NO_STORE, signed_in_owner
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.formdata import EXPIRED_FORM, checked_fields, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.guides import PHOTO_HEADERS
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
 from workflows.i18n.messages import Errors, Problem

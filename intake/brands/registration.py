@@ -7,10 +7,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.formdata import EXPIRED_FORM, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
 from workflows.i18n.messages import Errors, Problem

@@ -10,11 +10,11 @@ import datetime as dt
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.formdata import checked_fields
 from intake.links import BRAND_SIGN_IN_SALT, read_record_token
 from intake.public.cookies import forget, read_signed, set_signed
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited, spend
 from workflows.i18n.messages import N_, Problem

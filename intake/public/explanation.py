@@ -9,11 +9,11 @@ import datetime as dt
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from intake.client import client_address
 from intake.context import app_context
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.links import read_explanation_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.requester import client_address
 from intake.templating import render
 from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
 from workflows.i18n.messages import N_, Errors, Problem

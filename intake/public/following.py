@@ -10,10 +10,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.formdata import checked_fields
 from intake.links import FOLLOW_SALT, UNFOLLOW_SALT, read_record_token
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited, spend
 from workflows.access.networks import network_digest

@@ -6,7 +6,6 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, text_fields, uploaded_files
@@ -14,6 +13,7 @@ from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, one_time_pin, set_one_time_pin
 from intake.public.guides import MAX_BRAND_CHARS
 from intake.public.same_goods import chosen_case, offer
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor

@@ -10,12 +10,12 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.formdata import checked_fields, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, read_signed, set_signed
 from intake.public.feedback import answer
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.cases.feedback import feedback_asked, give_feedback

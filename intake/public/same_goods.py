@@ -11,10 +11,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.encrypted import decrypt, encrypt
 from intake.formdata import checked_fields
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited, spend
 from workflows.cases.filing import NothingStored, nothing_stored_on_outage

@@ -6,9 +6,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from intake.client import client_address, retry_after
 from intake.context import app_context
 from intake.public.report import NO_STORE
+from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.audit.receipts import filing_leaf, inclusion_receipt

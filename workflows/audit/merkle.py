@@ -2,7 +2,7 @@
 SHA-256(0x01 ‖ left ‖ right), the tree over n leaves split at the largest power of two below n.
 
 Every complete, aligned subtree — `(level, index)`: the leaves [index·2^level, (index+1)·2^level)
-— has its hash stored once (`workflows.audit.log_store`), so that a root, an inclusion proof or
+— has its hash stored once (`workflows.audit.tree`), so that a root, an inclusion proof or
 a consistency proof reads O(log n) hashes. Each computation comes in two halves, as in Go's
 sumdb/tlog: which stored hashes it needs (`*_addresses`), then the result from those hashes
 read in that order. Verification (`root_from_inclusion`, `consistent`) follows RFC 9162

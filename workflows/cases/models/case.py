@@ -46,10 +46,10 @@ class Case(Model):
 
     sales_channel = fields.CharField(max_length=16, db_index=True)
     shop_name = fields.CharField(max_length=200, default="")
-    # The shop name folded for matching (see workflows.duplicates.shop_key): SQLite cannot
+    # The shop name folded for matching (see workflows.cases.duplicates.shop_key): SQLite cannot
     # compare Vietnamese letters case-insensitively, so the folding is done once, here.
     shop_key = fields.CharField(max_length=200, default="", db_default="", db_index=True)
-    # Product, brand and shop without diacritics or case, for the staff search (workflows.search).
+    # Product, brand and shop without diacritics or case, for the staff search (workflows.cases.search).
     search_text = fields.CharField(max_length=620, default="", db_default="")
     province = fields.CharField(max_length=100, default="")
     commune = fields.CharField(max_length=100, default="", db_index=True)

@@ -1,4 +1,5 @@
-"""Who is asking, and how long they must wait when a limit (workflows.access.limits) says no."""
+"""The person or program behind a request: the address limits count it by, and how long it
+must wait when a limit (workflows.access.limits) says no."""
 
 from __future__ import annotations
 
