@@ -120,7 +120,7 @@ async def test_each_agency_sees_only_its_own_cases(client, app, accounts, cases)
         await sign_in(lead, "qltt_lead")
         page = await lead.get(own)
         assert page.status_code == 200
-        for shown in ("Nguyễn Thị Hằng", "0912345678", "Chuyển Chi cục Quản lý thị trường theo quy tắc 1",
+        for shown in ("Nguyễn Thị Hằng", "0912345678", "Chuyển Chi cục Quản lý thị trường theo quy tắc",
                           "tem.jpg"):
             assert shown in page.text
         download = await lead.get(urls[1])
