@@ -76,17 +76,18 @@ async def submit_report(request: Request) -> Response:
                              "sent. If you are a person, clear that field and press Send again."))
         return await _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
     choice = values.get(JOIN_FIELD)
-    if choice is None and (offered := await offer(request, values)):
+    checked = context.filing.check(values)  # once, for the offer, the filing and the way back
+    if choice is None and (offered := await offer(request, checked)):
         # Without JavaScript the offer comes as a step: the same form, and the choice.
         return await _form_again(request, values, {}, files_lost=bool(uploads), status_code=200,
                                  offered=offered)
     entry = EntryPoint("web", Actor.citizen(), request.state.language, client_address(request))
     try:
         if choice and choice != NEW_REPORT:
-            await add_to_case(context.filing, chosen_case(request, choice), values, uploads,
+            await add_to_case(context.filing, chosen_case(request, choice), checked, uploads,
                               client_address(request), request.state.language)
             return RedirectResponse("/report/joined", status_code=303)
-        filed = await context.filing.file(values, uploads, entry)
+        filed = await context.filing.file(checked, uploads, entry)
     except FilingRefused as refused:
         status, headers = 400, None
         if isinstance(refused, TooManyReports):
@@ -94,8 +95,8 @@ async def submit_report(request: Request) -> Response:
         elif isinstance(refused, NothingStored):
             status, headers = 503, {"Retry-After": RETRY_SECONDS}
         return await _form_again(request, values, refused.errors, files_lost=bool(uploads),
-                           status_code=status, headers=headers,
-                                 offered=await offer(request, values) if choice else None)
+                                 status_code=status, headers=headers,
+                                 offered=await offer(request, checked) if choice else None)
     response = RedirectResponse(f"/receipt/{filed.case.tracking_code}", status_code=303)
     set_one_time_pin(request, response, RECEIPT_COOKIE, "receipt", filed.case.tracking_code,
                      filed.pin, path="/receipt", max_age=RECEIPT_MAX_AGE)

@@ -6,8 +6,6 @@ hours (intake.encrypted), so the page tells no one which report, nor anything ab
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +16,7 @@ from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited, spend
 from workflows.cases.filing import NothingStored, nothing_stored_on_outage
+from workflows.cases.validation import CheckedReport
 from workflows.parties.supporters import offered_case
 
 CHOICE_PURPOSE = "same-goods"
@@ -31,22 +30,22 @@ def chosen_case(request: Request, choice: str) -> int:
     return case_id if isinstance(case_id, int) and not isinstance(case_id, bool) else 0
 
 
-async def _offer(request: Request, values: dict[str, Any]) -> str | None:
+async def _offer(request: Request, checked: CheckedReport) -> str | None:
     """The offer's choice, or None when there is nothing to offer."""
-    case_id = await offered_case(values, app_context(request).filing)
+    case_id = await offered_case(checked, app_context(request).filing)
     if case_id is None:
         return None
     return encrypt(app_context(request).settings.secret_key, CHOICE_PURPOSE, case_id)
 
 
-async def offer(request: Request, values: dict[str, Any]) -> str | None:
+async def offer(request: Request, checked: CheckedReport) -> str | None:
     """The offer for this form, charged to the address's look-ups (none once they are used
     up, or while the database refuses: the report is then filed as a new one, or told that
     nothing was stored)."""
     try:
         async with nothing_stored_on_outage():
             await spend(app_context(request).allowances.track, client_address(request))
-            return await _offer(request, values)
+            return await _offer(request, checked)
     except (RateLimited, NothingStored):
         return None  # the filing that follows says what the outage means
 
@@ -61,7 +60,8 @@ async def similar_reports(request: Request) -> Response:
         await spend(context.allowances.track, client_address(request))
     except RateLimited as limited:
         return Response(status_code=429, headers=retry_after(limited))
-    return render(request, "public/same_goods.html", {"offer": await _offer(request, values)},
+    checked = context.filing.check(values)
+    return render(request, "public/same_goods.html", {"offer": await _offer(request, checked)},
                   headers={"Cache-Control": "no-store"})
 
 

@@ -31,7 +31,7 @@ from workflows.cases.models import Attachment, Case
 from workflows.cases.repeats import RepeatKey, earlier_filing, remember, taken
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_pin, new_tracking_code, pin_digest
-from workflows.cases.validation import validate_report
+from workflows.cases.validation import CheckedReport, validate_report
 from workflows.cases.web_pages import page_key
 from workflows.db.errors import DATABASE_UNAVAILABLE
 from workflows.evidence.checks import CheckedFile
@@ -141,20 +141,27 @@ class FilingService:
     max_description_chars: int
     client_allowance: Allowance  # per registered client, unless the client has its own
 
-    async def file(self, fields: Mapping[str, str], uploads: Sequence[Upload], entry: EntryPoint,
-                   found: Errors | None = None, extras: Mapping[str, str] | None = None,
+    def check(self, fields: Mapping[str, str]) -> CheckedReport:
+        """The report's fields checked, once for a request: hand the result on."""
+        draft, errors = validate_report(fields, self.reference.places,
+                                        max_description_chars=self.max_description_chars)
+        return CheckedReport(draft, errors)
+
+    async def file(self, fields: Mapping[str, str] | CheckedReport, uploads: Sequence[Upload],
+                   entry: EntryPoint, found: Errors | None = None,
+                   extras: Mapping[str, str] | None = None,
                    repeat: RepeatKey | None = None) -> FiledReport:
-        """`found`: problems the entry point already saw in its own fields (reported with
-        the rest); `extras`: what a client sent that has no field here, kept for staff;
-        `repeat`: where a retry of this filing finds it (KeyReused: the key is taken)."""
+        """`fields`: as typed, or already checked (`check`); `found`: problems the entry
+        point already saw in its own fields (reported with the rest); `extras`: what a client
+        sent that has no field here, kept for staff; `repeat`: where a retry of this filing
+        finds it (KeyReused: the key is taken)."""
         if repeat is not None:
             async with nothing_stored_on_outage():
                 earlier = await earlier_filing(repeat, self.secret_key)
             if earlier is not None:
                 return FiledReport(earlier.case, earlier.pin, repeated=True)
-        draft, errors = validate_report(fields, self.reference.places,
-                                        max_description_chars=self.max_description_chars)
-        errors = {**(found or {}), **errors}
+        checked = fields if isinstance(fields, CheckedReport) else self.check(fields)
+        draft, errors = checked.draft, {**(found or {}), **checked.errors}
         if entry.actor.kind == "staff" and entry.channel not in STAFF_CHANNELS:
             errors["intake_channel"] = Problem(N_("Choose how the report was received."))
         too_many = count_and_size(uploads, self.policy)

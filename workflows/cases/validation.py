@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from workflows.cases.draft import ReportDraft
@@ -150,6 +151,16 @@ def _reporter(read: _Reader) -> None:
             "To leave your name or contact details, agree that the agencies may use them "
             "to handle this report. Or leave them empty to report anonymously."))
     read.values.update(reporter_phone=phone, reporter_email=email, consent=consent)
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    """A report's fields checked once, for everything one request does with them (the offer
+    of the same goods, the filing, the form sent back): the draft when it can be filed as it
+    is, else None, and each field's problem."""
+
+    draft: ReportDraft | None
+    errors: Errors
 
 
 def validate_report(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from tortoise.expressions import F
@@ -37,7 +37,7 @@ from workflows.cases.filing import (
 )
 from workflows.cases.models import Attachment, Case
 from workflows.cases.states import OPEN_STATES
-from workflows.cases.validation import validate_report
+from workflows.cases.validation import CheckedReport
 from workflows.cases.web_pages import page_key
 from workflows.evidence.storage import EvidenceFile
 from workflows.evidence.uploads import Upload, count_and_size
@@ -112,24 +112,22 @@ async def _charged_keys(keys: GoodsKeys, secret_key: str) -> GoodsKeys:
         keys.page if keys.page and await allowed("page", keys.page) else "")
 
 
-async def offered_case(fields: Mapping[str, str], service: FilingService) -> int | None:
+async def offered_case(checked: CheckedReport, service: FilingService) -> int | None:
     """The case to offer for a report that would be filed as it is (one with mistakes gets
     its messages first, and no offer), matched by the goods keys still allowed an offer this
     hour; None when there is none (the report is then filed as a new one)."""
-    draft, errors = validate_report(fields, service.reference.places,
-                                    max_description_chars=service.max_description_chars)
-    if draft is None or errors:
+    if checked.draft is None or checked.errors:
         return None
-    found = await same_goods(await _charged_keys(goods_keys(draft), service.secret_key))
+    keys = await _charged_keys(goods_keys(checked.draft), service.secret_key)
+    found = await same_goods(keys)
     return found.id if found else None
 
 
-async def add_to_case(service: FilingService, case_id: int, fields: Mapping[str, str],
+async def add_to_case(service: FilingService, case_id: int, checked: CheckedReport,
                       uploads: Sequence[Upload], address: str, language: str) -> Case:
     """The report joins the open case it names, checked like a report (InvalidReport,
     TooManyReports, NothingStored), and only if that case is about the goods typed."""
-    draft, errors = validate_report(fields, service.reference.places,
-                                    max_description_chars=service.max_description_chars)
+    draft, errors = checked.draft, dict(checked.errors)
     too_many = count_and_size(uploads, service.policy)
     if too_many:
         errors[FILES_FIELD] = too_many
