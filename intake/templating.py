@@ -15,6 +15,7 @@ from intake.context import app_context, translator
 from intake.middleware.csrf import CSRF_FIELD, csrf_token
 from workflows.cases import deadlines
 from workflows.cases.draft import REPORT_LABELS
+from workflows.cases.report_fields import FIELDS, SECTIONS, section_fields, template_facts
 from workflows.cases.states import CLOSED_STATES
 from workflows.cases.tracking import format_pin, format_tracking_code
 from workflows.i18n import formatting
@@ -24,6 +25,9 @@ from workflows.parties.references import format_reference
 from workflows.reference import catalog
 from workflows.reference.boundaries import Boundaries
 from workflows.reference.reporting import month_title, period_span, period_title
+
+REPORT_SECTIONS = [(section, section_fields(section)) for section in SECTIONS]
+REPORT_POSITION = [field for field in FIELDS if field.kind in ("latitude", "longitude")]
 
 
 def map_config(tiles: str, attribution: str, boundaries: Boundaries | None) -> str | None:
@@ -48,6 +52,9 @@ def _page_context(request: Request) -> dict[str, Any]:
         "catalog": catalog,
         "reference": context.reference,
         "labels": {name: words.gettext(label) for name, label in REPORT_LABELS.items()},
+        # The report form's sections and fields, and the map's pair of coordinates.
+        "report_sections": REPORT_SECTIONS, "report_position": REPORT_POSITION,
+        **template_facts(words),
         "now": dt.datetime.now(dt.UTC),  # for "overdue" marks
         "closed_states": CLOSED_STATES,
         # The maps' settings (None: no map anywhere), read by intake/static/map.js.

@@ -14,41 +14,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from workflows.cases.report_fields import FIELDS
 from workflows.cases.text import clean_text
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
 
 MEDIA_FIELD = "media"
-# attribute[<name>] -> the report field it fills.
-ATTRIBUTES: dict[str, str] = {
-    "product_name": "product_name",
-    "brand": "brand",
-    "product_group": "product_group",
-    "barcode": "barcode",
-    "label_origin": "label_origin",
-    "quantity": "quantity",
-    "price_vnd": "price_vnd",
-    "purchase_date": "purchase_date",
-    "channel": "sales_channel",
-    "shop_name": "shop_name",
-    "commune": "commune",
-    "street": "street",
-    "url": "online_url",
-    "platform": "platform",
-    "consent": "consent",
-}
-WHOLE_NUMBERS = frozenset({"quantity"})
-ROUNDED_NUMBERS = frozenset({"price_vnd"})  # đồng have no smaller unit
-DATES = frozenset({"purchase_date"})
-# Standard GeoReport fields -> report fields.
-STANDARD_FIELDS: dict[str, str] = {
-    "service_code": "category",
-    "description": "description",
-    "lat": "latitude",
-    "long": "longitude",
-    "email": "reporter_email",
-    "phone": "reporter_phone",
-}
+# attribute[<code>] -> the report field it fills; the standard GeoReport parameters -> theirs
+# (each field's declaration says: workflows.cases.report_fields).
+ATTRIBUTES: dict[str, str] = {field.open311.code: field.name for field in FIELDS
+                              if field.open311 and not field.open311.standard}
+STANDARD_FIELDS: dict[str, str] = {field.open311.code: field.name for field in FIELDS
+                                   if field.open311 and field.open311.standard}
+_KIND_OF = {field.open311.code: field.kind for field in FIELDS if field.open311}
+WHOLE_NUMBERS = frozenset(code for code, kind in _KIND_OF.items() if kind == "whole")
+ROUNDED_NUMBERS = frozenset(code for code, kind in _KIND_OF.items()
+                            if kind == "amount")  # đồng have no smaller unit
+DATES = frozenset(code for code, kind in _KIND_OF.items() if kind == "date")
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
 # Accepted by the standard and not used here (media_url is kept for staff, as an extra).
 IGNORED_FIELDS = frozenset({"jurisdiction_id", "api_key", "device_id", "deviceid",

@@ -11,16 +11,10 @@ from starlette.responses import Response
 from intake.api.answers import answer, error_response, words
 from intake.api.requests import UNKNOWN_SERVICE
 from intake.context import app_context
-from workflows.i18n.messages import N_, Problem
+from workflows.cases.report_fields import FIELDS, YES_NO, Open311, ReportField
+from workflows.i18n.messages import Problem
 from workflows.i18n.translations import Translator
-from workflows.reference.catalog import (
-    CATEGORIES,
-    LABEL_ORIGINS,
-    PRODUCT_GROUPS,
-    SALES_CHANNELS,
-    Term,
-    find,
-)
+from workflows.reference.catalog import CATEGORIES, Term, find
 
 
 @dataclass(frozen=True)
@@ -31,34 +25,20 @@ class Attribute:
     description: str  # a gettext id; no colon (FixMyStreet cuts a description at its first)
     datatype_description: str = ""  # a gettext id: what a value may look like
     values: tuple[Term, ...] | None = None
+    free_list: bool = False  # a list the province configures (communes): free text without
 
 
-NUMBER = N_("A number, e.g. 2 or 2.0; a decimal is accepted where it is whole.")
-AMOUNT = N_("A number of đồng, e.g. 25000; decimals are rounded to the đồng.")
-DATE = N_("A date (2026-11-01) or an ISO 8601 datetime (2026-11-01T08:30:00+07:00), whose day "
-          "in Vietnam is kept.")
-YES_NO = (Term("true", N_("Yes")), Term("false", N_("No")))
-ATTRIBUTE_TABLE: tuple[Attribute, ...] = (
-    Attribute("product_name", "string", True, N_("Product name")),
-    Attribute("brand", "string", False, N_("Brand on the label")),
-    Attribute("product_group", "singlevaluelist", True, N_("Kind of product"),
-              values=PRODUCT_GROUPS),
-    Attribute("barcode", "string", False, N_("Barcode (EAN-13, EAN-8, UPC-A) or stamp code")),
-    Attribute("label_origin", "singlevaluelist", False, N_("Origin printed on the label"),
-              values=LABEL_ORIGINS),
-    Attribute("quantity", "number", False, N_("Quantity bought"), NUMBER),
-    Attribute("price_vnd", "number", False, N_("Price paid (đồng)"), AMOUNT),
-    Attribute("purchase_date", "datetime", False, N_("Purchase date"), DATE),
-    Attribute("channel", "singlevaluelist", True, N_("Where it was sold"), values=SALES_CHANNELS),
-    Attribute("shop_name", "string", False, N_("Shop or seller name")),
-    Attribute("commune", "singlevaluelist", False, N_("Commune or ward of the shop")),
-    Attribute("street", "string", False, N_("Street address of the shop")),
-    Attribute("url", "string", False, N_("Web page of an online shop")),
-    Attribute("platform", "string", False, N_("Online platform (e.g. Shopee, Facebook)")),
-    Attribute("consent", "singlevaluelist", False,
-              N_("The reporter agrees that the agencies use their contact details"),
-              values=YES_NO),
-)
+def _attribute(field: ReportField, open311: Open311) -> Attribute:
+    values = field.terms or (YES_NO if field.kind == "flag" else None)
+    return Attribute(open311.code, open311.datatype, field.required, open311.description,
+                     open311.datatype_description, values, free_list=field.kind == "commune")
+
+
+# The service definition's attributes: every report field Open311 carries as attribute[code],
+# in the form's order, as its declaration says (workflows.cases.report_fields).
+ATTRIBUTE_TABLE: tuple[Attribute, ...] = tuple(
+    _attribute(field, field.open311) for field in FIELDS
+    if field.open311 is not None and not field.open311.standard)
 
 
 def _service(term: Term, said: Translator) -> dict[str, object]:
@@ -86,7 +66,7 @@ def attribute_item(attribute: Attribute, order: int, said: Translator,
         if attribute.datatype_description else "",
         "order": order, "description": said.gettext(attribute.description),
     }
-    if attribute.code == "commune":
+    if attribute.free_list:
         if not communes:  # the province keeps no list: free text
             item["datatype"] = "string"
             return item

@@ -20,12 +20,12 @@ from workflows.access.roles import AGENCY_ROLES, CASE_ROLES
 from workflows.access.visibility import visible_case
 from workflows.cases.conversation import add_note, add_public_reply
 from workflows.cases.feedback import decide_review
+from workflows.cases.field_kinds import bounded_int
 from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
 from workflows.cases.supports import take_support_action
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.transitions import ActionRequest, take_action
-from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Problem
 from workflows.parties.brand_steps import share_photo, withdraw_inquiry
 from workflows.parties.request_steps import publish_summary, withdraw_request

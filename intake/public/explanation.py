@@ -36,7 +36,7 @@ def _page(request: Request, asked: ExplanationRequest | None, problem: Problem |
     agency = context.reference.agencies.get(asked.agency_code) if asked else None
     return render(request, "public/explanation.html", {
         "asked": asked,
-        "case": goods_facts(asked.case, asked, with_seller=True) if asked else None,
+        "case": goods_facts(asked.case, asked) if asked else None,
         "agency": agency,
         "max_files": context.settings.max_attachments,
         "max_megabytes": context.settings.max_attachment_bytes // (1024 * 1024),

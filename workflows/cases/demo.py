@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from workflows.cases.duplicates import shop_key
 from workflows.cases.models import Case
+from workflows.cases.report_fields import FIELDS
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_tracking_code
 from workflows.cases.web_pages import page_key
@@ -109,7 +110,9 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         online_url=(url := f"https://shop.example/{rng.randrange(10**6)}"
                     if channel == "online" else ""), page_key=page_key(url),
         platform=rng.choice(PLATFORMS) if channel == "online" else "",
-        description="Dữ liệu minh họa.", price_vnd=rng.randrange(20, 5000) * 1000,
+        description="Dữ liệu minh họa.",
+        # The other fields their declarations give a demonstration value for.
+        **{field.name: field.sample(rng) for field in FIELDS if field.sample is not None},
         status=status, agency_code=agency_code,
         routing_reason=decision.reason, due_at=due, triage_due_at=levels.triage_due_at(created),
         created_at=created, updated_at=created,

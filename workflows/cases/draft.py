@@ -1,68 +1,76 @@
-"""A report as it is filed: its fields, and the names forms and messages give them."""
+"""A report as it is filed: its fields' checked values (workflows.cases.report_fields), and
+how it came."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from workflows.i18n.messages import N_
+from workflows.cases.report_fields import labels
+
+# The report's fields as the forms and error summaries name them.
+REPORT_LABELS: Mapping[str, str] = labels()
 
 
 @dataclass(frozen=True)
 class ReportDraft:
-    """A validated report, as the forms layer hands it over."""
+    """A validated report, as the forms layer hands it over: every field's value by name,
+    which the case stores as it is. The few the domain reads by name are typed below."""
 
-    category: str
-    product_name: str
-    product_group: str
-    sales_channel: str
-    description: str
-    brand: str = ""
-    barcode: str = ""
-    label_origin: str = "unknown"
-    quantity: int | None = None
-    price_vnd: int | None = None
-    purchase_date: dt.date | None = None
-    shop_name: str = ""
-    commune: str = ""
-    street: str = ""
-    online_url: str = ""
-    platform: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    reporter_email: str = ""
-    consent: bool = False
+    values: Mapping[str, Any]
     language: str = "vi"
     intake_channel: str = "web"
     # What an Open311 client sent that has no field here, shown to staff only.
     extra_attributes: dict[str, str] | None = None
 
+    def _text(self, name: str) -> str:
+        return str(self.values.get(name) or "")
 
-# The report's fields as the forms and error summaries name them.
-REPORT_LABELS: dict[str, str] = {
-    "category": N_("What is wrong"),
-    "product_name": N_("Product name"),
-    "brand": N_("Brand"),
-    "product_group": N_("Kind of product"),
-    "barcode": N_("Barcode or traceability stamp code"),
-    "label_origin": N_("Origin printed on the label"),
-    "quantity": N_("Quantity bought"),
-    "price_vnd": N_("Price paid (đồng)"),
-    "purchase_date": N_("Purchase date"),
-    "sales_channel": N_("Where it was sold"),
-    "shop_name": N_("Shop or seller name"),
-    "commune": N_("Commune or ward"),
-    "street": N_("Street address"),
-    "online_url": N_("Web page of the shop or product"),
-    "platform": N_("Platform"),
-    "description": N_("What happened"),
-    "photos": N_("Photos or receipts"),
-    "latitude": N_("Latitude"),
-    "longitude": N_("Longitude"),
-    "reporter_name": N_("Your name"),
-    "reporter_phone": N_("Phone"),
-    "reporter_email": N_("Email"),
-    "consent": N_("Consent"),
-}
+    @property
+    def category(self) -> str:
+        return self._text("category")
+
+    @property
+    def product_group(self) -> str:
+        return self._text("product_group")
+
+    @property
+    def sales_channel(self) -> str:
+        return self._text("sales_channel")
+
+    @property
+    def product_name(self) -> str:
+        return self._text("product_name")
+
+    @property
+    def brand(self) -> str:
+        return self._text("brand")
+
+    @property
+    def barcode(self) -> str:
+        return self._text("barcode")
+
+    @property
+    def shop_name(self) -> str:
+        return self._text("shop_name")
+
+    @property
+    def commune(self) -> str:
+        return self._text("commune")
+
+    @property
+    def online_url(self) -> str:
+        return self._text("online_url")
+
+    @property
+    def description(self) -> str:
+        return self._text("description")
+
+    @property
+    def reporter_email(self) -> str:
+        return self._text("reporter_email")
+
+    @property
+    def consent(self) -> bool:
+        return bool(self.values.get("consent"))

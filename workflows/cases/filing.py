@@ -274,7 +274,9 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
             agency_code=decision.agency_code,
             routing_reason=decision.reason,
             due_at=levels.due_at(draft.category, received_at, decision.agency_code),
-            triage_due_at=levels.triage_due_at(received_at), **asdict(draft))
+            triage_due_at=levels.triage_due_at(received_at), language=draft.language,
+            intake_channel=draft.intake_channel, extra_attributes=draft.extra_attributes,
+            **draft.values)
         for file in evidence:
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
                                     **asdict(file))

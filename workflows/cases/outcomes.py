@@ -11,9 +11,9 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum.vn import mst
 
+from workflows.cases.field_kinds import bounded_int, vnd_digits
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import NO_WORDS, clean_text, has_words
-from workflows.cases.validation import bounded_int, vnd_digits
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.reference.catalog import OUTCOME_CODES, VIOLATOR_KIND_CODES

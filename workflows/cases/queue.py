@@ -26,10 +26,10 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import OFFICER
 from workflows.access.visibility import visible_cases, visible_parts
 from workflows.cases.deadlines import late_explanations, overdue_condition
+from workflows.cases.field_kinds import bounded_int
 from workflows.cases.models import Case, CaseFeedback, CaseSupport
 from workflows.cases.search import search_condition
 from workflows.cases.states import OPEN_STATES
-from workflows.cases.validation import bounded_int
 from workflows.reference.catalog import (
     CATEGORY_CODES,
     INTAKE_CHANNELS,

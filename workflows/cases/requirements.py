@@ -14,12 +14,12 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import AGENCY_ROLES
 from workflows.cases import action_forms as forms
 from workflows.cases.action_forms import FormField
+from workflows.cases.field_kinds import bounded_int
 from workflows.cases.models import Case, CaseSupport
 from workflows.cases.outcomes import check_outcome
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.cases.tracking import normalize_tracking_code
-from workflows.cases.validation import bounded_int
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Problem
 from workflows.parties import asking, brand_asking

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from tortoise.expressions import Q
 
 from workflows.cases.models import Case
+from workflows.cases.report_fields import FIELDS
 from workflows.figures.neutral import csv_text, neutralise
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
@@ -19,22 +20,22 @@ from workflows.reference import catalog
 from workflows.reference.agencies import Agency
 from workflows.reference.reporting import Period
 
+# The case's own columns around the report's fields that the line list carries (their
+# declarations say which: workflows.cases.report_fields, `export`).
 COLUMNS = (
     ("tracking_code", N_("Tracking code")), ("created_at", N_("Received on")),
-    ("intake_channel", N_("How it was received")), ("category", N_("Category")),
-    ("product_group", N_("Kind of product")), ("product_name", N_("Product name")),
-    ("brand", N_("Brand")), ("sales_channel", N_("Where it was sold")),
-    ("platform", N_("Platform")), ("shop_name", N_("Shop or seller name")),
-    ("commune", N_("Commune or ward")), ("agency_code", N_("Agency")), ("status", N_("Status")),
+    ("intake_channel", N_("How it was received")),
+    *((field.name, field.label) for field in FIELDS if field.export),
+    ("agency_code", N_("Agency")), ("status", N_("Status")),
     ("due_at", N_("Due date")), ("resolved_at", N_("Resolved on")), ("outcome", N_("Outcome")),
     ("fine_vnd", N_("Fine (đồng)")), ("seized_quantity", N_("Kinds of goods seized")),
     ("seized_value_vnd", N_("Seized goods value (đồng)")),
 )
 BATCH = 2000
 # Columns written as their label in the reader's language rather than their code.
-LABELLED = {"category": catalog.CATEGORIES, "product_group": catalog.PRODUCT_GROUPS,
-            "sales_channel": catalog.SALES_CHANNELS, "intake_channel": catalog.INTAKE_CHANNELS,
-            "status": catalog.STATUSES, "outcome": catalog.OUTCOMES}
+LABELLED = {"intake_channel": catalog.INTAKE_CHANNELS, "status": catalog.STATUSES,
+            "outcome": catalog.OUTCOMES,
+            **{field.name: field.terms for field in FIELDS if field.export and field.terms}}
 
 
 def header(words: Translator) -> list[str]:

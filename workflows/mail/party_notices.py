@@ -30,7 +30,7 @@ async def explanation_request(notifier: Notifier, connection: BaseDBAsyncClient,
     await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
                   kind="explanation_request", recipient=request.party_email, case=case,
                   mail=notifier.renderer.render("explanation_request", PARTY_LANGUAGE, {
-                      "case": goods_facts(case, request, with_seller=True),
+                      "case": goods_facts(case, request),
                       "request": request, "agency": notifier.agencies.get(request.agency_code)}))
 
 
@@ -44,6 +44,6 @@ async def brand_inquiry(notifier: Notifier, connection: BaseDBAsyncClient, event
     await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_inquiry:{owner.id}",
                   kind="brand_inquiry", recipient=owner.email, case=case,
                   mail=notifier.renderer.render("brand_inquiry", owner.language, {
-                      "case": goods_facts(case, inquiry, with_seller=False),
+                      "case": goods_facts(case, inquiry),
                       "inquiry": inquiry, "owner": owner,
                       "agency": notifier.agencies.get(inquiry.agency_code)}))

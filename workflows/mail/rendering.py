@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from workflows.cases.report_fields import template_facts
 from workflows.cases.tracking import format_tracking_code
 from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
@@ -51,7 +52,8 @@ class MailRenderer:
     def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
         translator = self.reference.translator(language)
         words = template_words(translator, self.reference.agencies.values())
-        full = {**context, **words, "catalog": catalog, "links": self.links,
+        full = {**context, **words, **template_facts(translator), "catalog": catalog,
+                "links": self.links,
                 "period_title": lambda period: period_title(period, translator),
                 "period_span": period_span}
         subject = " ".join(self.environment.get_template(f"{kind}.subject.txt").render(full).split())

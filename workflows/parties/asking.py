@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.cases.effects import Changes
+from workflows.cases.field_kinds import bounded_int
 from workflows.cases.models import Case
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import required_words
-from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.mail.addresses import NotAMailbox, mailbox
 from workflows.parties.models import ExplanationRequest

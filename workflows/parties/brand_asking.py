@@ -19,10 +19,10 @@ from workflows.audit.log import Actor
 from workflows.audit.models import AuditEvent
 from workflows.cases.effects import Changes
 from workflows.cases.events import CaseEvent
+from workflows.cases.field_kinds import bounded_int
 from workflows.cases.models import Case
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.sealing import is_sealed
-from workflows.cases.validation import bounded_int
 from workflows.i18n.messages import N_, Problem
 from workflows.parties.brand_claims import verified_owners_of
 from workflows.parties.models import BrandInquiry, BrandOwner

@@ -69,7 +69,7 @@ async def owner_view(inquiry: BrandInquiry) -> OwnerView:
     """What the inquiry's owner sees of its case."""
     case = inquiry.case
     photos = await _shared(case).order_by("id")
-    return OwnerView(goods_facts(case, inquiry, with_seller=False), tuple(photos))
+    return OwnerView(goods_facts(case, inquiry), tuple(photos))
 
 
 async def shown_photo(inquiry: BrandInquiry, attachment_id: int) -> Attachment | None:

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from workflows.access.limits import Allowance
 from workflows.access.models import StaffUser
 from workflows.audit.log import Actor, append_event
+from workflows.cases.field_kinds import PHONE_PATTERN
 from workflows.cases.filing import (
     FILES_FIELD,
     FilingService,
@@ -30,7 +31,6 @@ from workflows.cases.filing import (
 from workflows.cases.outcomes import tax_code
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import clean_text, has_words, required_words
-from workflows.cases.validation import PHONE_PATTERN
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.mail.addresses import NotAMailbox, mailbox

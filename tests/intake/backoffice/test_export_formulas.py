@@ -45,9 +45,10 @@ async def hostile_cases(app, client):
         assert filed.status_code == 303, value
     context = app.state.intake
     for value in PAST_THE_FORM:
-        draft = ReportDraft(category="counterfeit", product_name=value, brand=value,
-                            shop_name=value, product_group="food", sales_channel="market",
-                            commune=VALID_REPORT["commune"], description="Nhãn mờ, không có tem.")
+        draft = ReportDraft({"category": "counterfeit", "product_name": value, "brand": value,
+                             "shop_name": value, "product_group": "food",
+                             "sales_channel": "market", "commune": VALID_REPORT["commune"],
+                             "description": "Nhãn mờ, không có tem."})
         await record_report(draft, [], context.reference, context.settings.secret_key,
                             Actor("import", "test"), context.events)
     return THROUGH_THE_FORM + PAST_THE_FORM

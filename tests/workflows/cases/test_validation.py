@@ -22,10 +22,10 @@ def test_a_valid_report_is_cleaned():
     draft, errors = validate(price_vnd="1.250.000 đ", purchase_date="02/10/2026",
                              barcode=" 8934588063053 ")
     assert errors == {}
-    assert draft.price_vnd == 1_250_000
-    assert draft.purchase_date == dt.date(2026, 10, 2)
+    assert draft.values["price_vnd"] == 1_250_000
+    assert draft.values["purchase_date"] == dt.date(2026, 10, 2)
     assert draft.barcode == "8934588063053"
-    assert draft.consent is False and draft.reporter_name == ""
+    assert draft.consent is False and draft.values["reporter_name"] == ""
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_each_bad_value_gets_its_own_message(changes, field, message):
 def test_contact_details_with_consent_are_kept_and_normalised():
     draft, errors = validate(**{**REPORTER, "reporter_phone": "0912 345 678"})
     assert errors == {}
-    assert (draft.reporter_name, draft.reporter_phone, draft.consent) == (
+    assert (draft.values["reporter_name"], draft.values["reporter_phone"], draft.consent) == (
         "Nguyễn Thị Hằng", "0912345678", True)
 
 
