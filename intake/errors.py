@@ -10,10 +10,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.api.answers import plain_error
+from intake.requester import retry_after
 from intake.templating import render
+from workflows.cases.filing import FilingRefused, NothingStored, TooManyReports
+from workflows.db.errors import what_refused
 
 log = logging.getLogger("intake")
 RETRY_SECONDS = "30"
+
+
+def refused_answer(refused: FilingRefused) -> tuple[int, dict[str, str]]:
+    """A form the filing service refused comes back with this status, saying when to send it
+    again: 429 once the address's allowance lets it in, 503 ("nothing was stored": the disk or
+    the database refused) in a moment, 400 after the sender fixed it."""
+    if isinstance(refused, TooManyReports):
+        return 429, retry_after(refused.limited)
+    if isinstance(refused, NothingStored):
+        return 503, {"Retry-After": RETRY_SECONDS}
+    return 400, {}
 
 
 def is_api(request: Request) -> bool:
@@ -50,7 +64,7 @@ async def database_busy(request: Request, exc: Exception) -> Response:
     """The database refused or lost the work (locked too long, connection gone): nothing was
     stored, and a retry in a moment usually succeeds. Never a 500."""
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
-                type(exc).__name__)
+                what_refused(exc))
     headers = {"Retry-After": RETRY_SECONDS}
     if is_api(request):
         return plain_error(request, 503, "busy: nothing was stored, try again", headers)

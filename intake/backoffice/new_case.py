@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from intake.backoffice.auth import staff_only
 from intake.backoffice.case_page import STAFF_RECEIPT_COOKIE, STAFF_RECEIPT_MAX_AGE
 from intake.context import app_context
+from intake.errors import refused_answer
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import set_one_time_pin
@@ -16,21 +17,16 @@ from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import FILING_ROLES
 from workflows.audit.log import Actor
-from workflows.cases.filing import (
-    FILES_FIELD,
-    STAFF_CHANNELS,
-    EntryPoint,
-    FilingRefused,
-    NothingStored,
-)
+from workflows.cases.filing import FILES_FIELD, STAFF_CHANNELS, EntryPoint, FilingRefused
 from workflows.i18n.messages import N_, Errors, Problem
 
 
 def _form(request: Request, user: StaffUser, values: dict[str, str], errors: Errors,
-          files_lost: bool, status_code: int = 200) -> Response:
+          files_lost: bool, status_code: int = 200,
+          headers: dict[str, str] | None = None) -> Response:
     return render(request, "staff/new_case.html",
                   {"user": user, "values": values, "errors": errors, "files_lost": files_lost,
-                   "channels": STAFF_CHANNELS}, status_code=status_code)
+                   "channels": STAFF_CHANNELS}, status_code=status_code, headers=headers)
 
 
 @staff_only(*FILING_ROLES)
@@ -53,8 +49,8 @@ async def file_case(request: Request, user: StaffUser) -> Response:
     try:
         filed = await context.filing.file(values, uploads, entry)
     except FilingRefused as refused:
-        status = 503 if isinstance(refused, NothingStored) else 400
-        return _form(request, user, values, refused.errors, bool(uploads), status)
+        status, headers = refused_answer(refused)
+        return _form(request, user, values, refused.errors, bool(uploads), status, headers)
     code = filed.case.tracking_code
     response = RedirectResponse(f"/staff/cases/{code}", status_code=303)
     set_one_time_pin(request, response, STAFF_RECEIPT_COOKIE, "staff-receipt", code, filed.pin,

@@ -10,13 +10,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from intake.context import app_context
+from intake.errors import refused_answer
 from intake.formdata import EXPIRED_FORM, read_form, text_fields, uploaded_files
 from intake.links import BRAND_INQUIRY_SALT, read_record_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.guides import PHOTO_HEADERS
 from intake.requester import client_address
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing import FILES_FIELD, FilingRefused
 from workflows.i18n.messages import Errors, Problem
 from workflows.parties.brand_inquiries import give_opinion, open_inquiry, owner_view, shown_photo
 from workflows.parties.explanations import UNKNOWN_LINK, LinkRefused
@@ -77,10 +78,11 @@ async def send_opinion(request: Request) -> Response:
     except LinkRefused as refused:
         return await _page(request, None, refused.problem, {}, {}, refused.status)
     except FilingRefused as refused:
-        status = (503 if isinstance(refused, NothingStored)
-                  else 429 if isinstance(refused, TooManyReports) else 400)
-        return await _page(request, opened, refused.errors.get("form"), values, refused.errors,
-                           status)
+        status, headers = refused_answer(refused)
+        response = await _page(request, opened, refused.errors.get("form"), values,
+                               refused.errors, status)
+        response.headers.update(headers)
+        return response
     return RedirectResponse(f"{request.url.path}?done=1", status_code=303)
 
 

@@ -11,12 +11,13 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from intake.brands.sign_in import NO_STORE, signed_in_owner
 from intake.context import app_context
+from intake.errors import refused_answer
 from intake.formdata import EXPIRED_FORM, checked_fields, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.guides import PHOTO_HEADERS
-from intake.requester import client_address, retry_after
+from intake.requester import client_address
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing import FILES_FIELD, FilingRefused
 from workflows.i18n.messages import Errors, Problem
 from workflows.parties.brand_inquiries import owner_inquiries
 from workflows.parties.brand_owners import choose_asking, claims_of
@@ -108,13 +109,11 @@ async def _save(request: Request, owner: BrandOwner, guide: GenuineGuide | None)
     try:
         saved = await save_guide(context.filing, owner, guide.id if guide else None, values,
                                  uploads, context.allowances.followup, client_address(request))
-    except TooManyReports as limited:
-        response = await _guide_page(request, owner, guide, values, limited.errors, 429)
-        response.headers.update(retry_after(limited.limited))
-        return response
     except FilingRefused as refused:
-        return await _guide_page(request, owner, guide, values, refused.errors,
-                                 503 if isinstance(refused, NothingStored) else 400)
+        status, headers = refused_answer(refused)
+        response = await _guide_page(request, owner, guide, values, refused.errors, status)
+        response.headers.update(headers)
+        return response
     return RedirectResponse(f"/brands/portal/guides/{saved.id}?saved=1", status_code=303)
 
 

@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from intake.context import app_context
+from intake.errors import refused_answer
 from intake.formdata import EXPIRED_FORM, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
-from intake.requester import client_address, retry_after
+from intake.requester import client_address
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing import FILES_FIELD, FilingRefused
 from workflows.i18n.messages import Errors, Problem
 from workflows.parties.brand_owners import register
 
@@ -44,11 +45,9 @@ async def send_registration(request: Request) -> Response:
     try:
         await register(context.filing, values, uploads, context.allowances.followup,
                        client_address(request), request.state.language)
-    except TooManyReports as limited:
-        response = _page(request, values, limited.errors, 429)
-        response.headers.update(retry_after(limited.limited))
-        return response
     except FilingRefused as refused:
-        return _page(request, values, refused.errors,
-                     503 if isinstance(refused, NothingStored) else 400)
+        status, headers = refused_answer(refused)
+        response = _page(request, values, refused.errors, status)
+        response.headers.update(headers)
+        return response
     return RedirectResponse("/brands/register?done=1", status_code=303)

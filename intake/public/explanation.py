@@ -10,12 +10,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from intake.context import app_context
+from intake.errors import refused_answer
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.links import read_explanation_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.requester import client_address
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing import FILES_FIELD, FilingRefused
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.explanations import (
     UNKNOWN_LINK,
@@ -31,7 +32,7 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 def _page(request: Request, asked: ExplanationRequest | None, problem: Problem | None,
           values: dict[str, str], errors: Errors, status: int = 200,
-          done: bool = False) -> Response:
+          done: bool = False, headers: dict[str, str] | None = None) -> Response:
     context = app_context(request)
     agency = context.reference.agencies.get(asked.agency_code) if asked else None
     return render(request, "public/explanation.html", {
@@ -41,7 +42,7 @@ def _page(request: Request, asked: ExplanationRequest | None, problem: Problem |
         "max_files": context.settings.max_attachments,
         "max_megabytes": context.settings.max_attachment_bytes // (1024 * 1024),
         "problem": problem, "values": values, "errors": errors, "done": done,
-        "action": request.url.path}, status_code=status, headers=NO_STORE)
+        "action": request.url.path}, status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
 async def _opened(request: Request) -> ExplanationRequest | LinkRefused:
@@ -83,7 +84,7 @@ async def send_explanation(request: Request) -> Response:
     except LinkRefused as refused:
         return _page(request, None, refused.problem, {}, {}, refused.status)
     except FilingRefused as refused:
-        status = (503 if isinstance(refused, NothingStored)
-                  else 429 if isinstance(refused, TooManyReports) else 400)
-        return _page(request, opened, refused.errors.get("form"), values, refused.errors, status)
+        status, headers = refused_answer(refused)
+        return _page(request, opened, refused.errors.get("form"), values, refused.errors, status,
+                     headers=headers)
     return RedirectResponse(f"{request.url.path}?done=1", status_code=303)

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from intake.context import app_context
-from intake.errors import RETRY_SECONDS
+from intake.errors import refused_answer
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, one_time_pin, set_one_time_pin
@@ -18,13 +18,7 @@ from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor
 from workflows.audit.receipts import filing_leaf
-from workflows.cases.filing import (
-    FILES_FIELD,
-    EntryPoint,
-    FilingRefused,
-    NothingStored,
-    TooManyReports,
-)
+from workflows.cases.filing import FILES_FIELD, EntryPoint, FilingRefused
 from workflows.cases.public_view import look_up
 from workflows.cases.sealing import agency_shown
 from workflows.db.errors import DATABASE_UNAVAILABLE
@@ -89,11 +83,7 @@ async def submit_report(request: Request) -> Response:
             return RedirectResponse("/report/joined", status_code=303)
         filed = await context.filing.file(checked, uploads, entry)
     except FilingRefused as refused:
-        status, headers = 400, None
-        if isinstance(refused, TooManyReports):
-            status, headers = 429, retry_after(refused.limited)
-        elif isinstance(refused, NothingStored):
-            status, headers = 503, {"Retry-After": RETRY_SECONDS}
+        status, headers = refused_answer(refused)
         return await _form_again(request, values, refused.errors, files_lost=bool(uploads),
                                  status_code=status, headers=headers,
                                  offered=await offer(request, checked) if choice else None)

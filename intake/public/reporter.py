@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from intake.context import app_context
+from intake.errors import refused_answer
 from intake.formdata import checked_fields, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, read_signed, set_signed
@@ -19,7 +20,7 @@ from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.cases.feedback import feedback_asked, give_feedback
-from workflows.cases.filing import FILES_FIELD, FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing import FILES_FIELD, FilingRefused
 from workflows.cases.models import Case
 from workflows.cases.public_view import find_case, public_status, reporter_thread
 from workflows.cases.refusals import ActionRefused
@@ -98,7 +99,8 @@ async def reporter_page(request: Request) -> Response:
 
 async def _render(request: Request, case: Case, values: dict[str, str], errors: Errors,
                   status_code: int = 200, done: str = "", feedback_values: dict[str, str] | None = None,
-                  feedback_errors: Errors | None = None) -> Response:
+                  feedback_errors: Errors | None = None,
+                  headers: dict[str, str] | None = None) -> Response:
     reference = app_context(request).reference
     response = render(request, "public/reporter.html", {
         "case": case, "status": await public_status(case, for_reporter=True),
@@ -107,7 +109,7 @@ async def _render(request: Request, case: Case, values: dict[str, str], errors: 
         "asked": await feedback_asked(case, reference),
         "feedback_values": feedback_values or {}, "feedback_errors": feedback_errors or {},
         "agency": agency_shown(case, reference.agencies)},
-        status_code=status_code, headers=NO_STORE)
+        status_code=status_code, headers={**NO_STORE, **(headers or {})})
     # Idle for 30 minutes, not 30 minutes in all: each visit signs the cookie again.
     _open_page(request, response, case)
     return response
@@ -129,9 +131,9 @@ async def reporter_followup(request: Request) -> Response:
         await add_followup(context.filing, case, values, uploads, context.allowances.followup,
                            client_address(request))
     except FilingRefused as refused:
-        status = (503 if isinstance(refused, NothingStored)
-                  else 429 if isinstance(refused, TooManyReports) else 400)
-        return await _render(request, case, values, refused.errors, status_code=status)
+        status, headers = refused_answer(refused)
+        return await _render(request, case, values, refused.errors, status_code=status,
+                             headers=headers)
     return RedirectResponse(f"/track/{case.tracking_code}/reporter?done=added", status_code=303)
 
 

@@ -8,12 +8,10 @@ gets a clear 503 with nothing stored; a full disk and a lost PostgreSQL connecti
 from __future__ import annotations
 
 import asyncio
-import errno
 import os
 import shutil
 import signal
 import sqlite3
-import subprocess
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -26,10 +24,11 @@ import pytest
 from starlette.applications import Starlette
 
 from intake.settings import Settings
-from tests.conftest import IN_CI, POSTGRES_URL, browser, running_app
+from tests.conftest import POSTGRES_URL, browser, running_app
 from tests.helpers import VALID_REPORT, csrf_token, jpeg_with_gps, post_report
 from tests.intake.api.test_open311 import API_REPORT
 from tests.live import free_port, run_intake, start_server
+from tests.security.mounts import fill, tmpfs
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import Attachment, Case, CaseMessage
 
@@ -151,37 +150,12 @@ async def test_a_sqlite_database_locked_too_long_is_a_clear_503_and_stores_nothi
         assert not list((app.state.intake.settings.data_dir / "attachments").rglob("*.*"))
 
 
-def _as_root() -> list[str]:
-    """The prefix that runs mount and umount as root: none for root, sudo without a password."""
-    if os.geteuid() == 0:
-        return []
-    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"],
-                                               capture_output=True).returncode == 0:
-        return ["sudo", "-n"]
-    reason = "NOT ROOT AND NO SUDO: the full-disk test mounts a small tmpfs, which needs root"
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def full_disk(settings: Settings) -> Iterator[Path]:
     """The attachments folder on a 256 KiB tmpfs filled to the last byte: a real ENOSPC."""
-    as_root = _as_root()
-    folder = settings.attachments_dir
-    folder.mkdir(parents=True)
-    subprocess.run([*as_root, "mount", "-t", "tmpfs", "-o", "size=256k,mode=1777", "tmpfs",
-                    str(folder)], check=True)
-    try:
-        filler = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
-        with pytest.raises(OSError) as full:
-            while True:
-                os.write(filler, b"\0" * 4096)
-        os.close(filler)
-        assert full.value.errno == errno.ENOSPC
+    with tmpfs(settings.attachments_dir, "256k") as folder:
+        fill(folder)
         yield folder
-    finally:
-        subprocess.run([*as_root, "umount", str(folder)], check=True)
 
 
 async def test_a_full_disk_keeps_the_form_stores_nothing_and_passes_once_freed(settings,

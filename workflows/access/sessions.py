@@ -10,6 +10,7 @@ import secrets
 from workflows.access.models import StaffSession, StaffUser
 from workflows.audit import security
 from workflows.audit.log import Actor
+from workflows.db.errors import DATABASE_UNAVAILABLE
 
 SESSION_IDLE = dt.timedelta(minutes=30)
 SESSION_ABSOLUTE = dt.timedelta(hours=12)
@@ -43,7 +44,12 @@ async def session_user(token: str | None) -> StaffUser | None:
             or now - session.last_seen_at > SESSION_IDLE or not session.user.active):
         return None
     if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
-        await StaffSession.filter(id=session.id).update(last_seen_at=now)
+        try:
+            await StaffSession.filter(id=session.id).update(last_seen_at=now)
+        except DATABASE_UNAVAILABLE:
+            # A database that takes no writes (a full disk, a standby) must not turn an officer's
+            # form into an error page that loses what they typed: the session only ends sooner.
+            pass
     return session.user
 
 

@@ -12,6 +12,7 @@ refuses answers NothingStored (503) on every entry point alike.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
@@ -33,7 +34,7 @@ from workflows.cases.search import search_text
 from workflows.cases.tracking import new_pin, new_tracking_code, pin_digest
 from workflows.cases.validation import CheckedReport, validate_report
 from workflows.cases.web_pages import page_key
-from workflows.db.errors import DATABASE_UNAVAILABLE
+from workflows.db.errors import DATABASE_UNAVAILABLE, what_refused
 from workflows.evidence.checks import CheckedFile
 from workflows.evidence.storage import EvidenceFile, EvidenceStore
 from workflows.evidence.uploads import (
@@ -47,6 +48,7 @@ from workflows.i18n.messages import N_, Errors, Problem
 from workflows.reference.loading import ReferenceData
 from workflows.reference.routing import RoutingFacts, route
 
+log = logging.getLogger("intake.filing")
 # Officers file what came by phone, letter or in person; the web and the API file themselves.
 STAFF_CHANNELS = ("hotline", "letter", "walk_in")
 FILES_FIELD = "photos"
@@ -120,13 +122,15 @@ async def charge(allowance: Allowance, subject: str) -> None:
 
 @asynccontextmanager
 async def nothing_stored_on_outage() -> AsyncIterator[None]:
-    """A database or disk that refuses the work becomes NothingStored; a broken rule of the
-    database (IntegrityError) stays a bug."""
+    """A database or disk that refuses the work becomes NothingStored, logged for the operator
+    (a full disk refuses until someone frees it); a broken rule of the database
+    (IntegrityError) stays a bug."""
     try:
         yield
     except IntegrityError:
         raise
     except REFUSED_FOR_NOW as refused:
+        log.warning("nothing stored: %s", what_refused(refused))
         raise NothingStored() from refused
 
 

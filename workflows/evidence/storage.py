@@ -3,12 +3,15 @@ an S3-compatible object store (several machines without a shared volume).
 
 Files get random names and are only reachable through their attachment row. Both stores offer
 the same five operations; writing many is all-or-nothing for the caller. A store that refuses
-a write raises OSError, which the report form turns into "nothing was stored, try again".
+a write or a removal raises OSError (a full or read-only disk, a bucket that says no), which
+the filing service turns into "nothing was stored, try again".
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 import secrets
 import time
@@ -21,6 +24,7 @@ from typing import Any
 from workflows.evidence.checks import CheckedFile
 
 CHUNK_BYTES = 64 * 1024
+log = logging.getLogger("intake.evidence")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class EvidenceStore(ABC):
 
     @abstractmethod
     def delete(self, storage_name: str) -> None:
-        """Remove the file; a file already gone is not an error."""
+        """Remove the file, or raise OSError; a file already gone is not an error."""
 
     @abstractmethod
     def chunks(self, storage_name: str) -> Iterator[bytes]:
@@ -77,8 +81,15 @@ class EvidenceStore(ABC):
         return saved
 
     def discard(self, files: list[EvidenceFile]) -> None:
+        """Remove the files of a filing that failed, as many as the store lets. It never
+        raises: the failure that brought us here is the one to report, and a file left behind
+        has no row, so it is never served, and `intake attachments sweep` removes it."""
         for file in files:
-            self.delete(file.storage_name)
+            try:
+                self.delete(file.storage_name)
+            except OSError as refused:
+                log.warning("could not remove %s, left for the sweep: %s", file.storage_name,
+                            refused.strerror or refused)
 
 
 def _checked_name(storage_name: str) -> str:
@@ -106,7 +117,8 @@ class LocalStore(EvidenceStore):
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the write's own error is the one to tell
+                path.unlink(missing_ok=True)
             raise
 
     def delete(self, storage_name: str) -> None:
@@ -151,7 +163,12 @@ class S3Store(EvidenceStore):
             raise OSError(f"object store refused the file: {error}") from error
 
     def delete(self, storage_name: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(storage_name))
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(storage_name))
+        except (BotoCoreError, ClientError) as error:
+            raise OSError(f"object store refused the removal: {error}") from error
 
     def chunks(self, storage_name: str) -> Iterator[bytes]:
         answer = self.client.get_object(Bucket=self.bucket, Key=self._key(storage_name))

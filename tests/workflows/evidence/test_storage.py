@@ -19,7 +19,7 @@ from tests.intake.conftest import ACCOUNTS, AGENCIES, PASSWORD, sign_in
 from tests.live import free_port
 from workflows.access.accounts import create_user
 from workflows.cases.models import Attachment, Case
-from workflows.evidence.storage import S3Store
+from workflows.evidence.storage import EvidenceFile, S3Store
 from workflows.evidence.sweep import sweep_orphans
 
 BUCKET = "intake-evidence"
@@ -86,3 +86,17 @@ async def test_a_bucket_that_refuses_the_file_stores_nothing_and_keeps_the_form(
         assert response.status_code == 503 and "Chưa có gì được lưu" in response.text
         assert 'value="Hảo Hảo"' in response.text
         assert not await Case.exists()
+
+
+def test_a_bucket_that_refuses_a_removal_leaves_the_file_for_the_sweep_and_says_so(
+        s3_endpoint, caplog):
+    """A filing that fails after writing its files removes them; a bucket that refuses the
+    removal too must not hide why the filing failed (a 503 became a 500): the file, which no
+    row names and nobody is served, is left for the sweep, and the log says which."""
+    store = S3Store("no-such-bucket", endpoint_url=s3_endpoint)
+    with pytest.raises(OSError, match="refused the removal"):
+        store.delete("0123abcd.jpg")
+    written = EvidenceFile("0123abcd.jpg", "tem.jpg", "image/jpeg", 3, "", "")
+    store.discard([written, replace(written, storage_name="4567cdef.jpg")])
+    assert "could not remove 0123abcd.jpg, left for the sweep" in caplog.text
+    assert "could not remove 4567cdef.jpg, left for the sweep" in caplog.text
