@@ -23,6 +23,7 @@ from workflows.evidence.storage import EvidenceStore
 from workflows.evidence.uploads import EvidencePolicy
 from workflows.figures.export_limits import PdfQueue, export_allowance
 from workflows.i18n.translations import Translator
+from workflows.mail.log_alarm import LogAlarm
 from workflows.mail.notifications import Notifier
 from workflows.mail.outbox import RetryPolicy
 from workflows.mail.sender import OutboxSender
@@ -69,7 +70,10 @@ def build_context(settings: Settings, routes: list[BaseRoute],
                            allowances.report, settings.max_description_chars,
                            allowances.client_report)
     signer = settings.audit_signer()
-    sequencer = LogSequencer(signer, dt.timedelta(seconds=settings.checkpoint_seconds))
+    # A refusal to sign or log is mailed to the witnesses, whose copies it concerns.
+    sequencer = LogSequencer(signer, dt.timedelta(seconds=settings.checkpoint_seconds),
+                             clock_skew=settings.audit_clock_skew,
+                             alarm=LogAlarm(notifier, sender.wake))
     return AppContext(settings, reference, templates, store, allowances, events, filing, sender,
                       signer, sequencer, export_allowance(settings.export_rate_limit),
                       PdfQueue(settings.pdf_renders, settings.pdf_queue))

@@ -5,6 +5,7 @@ A bad value fails at start with a message naming the variable; nothing is read l
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -91,6 +92,9 @@ class Settings:
     # one generated into the data folder on first start. Every machine must share it.
     audit_key: str = field(default="", repr=False)
     checkpoint_seconds: float = 60.0  # how often the log's head is signed while events arrive
+    # How far an event may be dated before the event or the checkpoint that came before it in
+    # the audit log (machines' clocks differ a little); beyond it the sequencer refuses it.
+    audit_clock_skew_seconds: int = 300
 
     @property
     def max_body_bytes(self) -> int:
@@ -109,6 +113,10 @@ class Settings:
     @property
     def database_kind(self) -> str:
         return "postgres" if self.database_url.startswith(("postgres", "asyncpg")) else "sqlite"
+
+    @property
+    def audit_clock_skew(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.audit_clock_skew_seconds)
 
     @property
     def log_origin(self) -> str:
@@ -180,6 +188,7 @@ class Settings:
             map_attribution=env.get("INTAKE_MAP_ATTRIBUTION", "").strip(),
             audit_key=_audit_key(env),
             checkpoint_seconds=positive_float(env, "INTAKE_CHECKPOINT_SECONDS", 60.0),
+            audit_clock_skew_seconds=whole(env, "INTAKE_AUDIT_CLOCK_SKEW_SECONDS", 300),
         )
 
 

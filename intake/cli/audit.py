@@ -40,11 +40,15 @@ def integrate(args: argparse.Namespace) -> int:
 
     async def work() -> int:
         signer = settings.audit_signer()
-        run = await run_sequencer(signer, force=True, wait=True)
+        run = await run_sequencer(signer, force=True, wait=True,
+                                  clock_skew=settings.audit_clock_skew)
         assert run is not None, "with wait=True the sequencer always runs"
         print(f"Integrated {run.integrated:,} events; the log holds {run.size:,}.")
-        print((await signed_now(signer)).note, end="")  # the latest, new or not
-        return 0
+        if run.refused is not None:
+            print(f"REFUSED: {run.refused.reason}", file=sys.stderr)
+        # The latest, new or not: the last good head when the sequencer refused to sign.
+        print((await signed_now(signer, clock_skew=settings.audit_clock_skew)).note, end="")
+        return 0 if run.refused is None else 1
 
     return run_with_database(settings, work)
 
@@ -76,7 +80,7 @@ def verify(args: argparse.Namespace) -> int:
 
     async def work() -> int:
         started = dt.datetime.now()
-        report = await verify_log(verifier, held)
+        report = await verify_log(verifier, held, clock_skew=settings.audit_clock_skew)
         seconds = (dt.datetime.now() - started).total_seconds()
         if report.intact:
             print(f"Audit log intact: {report.events:,} events verified against "

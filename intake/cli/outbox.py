@@ -20,8 +20,8 @@ def register(commands: Any) -> None:
     run_parser.add_argument("--once", action="store_true", help="send what is due, then exit")
     run_parser.set_defaults(handler=run)
     outbox_commands.add_parser(
-        "status", help="pending, sent, failed and stuck messages; exits 1 if any failed or is "
-        "stuck").set_defaults(
+        "status", help="pending, sent, failed and stuck messages, and gaps in the audit log's "
+        "event numbers; exits 1 if any message failed or is stuck, or there is a gap").set_defaults(
         handler=status)
     retry_parser = outbox_commands.add_parser("retry", help="queue failed messages again")
     retry_parser.add_argument("ids", nargs="*", type=int, help="only these message ids")
@@ -67,12 +67,16 @@ def run(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     from intake.settings import Settings
+    from workflows.audit.numbering import numbering_problem
     from workflows.mail.outbox import outbox_status
 
     settings = Settings.from_env()
 
     async def show() -> int:
         counts = await outbox_status()
+        # Mail is keyed by event number: a gap or a counter set back shows here, where the
+        # outbox is watched, before a number given twice makes filings collide with old mail.
+        audit_problem = await numbering_problem()
         print(f"pending: {counts.pending}  sent: {counts.sent}  failed: {counts.failed} "
               f"({counts.failed_to_citizens} to citizens)  stuck: {len(counts.stuck)}")
         if counts.last_error:
@@ -84,7 +88,9 @@ def status(args: argparse.Namespace) -> int:
                   f"{stuck.due_since:%Y-%m-%d %H:%M} UTC")
         if not settings.smtp.configured and counts.pending:
             print("INTAKE_SMTP_HOST is not set: pending mail waits until it is.")
-        return 0 if counts.healthy else 1
+        if audit_problem:
+            print(f"audit log: {audit_problem}")
+        return 0 if counts.healthy and not audit_problem else 1
 
     return run_with_database(settings, show)
 

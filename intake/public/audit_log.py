@@ -13,8 +13,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from intake.context import app_context
 from workflows.audit import tree
+from workflows.audit.heads import signed_head
 from workflows.audit.models import LogCheckpoint
-from workflows.audit.sequencer import checkpoints_after, latest_checkpoint, signed_now
+from workflows.audit.sequencer import checkpoints_after, signed_now
 
 # Anyone may fetch these from anywhere; a checkpoint is fresh for a few seconds only.
 LOG_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache"}
@@ -55,10 +56,12 @@ def _described(checkpoint: LogCheckpoint) -> dict[str, Any]:
 
 
 async def checkpoint(request: Request) -> Response:
-    """The latest signed checkpoint, as a C2SP signed note (text/plain)."""
-    latest = await latest_checkpoint()
+    """The latest signed checkpoint, as a C2SP signed note (text/plain): the last good head,
+    whatever rows were written beside it, while the sequencer refuses to sign a fork."""
+    context = app_context(request)
+    latest = await signed_head(context.signer.verifier)
     if latest is None:  # a new installation: sign the (empty) log's first head now
-        latest = await signed_now(app_context(request).signer)
+        latest = await signed_now(context.signer, clock_skew=context.settings.audit_clock_skew)
     return PlainTextResponse(latest.note, headers=LOG_HEADERS)
 
 

@@ -58,7 +58,8 @@ async def log_proof(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     context = app_context(request)
-    receipt = await inclusion_receipt(found, context.signer)
+    receipt = await inclusion_receipt(found, context.signer,
+                                      clock_skew=context.settings.audit_clock_skew)
     return render(request, "public/proof.html",
                   {"case": found, "receipt": receipt, "leaf": await filing_leaf(found),
                    "vkey": context.signer.verifier.vkey},
@@ -70,7 +71,9 @@ async def log_proof_json(request: Request) -> Response:
     found = await _case_for_proof(request)
     if isinstance(found, Response):
         return found
-    receipt = await inclusion_receipt(found, app_context(request).signer)
+    context = app_context(request)
+    receipt = await inclusion_receipt(found, context.signer,
+                                      clock_skew=context.settings.audit_clock_skew)
     if receipt is None:
         return JSONResponse({"error": "the report is not in the log yet: try again in a minute"},
                             status_code=503, headers={"Retry-After": "60"})

@@ -5,7 +5,8 @@ turns committed events into leaves, in seq order) and stores the SHA-256 of its 
 content, salted. Writers do not wait for each other: on PostgreSQL the number comes from a
 sequence, and each writer holds a *shared* advisory lock only so that the sequencer can,
 rarely, wait for every writer in flight (to tell a number a rolled-back transaction left unused
-from one still being written). On SQLite the write transaction serialises writers.
+from one still being written). On SQLite the write transaction serialises writers. A number is
+never given twice (workflows.audit.numbering).
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from workflows.audit.models import AuditEvent
+from workflows.audit.numbering import next_seqs
 from workflows.cases.models import Case
 
 GENESIS_HASH = "0" * 64
-# Any constant: names the advisory lock writers share and the sequencer takes alone.
-WRITERS_LOCK_KEY = 0x1A7A_4E01
-SEQ_SEQUENCE = "audit_event_seq"  # PostgreSQL's numbering of events (migration 0018)
 
 
 @dataclass(frozen=True)
@@ -72,24 +71,6 @@ def commitment(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
-async def _next_seqs(connection: BaseDBAsyncClient, count: int) -> list[int]:
-    """`count` places in the log for this transaction's events, in increasing order
-    (consecutive on SQLite; on PostgreSQL another writer may take numbers in between)."""
-    if connection.capabilities.dialect == "postgres":
-        # The lock first, then the numbers: the sequencer never sees a number without a writer
-        # holding the lock for it.
-        await connection.execute_query("SELECT pg_advisory_xact_lock_shared($1)",
-                                       [WRITERS_LOCK_KEY])
-        _, rows = await connection.execute_query(
-            f"SELECT nextval('{SEQ_SEQUENCE}') AS seq FROM generate_series(1, $1)", [count])
-        return sorted(int(row["seq"]) for row in rows)
-    # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so max + 1 is ours.
-    _, rows = await connection.execute_query("SELECT COALESCE(MAX(seq), 0) + 1 AS seq "
-                                             "FROM audit_event")
-    first = int(rows[0]["seq"])
-    return list(range(first, first + count))
-
-
 @dataclass(frozen=True)
 class NewEvent:
     """One change to record: what `append_events` is given."""
@@ -112,7 +93,7 @@ async def append_events(connection: BaseDBAsyncClient,
                          action=change.action, before=change.before, after=change.after,
                          reason=change.reason, created_at=now, prev_hash="",
                          salt=secrets.token_hex(16)) for change in changes]
-    for event, seq in zip(events, await _next_seqs(connection, len(events)), strict=True):
+    for event, seq in zip(events, await next_seqs(connection, len(events)), strict=True):
         event.hash = commitment(event)
         event.seq = seq
     if len(events) == 1:

@@ -2,7 +2,8 @@
 
 `audit_event` holds what happened; `log_node` and `log_checkpoint` are the Merkle transparency
 log over it (workflows.audit.sequencer): the hash of every complete subtree, and the signed tree
-heads. All three are append-only in the database (triggers refuse UPDATE and DELETE)."""
+heads. All three are append-only in the database (triggers refuse UPDATE and DELETE);
+`audit_numbering`, the events' counter, may only grow."""
 
 # Class docstrings become table comments in migrations; see workflows/cases/models/case.py.
 
@@ -71,3 +72,19 @@ class LogCheckpoint(Model):
     class Meta:
         table = "log_checkpoint"
         indexes = (("size",),)
+
+
+class EventNumbering(Model):
+    """The events' counter, one row that only grows: the last number given, and how many
+    numbers the log filled with void leaves."""
+
+    id = fields.IntField(primary_key=True)
+    # SQLite's counter (workflows.audit.numbering): a deleted event's number is never given
+    # again, so the mail it queued never collides with a new event's.
+    last_seq = fields.BigIntField(default=0)
+    # Numbers the sequencer found unused for good (PostgreSQL: a rolled-back writer's), so
+    # that a health check tells them from events deleted after they were logged.
+    voids = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "audit_numbering"

@@ -15,9 +15,11 @@ from typing import Any
 
 from workflows.audit import merkle
 from workflows.audit.entries import entry
+from workflows.audit.heads import signed_head
 from workflows.audit.models import AuditEvent, LogCheckpoint
 from workflows.audit.notes import Checkpoint, NoteError, Signer
-from workflows.audit.sequencer import latest_checkpoint, run_sequencer
+from workflows.audit.sequencer import run_sequencer
+from workflows.audit.timeline import CLOCK_SKEW
 from workflows.audit.tree import NotInTree, inclusion_proof, leaf_at
 from workflows.cases.models import Case
 
@@ -58,15 +60,17 @@ class InclusionReceipt:
         }
 
 
-async def _covering_checkpoint(index: int, signer: Signer) -> LogCheckpoint | None:
-    latest = await latest_checkpoint()
+async def _covering_checkpoint(index: int, signer: Signer,
+                               clock_skew: dt.timedelta) -> LogCheckpoint | None:
+    latest = await signed_head(signer.verifier)
     if latest is None or latest.size <= index:
-        await run_sequencer(signer, force=True, wait=True)
-        latest = await latest_checkpoint()
+        await run_sequencer(signer, force=True, wait=True, clock_skew=clock_skew)
+        latest = await signed_head(signer.verifier)
     return latest if latest is not None and latest.size > index else None
 
 
-async def inclusion_receipt(case: Case, signer: Signer) -> InclusionReceipt | None:
+async def inclusion_receipt(case: Case, signer: Signer, *,
+                            clock_skew: dt.timedelta = CLOCK_SKEW) -> InclusionReceipt | None:
     """The proof for the case's filing event, checked here exactly as a verifier would check
     it; None while the event is not in the log yet (or if the proof does not hold, which
     `intake audit verify` then explains)."""
@@ -74,7 +78,7 @@ async def inclusion_receipt(case: Case, signer: Signer) -> InclusionReceipt | No
     if event is None:
         return None
     index = leaf_index(event)
-    checkpoint = await _covering_checkpoint(index, signer)
+    checkpoint = await _covering_checkpoint(index, signer, clock_skew)
     if checkpoint is None:
         return None
     leaf_bytes = entry(event, case.tracking_code)

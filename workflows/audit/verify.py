@@ -1,49 +1,41 @@
 """Checking the audit log from its events up: `intake audit verify`.
 
 The tree is rebuilt from the events as they are stored now, and compared with everything that
-remembers an earlier state of it: each event's own hash, the leaves and subtrees the log stored,
-every checkpoint the log signed, and any checkpoint a witness held (the only part an insider
-with full database rights and the signing key cannot rewrite). The report names the first event
-that differs when the stored leaves can tell which; otherwise the range a checkpoint covers.
+remembers an earlier state of it (workflows.audit.remembered): each event's own hash, the leaves
+and subtrees the log stored, every checkpoint the log signed, and any checkpoint a witness held.
+The report names the first event that differs when the stored leaves can tell which; otherwise
+the range a checkpoint covers. It names, too, a gap in the event numbers, an event dated before
+what came before it (workflows.audit.timeline), and two signed checkpoints of one size that
+disagree: a fork.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from tortoise import connections
 from tortoise.expressions import Q
 
 from workflows.audit.entries import entry_leaf
-from workflows.audit.log import commitment, utc_text
-from workflows.audit.models import AuditEvent, LogCheckpoint, LogNode
-from workflows.audit.notes import Checkpoint, NoteError, Verifier, signature_keys
+from workflows.audit.log import commitment
+from workflows.audit.models import AuditEvent, LogNode
+from workflows.audit.notes import Verifier
+from workflows.audit.remembered import Expected, held_note, remembered
+from workflows.audit.timeline import (
+    CLOCK_SKEW,
+    Dated,
+    SigningTimes,
+    dated_after_coverage,
+    dated_back,
+)
 from workflows.audit.tree import Frontier, tree_size
 from workflows.cases.models import Case
 
 BATCH = 2000
-BEGIN, END = "-----BEGIN CHECKPOINT-----\n", "-----END CHECKPOINT-----"
 MAX_LISTED = 20  # problems printed; the first ones say where to look
-
-
-def held_note(text: str) -> str:
-    """The signed note in a file a witness kept: the note itself, or a whole checkpoint mail
-    with the note between its BEGIN and END marks."""
-    text = text.replace("\r\n", "\n")
-    start = text.find(BEGIN)
-    if start < 0:
-        return text
-    end = text.find(END, start)
-    return text[start + len(BEGIN):end if end >= 0 else None]
-
-
-@dataclass(frozen=True)
-class Expected:
-    """A root that something remembers for a size of the log."""
-
-    label: str
-    size: int
-    root: bytes
+__all__ = ["MAX_LISTED", "LogReport", "held_note", "verify_log"]
 
 
 @dataclass
@@ -55,6 +47,8 @@ class LogReport:
     problems: list[str] = field(default_factory=list)
     first_event: int | None = None  # the first event known to differ
     roots_matched: int = 0
+    gone: set[int] = field(default_factory=set)  # numbers the log recorded, now with no event
+    unheld: set[int] = field(default_factory=set)  # numbers given on SQLite, with no event
 
     @property
     def intact(self) -> bool:
@@ -69,49 +63,6 @@ class LogReport:
         self.problems.append(text)
         if event is not None and (self.first_event is None or event < self.first_event):
             self.first_event = event
-
-
-def _signer_of(note: str) -> str:
-    keys = signature_keys(note)
-    return ", ".join(f"{name}+{key_hash:08x}" for name, key_hash in keys) or "nobody"
-
-
-def _opened(label: str, note: str, verifier: Verifier, report: LogReport) -> Checkpoint | None:
-    try:
-        return Checkpoint.parse(verifier.open(note))
-    except NoteError as wrong:
-        report.problem(f"{label} does not verify with the log's key {verifier.vkey} "
-                       f"({wrong}); it is signed by {_signer_of(note)}: the signing key was "
-                       "replaced, or the note was altered")
-        return None
-
-
-async def _stored_checkpoints(verifier: Verifier, report: LogReport) -> list[Expected]:
-    expected, largest = [], 0
-    for stored in await LogCheckpoint.all().order_by("id"):
-        label = f"checkpoint #{stored.id} (size {stored.size}, signed {utc_text(stored.signed_at)})"
-        head = _opened(label, stored.note, verifier, report)
-        if head is None:
-            continue
-        if (head.size, head.root) != (stored.size, bytes(stored.root)):
-            report.problem(f"{label}: its columns differ from its signed note")
-        if head.size < largest:
-            report.problem(f"{label} is smaller than an earlier checkpoint ({largest}): the log "
-                           "was rolled back")
-        largest = max(largest, head.size)
-        expected.append(Expected(label, head.size, head.root))
-    return expected
-
-
-def _held_checkpoints(held: dict[str, str], verifier: Verifier,
-                      report: LogReport) -> list[Expected]:
-    expected = []
-    for name, note in held.items():
-        label = f"held checkpoint {name}"
-        head = _opened(label, held_note(note), verifier, report)
-        if head is not None:
-            expected.append(Expected(f"{label} (size {head.size})", head.size, head.root))
-    return expected
 
 
 async def _stored_nodes(written: list[tuple[int, int, bytes]]) -> dict[tuple[int, int], bytes]:
@@ -137,10 +88,11 @@ def _compare_nodes(written: list[tuple[int, int, bytes]], voids: set[int],
         found = stored.get((level, position))
         if found == digest:
             continue
-        if level == 0:
+        if level == 0 and position + 1 in voids and found is not None:
+            report.gone.add(position + 1)  # named with its neighbours, as a gap
+        elif level == 0:
             event = position + 1
-            what = ("is gone, but the log recorded it" if event in voids
-                    else "is missing from the log's stored leaves" if found is None
+            what = ("is missing from the log's stored leaves" if found is None
                     else "differs from the leaf the log recorded for it")
             report.problem(f"event {event} {what}: it was edited, replaced, reordered or "
                            "deleted after it was logged", event)
@@ -150,32 +102,94 @@ def _compare_nodes(written: list[tuple[int, int, bytes]], voids: set[int],
                            "from it would be false")
 
 
-async def _events(after: int) -> list[AuditEvent]:
-    return await AuditEvent.filter(seq__gt=after).order_by("seq").limit(BATCH)
+def _runs(numbers: set[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for number in sorted(numbers):
+        if runs and runs[-1][1] == number - 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
+
+
+def _report_gaps(report: LogReport) -> None:
+    for first, last in _runs(report.gone):
+        report.problem(
+            f"event {first} is gone, but the log recorded it: a gap in the event numbers; it "
+            "was deleted after it was logged" if first == last else
+            f"events {first}..{last} are gone, but the log recorded them: a gap in the event "
+            "numbers; they were deleted after they were logged", first)
+    for first, last in _runs(report.unheld - report.gone):
+        numbers, them = ((f"number {first} was", "it") if first == last
+                         else (f"numbers {first}..{last} were", "them"))
+        report.problem(f"event {numbers} given, but no event holds {them}: a gap in the event "
+                       "numbers (SQLite leaves none unused): deleted before the log took "
+                       f"{them}", first)
 
 
 def _check_roots(frontier: Frontier, expected: dict[int, list[Expected]], last_good: list[int],
                  report: LogReport) -> None:
-    for head in expected.get(frontier.size, ()):
-        report.checkpoints += 1
-        if head.root == frontier.root:
-            report.roots_matched += 1
-            last_good[0] = max(last_good[0], frontier.size)
-            continue
-        report.problem(f"{head.label}: the events as stored give another root: an event among "
-                       f"{last_good[0] + 1}..{head.size} was changed, inserted or removed "
-                       "since it was signed")
+    heads = expected.get(frontier.size, [])
+    since = last_good[0]  # the largest size known good before this one
+    matching = [head for head in heads if head.root == frontier.root]
+    others = [head for head in heads if head.root != frontier.root]
+    report.checkpoints += len(heads)
+    report.roots_matched += len(matching)
+    if matching:
+        last_good[0] = max(last_good[0], frontier.size)
+    changed = (f"an event among {since + 1}..{frontier.size} was changed, inserted or removed "
+               "since it was signed")
+    if len({head.root for head in heads}) > 1:
+        agreeing = (f"the events as stored give the root of {matching[0].label}" if matching
+                    else "the events as stored give neither root")
+        report.problem(f"two checkpoints of size {frontier.size} disagree: the log was forked. "
+                       f"{agreeing}; {', '.join(head.label for head in others)}: another "
+                       f"root: {changed}")
+        return
+    for head in others:
+        report.problem(f"{head.label}: the events as stored give another root: {changed}")
 
 
-async def verify_log(verifier: Verifier, held: dict[str, str] | None = None) -> LogReport:
+def _check_time(event: AuditEvent, previous: Dated | None, times: SigningTimes,
+                skew: dt.timedelta, report: LogReport) -> None:
+    before = [dated for dated in (previous, times.preceding(event.seq)) if dated]
+    for why in (dated_back(event.seq, event.created_at, before, skew),
+                dated_after_coverage(event.seq, event.created_at,
+                                     times.first_covering(event.seq), skew)):
+        if why:
+            report.problem(why, event.seq)
+
+
+async def _events(after: int) -> list[AuditEvent]:
+    return await AuditEvent.filter(seq__gt=after).order_by("seq").limit(BATCH)
+
+
+def _missing_tail(frontier: Frontier, expected: dict[int, list[Expected]],
+                  report: LogReport) -> None:
+    if report.stored_size > frontier.size:
+        report.problem(f"the log holds {report.stored_size} leaves but only {frontier.size} "
+                       f"events remain: events {frontier.size + 1}..{report.stored_size} were "
+                       "deleted", frontier.size + 1)
+    for size in sorted(size for size in expected if size > frontier.size):
+        for head in expected[size]:
+            report.checkpoints += 1
+            report.problem(f"{head.label} covers {size} events but only {frontier.size} "
+                           f"remain: events {frontier.size + 1}..{size} were deleted",
+                           frontier.size + 1)
+
+
+async def verify_log(verifier: Verifier, held: dict[str, str] | None = None, *,
+                     clock_skew: dt.timedelta = CLOCK_SKEW) -> LogReport:
     """Rebuild the log from the events and report every place where it disagrees with what
     was stored or signed (`held`: checkpoints kept outside, by name)."""
-    report = LogReport()
-    expected_list = (await _stored_checkpoints(verifier, report)
-                     + _held_checkpoints(held or {}, verifier, report))
+    report, found = LogReport(), await remembered(verifier, held or {})
+    for problem in found.problems:
+        report.problem(problem)
     expected: dict[int, list[Expected]] = defaultdict(list)
-    for head in expected_list:
+    for head in found.heads:
         expected[head.size].append(head)
+    times, previous = SigningTimes(found.signed), None
+    sqlite = connections.get("default").capabilities.dialect != "postgres"
     report.stored_size = stored_size = await tree_size()
     frontier, last_good, voids = Frontier(0, []), [0], set[int]()
     while events := await _events(frontier.size):
@@ -191,21 +205,17 @@ async def verify_log(verifier: Verifier, held: dict[str, str] | None = None) -> 
             if commitment(event) != event.hash:
                 report.problem(f"event {event.seq} was changed after it was written: its "
                                "content no longer matches its hash", event.seq)
+            _check_time(event, previous, times, clock_skew, report)
+            previous = Dated(f"event {event.seq}", event.created_at)
             frontier.append(entry_leaf(event, event.seq, codes.get(event.case_id)))  # type: ignore[attr-defined]
             _check_roots(frontier, expected, last_good, report)
         _compare_nodes(frontier.written, voids, await _stored_nodes(frontier.written),
                        stored_size, report)
+        if sqlite:
+            report.unheld |= voids
         frontier.written.clear()
         voids.clear()
     report.leaves = frontier.size
-    if stored_size > frontier.size:
-        report.problem(f"the log holds {stored_size} leaves but only {frontier.size} events "
-                       f"remain: events {frontier.size + 1}..{stored_size} were deleted",
-                       frontier.size + 1)
-    for size in sorted(size for size in expected if size > frontier.size):
-        for head in expected[size]:
-            report.checkpoints += 1
-            report.problem(f"{head.label} covers {size} events but only {frontier.size} "
-                           f"remain: events {frontier.size + 1}..{size} were deleted",
-                           frontier.size + 1)
+    _report_gaps(report)
+    _missing_tail(frontier, expected, report)
     return report

@@ -83,13 +83,19 @@ async def test_an_edited_event_with_its_hash_recomputed_is_named(app, client):
                     "an event among 1..8")
 
 
-async def test_an_edit_hidden_by_rebuilding_the_whole_log_contradicts_the_witness(app, client):
-    held = await held_checkpoint(app, client)
+async def edit_hidden_by_rebuilding(app) -> None:
+    """Event 5 routed elsewhere, and the whole log rebuilt and signed over it with the real key,
+    stolen from the server: a second root for size 8."""
     await drop_triggers()
     event = await AuditEvent.get(seq=5)
     event.after = {**event.after, "agency_code": "bvntd"}
     await AuditEvent.filter(id=event.id).update(after=event.after, hash=commitment(event))
-    await rewrite_log(app.state.intake.signer)  # with the real key, stolen from the server
+    await rewrite_log(app.state.intake.signer)
+
+
+async def test_an_edit_hidden_by_rebuilding_the_whole_log_contradicts_the_witness(app, client):
+    held = await held_checkpoint(app, client)
+    await edit_hidden_by_rebuilding(app)
 
     assert (await verify(app)).intact, "a full rewrite with the key is consistent in itself"
     report = await verify(app, held)
