@@ -86,6 +86,7 @@ def create_outbox_sender(settings: Settings, notifier: Notifier) -> OutboxSender
                     first_delay=dt.timedelta(seconds=settings.outbox_first_retry_seconds)),
         notifier,
         digest_hour=settings.digest_hour,
+        lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
         poll_seconds=settings.outbox_poll_seconds,
     )
 

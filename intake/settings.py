@@ -58,6 +58,9 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_poll_seconds: float = 2.0
     outbox_first_retry_seconds: float = 60.0
+    # How long a sender's claim on a batch lasts: a sender that dies leaves the messages it had
+    # not written down to be sent again after this.
+    outbox_lease_seconds: float = 300.0
     # After this hour (Vietnam time) the day's scheduled mail is queued: overdue digests, the
     # witnesses' checkpoint, report drafts. None: never on a clock (tests queue it themselves).
     digest_hour: int | None = 7
@@ -170,6 +173,7 @@ class Settings:
             outbox_poll_seconds=positive_float(env, "INTAKE_OUTBOX_POLL_SECONDS", 2.0),
             outbox_first_retry_seconds=positive_float(env, "INTAKE_OUTBOX_FIRST_RETRY_SECONDS",
                                                        60.0),
+            outbox_lease_seconds=positive_float(env, "INTAKE_OUTBOX_LEASE_SECONDS", 300.0),
             digest_hour=None if env.get("INTAKE_DIGEST_HOUR") == "off" else
             hour(env, "INTAKE_DIGEST_HOUR", 7),
             report_rate_limit=whole(env, "INTAKE_RATE_LIMIT", 20),

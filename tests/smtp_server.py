@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -39,6 +40,9 @@ class RecordingHandler:
     received: list[Received] = field(default_factory=list)
     refuse_permanently: set[str] = field(default_factory=set)
     transient_failures: dict[str, int] = field(default_factory=dict)
+    # Seconds between taking a message and saying 250: a slow server, and the window in which
+    # a sender that dies has delivered a message it never heard was accepted.
+    answer_delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -57,6 +61,8 @@ class RecordingHandler:
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
                                           tuple(session.peer)))
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[Received]:

@@ -43,6 +43,12 @@ def test_scheduled_mail_goes_after_the_hour_set_or_not_at_all(tmp_path: Path):
                               "INTAKE_DIGEST_HOUR": "off"}).digest_hour is None
 
 
+def test_a_senders_claim_lasts_five_minutes_unless_set(tmp_path: Path):
+    assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path)}).outbox_lease_seconds == 300
+    assert Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path),
+                              "INTAKE_OUTBOX_LEASE_SECONDS": "90"}).outbox_lease_seconds == 90
+
+
 def test_smtp_settings_pick_the_port_for_the_tls_mode_and_hide_the_password(tmp_path: Path):
     settings = Settings.from_env({"INTAKE_DATA_DIR": str(tmp_path), "INTAKE_SMTP_HOST": "mail.tinh.gov.vn",
                                   "INTAKE_SMTP_TLS": "starttls", "INTAKE_SMTP_PASSWORD": "bí-mật"})
@@ -66,6 +72,7 @@ def test_smtp_settings_pick_the_port_for_the_tls_mode_and_hide_the_password(tmp_
         ({"INTAKE_HONEYPOT": "maybe"}, "INTAKE_HONEYPOT: expected on or off, got 'maybe'"),
         ({"INTAKE_PDF_RENDERS": "0"}, "INTAKE_PDF_RENDERS: must be greater than 0, got 0"),
         ({"INTAKE_EXPORT_RATE_LIMIT": "x"}, "INTAKE_EXPORT_RATE_LIMIT: expected a whole number"),
+        ({"INTAKE_OUTBOX_LEASE_SECONDS": "0"}, "INTAKE_OUTBOX_LEASE_SECONDS: must be greater than 0"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path: Path, environ, message):

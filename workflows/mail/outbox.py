@@ -1,9 +1,11 @@
 """The durable email queue: messages are written with the change that causes them, claimed by a
-sender under a lease, and marked sent, retried later with backoff, or failed.
+sender under a lease, and each marked sent, retried later with backoff, or failed as soon as
+its result is known.
 
 Claims are safe with several senders on one database: PostgreSQL skips rows another sender has
 locked (FOR UPDATE SKIP LOCKED), and the claim itself is a conditional UPDATE, so two senders
-never both own a row. A sender that dies leaves its rows to be claimed again when the lease ends.
+never both own a row. A sender that dies leaves its rows to be claimed again when the lease
+ends (`INTAKE_OUTBOX_LEASE_SECONDS`): only those whose result it had not written yet.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from tortoise.transactions import in_transaction
 
 from workflows.cases.alerts import flag_undelivered
 from workflows.cases.models import Case
+from workflows.mail.channel import DeliveryResult, Outcome
 from workflows.mail.models import OutboxMessage
 from workflows.mail.rendering import RenderedMail
-from workflows.mail.smtp import DeliveryResult, Outcome
 
 LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(minutes=1)
@@ -95,37 +97,60 @@ async def claim_batch(limit: int, lease: dt.timedelta = LEASE) -> list[OutboxMes
     return await OutboxMessage.filter(claim_token=token, status="pending").order_by("id")
 
 
-async def record_results(
-    messages: list[OutboxMessage], results: dict[int, DeliveryResult], policy: RetryPolicy
-) -> None:
-    """Write what happened to each claimed message, in one transaction: the sent ones in one
-    UPDATE per attempt count (usually one), the others one by one. A final failure of an agency
-    alert flags the case, so that an officer phones the agency instead."""
+async def record_results(results: list[tuple[OutboxMessage, DeliveryResult]],
+                         policy: RetryPolicy) -> None:
+    """Write what happened to claimed messages, at once: the sent ones in one UPDATE (alone,
+    the usual case, it needs no transaction around it), the others one by one, all in one
+    transaction. Writing the same results twice (the database's answer was lost, the sender
+    asks again) changes nothing more."""
     now = _now()
-    sent: dict[tuple[int, str], list[int]] = {}  # (attempts, claim token) -> ids
+    sent = [message.id for message, result in results if result.outcome is Outcome.SENT]
+    unsent = [(message, result) for message, result in results
+              if result.outcome is not Outcome.SENT]
+    if not unsent:
+        await _mark_sent(sent, now, None)
+        return
     async with in_transaction() as connection:
-        for message in messages:
-            result = results[message.id]
-            attempts = message.attempts + 1
-            if result.outcome is Outcome.SENT:
-                sent.setdefault((attempts, message.claim_token), []).append(message.id)
-                continue
-            mine = OutboxMessage.filter(id=message.id, claim_token=message.claim_token)
-            detail = result.detail[:ERROR_TEXT_LIMIT]
-            if result.outcome is Outcome.RETRY and attempts < policy.max_attempts:
-                await mine.using_db(connection).update(
-                    attempts=attempts, last_error=detail, lease_until=None,
-                    next_attempt_at=now + policy.delay(attempts))
-                continue
-            updated = await mine.using_db(connection).update(
-                status="failed", attempts=attempts, last_error=detail, lease_until=None,
-                permanent_failure=result.outcome is Outcome.REFUSED)
-            if updated and message.kind == "agency_alert" and message.case_id:  # type: ignore[attr-defined]
-                await flag_undelivered(connection, message.case_id,  # type: ignore[attr-defined]
-                                       message.recipient, detail)
-        for (attempts, token), ids in sent.items():
-            await OutboxMessage.filter(id__in=ids, claim_token=token).using_db(connection).update(
-                status="sent", attempts=attempts, sent_at=now, lease_until=None, last_error="")
+        for message, result in unsent:
+            await _record_unsent(connection, message, result, policy, now)
+        await _mark_sent(sent, now, connection)
+
+
+async def _mark_sent(ids: list[int], now: dt.datetime,
+                     connection: BaseDBAsyncClient | None) -> None:
+    # Sent is a fact, whoever holds the claim by now: written after the lease ran out and
+    # another sender took the message, it still spares the message a third sending.
+    if ids:
+        await OutboxMessage.filter(id__in=ids, status="pending").using_db(connection).update(
+            status="sent", attempts=F("attempts") + 1, sent_at=now, lease_until=None,
+            last_error="")
+
+
+async def _record_unsent(connection: BaseDBAsyncClient, message: OutboxMessage,
+                         result: DeliveryResult, policy: RetryPolicy, now: dt.datetime) -> None:
+    """A retry later, or a failure; a final failure of an agency alert flags the case, so
+    that an officer phones the agency instead. A late one (the lease ran out, another sender
+    took the message) overwrites nothing."""
+    attempts = message.attempts + 1
+    mine = OutboxMessage.filter(id=message.id, claim_token=message.claim_token,
+                                status="pending").using_db(connection)
+    detail = result.detail[:ERROR_TEXT_LIMIT]
+    if result.outcome is Outcome.RETRY and attempts < policy.max_attempts:
+        await mine.update(attempts=attempts, last_error=detail, lease_until=None,
+                          next_attempt_at=now + policy.delay(attempts))
+        return
+    updated = await mine.update(status="failed", attempts=attempts, last_error=detail,
+                                lease_until=None,
+                                permanent_failure=result.outcome is Outcome.REFUSED)
+    if updated and message.kind == "agency_alert" and message.case_id:  # type: ignore[attr-defined]
+        await flag_undelivered(connection, message.case_id,  # type: ignore[attr-defined]
+                               message.recipient, detail)
+
+
+async def release(claim_token: str) -> None:
+    """Give back the messages of a claim that were never started (the sender stops, or its
+    lease is nearly over), so that the next round takes them without waiting for the lease."""
+    await OutboxMessage.filter(claim_token=claim_token, status="pending").update(lease_until=None)
 
 
 # A message is stuck when senders claimed it this many times more than they recorded an

@@ -1,6 +1,6 @@
-"""Delivering outbox messages by SMTP with aiosmtplib: a batch goes over a few connections at
-once (each message waits on the server's answers, not on the CPU, so several conversations in
-parallel multiply what one worker sends).
+"""Delivering outbox messages by SMTP with aiosmtplib: the outbox's channel for email. The
+sender runs a few of its conversations at once (each message waits on the server's answers,
+not on the CPU, so several in parallel multiply what one worker sends).
 
 Each message ends in one of three outcomes: sent, a transient failure (4xx, timeout, server
 down: try again later) or a permanent refusal (5xx: the mailbox does not exist, give up now).
@@ -8,22 +8,22 @@ down: try again later) or a permanent refusal (5xx: the mailbox does not exist, 
 
 from __future__ import annotations
 
-import asyncio
 import email.policy
 import email.utils
 import functools
 import mimetypes
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from email import encoders
 from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from enum import Enum
 
 import aiosmtplib
 
 from workflows.mail.addresses import ascii_mailbox, sender
+from workflows.mail.channel import DeliveryResult, Outcome
 from workflows.mail.models import OutboxMessage
 
 TLS_MODES = ("none", "starttls", "tls")
@@ -51,18 +51,6 @@ class SmtpConfig:
     @property
     def from_domain(self) -> str:
         return self.from_address.rpartition("@")[2] or "localhost"
-
-
-class Outcome(Enum):
-    SENT = "sent"
-    RETRY = "retry"
-    REFUSED = "refused"
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    outcome: Outcome
-    detail: str = ""
 
 
 def message_id(message: OutboxMessage, domain: str) -> str:
@@ -166,58 +154,35 @@ class SmtpSender:
             timeout=config.timeout_seconds,
         )
 
-    async def deliver(self, messages: list[OutboxMessage]) -> dict[int, DeliveryResult]:
-        """Send a batch over up to `connections` connections at once; every message gets a
-        result, whatever happens."""
-        count = max(1, self.config.connections)
-        # In turn, not by mailbox: most alerts go to a handful of agencies' mailboxes.
-        lanes = [messages[start::count] for start in range(min(count, len(messages)))]
-        results: dict[int, DeliveryResult] = {}
-        answers = await asyncio.gather(*(self._deliver_over_one(lane) for lane in lanes),
-                                       return_exceptions=True)
-        for lane, answer in zip(lanes, answers, strict=True):
-            if isinstance(answer, BaseException):
-                if not isinstance(answer, Exception):
-                    raise answer  # cancelled: shutting down
-                # A lane that failed in a way not foreseen: its messages are tried again later,
-                # and the other lanes' results are kept (else their mail would go twice).
-                failure = DeliveryResult(Outcome.RETRY, f"{type(answer).__name__}: {answer}")
-                results.update({message.id: failure for message in lane})
-            else:
-                results.update(answer)
-        return results
+    @property
+    def conversations(self) -> int:
+        return max(1, self.config.connections)
 
-    async def _deliver_over_one(self, messages: list[OutboxMessage],
-                                ) -> dict[int, DeliveryResult]:
-        results: dict[int, DeliveryResult] = {}
+    async def conversation(self, messages: list[OutboxMessage],
+                           ) -> AsyncGenerator[tuple[OutboxMessage, DeliveryResult], None]:
+        """One SMTP connection: each message's result as soon as the server has answered it."""
         client = self._client()
         try:
             await client.connect()
         except (aiosmtplib.SMTPException, OSError) as error:
-            failure = _classify(error)
             # A refusal at connect or login says nothing about the recipients: try again later.
-            retry = DeliveryResult(Outcome.RETRY, failure.detail)
-            return {message.id: retry for message in messages}
-        try:
+            retry = DeliveryResult(Outcome.RETRY, _classify(error).detail)
             for message in messages:
+                yield message, retry
+            return
+        try:
+            for position, message in enumerate(messages):
                 try:
-                    mail, recipient = build_email(message, self.config)
-                    await client.sendmail(self.config.from_address, [recipient], mail)
-                    results[message.id] = DeliveryResult(Outcome.SENT)
-                except Unbuildable as refused:
-                    results[message.id] = DeliveryResult(Outcome.REFUSED, str(refused))
+                    result = await self._send(client, message)
                 except aiosmtplib.SMTPServerDisconnected as error:
                     lost = DeliveryResult(Outcome.RETRY, f"server disconnected: {error}")
-                    for remaining in messages:
-                        results.setdefault(remaining.id, lost)
-                    break
-                except (aiosmtplib.SMTPException, OSError) as error:
-                    results[message.id] = _classify(error)
-                except Exception as error:  # the mail library refused this message only
-                    results[message.id] = DeliveryResult(
-                        Outcome.REFUSED, f"{type(error).__name__}: {error}")
+                    for remaining in messages[position:]:
+                        yield remaining, lost
+                    return
+                yield message, result
         except BaseException:
-            # Cancelled mid-conversation (shutdown): drop the line rather than wait on it.
+            # Closed early (the sender stops, or could not write a result down) or cancelled:
+            # drop the line rather than wait on it.
             client.close()
             raise
         if client.is_connected:
@@ -225,4 +190,18 @@ class SmtpSender:
                 await client.quit()
             except (aiosmtplib.SMTPException, OSError):
                 client.close()
-        return results
+
+    async def _send(self, client: aiosmtplib.SMTP, message: OutboxMessage) -> DeliveryResult:
+        """Raises SMTPServerDisconnected only: the connection is gone for the messages after."""
+        try:
+            mail, recipient = build_email(message, self.config)
+            await client.sendmail(self.config.from_address, [recipient], mail)
+        except Unbuildable as refused:
+            return DeliveryResult(Outcome.REFUSED, str(refused))
+        except aiosmtplib.SMTPServerDisconnected:
+            raise
+        except (aiosmtplib.SMTPException, OSError) as error:
+            return _classify(error)
+        except Exception as error:  # the mail library refused this message only
+            return DeliveryResult(Outcome.REFUSED, f"{type(error).__name__}: {error}")
+        return DeliveryResult(Outcome.SENT)

@@ -24,6 +24,7 @@ from workflows.audit.log import Actor
 from workflows.audit.models import AuditEvent
 from workflows.cases.events import CaseEvent
 from workflows.cases.models import Case
+from workflows.mail.channel import DeliveryResult, Outcome
 from workflows.mail.digests import queue_due_digests
 from workflows.mail.models import OutboxMessage
 from workflows.mail.outbox import (
@@ -36,7 +37,7 @@ from workflows.mail.outbox import (
 )
 from workflows.mail.rendering import RenderedMail
 from workflows.mail.sender import OutboxSender
-from workflows.mail.smtp import DeliveryResult, Outcome, SmtpConfig
+from workflows.mail.smtp import SmtpConfig
 
 AGENCY_MAILBOX = "qltt@example.gov.vn"
 CITIZEN = REPORTER["reporter_email"]
@@ -278,7 +279,7 @@ async def test_a_sender_that_dies_mid_batch_leaves_nothing_stuck(settings, smtp_
         assert await survivor.run_until_idle() == 20
         # The dead sender cannot overwrite what the survivor recorded.
         late = DeliveryResult(Outcome.REFUSED, "550 late")
-        await record_results(claimed, {m.id: late for m in claimed}, RetryPolicy())
+        await record_results([(message, late) for message in claimed], RetryPolicy())
         assert await OutboxMessage.filter(status="sent").count() == 30
     assert len(smtp_server.handler.received) == 30
 
