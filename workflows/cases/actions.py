@@ -20,8 +20,9 @@ OUTCOME = "outcome"  # the case's public outcome
 
 @dataclass(frozen=True)
 class Told:
-    """What the public learns of an event: a public update (Open311's feed, /track, the
-    followers' mail)."""
+    """What the public learns of an event: a public update — in Open311's feed (its words,
+    or the sentence), in the followers' mail (the new status, and its words or the sentence)
+    and, through the status and the words, on /track."""
 
     sentence: str  # a gettext id: what the update says when the event brings no words
     words: str = ""  # SAID, OUTCOME or "": where its own words come from

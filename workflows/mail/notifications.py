@@ -67,6 +67,7 @@ class Notifier:
         and public words, what /track shows, with a link to stop."""
         case = event.case
         assert case is not None
+        told = EVENTS[event.action].told  # its sentence, when it brings no words of its own
         followers = await CaseFollower.filter(
             case_id=case.id, confirmed_at__isnull=False, unsubscribed_at__isnull=True).using_db(
             connection).order_by("id")
@@ -75,7 +76,8 @@ class Notifier:
                           kind="follow_update", recipient=follower.email, case=case,
                           mail=self.renderer.render("follow_update", follower.language, {
                               "case": case, "follower": follower,
-                              "said": public_text(event, case)}))
+                              "said": public_text(event, case),
+                              "sentence": told.sentence if told else ""}))
 
     async def _to_citizen(self, connection: BaseDBAsyncClient, case: Case, kind: str,
                           event_key: str, context: dict[str, Any]) -> None:
@@ -128,7 +130,7 @@ class Notifier:
         what an action declares so, with no code of its own."""
         assert event.case is not None
         await self._to_citizen(connection, event.case, event.action,
-                               f"audit:{recorded.seq}:{event.action}", {"facts": event.facts})
+                               f"audit:{recorded.seq}:{event.action}", _event_context(event))
 
     async def agency_mail(self, connection: BaseDBAsyncClient, event: CaseEvent,
                           recorded: AuditEvent) -> None:
@@ -141,7 +143,7 @@ class Notifier:
         await enqueue(connection, event_key=f"audit:{recorded.seq}:{event.action}",
                       kind=event.action, recipient=agency.email, case=case,
                       mail=self.renderer.render(event.action, AGENCY_LANGUAGE, {
-                          "case": case, "agency": agency, "facts": event.facts}))
+                          "case": case, "agency": agency, **_event_context(event)}))
 
     async def citizen_ack(self, connection: BaseDBAsyncClient, event: CaseEvent,
                           recorded: AuditEvent) -> None:
@@ -238,6 +240,13 @@ class Notifier:
             recipient=recipient,
             mail=self.renderer.render("checkpoint", AGENCY_LANGUAGE,
                                       {"checkpoint": checkpoint, "day": day}))
+
+
+def _event_context(event: CaseEvent) -> dict[str, Any]:
+    """What a mail named after its event may say of it: the reason staff gave, what the
+    audit event records after it, and what the change handed its listeners."""
+    return {"reason": event.reason, "after": event.after if isinstance(event.after, dict) else {},
+            "event_facts": event.facts}
 
 
 # Every notice an event's declaration may name (workflows.cases.states.EVENTS), by that name.

@@ -23,6 +23,7 @@ from tortoise.transactions import in_transaction
 
 from workflows.cases.alerts import flag_undelivered
 from workflows.cases.models import Case
+from workflows.cases.states import EVENTS
 from workflows.mail.channel import DeliveryResult, Outcome
 from workflows.mail.models import OutboxMessage
 from workflows.mail.rendering import RenderedMail
@@ -199,11 +200,15 @@ async def stuck_messages(now: dt.datetime | None = None, limit: int = 50) -> lis
 # A mail server's refusal often quotes the recipient: a citizen's address stays out of what
 # an operator's terminal (or a monitor's log) shows.
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
+# Mail to people outside the agencies (a reporter, a follower, a business, a brand owner): its
+# failure pages nobody and its address is never printed. An action's own mail to its reporter
+# (`reporter_mail`, named after the action) is one of them, by its declaration.
 CITIZEN_KINDS = frozenset({"citizen_ack", "reply_notice", "question_notice", "resolution_notice",
                            "review_decision", "explanation_request", "follow_confirmation",
                            "follow_update", "brand_inquiry",
                            "brand_owner_verified", "brand_owner_refused", "brand_owner_revoked",
-                           "brand_sign_in"})
+                           "brand_sign_in"}) | frozenset(
+    event.name for event in EVENTS.values() if "reporter_mail" in event.notices)
 
 
 def _printable(message: OutboxMessage) -> str:
