@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 from starlette.routing import BaseRoute, Router
 
 # A reporter may answer an outcome from the mail's link for this long (a review can be asked
@@ -18,6 +18,7 @@ FOLLOW_SALT = "intake.follow"
 BRAND_INQUIRY_SALT = "intake.brand_inquiry"
 BRAND_SIGN_IN_SALT = "intake.brand_sign_in"
 UNFOLLOW_SALT = "intake.unfollow"
+REPORTER_LINK_SALT = "intake.reporter-link"
 
 
 class RouteLinks:
@@ -53,6 +54,10 @@ class RouteLinks:
 
     def public_case(self, tracking_code: str) -> str:
         return self._url("track", {"code": tracking_code})
+
+    def reporter_page(self, tracking_code: str, epoch: int) -> str:
+        return self._url("reporter_link", token=reporter_token(self.secret_key, tracking_code,
+                                                               epoch))
 
     def feedback(self, tracking_code: str, resolved_at: dt.datetime, satisfied: bool) -> str:
         return self._url("feedback_form", token=feedback_token(self.secret_key, tracking_code,
@@ -107,6 +112,22 @@ def read_feedback_token(secret_key: str, token: str) -> tuple[str, dt.datetime, 
         return str(code), dt.datetime.fromisoformat(resolved_at), bool(satisfied)
     except (BadSignature, ValueError, TypeError):
         return None
+
+
+def reporter_token(secret_key: str, tracking_code: str, epoch: int) -> str:
+    """The reporter's link: the code and their epoch, signed — short, for an SMS (about 40
+    characters). How long it works is the case's to say (workflows.cases.reporter)."""
+    return Signer(secret_key, salt=REPORTER_LINK_SALT).sign(
+        f"{tracking_code}.{epoch}".encode()).decode()
+
+
+def read_reporter_token(secret_key: str, token: str) -> tuple[str, int] | None:
+    try:
+        value = Signer(secret_key, salt=REPORTER_LINK_SALT).unsign(token.encode()).decode()
+    except (BadSignature, UnicodeError):
+        return None
+    code, _, epoch = value.partition(".")
+    return (code, int(epoch)) if epoch.isdigit() and len(epoch) <= 9 else None
 
 
 def record_token(secret_key: str, salt: str, record_id: int, nonce: str) -> str:

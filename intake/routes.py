@@ -34,6 +34,7 @@ from intake.public import (
     explanation,
     feedback,
     following,
+    forgotten_pin,
     guides,
     home,
     open_data,
@@ -87,6 +88,9 @@ routes: list[BaseRoute] = [
     Route("/track/{code}/proof", track.log_proof, name="log_proof"),
     Route("/track/{code}/proof.json", track.log_proof_json, name="log_proof_json"),
     Route("/track/access", reporter.reporter_access, methods=["POST"], name="reporter_access"),
+    Route("/track/forgot", forgotten_pin.forgot_pin, methods=["POST"], name="forgot_pin"),
+    # The reporter's own link, in every message to them: short, for an SMS.
+    Route("/r/{token}", reporter.reporter_link, name="reporter_link"),
     Route("/track/{code}/reporter", reporter.reporter_page, methods=["GET"],
           name="reporter_page"),
     Route("/track/{code}/reporter", reporter.reporter_followup, methods=["POST"],

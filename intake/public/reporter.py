@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from intake.context import app_context
 from intake.errors import refused_answer
 from intake.formdata import checked_fields, read_form, text_fields, uploaded_files
+from intake.links import read_reporter_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, read_signed, set_signed
 from intake.public.feedback import answer
@@ -25,9 +26,11 @@ from workflows.cases.models import Case
 from workflows.cases.public_view import find_case, public_status, reporter_thread
 from workflows.cases.refusals import ActionRefused
 from workflows.cases.reporter import (
+    LINK_ENDED,
     AccessRefused,
     add_followup,
     end_reporter_pages,
+    open_by_link,
     open_for_reporter,
 )
 from workflows.cases.sealing import agency_shown
@@ -75,6 +78,28 @@ def _open_page(request: Request, response: Response, case: Case) -> None:
     """The reporter's cookie: this case, in its current reporter epoch ("Thoát" ends it)."""
     set_signed(request, response, REPORTER_COOKIE, "reporter",
                [case.tracking_code, case.reporter_epoch], path="/track", max_age=REPORTER_MAX_AGE)
+
+
+async def reporter_link(request: Request) -> Response:
+    """The link every message to the reporter carries opens their page without the PIN, as
+    the code and PIN do, until the page is left or 30 days after the case is settled."""
+    context = app_context(request)
+    found = read_reporter_token(context.settings.secret_key, request.path_params["token"])
+    try:
+        if found is None:
+            raise AccessRefused(Problem(LINK_ENDED))
+        case = await open_by_link(*found, client_address(request), context.allowances.track)
+    except AccessRefused as refused:
+        headers = retry_after(RateLimited(refused.retry_at, refused.problem.message)) if (
+            refused.retry_at) else None
+        return render(request, "public/track.html",
+                      {"typed": "", "status": None, "problem": None,
+                       "access_problem": refused.problem},
+                      status_code=429 if refused.retry_at else 410,
+                      headers={**(headers or {}), **NO_STORE})
+    response = RedirectResponse(f"/track/{case.tracking_code}/reporter", status_code=303)
+    _open_page(request, response, case)
+    return response
 
 
 async def _reporter_case(request: Request) -> Case | None:

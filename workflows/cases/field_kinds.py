@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from workflows.cases.phones import stored_number
 from workflows.cases.report_fields import ReportField
 from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.i18n.messages import N_, Problem
@@ -185,13 +186,15 @@ def degrees(typed: str, field: ReportField, reading: Reading) -> Value:
 
 
 def phone(typed: str, field: ReportField, reading: Reading) -> Value:
+    """Any way a Vietnamese number is written, stored one way (workflows.cases.phones)."""
     written = text(typed, field, reading)
-    if not isinstance(written, str):
+    if not isinstance(written, str) or not written:
         return written
-    digits = written.replace(" ", "").replace(".", "").replace("-", "")
-    if digits and not PHONE_PATTERN.match(digits):
-        return Problem(N_("Give a phone number of 9 to 15 digits."))
-    return digits
+    stored = stored_number(written)
+    if stored is None:
+        return Problem(N_("Give a phone number such as 0905 123 987 (with its country code, "
+                          "+…, if it is not Vietnamese)."))
+    return stored
 
 
 def email(typed: str, field: ReportField, reading: Reading) -> Value:

@@ -1,6 +1,6 @@
-"""What the reporter does later, with the tracking code and PIN: open their page (too many
-wrong PINs from one network lock that network out of that case for a while) and add text or
-files to their report."""
+"""What the reporter does later, with the tracking code and PIN or the link every message to
+them carries: open their page (too many wrong PINs from one network lock that network out of
+that case for a while) and add text or files to their report."""
 
 from __future__ import annotations
 
@@ -153,6 +153,33 @@ async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
             resumed or case, Actor.citizen(), "reporter_followup",
             after={"message": bool(body), "attachments": [evidence_record(f) for f in evidence]},
             facts={"resumed": resumed is not None}))
+
+
+# How long after a case is settled its reporter's link still opens their page.
+LINK_DAYS_AFTER_SETTLED = 30
+LINK_ENDED = N_("This link no longer opens a report's page: it ends 30 days after the report "
+                "is settled, and when you leave the page. Enter your code and PIN, or ask for "
+                "a new link with “Quên mã PIN?”.")
+
+
+async def open_by_link(tracking_code: str, epoch: int, address: str, lookups: Allowance,
+                       now: dt.datetime | None = None) -> Case:
+    """The case a reporter's link opens (AccessRefused when it no longer does: the page was
+    left since, or the case was settled more than LINK_DAYS_AFTER_SETTLED days ago). Each
+    use is a look-up of the address's allowance."""
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        await spend(lookups, address, now)
+    except RateLimited as limited:
+        raise AccessRefused(limited.problem, limited.retry_at) from None
+    case = await find_case(tracking_code)
+    if case is None or case.reporter_epoch != epoch:
+        raise AccessRefused(Problem(LINK_ENDED))
+    settled_at = case.resolved_at or case.updated_at
+    if case.status in CLOSED_STATES and settled_at + dt.timedelta(
+            days=LINK_DAYS_AFTER_SETTLED) < now:
+        raise AccessRefused(Problem(LINK_ENDED))
+    return case
 
 
 async def end_reporter_pages(case: Case) -> None:

@@ -16,6 +16,12 @@ class Links(Protocol):
         """The case's public status, for its reporter and anyone with the code."""
         ...
 
+    def reporter_page(self, tracking_code: str, epoch: int) -> str:
+        """The reporter's own page, opened without the PIN (signed; it ends 30 days after
+        the case is settled, and when the reporter leaves the page: their epoch). Every
+        message to the reporter carries it."""
+        ...
+
     def feedback(self, tracking_code: str, resolved_at: dt.datetime, satisfied: bool) -> str:
         """The reporter's answer on one outcome, from the resolution notice (no PIN needed:
         the link itself is signed)."""

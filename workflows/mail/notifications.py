@@ -85,9 +85,12 @@ class Notifier:
         if not (case.reporter_email and case.consent):
             return
         agency = agency_shown(case, self.agencies)
+        # Their own page, without the PIN: only ever in a message to the reporter themselves.
+        own_page = self.links.reporter_page(case.tracking_code, case.reporter_epoch)
         await enqueue(connection, event_key=event_key, kind=kind, recipient=case.reporter_email,
                       case=case, mail=self.renderer.render(
-                          kind, case.language, {"case": case, "agency": agency, **context}))
+                          kind, case.language, {"case": case, "agency": agency,
+                                                "own_page": own_page, **context}))
 
     async def agency_alert(self, connection: BaseDBAsyncClient, event: CaseEvent,
                            recorded: AuditEvent) -> None:

@@ -54,7 +54,9 @@ def test_a_valid_report_is_cleaned():
         ({"latitude": "21.0"}, "longitude", "Give a number in degrees, e.g. 21.0285."),
         ({"reporter_email": "hang@"}, "reporter_email",
          "Give one email address such as ten@example.com."),
-        ({"reporter_phone": "12"}, "reporter_phone", "Give a phone number of 9 to 15 digits."),
+        *[({"reporter_phone": typed}, "reporter_phone",
+           "Give a phone number such as 0905 123 987 (with its country code, +…, if it is not "
+           "Vietnamese).") for typed in ("12", "0123456789", "091234567", "+84 12")],
         ({"reporter_name": "Hằng"}, "consent",
          "To leave your name or contact details, agree that the agencies may use them to handle "
          "this report. Or leave them empty to report anonymously."),
@@ -64,6 +66,17 @@ def test_each_bad_value_gets_its_own_message(changes, field, message):
     draft, errors = validate(**changes)
     assert draft is None
     assert errors[field].message == message
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("0905123987", "0905123987"), ("0905 123 987", "0905123987"), ("+84 905 123 987",
+                                                                   "0905123987"),
+    ("84905123987", "0905123987"), ("0905.123.987", "0905123987"),
+    ("028 3822 1234", "02838221234"), ("+33 6 12 34 56 78", "+33612345678"),
+])
+def test_a_phone_number_is_stored_one_way_however_it_is_written(typed, stored):
+    draft, errors = validate(**{**REPORTER, "reporter_phone": typed})
+    assert errors == {} and draft.values["reporter_phone"] == stored
 
 
 def test_contact_details_with_consent_are_kept_and_normalised():
