@@ -97,6 +97,8 @@ routes: list[BaseRoute] = [
           name="reporter_followup"),
     Route("/track/{code}/reporter/feedback", reporter.reporter_feedback, methods=["POST"],
           name="reporter_feedback"),
+    Route("/track/{code}/reporter/new-pin", reporter.reporter_new_pin, methods=["POST"],
+          name="reporter_new_pin"),
     Route("/track/{code}/reporter/sign-out", reporter.reporter_sign_out, methods=["POST"],
           name="reporter_sign_out"),
     Route("/feedback/{token}", feedback.feedback_form, methods=["GET"], name="feedback_form"),

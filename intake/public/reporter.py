@@ -29,18 +29,20 @@ from workflows.cases.reporter import (
     LINK_ENDED,
     AccessRefused,
     add_followup,
+    change_pin,
     end_reporter_pages,
     open_by_link,
     open_for_reporter,
 )
 from workflows.cases.sealing import agency_shown
 from workflows.cases.states import CLOSED_STATES
-from workflows.cases.tracking import normalize_tracking_code
+from workflows.cases.tracking import format_pin, normalize_tracking_code
 from workflows.i18n.messages import N_, Errors, Problem
 
 REPORTER_COOKIE = "intake_reporter"
 REPORTER_MAX_AGE = 30 * 60
 NO_STORE = {"Cache-Control": "no-store"}
+EXPIRED = N_("This form had expired. Please send it again.")
 STILL_OPEN = N_("The form had expired, so your page is still open: press “Leave” again.")
 
 
@@ -125,7 +127,7 @@ async def reporter_page(request: Request) -> Response:
 async def _render(request: Request, case: Case, values: dict[str, str], errors: Errors,
                   status_code: int = 200, done: str = "", feedback_values: dict[str, str] | None = None,
                   feedback_errors: Errors | None = None,
-                  headers: dict[str, str] | None = None) -> Response:
+                  headers: dict[str, str] | None = None, new_pin: str = "") -> Response:
     reference = app_context(request).reference
     response = render(request, "public/reporter.html", {
         "case": case, "status": await public_status(case, for_reporter=True),
@@ -133,7 +135,8 @@ async def _render(request: Request, case: Case, values: dict[str, str], errors: 
         "done": done, "open": case.status not in CLOSED_STATES,
         "asked": await feedback_asked(case, reference),
         "feedback_values": feedback_values or {}, "feedback_errors": feedback_errors or {},
-        "agency": agency_shown(case, reference.agencies)},
+        "agency": agency_shown(case, reference.agencies),
+        "new_pin": format_pin(new_pin) if new_pin else ""},
         status_code=status_code, headers={**NO_STORE, **(headers or {})})
     # Idle for 30 minutes, not 30 minutes in all: each visit signs the cookie again.
     _open_page(request, response, case)
@@ -150,7 +153,7 @@ async def reporter_followup(request: Request) -> Response:
         return await _render(request, case, {}, {"form": form}, status_code=400)
     values, uploads = text_fields(form), uploaded_files(form, FILES_FIELD)
     if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
-        problem = Problem(N_("This form had expired. Please send it again."))
+        problem = Problem(EXPIRED)
         return await _render(request, case, values, {"form": problem}, status_code=400)
     try:
         await add_followup(context.filing, case, values, uploads, context.allowances.followup,
@@ -196,3 +199,18 @@ async def reporter_sign_out(request: Request) -> Response:
     response = RedirectResponse(f"/track?code={code}&signed_out=1", status_code=303)
     forget(request, response, REPORTER_COOKIE, path="/track")
     return response
+
+
+async def reporter_new_pin(request: Request) -> Response:
+    """A new PIN, shown once on the page that answers: the old PIN, every link sent before and
+    every other open page end with it."""
+    context = app_context(request)
+    case = await _reporter_case(request)
+    if case is None:
+        return _to_track(request)
+    if isinstance(await checked_fields(request, context.settings), Problem):
+        return await _render(request, case, {}, {"form": Problem(EXPIRED)}, 400)
+    pin = await change_pin(case, context.settings.secret_key)
+    if pin is None:
+        return _to_track(request)
+    return await _render(request, case, {}, {}, new_pin=pin)

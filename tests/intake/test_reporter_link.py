@@ -16,7 +16,7 @@ from tests.helpers import REPORTER, VALID_REPORT, csrf_token, wait_for
 from tests.intake.public.test_pages import file_and_read_receipt
 from tests.intake.public.test_same_goods import SECOND, choices, send
 from tests.intake.test_conversation import app as app  # noqa: F401 (the fixture: staff, mail)
-from tests.intake.test_conversation import mails, post, staff
+from tests.intake.test_conversation import mails, post, reporter_page, staff
 from workflows.cases.models import Case
 from workflows.mail.models import OutboxMessage
 
@@ -149,3 +149,27 @@ async def test_forgot_pin_is_limited_per_code_per_contact_and_per_network(client
             await forgot(asker, f"ZZZZZ-ZZZZ{n}", "victim@gmail.com")
     async with browser(app, client=("203.0.113.9", 4000)) as asker:
         assert (await forgot(asker, other, "v.i.c.t.i.m@gmail.com")).status_code == 429
+
+
+async def test_a_new_pin_is_shown_once_and_ends_the_old_pin_and_every_link_sent_before(
+        client, app, smtp_server):
+    code, old_pin, _ = await file_and_read_receipt(client, {**VALID_REPORT, **REPORTER})
+    link = await the_link(smtp_server)
+    async with browser(app) as reporter:
+        await reporter_page(reporter, code, old_pin)
+        form = await csrf_token(reporter, f"/track/{code}/reporter")
+        changed = await reporter.post(f"/track/{code}/reporter/new-pin",
+                                      data={"csrf_token": form})
+        assert changed.status_code == 200 and "Mã PIN mới của bạn" in changed.text
+        new_pin = re.search(r'id="new-pin">(\d{4} \d{4})<', changed.text).group(1)
+        # The page stays open where the PIN was changed, and shows the PIN only this once.
+        again = await reporter.get(f"/track/{code}/reporter")
+        assert again.status_code == 200 and new_pin not in again.text
+    assert (await opens(app, link)).status_code == 410
+    async with browser(app) as someone:
+        token = await csrf_token(someone, "/track")
+        refused = await someone.post("/track/access", data={"code": code, "pin": old_pin,
+                                                            "csrf_token": token})
+        assert refused.status_code != 303
+    async with browser(app) as reporter:
+        assert "Thoát" in (await reporter_page(reporter, code, new_pin.replace(" ", ""))).text

@@ -32,7 +32,7 @@ from workflows.cases.models import Attachment, Case, CaseMessage
 from workflows.cases.public_view import find_case, waits_for_business
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE
 from workflows.cases.text import NO_WORDS, clean_text, has_words
-from workflows.cases.tracking import normalize_tracking_code, pin_matches
+from workflows.cases.tracking import new_pin, normalize_tracking_code, pin_digest, pin_matches
 from workflows.evidence.storage import EvidenceFile
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
@@ -188,3 +188,17 @@ async def end_reporter_pages(case: Case) -> None:
     the case's reporter epoch, which this raises; the next code and PIN open a new one."""
     await Case.filter(id=case.id, reporter_epoch=case.reporter_epoch).update(
         reporter_epoch=case.reporter_epoch + 1)
+
+
+async def change_pin(case: Case, secret_key: str) -> str | None:
+    """A new PIN for the reporter, shown once: the old one opens nothing, and every page and
+    link opened before ends with it (the reporter epoch rises), so a receipt or a message seen
+    by someone else is worth nothing afterwards. None when the page was left meanwhile."""
+    pin = new_pin()
+    changed = await Case.filter(id=case.id, reporter_epoch=case.reporter_epoch).update(
+        pin_digest=pin_digest(secret_key, case.tracking_code, pin),
+        reporter_epoch=case.reporter_epoch + 1)
+    if not changed:
+        return None
+    case.reporter_epoch += 1
+    return pin
