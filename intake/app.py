@@ -50,6 +50,11 @@ def create_app(settings: Settings) -> Starlette:
             else:
                 log.warning("INTAKE_SMTP_HOST is not set: emails are queued in the outbox "
                             "and NOT sent until it is")
+            if context.sms_sender is not None:
+                loops.append(context.sms_sender)
+            else:
+                log.warning("INTAKE_SMS_URL is not set: SMS are queued in the outbox and NOT "
+                            "sent until it is")
             tasks = {asyncio.create_task(loop.run_forever(), name=type(loop).__name__)
                      for loop in loops}
             try:

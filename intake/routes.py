@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from intake import health
+from intake import health, sms_delivery
 from intake.api import discovery, filing, openapi, services, updates
 from intake.api import requests as service_requests
 from intake.api.cors import open311_cors
@@ -147,6 +147,8 @@ routes: list[BaseRoute] = [
     Route("/audit/proof/consistency", audit_log.consistency, name="log_consistency"),
     Route("/lang/{language}", home.switch_language, name="switch_language"),
     Route("/healthz", health.healthz, name="healthz"),
+    # The SMS gateway's delivery reports (Kannel's dlr-url), one signed token per message.
+    Route("/sms/delivery/{token}", sms_delivery.delivery_report, name="sms_delivery"),
     Route("/open-data", open_data.open_data_page, name="open_data"),
     Route("/open-data/monthly.csv", open_data.open_data_csv, name="open_data_csv"),
     Route("/open-data/monthly.json", open_data.open_data_json, name="open_data_json"),

@@ -25,6 +25,7 @@ from intake.env_values import (
     tile_template,
     whole,
 )
+from intake.sms_settings import SmsSettings, sms_settings
 from workflows.audit.notes import NoteError, Signer
 from workflows.db.config import default_sqlite_url
 from workflows.evidence.storage import EvidenceStore, LocalStore, S3Store
@@ -55,6 +56,7 @@ class Settings:
     image_memory_mb: int = 1024
     max_description_chars: int = 5000
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    sms: SmsSettings = field(default_factory=SmsSettings)  # INTAKE_SMS_*: intake/sms_settings.py
     outbox_max_attempts: int = 8
     outbox_poll_seconds: float = 2.0
     outbox_first_retry_seconds: float = 60.0
@@ -169,6 +171,7 @@ class Settings:
             image_memory_mb=positive_int(env, "INTAKE_IMAGE_MEMORY_MB", 1024),
             max_description_chars=positive_int(env, "INTAKE_MAX_DESCRIPTION_CHARS", 5000),
             smtp=_smtp_config(env),
+            sms=sms_settings(env),
             outbox_max_attempts=positive_int(env, "INTAKE_OUTBOX_MAX_ATTEMPTS", 8),
             outbox_poll_seconds=positive_float(env, "INTAKE_OUTBOX_POLL_SECONDS", 2.0),
             outbox_first_retry_seconds=positive_float(env, "INTAKE_OUTBOX_FIRST_RETRY_SECONDS",

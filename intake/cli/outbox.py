@@ -69,11 +69,13 @@ def status(args: argparse.Namespace) -> int:
     from intake.settings import Settings
     from workflows.audit.numbering import numbering_problem
     from workflows.mail.outbox import outbox_status
+    from workflows.mail.sms_status import sms_status, status_line
 
     settings = Settings.from_env()
 
     async def show() -> int:
         counts = await outbox_status()
+        sms = await sms_status()
         # Mail is keyed by event number: a gap or a counter set back shows here, where the
         # outbox is watched, before a number given twice makes filings collide with old mail.
         audit_problem = await numbering_problem()
@@ -88,6 +90,11 @@ def status(args: argparse.Namespace) -> int:
                   f"{stuck.due_since:%Y-%m-%d %H:%M} UTC")
         if not settings.smtp.configured and counts.pending:
             print("INTAKE_SMTP_HOST is not set: pending mail waits until it is.")
+        print(status_line(sms))
+        if sms.last_error:
+            print(f"sms last error: {sms.last_error}")
+        if not settings.sms.gateway.configured and sms.pending:
+            print("INTAKE_SMS_URL is not set: pending SMS wait until it is.")
         if audit_problem:
             print(f"audit log: {audit_problem}")
         return 0 if counts.healthy and not audit_problem else 1

@@ -1,5 +1,5 @@
-"""What the outbox asks of a way to deliver its messages — SMTP today, SMS later: a few
-conversations at once, each handing over every message's result the moment it is known.
+"""What the outbox asks of a way to deliver its messages — SMTP for mail, Kannel for SMS: a
+few conversations at once, each handing over every message's result the moment it is known.
 
 The outbox writes each result down before the conversation goes on to its next message
 (`workflows/mail/recording.py`), so a sender that dies has at most one message per
@@ -18,8 +18,11 @@ from workflows.mail.models import OutboxMessage
 
 class Outcome(Enum):
     SENT = "sent"
-    RETRY = "retry"  # a transient failure (4xx, timeout, server down): try again later
-    REFUSED = "refused"  # permanent (5xx, or it cannot be built): give up now
+    # A transient failure (SMTP 4xx, the SMS gateway's 5xx, a timeout, a server down): try
+    # again later.
+    RETRY = "retry"
+    # Permanent (SMTP 5xx, the SMS gateway's 4xx, or it cannot be built): give up now.
+    REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,10 @@ class DeliveryResult:
 
 
 class Channel(Protocol):
+    @property
+    def name(self) -> str:
+        """The outbox rows it delivers: their `channel` ("mail", "sms")."""
+
     @property
     def conversations(self) -> int:
         """How many conversations run at once: the most messages ever in flight."""

@@ -1,4 +1,4 @@
-"""The outbox table: mail waiting to be sent. Times are stored in UTC."""
+"""The outbox table: mail and SMS waiting to be sent. Times are stored in UTC."""
 
 # Class docstrings become table comments in migrations; see workflows/cases/models/case.py.
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class OutboxMessage(Model):
-    """An email waiting to be sent, written in the same transaction as the change that caused it.
+    """An email or SMS waiting to be sent, written in the same transaction as its cause.
 
     `event_key` names that event, and is unique: one event never queues two messages.
     """
@@ -22,6 +22,9 @@ class OutboxMessage(Model):
     id = fields.IntField(primary_key=True)
     event_key = fields.CharField(max_length=120, unique=True)
     kind = fields.CharField(max_length=32)
+    # "mail" or "sms": each channel's sender claims its own. An SMS holds the number as its
+    # recipient and the text as sent (accents folded or not) as body_text.
+    channel = fields.CharField(max_length=8, default="mail", db_default="mail")
     case: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="outbox_messages", null=True, on_delete=fields.RESTRICT
     )
@@ -32,7 +35,8 @@ class OutboxMessage(Model):
     # One file sent with the mail (a report's draft), or none.
     attachment_name = fields.CharField(max_length=200, default="", db_default="")
     attachment: bytes | None = fields.BinaryField(null=True)
-    status = fields.CharField(max_length=16, default="pending")  # pending, sent, failed
+    # pending, sent, failed; "refused": an SMS a cap stopped before it was queued (never sent)
+    status = fields.CharField(max_length=16, default="pending")
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
     # A sender's claim: other senders leave the row alone until the lease runs out.
@@ -45,7 +49,14 @@ class OutboxMessage(Model):
     permanent_failure = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
+    # An SMS's parts (what the operator pays for), counted against the monthly budget.
+    sms_parts = fields.IntField(default=0, db_default=0)
+    # What the SMS gateway last reported (delivered, failed, buffered, accepted, rejected)
+    # and when: "sent" only says the gateway took the message.
+    delivery = fields.CharField(max_length=16, default="", db_default="")
+    delivery_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "outbox_message"
-        indexes = (("status", "next_attempt_at"),)
+        # The second: an SMS cap counts a day's or a month's SMS.
+        indexes = (("status", "next_attempt_at"), ("channel", "created_at"))

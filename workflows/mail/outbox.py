@@ -27,6 +27,7 @@ from workflows.cases.states import EVENTS
 from workflows.mail.channel import DeliveryResult, Outcome
 from workflows.mail.models import OutboxMessage
 from workflows.mail.rendering import RenderedMail
+from workflows.mail.sms import enqueue_sms as enqueue_sms  # SMS go through this outbox too
 
 LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(minutes=1)
@@ -77,24 +78,27 @@ async def enqueue(
     )
 
 
-def _claimable(now: dt.datetime) -> Q:
-    return Q(status="pending", next_attempt_at__lte=now) & (
+def _claimable(now: dt.datetime, channel: str) -> Q:
+    return Q(status="pending", channel=channel, next_attempt_at__lte=now) & (
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
 
 
-async def claim_batch(limit: int, lease: dt.timedelta = LEASE) -> list[OutboxMessage]:
-    """Take up to `limit` due messages for this sender, under a lease."""
+async def claim_batch(limit: int, lease: dt.timedelta = LEASE,
+                      channel: str = "mail") -> list[OutboxMessage]:
+    """Take up to `limit` due messages of one channel for this sender, under a lease."""
     now, token = _now(), secrets.token_hex(16)
     async with in_transaction() as connection:
-        query = OutboxMessage.filter(_claimable(now)).order_by("id").limit(limit).using_db(connection)
+        query = OutboxMessage.filter(_claimable(now, channel)).order_by("id").limit(
+            limit).using_db(connection)
         if connection.capabilities.dialect == "postgres":
             query = query.select_for_update(skip_locked=True)
         ids = await query.values_list("id", flat=True)
         if not ids:
             return []
-        await OutboxMessage.filter(_claimable(now), id__in=ids).using_db(connection).update(
-            lease_until=now + lease, claim_token=token, claims=F("claims") + 1)
+        await OutboxMessage.filter(_claimable(now, channel), id__in=ids).using_db(
+            connection).update(lease_until=now + lease, claim_token=token,
+                               claims=F("claims") + 1)
     return await OutboxMessage.filter(claim_token=token, status="pending").order_by("id")
 
 
@@ -218,15 +222,16 @@ def _printable(message: OutboxMessage) -> str:
 
 
 async def outbox_status() -> OutboxStatus:
-    counts = dict(await OutboxMessage.annotate(count=Count("id")).group_by("status").values_list(
+    """The mail's (SMS: workflows.mail.sms_status); stuck messages of either."""
+    mail = OutboxMessage.filter(channel="mail")
+    counts = dict(await mail.annotate(count=Count("id")).group_by("status").values_list(
         "status", "count"))
-    last_failure = await OutboxMessage.exclude(last_error="").order_by("-id").first()
+    last_failure = await mail.exclude(last_error="").order_by("-id").first()
     return OutboxStatus(
         pending=counts.get("pending", 0),
         sent=counts.get("sent", 0),
         failed=counts.get("failed", 0),
-        failed_to_citizens=await OutboxMessage.filter(status="failed",
-                                                      kind__in=CITIZEN_KINDS).count(),
+        failed_to_citizens=await mail.filter(status="failed", kind__in=CITIZEN_KINDS).count(),
         last_error=(f"message {last_failure.id} ({last_failure.kind}): "
                     f"{_printable(last_failure)}") if last_failure else "",
         stuck=await stuck_messages(),

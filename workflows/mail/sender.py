@@ -1,8 +1,9 @@
-"""The background sender: claim due messages, deliver them over a channel's conversations,
-write down each one's result as soon as it is known, repeat.
+"""The background sender: claim due messages of its channel (mail, SMS), deliver them over the
+channel's conversations, write down each one's result as soon as it is known, repeat.
 
-It runs inside every `intake serve` worker (and alone as `intake outbox run`); claims keep
-several of them from sending one message twice. Mail is never sent inside a transaction.
+It runs inside every `intake serve` worker (and alone as `intake outbox run`), one per channel;
+claims keep several of them from sending one message twice. Nothing is sent inside a
+transaction.
 """
 
 from __future__ import annotations
@@ -42,11 +43,15 @@ class OutboxSender(Repeating):
         lease: dt.timedelta = LEASE,
         batch_size: int | None = None,  # default: 50 per conversation
         poll_seconds: float = 2.0,
+        housekeeping: bool = True,
     ) -> None:
         self.channel = channel
         self.policy = policy
         self.notifier = notifier
         self.digest_hour = digest_hour
+        # The scheduled mail and the purges: one sender of a worker does them (the mail one),
+        # the others only deliver.
+        self.housekeeping = housekeeping
         self.lease = lease
         # Each connection sends at most 50 of a batch, as one connection did: a slow server
         # still finishes them well within the default lease (a conversation starts no
@@ -58,7 +63,7 @@ class OutboxSender(Repeating):
     async def run_once(self) -> int:
         """Deliver one batch of due messages; returns how many were attempted."""
         now = dt.datetime.now(dt.UTC)
-        if now >= self._next_digest_check:
+        if self.housekeeping and now >= self._next_digest_check:
             self._next_digest_check = now + DIGEST_CHECK_INTERVAL
             if self.digest_hour is not None:
                 await queue_due_digests(self.notifier, self.digest_hour, now)
@@ -68,7 +73,7 @@ class OutboxSender(Repeating):
             await purge_stale(now)
             await forget_stale(now)
         claim = Claim(self.lease, self.policy)
-        batch = await claim_batch(self.batch_size, self.lease)
+        batch = await claim_batch(self.batch_size, self.lease, self.channel.name)
         if not batch:
             return 0
         count = self.channel.conversations

@@ -139,6 +139,8 @@ def _by_code(code: int, text: str) -> DeliveryResult:
 
 
 class SmtpSender:
+    name = "mail"
+
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
 

@@ -1,0 +1,133 @@
+"""Queueing an SMS to a citizen in the outbox, in the transaction of the change that causes it,
+unless a cap refuses it: a number's SMS of the day, the month's budget of parts, or a text too
+long. A refused SMS is kept as a row with status "refused" and its reason (which names the
+setting), so that `intake outbox status` counts it; it is never sent.
+
+The caps are read from the policy the service set at start (`use_sms_policy`): the callers —
+the notifications — pass no settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Sum
+
+from workflows.cases.models import Case
+from workflows.i18n.formatting import VIETNAM
+from workflows.mail.models import OutboxMessage
+from workflows.mail.sms_text import encoding, sms_text
+
+log = logging.getLogger("intake.outbox")
+SMS = "sms"
+REFUSED = "refused"
+# Counted against the caps: what is queued or went out (a gateway's refusal cost nothing).
+COUNTED = ("pending", "sent")
+PER_NUMBER_DAILY = "INTAKE_SMS_PER_NUMBER_DAILY"
+MONTHLY_PARTS = "INTAKE_SMS_MONTHLY_PARTS"
+MAX_PARTS = "INTAKE_SMS_MAX_PARTS"
+# Any constant: with the number, names the advisory lock that makes one number's count exact.
+NUMBER_LOCK = 0x5E5_0001
+
+
+@dataclass(frozen=True)
+class SmsPolicy:
+    per_number_daily: int = 5  # SMS to one number per day (Vietnam time); 0: no cap
+    monthly_parts: int = 3000  # parts per calendar month (Vietnam time); 0: no cap
+    max_parts: int = 4  # parts one SMS may take
+    accents: bool = False  # keep Vietnamese accents (UCS-2, 70 a part) or fold them
+
+
+_policy = SmsPolicy()
+
+
+def use_sms_policy(policy: SmsPolicy) -> None:
+    """Set once at start, from the settings."""
+    global _policy
+    _policy = policy
+
+
+def sms_policy() -> SmsPolicy:
+    return _policy
+
+
+def spellings(phone: str) -> list[str]:
+    """A Vietnamese number as a caller may have stored it: 0905123987 and +84905123987."""
+    if phone.startswith("+84"):
+        return [phone, "0" + phone[3:]]
+    if phone.startswith("0"):
+        return [phone, "+84" + phone[1:]]
+    return [phone]
+
+
+def day_start(now: dt.datetime) -> dt.datetime:
+    local = now.astimezone(VIETNAM)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+
+
+def month_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    local = now.astimezone(VIETNAM).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (local + dt.timedelta(days=32)).replace(day=1)
+    return local.astimezone(dt.UTC), following.astimezone(dt.UTC)
+
+
+async def parts_used(start: dt.datetime, end: dt.datetime,
+                     connection: BaseDBAsyncClient | None = None) -> int:
+    row = await (OutboxMessage.filter(channel=SMS, status__in=COUNTED, created_at__gte=start,
+                                      created_at__lt=end).using_db(connection)
+                 .annotate(total=Sum("sms_parts")).first().values("total"))
+    return int(row["total"] or 0) if row else 0
+
+
+async def _refusal(connection: BaseDBAsyncClient, policy: SmsPolicy, phone: str, parts: int,
+                   now: dt.datetime) -> str:
+    """Why a cap refuses this SMS, naming the cap and its value; "" if none does."""
+    if parts > policy.max_parts:
+        return f"{MAX_PARTS}: the text takes {parts} parts, more than the limit of " \
+               f"{policy.max_parts}"
+    if connection.capabilities.dialect == "postgres":
+        # Two changes texting one number at once would both count four of five; the second
+        # waits here for the first to commit (SQLite's writers are one at a time anyway).
+        await connection.execute_query("SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                                       [NUMBER_LOCK, min(spellings(phone))])
+    if policy.per_number_daily:
+        start = day_start(now)
+        today = await OutboxMessage.filter(
+            channel=SMS, status__in=COUNTED, recipient__in=spellings(phone),
+            created_at__gte=start, created_at__lt=start + dt.timedelta(days=1),
+        ).using_db(connection).count()
+        if today >= policy.per_number_daily:
+            return f"{PER_NUMBER_DAILY}: {today} SMS to this number today already, " \
+                   f"the limit is {policy.per_number_daily}"
+    if policy.monthly_parts:
+        used = await parts_used(*month_window(now), connection)
+        if used + parts > policy.monthly_parts:
+            return f"{MONTHLY_PARTS}: {used} of the month's {policy.monthly_parts} parts " \
+                   f"used, this SMS takes {parts}"
+    return ""
+
+
+async def enqueue_sms(connection: BaseDBAsyncClient, *, event_key: str, kind: str, phone: str,
+                      text: str, case: Case | None = None,
+                      now: dt.datetime | None = None) -> OutboxMessage | None:
+    """Queue one SMS inside the caller's transaction; the event key must be new. `phone` is a
+    Vietnamese number as the caller normalised it ("0905123987" or "+84905123987"). None when
+    a cap refuses it: then it is recorded as refused, counted, and never sent."""
+    now = now or dt.datetime.now(dt.UTC)
+    policy = sms_policy()
+    body = sms_text(text, policy.accents)
+    parts = encoding(body).parts
+    refusal = await _refusal(connection, policy, phone, parts, now)
+    message = await OutboxMessage.create(
+        using_db=connection, channel=SMS, event_key=event_key, kind=kind, case=case,
+        recipient=phone, subject="", body_text=body, body_html="", sms_parts=parts,
+        status=REFUSED if refusal else "pending", last_error=refusal, next_attempt_at=now,
+        created_at=now)
+    if refusal:
+        # Never the number: the log may be read by more people than the database.
+        log.warning("SMS %s (%s) not queued: %s", message.id, kind, refusal)
+        return None
+    return message
