@@ -175,6 +175,12 @@ FIELDS: tuple[ReportField, ...] = (
     ReportField("reporter_phone", N_("Phone"), "phone", 5, limit=20, input_type="tel",
                 attrs='autocomplete="tel"', open311=Open311("phone", standard=True),
                 personal=True),
+    ReportField("notify_sms", N_("SMS"), "flag", 5,
+                hint=N_("Receive SMS about this report"),
+                open311=Open311("notify_sms", "singlevaluelist",
+                                N_("Send the reporter SMS about the report (a Vietnamese mobile "
+                                   "number in phone and the reporter's consent are needed)")),
+                personal=True),
     ReportField("reporter_email", N_("Email"), "email", 5, limit=254, input_type="email",
                 attrs='autocomplete="email"', open311=Open311("email", standard=True),
                 personal=True),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from workflows.cases.draft import ReportDraft
 from workflows.cases.field_kinds import KINDS, Reading
+from workflows.cases.phones import takes_sms
 from workflows.cases.report_fields import FIELDS
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
@@ -32,7 +33,7 @@ class CheckedReport:
 
 def _together(values: dict[str, object], errors: Errors) -> None:
     """The rules that join fields: goods sold online say where; contact details come with the
-    reporter's consent; a position is both its coordinates."""
+    reporter's consent; SMS need a mobile number; a position is both its coordinates."""
     if (values.get("sales_channel") == "online" and not values.get("online_url")
             and not values.get("platform") and "online_url" not in errors):
         errors["online_url"] = Problem(
@@ -43,6 +44,14 @@ def _together(values: dict[str, object], errors: Errors) -> None:
         errors["consent"] = Problem(N_(
             "To leave your name or contact details, agree that the agencies may use them "
             "to handle this report. Or leave them empty to report anonymously."))
+    if values.get("notify_sms") and "reporter_phone" not in errors:
+        phone = values.get("reporter_phone")
+        if not phone:
+            errors["notify_sms"] = Problem(N_("To receive SMS, give your mobile phone number."))
+        elif not takes_sms(str(phone)):
+            errors["reporter_phone"] = Problem(N_(
+                "SMS go to Vietnamese mobile numbers only, e.g. 0905 123 987. Give one, or "
+                "untick the SMS box."))
     latitude, longitude = values.get("latitude"), values.get("longitude")
     if (latitude is None) != (longitude is None) and not {"latitude", "longitude"} & set(errors):
         missing = "longitude" if longitude is None else "latitude"

@@ -17,10 +17,9 @@ from workflows.cases.deadlines import late_explanations
 from workflows.cases.events import CaseEvent
 from workflows.cases.flags import case_flags
 from workflows.cases.models import Case
-from workflows.cases.sealing import agency_shown
 from workflows.cases.states import EVENTS, SETTLED_STATES
 from workflows.cases.updates import is_public_update, public_text
-from workflows.mail import party_notices, staff_notices
+from workflows.mail import party_notices, reporter_messages, staff_notices
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
@@ -81,16 +80,7 @@ class Notifier:
 
     async def _to_citizen(self, connection: BaseDBAsyncClient, case: Case, kind: str,
                           event_key: str, context: dict[str, Any]) -> None:
-        """Only to a citizen who left an email address and agreed to be contacted."""
-        if not (case.reporter_email and case.consent):
-            return
-        agency = agency_shown(case, self.agencies)
-        # Their own page, without the PIN: only ever in a message to the reporter themselves.
-        own_page = self.links.reporter_page(case.tracking_code, case.reporter_epoch)
-        await enqueue(connection, event_key=event_key, kind=kind, recipient=case.reporter_email,
-                      case=case, mail=self.renderer.render(
-                          kind, case.language, {"case": case, "agency": agency,
-                                                "own_page": own_page, **context}))
+        await reporter_messages.to_reporter(self, connection, case, kind, event_key, context)
 
     async def agency_alert(self, connection: BaseDBAsyncClient, event: CaseEvent,
                            recorded: AuditEvent) -> None:

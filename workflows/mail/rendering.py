@@ -1,5 +1,6 @@
-"""Email content: each kind of message is three templates under templates/email/ — a subject, a
-plain-text part and an HTML part — rendered in the recipient's language."""
+"""Message content, rendered in the recipient's language: each kind of email is three templates
+under templates/email/ — a subject, a plain-text part and an HTML part; a kind a reporter may
+also get by SMS has one more, templates/sms/<kind>.txt, a single short paragraph."""
 
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ class RenderedMail:
     html: str
 
 
-def _environment() -> jinja2.Environment:
+def _environment(folder: str = "email") -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "email"),
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / folder),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -46,16 +47,27 @@ def _environment() -> jinja2.Environment:
 class MailRenderer:
     def __init__(self, reference: ReferenceData, links: Links) -> None:
         self.environment = _environment()
+        self.sms_environment = _environment("sms")
+        self.sms_kinds = frozenset(path.stem for path in (TEMPLATES_DIR / "sms").glob("*.txt"))
         self.reference = reference
         self.links = links
 
-    def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
+    def _full(self, language: str, context: dict[str, Any]) -> dict[str, Any]:
         translator = self.reference.translator(language)
         words = template_words(translator, self.reference.agencies.values())
-        full = {**context, **words, **template_facts(translator), "catalog": catalog,
+        return {**context, **words, **template_facts(translator), "catalog": catalog,
                 "links": self.links,
                 "period_title": lambda period: period_title(period, translator),
                 "period_span": period_span}
+
+    def render_sms(self, kind: str, language: str, context: dict[str, Any]) -> str:
+        """One paragraph, its spaces and line breaks made single spaces (an SMS bills each)."""
+        text = self.sms_environment.get_template(f"{kind}.txt").render(
+            self._full(language, context))
+        return " ".join(text.split())
+
+    def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
+        full = self._full(language, context)
         subject = " ".join(self.environment.get_template(f"{kind}.subject.txt").render(full).split())
         return RenderedMail(
             # A header is one line (a newline is refused when the mail is built), and short

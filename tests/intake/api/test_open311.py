@@ -136,3 +136,25 @@ async def test_an_unknown_request_is_a_404_in_open311_form(client):
 async def test_health_check_reports_the_database(client):
     response = await client.get("/healthz")
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_an_app_asks_for_sms_with_the_reporters_consent_and_a_mobile_number(client):
+    definition = (await client.get("/open311/v2/services/smuggled.json",
+                                  headers=ENGLISH)).json()
+    [sms] = [a for a in definition["attributes"] if a["code"] == "notify_sms"]
+    assert sms["datatype"] == "singlevaluelist" and not sms["required"]
+    asked = {**API_REPORT, "attribute[notify_sms]": "true", "phone": "+84 987 654 321"}
+    filed = await client.post("/open311/v2/requests.json", data=asked)
+    assert filed.status_code == 201, filed.text
+    case = await Case.get(tracking_code=filed.json()[0]["service_request_id"])
+    assert case.notify_sms and case.reporter_phone == "0987654321"
+    # Without the reporter's consent, or to a landline, or with no number: refused, named.
+    for changed, named in (({"attribute[consent]": "false"}, "attribute[consent]"),
+                           ({"phone": "024 3825 1234"}, "phone"),
+                           ({"phone": "", "first_name": "", "last_name": ""},
+                            "attribute[notify_sms]")):
+        refused = await client.post("/open311/v2/requests.json",
+                                    data={**asked, **changed}, headers=ENGLISH)
+        assert refused.status_code == 400, changed
+        assert any(error["description"].startswith(f"{named}:")
+                   for error in refused.json()), refused.json()

@@ -69,6 +69,8 @@ class Case(Model):
 
     reporter_name = fields.CharField(max_length=100, default="")
     reporter_phone = fields.CharField(max_length=20, default="")
+    # The reporter asked for SMS too (to reporter_phone, a Vietnamese mobile): workflows.mail.
+    notify_sms = fields.BooleanField(default=False, db_default=False)
     reporter_email = fields.CharField(max_length=254, default="")
     consent = fields.BooleanField(default=False)
 
