@@ -107,6 +107,7 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         sales_channel=channel, shop_name=shop, shop_key=shop_key(shop),
         search_text=search_text(product, brand, shop),
         province=reference.places.province, commune=commune,
+        commune_code=reference.places.code_of(commune),
         online_url=(url := f"https://shop.example/{rng.randrange(10**6)}"
                     if channel == "online" else ""), page_key=page_key(url),
         platform=rng.choice(PLATFORMS) if channel == "online" else "",

@@ -100,7 +100,8 @@ def barcode(typed: str, field: ReportField, reading: Reading) -> Value:
 
 
 def commune(typed: str, field: ReportField, reading: Reading) -> Value:
-    written = text(typed, field, reading)
+    """A commune or ward of the list, by its name or (from an app) its official code."""
+    written = text(reading.places.named(typed.strip()), field, reading)
     if isinstance(written, str) and written and not reading.places.accepts(written):
         return Problem(N_("Choose a commune or ward from the list."))
     return written

@@ -270,6 +270,7 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
         case = await Case.create(
             using_db=connection, tracking_code=code, pin_digest=pin_digest(secret_key, code, pin),
             province=reference.places.province, shop_key=shop_key(draft.shop_name),
+            commune_code=reference.places.code_of(draft.commune),
             page_key=page_key(draft.online_url), barcode_key=barcode_key(draft.barcode),
             search_text=search_text(draft.product_name, draft.brand, draft.shop_name),
             barcode_check_ok=barcode.check_digit_ok if barcode else None,

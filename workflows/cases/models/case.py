@@ -53,6 +53,9 @@ class Case(Model):
     search_text = fields.CharField(max_length=620, default="", db_default="")
     province = fields.CharField(max_length=100, default="")
     commune = fields.CharField(max_length=100, default="", db_index=True)
+    # Its official code (workflows.reference.places), when the province's list has codes; none
+    # for cases filed before, which keep reading by the name.
+    commune_code = fields.IntField(null=True)
     street = fields.CharField(max_length=200, default="")
     online_url = fields.CharField(max_length=500, default="")
     # The barcode as compared with other reports' (workflows.cases.barcodes.barcode_key).
