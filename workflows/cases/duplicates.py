@@ -4,20 +4,21 @@ up reports instead of inspecting one shop twice."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from tortoise.expressions import Q
 
 from workflows.access.models import StaffUser
 from workflows.access.visibility import visible_cases
 from workflows.cases.models import Case
+from workflows.reference.vietnamese import fold
 
 MAX_LISTED = 20
+MAX_SHOP_KEY = 200  # the column's; folding lengthens a few letters ("ß" is "ss")
 
 
 def shop_key(shop_name: str) -> str:
-    """"SẠP SỐ  12" and "Sạp số 12" are the same shop."""
-    return " ".join(unicodedata.normalize("NFC", shop_name).casefold().split())
+    """"SẠP SỐ  12" and "Sạp số 12" are the same shop, and so are "Sạp Hoà Bình", "sạp Hòa
+    Bình" and "sap hoa binh": folded as staff search and brands are."""
+    return fold(shop_name)[:MAX_SHOP_KEY]
 
 
 def same_goods_condition(barcode: str, shop: str, commune: str, page: str) -> Q | None:

@@ -11,21 +11,14 @@ queue's usual view searches: a popular brand's open cases are a small part of al
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 from tortoise.expressions import Q, RawSQL
 from tortoise.filters import escape_like
 
-from workflows.cases.tracking import normalize_tracking_code
+from workflows.cases.tracking import normalize_tracking_code, tracking_code_part
+from workflows.reference.vietnamese import fold
 
 MIN_TRIGRAM_CHARS = 3  # a trigram index cannot look up anything shorter
-
-
-def fold(text: str) -> str:
-    """"Nước Mắm  ĐẶC BIỆT" -> "nuoc mam dac biet"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().split())
 
 
 def search_text(product_name: str, brand: str, shop_name: str) -> str:
@@ -53,11 +46,19 @@ def _open_literals() -> str:
 
 
 def search_condition(typed: str, dialect: str, open_only: bool = False) -> Q:
-    """`open_only`: the query looks at open cases alone, so the smaller index serves it."""
+    """`open_only`: the query looks at open cases alone, so the smaller index serves it.
+    What could be a part of a tracking code ("WK346", "wk346-7a") also finds the cases whose
+    code holds it."""
     code = normalize_tracking_code(typed)
     if code:
         return Q(tracking_code=code)
     folded = "".join(char for char in fold(typed) if char.isprintable())
+    words = _words_condition(folded, dialect, open_only)
+    part = tracking_code_part(typed)
+    return words | Q(tracking_code__contains=part) if part else words
+
+
+def _words_condition(folded: str, dialect: str, open_only: bool) -> Q:
     if dialect == "sqlite" and len(folded) >= MIN_TRIGRAM_CHARS:
         # Tortoise has no MATCH lookup; the phrase is escaped above, never pasted raw.
         table = "open_case_search" if open_only else "case_search"

@@ -14,6 +14,8 @@ import secrets
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 PIN_LENGTH = 8
+# Fewer characters of a code would find other cases too (4 of them: 1 in 150,000 codes).
+MIN_CODE_PART = 5
 # Crockford decoding: letters people type by mistake for digits.
 _TYPO_FIXES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
@@ -33,6 +35,19 @@ def normalize_tracking_code(typed: str) -> str | None:
     if len(compact) != CODE_LENGTH or any(ch not in CROCKFORD_ALPHABET for ch in compact):
         return None
     return compact
+
+
+def tracking_code_part(typed: str) -> str | None:
+    """A part of a tracking code as staff type it from a paper or a call ("WK346", "wk346-7a",
+    "K3467A"), in its stored form; None unless it holds at least MIN_CODE_PART of its
+    characters and a digit (a word such as "BANH" is not a code's part), with at most one
+    dash or space between."""
+    pieces = typed.upper().replace("-", " ").split()
+    compact = "".join(pieces).translate(_TYPO_FIXES)
+    if not (MIN_CODE_PART <= len(compact) < CODE_LENGTH and len(pieces) <= 2
+            and any(ch.isdigit() for ch in typed)):
+        return None
+    return compact if all(ch in CROCKFORD_ALPHABET for ch in compact) else None
 
 
 def new_pin() -> str:

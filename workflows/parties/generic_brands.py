@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import pycountry
 
-from workflows.cases.search import fold
+from workflows.reference.vietnamese import fold
 
 WORDS_FILE = Path(__file__).with_name("generic_brands.toml")
 Generic = Literal["no_brand", "quality", "country", "place"]

@@ -147,6 +147,18 @@ async def test_the_script_gets_the_offer_once_the_form_could_be_sent(client, app
     assert long_barcode.status_code == 400 and 'id="barcode-error"' in long_barcode.text
 
 
+@pytest.mark.parametrize("typed", ["sạp Hòa Bình", "SẠP HOÀ BÌNH", "sap hoa binh"])
+async def test_a_shop_is_the_same_however_its_name_is_accented(client, app, typed):
+    """Old and new tone placement ("Hoà", "Hòa"), capitals and no diacritics: one shop."""
+    first, _ = await assigned_case(client, app, {"shop_name": "Sạp Hoà Bình"})
+    other_goods = {"barcode": "", "online_url": "", "shop_name": typed}
+    offered = await send(client, {**VALID_REPORT, **SECOND, **other_goods})
+    assert offered.status_code == 200 and choices(offered.text)
+    elsewhere = {**other_goods, "commune": "Phường Bắc Nha Trang"}  # another ward's shop
+    filed = await send(client, {**VALID_REPORT, **SECOND, **elsewhere})
+    assert filed.status_code == 303 and filed.headers["location"].startswith("/receipt/")
+
+
 async def test_a_case_in_the_triage_queue_is_not_offered(client, app):
     code, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"})
     await Case.filter(tracking_code=code).update(agency_code=None)
