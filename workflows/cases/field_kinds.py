@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from workflows.cases.phones import stored_number
+from workflows.cases.quantities import number_and_unit
 from workflows.cases.report_fields import ReportField
 from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.i18n.messages import N_, Problem
@@ -28,6 +29,8 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9]{9,15}$")
 # must be followed by three digits: 150,5 or 15.00 is a mistake, not 1505 or 1500.
 _VND = re.compile(r"^([0-9]+|[0-9]{1,3}(?:([.,  ])[0-9]{3})(?:\2[0-9]{3})*)"
                   r"\s*(?:đ|₫|vnd|vnđ|đồng)?$", re.IGNORECASE)
+# A decimal (2,5; 0.25), not a whole number whatever the unit; 1.000 may be a thousand.
+_DECIMAL = re.compile(r"^[0-9]+[.,]([0-9]{1,2}|[0-9]{4,})$")
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,18 @@ def url(typed: str, field: ReportField, reading: Reading) -> Value:
 
 
 def whole(typed: str, field: ReportField, reading: Reading) -> Value:
+    """A whole number; where the field keeps a unit, with the unit after it ("2 chai")."""
     typed = typed.strip()
     if not typed:
         return None
+    if field.unit:
+        typed, _ = number_and_unit(typed)
     if not (typed.isascii() and typed.isdigit()):
-        return Problem(N_("Give a whole number."))
+        if _DECIMAL.match(typed):
+            return Problem(N_("Give a whole number: {number} is not one. Count in a smaller "
+                              "unit (500 g rather than 0,5 kg)."), {"number": typed})
+        return Problem(N_("Give a whole number, e.g. 2 or 2 chai.") if field.unit
+                       else N_("Give a whole number."))
     high = field.limit or 0
     value = bounded_int(typed, len(str(high)) + 1)
     if value is None or not 1 <= value <= high:

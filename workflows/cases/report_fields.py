@@ -59,6 +59,7 @@ class ReportField:
     attrs: str = ""  # the form input's extra attributes
     input_type: str = "text"  # the form input's type
     widget: str = ""  # how the form draws it when not by its kind: "radios", "brand"
+    unit: str = ""  # a number's: the field that keeps a unit typed after it ("2 chai")
     open311: Open311 | None = None
     shown_to: frozenset[str] = frozenset()  # besides staff (AGENCY, BUSINESS, BRAND_OWNER…)
     personal: bool = False  # the reporter's own: shown only to staff who may see it
@@ -124,8 +125,15 @@ FIELDS: tuple[ReportField, ...] = (
                 open311=Open311("label_origin", "singlevaluelist",
                                 description=N_("Origin printed on the label")),
                 shown_to=frozenset({BRAND_OWNER})),
-    ReportField("quantity", N_("Quantity bought"), "whole", 2, limit=1_000_000, attrs=NUMERIC,
+    # No numeric keypad: people write the unit after the number ("2 chai").
+    ReportField("quantity", N_("Quantity bought"), "whole", 2, limit=1_000_000,
+                hint=N_("A whole number, with its unit if you like: 2 chai, 3 hộp."),
+                unit="quantity_unit",
                 open311=Open311("quantity", "number", N_("Quantity bought"), NUMBER)),
+    ReportField("quantity_unit", N_("Unit"), "text", 2, limit=32,
+                hint=N_("For example chai, hộp, gói, kg."),
+                open311=Open311("quantity_unit",
+                                description=N_("Unit of the quantity bought (chai, hộp, kg…)"))),
     ReportField("price_vnd", N_("Price paid (đồng)"), "amount", 2, limit=10**12,
                 hint=N_("For example 150000 or 150.000."), attrs=NUMERIC,
                 open311=Open311("price_vnd", "number", N_("Price paid (đồng)"), AMOUNT),

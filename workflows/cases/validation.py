@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from workflows.cases.draft import ReportDraft
 from workflows.cases.field_kinds import KINDS, Reading
 from workflows.cases.phones import takes_sms
-from workflows.cases.report_fields import FIELDS
+from workflows.cases.quantities import number_and_unit
+from workflows.cases.report_fields import BY_NAME, FIELDS
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.reference.places import Places
+from workflows.reference.vietnamese import fold
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,27 @@ def _together(values: dict[str, object], errors: Errors) -> None:
         values["latitude"] = values["longitude"] = None
 
 
+def _units(raw: Mapping[str, str], values: dict[str, object], errors: Errors,
+           reading: Reading) -> None:
+    """A unit typed after a number ("2 chai") fills the field its declaration names, unless
+    that field says another unit."""
+    for field in FIELDS:
+        _, typed = number_and_unit(raw.get(field.name, "")) if field.unit else ("", "")
+        if not typed or field.name in errors or field.unit in errors:
+            continue
+        unit_field = BY_NAME[field.unit]
+        unit = KINDS[unit_field.kind](typed, unit_field, reading)
+        given = values.get(field.unit)
+        if isinstance(unit, Problem):
+            errors[field.name] = unit
+        elif not given:
+            values[field.unit] = unit
+        elif fold(str(given)) != fold(str(unit)):
+            errors[field.unit] = Problem(
+                N_("The quantity says {typed} and this box {given}: keep one unit."),
+                {"typed": unit, "given": given})
+
+
 def validate_report(
     raw: Mapping[str, str],
     places: Places,
@@ -76,6 +99,7 @@ def validate_report(
             errors[field.name] = value
             value = None
         values[field.name] = value
+    _units(raw, values, errors, reading)
     _together(values, errors)
     if errors:
         return None, errors

@@ -59,7 +59,7 @@ async def test_a_service_definition_lists_the_counterfeit_attributes(client):
                                   headers=ENGLISH)).json()
     codes = [a["code"] for a in definition["attributes"]]
     for code in ("product_name", "brand", "barcode", "shop_name", "channel", "url",
-                 "purchase_date", "price_vnd", "product_group"):
+                 "purchase_date", "price_vnd", "product_group", "quantity", "quantity_unit"):
         assert code in codes
     groups = next(a for a in definition["attributes"] if a["code"] == "product_group")
     assert {"key": "food", "name": "Food and drink"} in groups["values"]
@@ -93,6 +93,17 @@ async def test_an_app_files_a_report_with_media_and_follows_it(client):
     body = str(status)
     for private in ("Trần", "0987654321", "Tạp hóa Minh Anh", "Thuốc lá ngoại"):
         assert private not in body
+
+
+@pytest.mark.parametrize(("sent", "unit"), [
+    ({"attribute[quantity]": "12"}, ""), ({"attribute[quantity]": "12.0"}, ""),
+    ({"attribute[quantity]": "12", "attribute[quantity_unit]": "hộp"}, "hộp"),
+])
+async def test_a_quantity_is_a_plain_number_with_its_unit_apart(client, sent, unit):
+    response = await client.post("/open311/v2/requests.json", data={**API_REPORT, **sent})
+    assert response.status_code == 201, response.text
+    case = await Case.get(tracking_code=response.json()[0]["service_request_id"])
+    assert (case.quantity, case.quantity_unit) == (12, unit)
 
 
 async def test_errors_name_the_field_in_open311_form_and_store_nothing(client):

@@ -161,6 +161,9 @@ def jpeg(name: str) -> tuple[str, bytes, str]:
          "Ngày mua không thể ở trong tương lai."),
         ({"reporter_name": "Lê Văn A\r\nBcc: x@example.com"}, [], "reporter_name",
          "Trường này có ký tự không được phép."),
+        ({"quantity": "2,5 kg"}, [], "quantity",
+         "Hãy nhập một số nguyên: 2,5 không phải số nguyên. Hãy tính theo đơn vị nhỏ hơn "
+         "(500 g thay vì 0,5 kg)."),
     ],
 )
 async def test_bad_input_gets_a_field_error_keeps_the_values_and_stores_nothing(
@@ -178,6 +181,17 @@ async def test_bad_input_gets_a_field_error_keeps_the_values_and_stores_nothing(
     assert await Attachment.all().count() == 0
     assert await AuditEvent.all().count() == 0
     assert stored_files(settings) == []
+
+
+async def test_a_quantity_is_typed_with_its_unit(client):
+    """"2 chai" in the quantity box: the number and the unit are kept apart; a decimal is
+    refused as not whole, with what was typed still in the box."""
+    refused = await post_report(client, {**VALID_REPORT, "quantity": "2,5 kg"})
+    assert refused.status_code == 400 and 'value="2,5 kg"' in refused.text
+    filed = await post_report(client, {**VALID_REPORT, "quantity": "2 Chai"})
+    assert filed.status_code == 303
+    case = await Case.get()
+    assert (case.quantity, case.quantity_unit) == (2, "chai")
 
 
 async def test_a_form_without_a_valid_csrf_token_is_refused_and_kept(client):

@@ -79,7 +79,7 @@ async def test_the_form_and_the_staff_page_draw_every_field(client, app):
     form = (await client.get("/report")).text
     for field in FIELDS:
         assert re.search(rf'name="{field.name}"', form), field.name
-    filed = await post_report(client, {**VALID_REPORT, **REPORTER, "quantity": "3",
+    filed = await post_report(client, {**VALID_REPORT, **REPORTER, "quantity": "3 hộp",
                                        "price_vnd": "150.000", "latitude": "12.24",
                                        "longitude": "109.19"})
     assert filed.status_code == 303

@@ -103,3 +103,30 @@ def test_communes_are_free_text_without_a_list():
 def test_digits_of_other_scripts_are_refused_cleanly(typed):
     _, errors = validate(price_vnd=typed, quantity=typed)
     assert set(errors) == {"price_vnd", "quantity"}
+
+
+@pytest.mark.parametrize(("typed", "unit_box", "quantity", "unit"), [
+    ("2 chai", "", 2, "chai"), ("2 Chai", "", 2, "chai"), ("3hộp", "", 3, "hộp"),
+    ("hai gói", "", 2, "gói"), ("12", "", 12, ""), ("4", "kg", 4, "kg"),
+    ("5 hộp", "Hộp", 5, "Hộp"),  # the same unit twice
+])
+def test_a_quantity_is_a_number_and_a_unit(typed, unit_box, quantity, unit):
+    draft, errors = validate(quantity=typed, quantity_unit=unit_box)
+    assert errors == {}
+    assert (draft.values["quantity"], draft.values["quantity_unit"]) == (quantity, unit)
+
+
+@pytest.mark.parametrize(("typed", "unit_box", "field", "message"), [
+    ("2,5 kg", "", "quantity", "Give a whole number: {number} is not one. Count in a smaller "
+                               "unit (500 g rather than 0,5 kg)."),
+    ("0.5", "", "quantity", "Give a whole number: {number} is not one. Count in a smaller "
+                            "unit (500 g rather than 0,5 kg)."),
+    ("vài chai", "", "quantity", "Give a whole number, e.g. 2 or 2 chai."),
+    ("2 chai", "hộp", "quantity_unit",
+     "The quantity says {typed} and this box {given}: keep one unit."),
+    ("2 " + "x" * 40, "", "quantity", "At most {limit} characters (you typed {length})."),
+])
+def test_a_quantity_that_is_not_whole_or_says_two_units_is_refused(typed, unit_box, field,
+                                                                    message):
+    _, errors = validate(quantity=typed, quantity_unit=unit_box)
+    assert set(errors) == {field} and errors[field].message == message

@@ -41,6 +41,7 @@ class Case(Model):
     barcode_gs1_office = fields.CharField(max_length=100, default="")
     label_origin = fields.CharField(max_length=8, default="unknown")
     quantity = fields.IntField(null=True)
+    quantity_unit = fields.CharField(max_length=32, default="", db_default="")
     price_vnd = fields.BigIntField(null=True)
     purchase_date = fields.DateField(null=True)
 
