@@ -49,6 +49,9 @@ class RouteLinks:
             pattern = pattern.replace(f"{{{param}}}", value)
         return pattern
 
+    def home(self) -> str:
+        return self._url("home")
+
     def staff_case(self, tracking_code: str) -> str:
         return self._url("case", code=tracking_code)
 

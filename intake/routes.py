@@ -74,6 +74,8 @@ async def service_requests_endpoint(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/", home.home, name="home"),
+    Route("/emblem", home.emblem, name="emblem"),
+    Route("/privacy", home.privacy, name="privacy"),
     Route("/report", report.report_form, methods=["GET"], name="report_form"),
     Route("/report", report.submit_report, methods=["POST"], name="submit_report"),
     Route("/receipt/{code}", report.receipt, name="receipt"),

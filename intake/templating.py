@@ -51,6 +51,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         "csrf_token": lambda: csrf_token(request, context.settings.secret_key),
         "catalog": catalog,
         "reference": context.reference,
+        "service": context.reference.identity,  # who runs it: every page's header and footer
         "labels": {name: words.gettext(label) for name, label in REPORT_LABELS.items()},
         # The report form's sections and fields, and the map's pair of coordinates.
         "report_sections": REPORT_SECTIONS, "report_position": REPORT_POSITION,

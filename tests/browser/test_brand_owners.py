@@ -50,7 +50,7 @@ async def test_a_brand_owner_registers_is_verified_and_says_the_goods_are_counte
 
     officer = await new_page(chrome, mail_site)
     await sign_in(officer, "officer")
-    await officer.get_by_role("link", name="Chủ sở hữu nhãn hiệu").click()
+    await officer.get_by_role("link", name="Chủ sở hữu nhãn hiệu", exact=True).click()
     await officer.get_by_role("link", name=ORGANISATION).click()
     await expect(officer.locator("dl")).to_contain_text("giay-chung-nhan.pdf")
     await officer.get_by_label("Xác minh: giấy tờ chứng minh được quyền").check()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import email.utils
 import hashlib
 import re
 
@@ -20,6 +21,7 @@ from tests.helpers import MINIMAL_PDF, REPORTER, VALID_REPORT, csrf_token, wait_
 from tests.intake.conftest import ACCOUNTS
 from tests.intake.test_conversation import app as app  # noqa: F401 (the fixture: staff, mail)
 from tests.intake.test_conversation import assigned_case, mails, post, reporter_page, staff
+from workflows.access.models import StaffUser
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import Attachment, Case
 from workflows.mail.digests import queue_due_digests
@@ -302,3 +304,27 @@ async def test_a_later_wait_for_the_reporter_is_the_reporters_to_end(client, app
     await client.post(f"/track/{code}/reporter", data={"body": "Ảnh tem đây ạ.",
                                                        "csrf_token": token})
     assert (await Case.get(tracking_code=code)).status == "in_progress"
+
+
+async def test_the_business_can_answer_a_person_and_check_that_the_mail_is_genuine(
+        client, app, smtp_server):
+    code, _ = await assigned_case(client, app)
+    await StaffUser.filter(email=ACCOUNTS["qltt"][0]).update(name="Nguyễn Văn An")
+    async with staff(app, "qltt") as inspector:
+        assert (await post(inspector, code, action="start")).status_code == 303
+        assert (await post(inspector, code, **ask())).status_code == 303
+    await wait_for(lambda: bool(mails(smtp_server, BUSINESS, SUBJECT)))
+    [mail] = smtp_server.handler.to(BUSINESS)
+    # From: the service's address under the agency's name; a reply reaches the agency.
+    assert email.utils.parseaddr(str(mail.message["From"])) == (
+        "Chi cục Quản lý thị trường", "no-reply@intake.example.vn")
+    assert str(mail.message["Reply-To"]) == "qltt@example.gov.vn"
+    text = mail.part("plain")
+    # Who asks, how to reach them, under which law, and how to check the mail.
+    for expected in ("Người đề nghị: Nguyễn Văn An, Chi cục Quản lý thị trường",
+                     "Điện thoại: 0258 3 000 001", "Căn cứ pháp lý: Pháp lệnh Quản lý thị trường",
+                     "Đường dây nóng: 0258 3 000 000", "chỉ dẫn tới testserver",
+                     "Sở Công Thương tỉnh Khánh Hòa"):
+        assert expected in text, expected
+    assert "Nguyễn Văn An" in mail.part("html")
+    assert "Intake" not in str(mail.message["Subject"]) + text + mail.part("html")

@@ -146,6 +146,11 @@ async def test_a_referral_tips_off_no_one_and_tells_the_reporter_only_the_compet
                                     smtp_server, REPORTER["reporter_email"], ""))))
     for mail in mails(smtp_server, REPORTER["reporter_email"], ""):
         assert_no_police(app, mail)
+    # Answered by the body that runs the service, at its own mailbox: no header names them.
+    for received in smtp_server.handler.to(REPORTER["reporter_email"]):
+        assert_no_police(app, f'{received.message["From"]} {received.message["Reply-To"]}')
+        if POLICE_REPLY in received.part("plain"):
+            assert str(received.message["Reply-To"]) == "phananh@example.gov.vn"
     assert len(mails_to(smtp_server, FOLLOWER)) == followed  # the follower's inbox: nothing
 
     tracked = await client.get("/track", params={"code": code})

@@ -8,6 +8,10 @@ from typing import Protocol
 
 
 class Links(Protocol):
+    def home(self) -> str:
+        """The service's address: what a reader checks a mail's links against."""
+        ...
+
     def staff_case(self, tracking_code: str) -> str:
         """The case in the back office (agency alerts, digests, staff notices)."""
         ...

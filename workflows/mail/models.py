@@ -32,6 +32,10 @@ class OutboxMessage(Model):
     subject = fields.CharField(max_length=300)
     body_text = fields.TextField()
     body_html = fields.TextField()
+    # Who answers a mail sent outside the agencies (workflows.mail.answering): the From's name
+    # ("": the configured one) and the Reply-To ("": none).
+    from_name = fields.CharField(max_length=200, default="", db_default="")
+    reply_to = fields.CharField(max_length=254, default="", db_default="")
     # One file sent with the mail (a report's draft), or none.
     attachment_name = fields.CharField(max_length=200, default="", db_default="")
     attachment: bytes | None = fields.BinaryField(null=True)

@@ -20,6 +20,7 @@ from workflows.cases.models import Case
 from workflows.cases.states import EVENTS, SETTLED_STATES
 from workflows.cases.updates import is_public_update, public_text
 from workflows.mail import party_notices, reporter_messages, staff_notices
+from workflows.mail.answering import answerer, service_answers
 from workflows.mail.links import Links
 from workflows.mail.outbox import enqueue
 from workflows.mail.rendering import MailRenderer
@@ -57,7 +58,7 @@ class Notifier:
         """The link that confirms following a case; the only mail before confirming."""
         await enqueue(connection, event_key=f"follow:{follower.id}:{now.isoformat()}",
                       kind="follow_confirmation", recipient=follower.email, case=case,
-                      mail=self.renderer.render("follow_confirmation", follower.language, {
+                      answered_by=answerer(self.reference, case), mail=self.renderer.render("follow_confirmation", follower.language, {
                           "case": case, "follower": follower}))
 
     async def follower_updates(self, connection: BaseDBAsyncClient, event: CaseEvent,
@@ -73,7 +74,7 @@ class Notifier:
         for follower in followers:
             await enqueue(connection, event_key=f"audit:{recorded.seq}:follow:{follower.id}",
                           kind="follow_update", recipient=follower.email, case=case,
-                          mail=self.renderer.render("follow_update", follower.language, {
+                          answered_by=answerer(self.reference, case), mail=self.renderer.render("follow_update", follower.language, {
                               "case": case, "follower": follower,
                               "said": public_text(event, case),
                               "sentence": told.sentence if told else ""}))
@@ -115,7 +116,7 @@ class Notifier:
         now = now or dt.datetime.now(dt.UTC)
         await enqueue(connection, event_key=f"brand_owner:{owner.id}:{kind}:{now.isoformat()}",
                       kind=kind, recipient=owner.email,
-                      mail=self.renderer.render(kind, owner.language, {"owner": owner}))
+                      answered_by=service_answers(self.reference), mail=self.renderer.render(kind, owner.language, {"owner": owner}))
 
     async def reporter_mail(self, connection: BaseDBAsyncClient, event: CaseEvent,
                             recorded: AuditEvent) -> None:
@@ -188,6 +189,7 @@ class Notifier:
                 connection, event_key=f"audit:{recorded.seq}:resolution_notice:support:"
                                       f"{supporter.id}",
                 kind="resolution_notice", recipient=supporter.reporter_email, case=case,
+                answered_by=service_answers(self.reference),
                 # No agency named: for a case with the police, "the competent authority"
                 # would tell them where it went, so none is named for any.
                 mail=self.renderer.render("resolution_notice", supporter.language, {

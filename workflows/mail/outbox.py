@@ -23,8 +23,9 @@ from tortoise.transactions import in_transaction
 
 from workflows.cases.alerts import flag_undelivered
 from workflows.cases.models import Case
-from workflows.cases.states import EVENTS
+from workflows.mail.answering import Answerer
 from workflows.mail.channel import DeliveryResult, Outcome
+from workflows.mail.kinds import OUTSIDE_KINDS
 from workflows.mail.models import OutboxMessage
 from workflows.mail.rendering import RenderedMail
 from workflows.mail.sms import enqueue_sms as enqueue_sms  # SMS go through this outbox too
@@ -60,9 +61,11 @@ async def enqueue(
     mail: RenderedMail,
     case: Case | None = None,
     attachment: tuple[str, bytes] | None = None,
+    answered_by: Answerer | None = None,
 ) -> OutboxMessage:
     """Queue one message inside the caller's transaction. The event key must be new.
-    `attachment`: a file name and its bytes, sent with it."""
+    `attachment`: a file name and its bytes, sent with it. `answered_by`: the From's name and
+    the Reply-To of a mail sent outside the agencies."""
     return await OutboxMessage.create(
         using_db=connection,
         event_key=event_key,
@@ -74,6 +77,8 @@ async def enqueue(
         body_html=mail.html,
         attachment_name=attachment[0] if attachment else "",
         attachment=attachment[1] if attachment else None,
+        from_name=answered_by.name if answered_by else "",
+        reply_to=answered_by.address if answered_by else "",
         next_attempt_at=_now(),
     )
 
@@ -204,15 +209,9 @@ async def stuck_messages(now: dt.datetime | None = None, limit: int = 50) -> lis
 # A mail server's refusal often quotes the recipient: a citizen's address stays out of what
 # an operator's terminal (or a monitor's log) shows.
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
-# Mail to people outside the agencies (a reporter, a follower, a business, a brand owner): its
-# failure pages nobody and its address is never printed. An action's own mail to its reporter
-# (`reporter_mail`, named after the action) is one of them, by its declaration.
-CITIZEN_KINDS = frozenset({"citizen_ack", "reply_notice", "question_notice", "resolution_notice",
-                           "review_decision", "explanation_request", "follow_confirmation",
-                           "follow_update", "brand_inquiry",
-                           "brand_owner_verified", "brand_owner_refused", "brand_owner_revoked",
-                           "brand_sign_in"}) | frozenset(
-    event.name for event in EVENTS.values() if "reporter_mail" in event.notices)
+# Mail to people outside the agencies (workflows.mail.kinds): its failure pages nobody and its
+# address is never printed.
+CITIZEN_KINDS = OUTSIDE_KINDS
 
 
 def _printable(message: OutboxMessage) -> str:

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from workflows.access.models import StaffUser
 from workflows.audit.models import AuditEvent
 from workflows.cases.events import CaseEvent
+from workflows.mail.answering import answerer
 from workflows.mail.outbox import enqueue
 from workflows.parties.goods_facts import goods_facts
 
@@ -27,10 +29,12 @@ async def explanation_request(notifier: Notifier, connection: BaseDBAsyncClient,
     request, case = event.facts["explanation"], event.case
     if case is None:
         return
+    officer = await StaffUser.filter(id=request.requested_by_id).using_db(connection).first()
     await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
                   kind="explanation_request", recipient=request.party_email, case=case,
+                  answered_by=answerer(notifier.reference, agency_code=request.agency_code),
                   mail=notifier.renderer.render("explanation_request", PARTY_LANGUAGE, {
-                      "case": goods_facts(case, request),
+                      "case": goods_facts(case, request), "officer": officer,
                       "request": request, "agency": notifier.agencies.get(request.agency_code)}))
 
 
@@ -43,6 +47,7 @@ async def brand_inquiry(notifier: Notifier, connection: BaseDBAsyncClient, event
         return
     await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_inquiry:{owner.id}",
                   kind="brand_inquiry", recipient=owner.email, case=case,
+                  answered_by=answerer(notifier.reference, agency_code=inquiry.agency_code),
                   mail=notifier.renderer.render("brand_inquiry", owner.language, {
                       "case": goods_facts(case, inquiry),
                       "inquiry": inquiry, "owner": owner,

@@ -13,9 +13,11 @@ from workflows.cases.report_fields import template_facts
 from workflows.cases.tracking import format_tracking_code
 from workflows.i18n.paths import TEMPLATES_DIR
 from workflows.i18n.templates import FILTERS, template_words
+from workflows.mail.kinds import OUTSIDE_KINDS
 from workflows.mail.links import Links
 from workflows.parties.references import format_reference
 from workflows.reference import catalog
+from workflows.reference.identity import domain_of
 from workflows.reference.loading import ReferenceData
 from workflows.reference.reporting import period_span, period_title
 
@@ -56,7 +58,8 @@ class MailRenderer:
         translator = self.reference.translator(language)
         words = template_words(translator, self.reference.agencies.values())
         return {**context, **words, **template_facts(translator), "catalog": catalog,
-                "links": self.links,
+                "links": self.links, "service": self.reference.identity,
+                "service_domain": domain_of(self.links.home()),
                 "period_title": lambda period: period_title(period, translator),
                 "period_span": period_span}
 
@@ -68,12 +71,23 @@ class MailRenderer:
 
     def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
         full = self._full(language, context)
+        # A mail outside the agencies says who writes and how to check it is genuine.
+        genuine = kind in OUTSIDE_KINDS
         subject = " ".join(self.environment.get_template(f"{kind}.subject.txt").render(full).split())
         return RenderedMail(
             # A header is one line (a newline is refused when the mail is built), and short
             # enough for a phone's list of mail.
             subject=subject if len(subject) <= MAX_SUBJECT_CHARS
             else subject[:MAX_SUBJECT_CHARS - 1].rstrip() + "…",
-            text=self.environment.get_template(f"{kind}.txt").render(full),
-            html=self.environment.get_template(f"{kind}.html").render(full),
+            text=self.environment.get_template(f"{kind}.txt").render(full) + (
+                self.environment.get_template("_genuine.txt").render(full) if genuine else ""),
+            html=self._html(kind, full, genuine),
         )
+
+    def _html(self, kind: str, full: dict[str, Any], genuine: bool) -> str:
+        html = self.environment.get_template(f"{kind}.html").render(full)
+        if not genuine:
+            return html
+        footer = self.environment.get_template("_genuine.html").render(full)
+        closing = html.rfind("</body>")
+        return html[:closing] + footer + html[closing:] if closing >= 0 else html + footer

@@ -13,6 +13,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from workflows.cases.models import Case
 from workflows.cases.phones import takes_sms
 from workflows.cases.sealing import agency_shown
+from workflows.mail.answering import answerer
 from workflows.mail.outbox import enqueue
 from workflows.mail.sms import enqueue_sms
 
@@ -38,7 +39,8 @@ async def to_reporter(notifier: Notifier, connection: BaseDBAsyncClient, case: C
             **context}
     if MAIL in channels and case.reporter_email:
         await enqueue(connection, event_key=event_key, kind=kind, recipient=case.reporter_email,
-                      case=case, mail=notifier.renderer.render(kind, case.language, full))
+                      case=case, answered_by=answerer(notifier.reference, case),
+                      mail=notifier.renderer.render(kind, case.language, full))
     renderer = notifier.renderer
     if (SMS in channels and kind in renderer.sms_kinds and case.reporter_phone
             and takes_sms(case.reporter_phone)):

@@ -78,10 +78,11 @@ def build_email(message: OutboxMessage, config: SmtpConfig) -> tuple[bytes, str]
         raise Unbuildable(f"cannot be built: {type(error).__name__}: {error}") from None
 
 
-@functools.lru_cache(maxsize=8)
-def _from_header(mail_from: str) -> str:
-    name, address = sender(mail_from)
-    return email.utils.formataddr((name, address), charset="utf-8")
+@functools.lru_cache(maxsize=64)
+def _from_header(mail_from: str, name: str = "") -> str:
+    """The service's address, under the name of who writes (an agency) when one is given."""
+    configured, address = sender(mail_from)
+    return email.utils.formataddr((name or configured, address), charset="utf-8")
 
 
 def _one_line(text: str) -> str:
@@ -115,8 +116,10 @@ def _build(message: OutboxMessage, config: SmtpConfig) -> tuple[bytes, str]:
         mail = MIMEMultipart("mixed", policy=WIRE_POLICY)
         mail.attach(body)
         mail.attach(part)
-    mail["From"] = _from_header(config.mail_from)
+    mail["From"] = _from_header(config.mail_from, _one_line(message.from_name))
     mail["To"] = recipient
+    if message.reply_to:
+        mail["Reply-To"] = ascii_mailbox(message.reply_to)
     mail["Subject"] = _text_header(message.subject)  # type: ignore[assignment]
     mail["Message-ID"] = message_id(message, config.from_domain)
     mail["Date"] = email.utils.format_datetime(message.created_at)

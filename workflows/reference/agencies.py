@@ -11,6 +11,7 @@ from workflows.reference.tomlfile import TomlFile, read_toml
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,15}$")
 REQUIRED_TEXT = ("name_vi", "name_en", "email")
+OPTIONAL_TEXT = ("description_vi", "description_en", "phone", "legal_basis")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class Agency:
     email: str
     description_vi: str = ""
     description_en: str = ""
+    phone: str = ""  # where a business or a brand owner asked by it reaches a person
+    # The law under which it asks a business to explain (named in that mail, in Vietnamese).
+    legal_basis: str = ""
     # Takes the cases referred to it when they show signs of a crime (the police): never by
     # routing, only by the "refer_to_police" action.
     criminal_referrals: bool = False
@@ -55,7 +59,7 @@ def load_agencies(path: Path) -> dict[str, Agency]:
 
 
 def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Agency:
-    known = {"code", *REQUIRED_TEXT, "description_vi", "description_en", "criminal_referrals"}
+    known = {"code", *REQUIRED_TEXT, *OPTIONAL_TEXT, "criminal_referrals"}
     for key in entry:
         if key not in known:
             raise source.error(f"unknown key {key!r} (known: {', '.join(sorted(known))})",
@@ -65,7 +69,7 @@ def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Age
         raise source.error(
             "code must be 2-16 lowercase letters, digits or _ starting with a letter, "
             f"got {code!r}", "agencies", index, "code")
-    for key in (*REQUIRED_TEXT, "description_vi", "description_en"):
+    for key in (*REQUIRED_TEXT, *OPTIONAL_TEXT):
         value = entry.get(key, "")
         if not isinstance(value, str) or (key in REQUIRED_TEXT and not value.strip()):
             raise source.error(f"agency {code!r}: {key} must be a non-empty text",
@@ -86,5 +90,7 @@ def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Age
         email=email,
         description_vi=str(entry.get("description_vi", "")),
         description_en=str(entry.get("description_en", "")),
+        phone=str(entry.get("phone", "")).strip(),
+        legal_basis=" ".join(str(entry.get("legal_basis", "")).split()),
         criminal_referrals=referrals,
     )

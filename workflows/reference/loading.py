@@ -1,5 +1,5 @@
-"""Everything read from config/ at start: agencies, routing rules, places, service levels,
-reporting periods, the audit log's witnesses and how brand owners take part."""
+"""Everything read from config/ at start: who runs the service, agencies, routing rules, places,
+service levels, reporting periods, the audit log's witnesses and how brand owners take part."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from workflows.i18n.translations import LANGUAGES, Translator, translator
 from workflows.reference.agencies import Agency, load_agencies
 from workflows.reference.boundaries import Boundaries, load_boundaries
 from workflows.reference.brand_policy import BrandOwnerPolicy, load_brand_policy
+from workflows.reference.identity import ServiceIdentity, load_identity
 from workflows.reference.places import Places, load_places
 from workflows.reference.reporting import ReportingCalendar, load_calendar
 from workflows.reference.routing import Rule, load_rules
@@ -31,6 +32,7 @@ class ReferenceData:
     witnesses: Witnesses = Witnesses()
     boundaries: Boundaries | None = None  # where each commune or ward lies, if configured
     brand_owners: BrandOwnerPolicy = BrandOwnerPolicy()
+    identity: ServiceIdentity = ServiceIdentity()
 
     @cached_property
     def translators(self) -> dict[str, Translator]:
@@ -65,4 +67,5 @@ def load_reference(config_dir: Path) -> ReferenceData:
         witnesses=load_witnesses(config_dir / "audit.toml"),
         boundaries=load_boundaries(config_dir / "boundaries.geojson", places.communes),
         brand_owners=load_brand_policy(config_dir / "brand_owners.toml"),
+        identity=load_identity(config_dir / "service.toml", places.authority),
     )
