@@ -52,6 +52,10 @@ class AppContext:
     pdf_queue: PdfQueue  # this worker's PDFs being made and waiting
     sms_sender: OutboxSender | None = None  # when INTAKE_SMS_URL names a gateway
 
+    def wake_senders(self) -> None:
+        """Something was queued outside an event: send it now rather than at the next poll."""
+        waking(self.outbox_sender, self.sms_sender)()
+
 
 def build_context(settings: Settings, routes: list[BaseRoute],
                   templates: Jinja2Templates) -> AppContext:

@@ -31,7 +31,8 @@ class SmsSettings:
     policy: SmsPolicy = field(default_factory=SmsPolicy)
     # Who may call /sms/delivery/…: the gateway's addresses (uvicorn puts a trusted proxy's
     # X-Forwarded-For in the client address).
-    gateway_addresses: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.1/32"),)
+    gateway_addresses: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.1/32"),
+                                              ipaddress.ip_network("::1/128"))
     # Where the gateway reaches Intake for delivery reports; "": INTAKE_BASE_URL.
     delivery_base_url: str = ""
 
@@ -40,6 +41,8 @@ class SmsSettings:
             caller = ipaddress.ip_address(address)
         except ValueError:
             return False
+        if isinstance(caller, ipaddress.IPv6Address) and caller.ipv4_mapped:
+            caller = caller.ipv4_mapped  # a dual-stack listener sees ::ffff:127.0.0.1
         return any(caller in network for network in self.gateway_addresses)
 
 
@@ -57,7 +60,7 @@ def sms_settings(env: Mapping[str, str]) -> SmsSettings:
             max_parts=positive_int(env, "INTAKE_SMS_MAX_PARTS", 4),
             accents=switch(env, "INTAKE_SMS_ACCENTS", False),
         ),
-        gateway_addresses=_networks(env.get("INTAKE_SMS_GATEWAY_ADDRESSES", "127.0.0.1")),
+        gateway_addresses=_networks(env.get("INTAKE_SMS_GATEWAY_ADDRESSES", "127.0.0.1,::1")),
         delivery_base_url=optional_url(env, "INTAKE_SMS_DELIVERY_BASE_URL").rstrip("/"),
     )
 

@@ -69,9 +69,11 @@ def status(args: argparse.Namespace) -> int:
     from intake.settings import Settings
     from workflows.audit.numbering import numbering_problem
     from workflows.mail.outbox import outbox_status
+    from workflows.mail.sms import use_sms_policy
     from workflows.mail.sms_status import sms_status, status_line
 
     settings = Settings.from_env()
+    use_sms_policy(settings.sms.policy)  # the budget it prints the month's parts against
 
     async def show() -> int:
         counts = await outbox_status()

@@ -5,6 +5,7 @@ minutes after the last visit (the cookie is signed again on each one); "Thoát" 
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -104,13 +105,20 @@ async def reporter_link(request: Request) -> Response:
     return response
 
 
-async def _reporter_case(request: Request) -> Case | None:
+def _opened(request: Request) -> tuple[str, int] | None:
+    """The case and reporter epoch this browser's page was opened at, if it is this page's."""
     code = normalize_tracking_code(request.path_params["code"])
     allowed = read_signed(request, REPORTER_COOKIE, "reporter", REPORTER_MAX_AGE)
-    if code is None or not isinstance(allowed, list) or len(allowed) != 2 or allowed[0] != code:
+    if (code is None or not isinstance(allowed, list) or len(allowed) != 2
+            or allowed[0] != code or not isinstance(allowed[1], int)):
         return None
-    case = await find_case(code)
-    return case if case is not None and case.reporter_epoch == allowed[1] else None
+    return code, allowed[1]
+
+
+async def _reporter_case(request: Request) -> Case | None:
+    opened = _opened(request)
+    case = await find_case(opened[0]) if opened else None
+    return case if case is not None and opened and case.reporter_epoch == opened[1] else None
 
 
 def _to_track(request: Request) -> Response:
@@ -136,7 +144,8 @@ async def _render(request: Request, case: Case, values: dict[str, str], errors: 
         "asked": await feedback_asked(case, reference),
         "feedback_values": feedback_values or {}, "feedback_errors": feedback_errors or {},
         "agency": agency_shown(case, reference.agencies),
-        "new_pin": format_pin(new_pin) if new_pin else ""},
+        "new_pin": format_pin(new_pin) if new_pin else "",
+        "press": secrets.token_urlsafe(16)},  # one press of "Tạo mã PIN mới"
         status_code=status_code, headers={**NO_STORE, **(headers or {})})
     # Idle for 30 minutes, not 30 minutes in all: each visit signs the cookie again.
     _open_page(request, response, case)
@@ -203,14 +212,18 @@ async def reporter_sign_out(request: Request) -> Response:
 
 async def reporter_new_pin(request: Request) -> Response:
     """A new PIN, shown once on the page that answers: the old PIN, every link sent before and
-    every other open page end with it."""
+    every other open page end with it. A press sent twice (a double click) shows the same PIN
+    both times, so the one the browser keeps is the one that counts."""
     context = app_context(request)
-    case = await _reporter_case(request)
-    if case is None:
+    opened = _opened(request)
+    case = await find_case(opened[0]) if opened else None
+    if opened is None or case is None or case.reporter_epoch not in (opened[1], opened[1] + 1):
         return _to_track(request)
-    if isinstance(await checked_fields(request, context.settings), Problem):
+    values = await checked_fields(request, context.settings)
+    if isinstance(values, Problem):
         return await _render(request, case, {}, {"form": Problem(EXPIRED)}, 400)
-    pin = await change_pin(case, context.settings.secret_key)
+    pin = await change_pin(case, context.settings.secret_key, opened[1],
+                           values.get("press", "")[:64])
     if pin is None:
         return _to_track(request)
     return await _render(request, case, {}, {}, new_pin=pin)

@@ -142,10 +142,15 @@ async def test_the_gateway_away_for_a_while_loses_nothing_and_sends_nothing_twic
                   for text in texts) == sorted(codes)
 
 
-async def test_a_number_over_its_daily_cap_is_refused_and_counted(settings, kannel):
+async def test_a_number_over_its_daily_cap_is_refused_and_counted_and_the_agency_still_texts(
+        settings, kannel):
     capped = sms_settings(settings, kannel, per_number_daily=2)
     async with running_app(capped) as application, browser(application) as client:
-        for _ in range(3):
+        for email, role, agency in ACCOUNTS.values():
+            await create_user(email, PASSWORD, role, agency, AGENCIES)
+        # The reporter, then a stranger filing twice with their number written otherwise.
+        code, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, **PHONE_ONLY})
+        for _ in range(2):
             await file_and_read_receipt(client, {**VALID_REPORT, **PHONE_ONLY,
                                                  "reporter_phone": "0905.123.987"})
         await received(kannel, 2)
@@ -157,28 +162,44 @@ async def test_a_number_over_its_daily_cap_is_refused_and_counted(settings, kann
             "INTAKE_DATABASE_URL": settings.database_url,
             "INTAKE_DATA_DIR": str(settings.data_dir),
             "INTAKE_CONFIG_DIR": str(settings.config_dir)})
+        # What staff cause is not what anyone can set off: the agency's question still goes.
+        async with staff(application, "qltt") as inspector:
+            await post(inspector, code, "/replies", action="message", kind="question",
+                       body="Bạn mua lúc mấy giờ?")
+        question = (await received(kannel, 3))[2]
+    assert "Ban mua luc may gio?" in question.text
     assert "refused by a cap: 1 (1 by INTAKE_SMS_PER_NUMBER_DAILY)" in shown.stdout
     assert "sent: 2" in shown.stdout.split("sms:")[1] and "905" not in shown.stdout
-    assert len(kannel.messages()) == 2
     assert status.sent == 2 and status.refused == {"INTAKE_SMS_PER_NUMBER_DAILY": 1,
                                                    "INTAKE_SMS_MONTHLY_PARTS": 0,
                                                    "INTAKE_SMS_MAX_PARTS": 0}
 
 
-async def test_the_monthly_budget_counts_parts_and_accents_take_more_of_them(settings, kannel):
-    budget = sms_settings(settings, kannel, monthly_parts=3, accents=True)
+async def test_the_monthly_budget_counts_parts_keeps_a_fifth_for_the_agencies_and_accents_take_more(
+        settings, kannel):
+    # Six parts: receipts (anyone can set one off) may use 4.8; the agency's messages all.
+    budget = sms_settings(settings, kannel, monthly_parts=6, accents=True)
     async with running_app(budget) as application, browser(application) as client:
-        await file_and_read_receipt(client, {**VALID_REPORT, **PHONE_ONLY})
+        for email, role, agency in ACCOUNTS.values():
+            await create_user(email, PASSWORD, role, agency, AGENCIES)
+        code, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, **PHONE_ONLY})
         [accented] = await received(kannel, 1)
         await file_and_read_receipt(client, {**VALID_REPORT, **PHONE_ONLY})
         await asyncio.sleep(0.5)
+        refused_receipt = (await sms_status()).refused["INTAKE_SMS_MONTHLY_PARTS"]
+        async with staff(application, "qltt") as inspector:
+            await post(inspector, code, "/replies", action="message", kind="question",
+                       body="Có hóa đơn không?")
+        question = (await received(kannel, 2))[1]
         status = await sms_status()
-    # With accents the receipt is UCS-2, 67 characters a part once split: the month's three
-    # parts are used by one SMS that folded would have taken one.
+    # With accents the receipt is UCS-2, 67 characters a part once split: three parts, where
+    # folded it would have taken one.
     assert accented.text.startswith("Phản ánh") and "tiếp nhận" in accented.text
     assert encoding(accented.text).parts == 3 and encoding(fold(accented.text)).parts == 1
-    assert status.parts_this_month == 3 and status.refused["INTAKE_SMS_MONTHLY_PARTS"] == 1
-    assert len(kannel.messages()) == 1
+    assert refused_receipt == 1  # 3 + 3 > 4.8: the second receipt
+    # The agency's question still goes, in the budget's last parts.
+    assert question.text.startswith("Cơ quan chức năng hỏi") and "Có hóa đơn không?" in question.text
+    assert status.parts_this_month == 3 + encoding(question.text).parts <= 6
 
 
 async def test_forgot_pin_texts_the_link_to_the_phone_on_file_however_it_is_typed(

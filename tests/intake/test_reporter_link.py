@@ -6,6 +6,7 @@ the contact match, within limits per code, per contact and per network."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 
@@ -173,3 +174,30 @@ async def test_a_new_pin_is_shown_once_and_ends_the_old_pin_and_every_link_sent_
         assert refused.status_code != 303
     async with browser(app) as reporter:
         assert "Thoát" in (await reporter_page(reporter, code, new_pin.replace(" ", ""))).text
+
+
+async def test_a_double_click_on_new_pin_shows_the_same_pin_twice(client, app):
+    code, pin, _ = await file_and_read_receipt(client, {**VALID_REPORT, **REPORTER})
+    async with browser(app) as reporter:
+        page = await reporter_page(reporter, code, pin)
+        press = re.search(r'name="press" value="([^"]+)"', page.text).group(1)
+        form = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        sent = {"csrf_token": form, "press": press}
+        before = httpx.Cookies(reporter.cookies)  # a copy of the page as it is open now
+        async with browser(app) as copy:
+            copy.cookies = httpx.Cookies(before)
+            assert (await copy.get(f"/track/{code}/reporter")).status_code == 200
+        answers = await asyncio.gather(*(reporter.post(f"/track/{code}/reporter/new-pin",
+                                                       data=sent) for _ in range(2)))
+        assert [answer.status_code for answer in answers] == [200, 200]
+        pins = {re.search(r'id="new-pin">([\d ]+)<', answer.text).group(1) for answer in answers}
+        assert len(pins) == 1
+    # Another press from a copy of the page as it was opened before: nothing is shown.
+    async with browser(app) as copy:
+        copy.cookies = before
+        form = await csrf_token(copy, "/track")
+        other = await copy.post(f"/track/{code}/reporter/new-pin",
+                                data={"csrf_token": form, "press": "another-press"})
+        assert other.status_code == 303 and other.headers["location"].startswith("/track")
+    async with browser(app) as again:
+        assert "Thoát" in (await reporter_page(again, code, pins.pop().replace(" ", ""))).text

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
@@ -63,12 +64,21 @@ def _digest(secret_key: str, text: str) -> str:
     return hmac.new(secret_key.encode(), text.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-async def send_reporter_link(typed_code: str, typed_contact: str, address: str,
-                             lookups: Allowance, secret_key: str, send: LinkSender,
-                             now: dt.datetime | None = None) -> None:
-    """Send the link if the code and the contact belong together; nothing otherwise, and the
-    caller says the same either way. Every limit is charged before the case is read
-    (RateLimited); a contact that is no address nor number is an InvalidInput."""
+@dataclass(frozen=True)
+class LinkAsked:
+    """A request whose limits were charged: the code as typed and the contact's key."""
+
+    code: str | None
+    contact: str
+
+
+async def charge_link_request(typed_code: str, typed_contact: str, address: str,
+                              lookups: Allowance, secret_key: str,
+                              now: dt.datetime | None = None) -> LinkAsked:
+    """Every limit of one request, charged before anything about the case is read
+    (RateLimited); a contact that is no address nor number is an InvalidInput. The caller
+    answers the same whatever `send_if_on_file` then finds, and calls it only after it has
+    answered, so that not even the time taken tells whether the two match."""
     now = now or dt.datetime.now(dt.UTC)
     key = contact_key(typed_contact)
     if key is None:
@@ -77,9 +87,15 @@ async def send_reporter_link(typed_code: str, typed_contact: str, address: str,
     await spend(lookups, address, now)
     await spend(LINKS_PER_CODE, f"code:{_digest(secret_key, code or typed_code[:40])}", now)
     await spend(LINKS_PER_CONTACT, f"contact:{_digest(secret_key, key)}", now)
-    case = await find_case(code)
-    channel = _keys_on_file(case).get(key) if case else None
+    return LinkAsked(code, key)
+
+
+async def send_if_on_file(asked: LinkAsked, send: LinkSender,
+                          now: dt.datetime | None = None) -> None:
+    """Send the link if the code and the contact belong together; nothing otherwise."""
+    case = await find_case(asked.code)
+    channel = _keys_on_file(case).get(asked.contact) if case else None
     if case is None or channel is None:
         return
     async with in_transaction() as connection:
-        await send(connection, case, channel, now)
+        await send(connection, case, channel, now or dt.datetime.now(dt.UTC))

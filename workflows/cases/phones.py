@@ -18,7 +18,8 @@ def stored_number(typed: str) -> str | None:
         number = phonenumbers.parse(typed, REGION)
     except NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    # An extension ("0236 3822000 ext 5") is no number anyone can text or look up.
+    if not phonenumbers.is_valid_number(number) or number.extension:
         return None
     if phonenumbers.region_code_for_number(number) == REGION:
         return "".join(ch for ch in phonenumbers.format_number(

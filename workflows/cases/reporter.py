@@ -5,6 +5,8 @@ that case for a while) and add text or files to their report."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
@@ -32,7 +34,7 @@ from workflows.cases.models import Attachment, Case, CaseMessage
 from workflows.cases.public_view import find_case, waits_for_business
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE
 from workflows.cases.text import NO_WORDS, clean_text, has_words
-from workflows.cases.tracking import new_pin, normalize_tracking_code, pin_digest, pin_matches
+from workflows.cases.tracking import PIN_LENGTH, normalize_tracking_code, pin_digest, pin_matches
 from workflows.evidence.storage import EvidenceFile
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
@@ -190,15 +192,26 @@ async def end_reporter_pages(case: Case) -> None:
         reporter_epoch=case.reporter_epoch + 1)
 
 
-async def change_pin(case: Case, secret_key: str) -> str | None:
-    """A new PIN for the reporter, shown once: the old one opens nothing, and every page and
-    link opened before ends with it (the reporter epoch rises), so a receipt or a message seen
-    by someone else is worth nothing afterwards. None when the page was left meanwhile."""
-    pin = new_pin()
-    changed = await Case.filter(id=case.id, reporter_epoch=case.reporter_epoch).update(
-        pin_digest=pin_digest(secret_key, case.tracking_code, pin),
-        reporter_epoch=case.reporter_epoch + 1)
+def _pressed_pin(secret_key: str, tracking_code: str, epoch: int, press: str) -> str:
+    """The PIN one press of "Tạo mã PIN mới" makes: the same for the same press (a double
+    click, a retried request), unguessable without the service's key."""
+    digest = hmac.new(secret_key.encode(), f"new-pin:{tracking_code}:{epoch}:{press}".encode(),
+                      hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10 ** PIN_LENGTH:0{PIN_LENGTH}d}"
+
+
+async def change_pin(case: Case, secret_key: str, epoch: int, press: str) -> str | None:
+    """A new PIN for the reporter whose page is at `epoch`, shown once: the old one opens
+    nothing, and every page and link opened before ends with it (the reporter epoch rises),
+    so a receipt or a message seen by someone else is worth nothing afterwards. The same
+    press sent twice gets the same PIN (the second finds it made); None for anything else."""
+    pin = _pressed_pin(secret_key, case.tracking_code, epoch, press)
+    changed = await Case.filter(id=case.id, reporter_epoch=epoch).update(
+        pin_digest=pin_digest(secret_key, case.tracking_code, pin), reporter_epoch=epoch + 1)
     if not changed:
-        return None
-    case.reporter_epoch += 1
+        now = await Case.filter(id=case.id).first()
+        if now is None or now.reporter_epoch != epoch + 1 or not pin_matches(
+                secret_key, case.tracking_code, pin, now.pin_digest):
+            return None
+    case.reporter_epoch = epoch + 1
     return pin

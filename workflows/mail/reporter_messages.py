@@ -15,7 +15,7 @@ from workflows.cases.phones import takes_sms
 from workflows.cases.sealing import agency_shown
 from workflows.mail.answering import answerer
 from workflows.mail.outbox import enqueue
-from workflows.mail.sms import enqueue_sms
+from workflows.mail.sms import enqueue_sms, fitting
 
 if TYPE_CHECKING:
     from workflows.mail.notifications import Notifier
@@ -45,8 +45,9 @@ async def to_reporter(notifier: Notifier, connection: BaseDBAsyncClient, case: C
     if (SMS in channels and kind in renderer.sms_kinds and case.reporter_phone
             and takes_sms(case.reporter_phone)):
         await enqueue_sms(connection, event_key=f"{event_key}:sms", kind=kind,
-                          phone=case.reporter_phone, case=case,
-                          text=renderer.render_sms(kind, case.language, full))
+                          phone=case.reporter_phone, case=case, text=fitting(
+                              lambda limit: renderer.render_sms(kind, case.language,
+                                                                {**full, "limit": limit})))
 
 
 async def send_link(notifier: Notifier, connection: BaseDBAsyncClient, case: Case,

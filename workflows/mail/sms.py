@@ -1,6 +1,6 @@
 """Queueing an SMS to a citizen in the outbox, in the transaction of the change that causes it,
-unless a cap refuses it: a number's SMS of the day, the month's budget of parts, or a text too
-long. A refused SMS is kept as a row with status "refused" and its reason (which names the
+unless a cap refuses it: a number's SMS of the day (of those anyone can set off), the month's
+budget of parts (its last fifth kept for what staff cause), or a text too long. A refused SMS is kept as a row with status "refused" and its reason (which names the
 setting), so that `intake outbox status` counts it; it is never sent.
 
 The caps are read from the policy the service set at start (`use_sms_policy`): the callers —
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -29,8 +30,17 @@ COUNTED = ("pending", "sent")
 PER_NUMBER_DAILY = "INTAKE_SMS_PER_NUMBER_DAILY"
 MONTHLY_PARTS = "INTAKE_SMS_MONTHLY_PARTS"
 MAX_PARTS = "INTAKE_SMS_MAX_PARTS"
-# Any constant: with the number, names the advisory lock that makes one number's count exact.
-NUMBER_LOCK = 0x5E5_0001
+# Any constant: names the advisory lock that makes the caps' counts exact on PostgreSQL.
+SMS_LOCK = 0x5E5_0001
+# What anyone can set off — filing a report with a number, asking for a lost link — as against
+# what staff cause (a question, the outcome): only these count against a number's daily cap,
+# and they may not use the budget's last RESERVED share, so that a stranger texting a victim's
+# number, or spending the month, never silences the agency's question to a real reporter.
+SET_OFF_BY_ANYONE = frozenset({"citizen_ack", "reporter_link"})
+RESERVED = 0.2
+# The lengths a message's own words (a question, an outcome) are cut to, longest first, until
+# the SMS fits in INTAKE_SMS_MAX_PARTS.
+WORD_LIMITS = (160, 100, 60, 30, 0)
 
 
 @dataclass(frozen=True)
@@ -82,32 +92,47 @@ async def parts_used(start: dt.datetime, end: dt.datetime,
     return int(row["total"] or 0) if row else 0
 
 
-async def _refusal(connection: BaseDBAsyncClient, policy: SmsPolicy, phone: str, parts: int,
-                   now: dt.datetime) -> str:
+async def _refusal(connection: BaseDBAsyncClient, policy: SmsPolicy, phone: str, kind: str,
+                   parts: int, now: dt.datetime) -> str:
     """Why a cap refuses this SMS, naming the cap and its value; "" if none does."""
     if parts > policy.max_parts:
         return f"{MAX_PARTS}: the text takes {parts} parts, more than the limit of " \
                f"{policy.max_parts}"
     if connection.capabilities.dialect == "postgres":
-        # Two changes texting one number at once would both count four of five; the second
-        # waits here for the first to commit (SQLite's writers are one at a time anyway).
-        await connection.execute_query("SELECT pg_advisory_xact_lock($1, hashtext($2))",
-                                       [NUMBER_LOCK, min(spellings(phone))])
-    if policy.per_number_daily:
+        # Two changes texting at once would both count the budget's last parts as free; the
+        # second waits here for the first to commit (SQLite's writers are one at a time).
+        await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [SMS_LOCK])
+    anyone = kind in SET_OFF_BY_ANYONE
+    if policy.per_number_daily and anyone:
         start = day_start(now)
         today = await OutboxMessage.filter(
-            channel=SMS, status__in=COUNTED, recipient__in=spellings(phone),
-            created_at__gte=start, created_at__lt=start + dt.timedelta(days=1),
+            channel=SMS, status__in=COUNTED, kind__in=SET_OFF_BY_ANYONE,
+            recipient__in=spellings(phone), created_at__gte=start,
+            created_at__lt=start + dt.timedelta(days=1),
         ).using_db(connection).count()
         if today >= policy.per_number_daily:
             return f"{PER_NUMBER_DAILY}: {today} SMS to this number today already, " \
                    f"the limit is {policy.per_number_daily}"
     if policy.monthly_parts:
         used = await parts_used(*month_window(now), connection)
-        if used + parts > policy.monthly_parts:
+        budget = policy.monthly_parts * (1 - RESERVED) if anyone else policy.monthly_parts
+        if used + parts > budget:
             return f"{MONTHLY_PARTS}: {used} of the month's {policy.monthly_parts} parts " \
-                   f"used, this SMS takes {parts}"
+                   f"used, this SMS takes {parts}" + (
+                       f" ({RESERVED:.0%} are kept for the agencies' messages)" if anyone else "")
     return ""
+
+
+def fitting(render: Callable[[int], str]) -> str:
+    """The text `render` gives for the longest of WORD_LIMITS that fits the SMS in the
+    policy's parts (accents take more), else the shortest."""
+    policy = sms_policy()
+    text = ""
+    for limit in WORD_LIMITS:
+        text = render(limit)
+        if encoding(sms_text(text, policy.accents)).parts <= policy.max_parts:
+            return text
+    return text
 
 
 async def enqueue_sms(connection: BaseDBAsyncClient, *, event_key: str, kind: str, phone: str,
@@ -120,7 +145,7 @@ async def enqueue_sms(connection: BaseDBAsyncClient, *, event_key: str, kind: st
     policy = sms_policy()
     body = sms_text(text, policy.accents)
     parts = encoding(body).parts
-    refusal = await _refusal(connection, policy, phone, parts, now)
+    refusal = await _refusal(connection, policy, phone, kind, parts, now)
     message = await OutboxMessage.create(
         using_db=connection, channel=SMS, event_key=event_key, kind=kind, case=case,
         recipient=phone, subject="", body_text=body, body_html="", sms_parts=parts,
