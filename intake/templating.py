@@ -62,6 +62,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         "map_config": map_config(context.settings.map_tiles, context.settings.map_attribution,
                                  context.reference.boundaries),
         "past_due": deadlines.past_due, "past_triage": deadlines.past_triage,
+        "days_overdue": deadlines.days_overdue,
         "task_past_due": deadlines.task_past_due,
         "explanation_past_due": deadlines.explanation_past_due,
         "period_title": lambda period: period_title(period, words), "period_span": period_span,

@@ -22,6 +22,13 @@ def past_due(case: Case, now: dt.datetime) -> bool:
             and case.due_at < now)
 
 
+def days_overdue(due_at: dt.datetime | None, now: dt.datetime) -> int:
+    """Whole days past a due time, as staff count them ("quá hạn 3 ngày"); 0 when not past."""
+    if due_at is None or due_at >= now:
+        return 0
+    return max(1, (now - due_at).days)
+
+
 def past_triage(case: Case, now: dt.datetime) -> bool:
     """Still waiting for an officer past the triage deadline."""
     return case.status == "received" and case.triage_due_at is not None and (

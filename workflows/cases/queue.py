@@ -210,7 +210,8 @@ def _in_status(cases: QuerySet[Case], status: str) -> QuerySet[Case]:
 def listing(cases: QuerySet[Case], filters: QueueFilters, page: int) -> QuerySet[Case]:
     """One page by its number (OFFSET): the first pages, or a number typed in."""
     listed = _in_status(cases, filters.status)
-    return listed.order_by(*SORTS[filters.sort]).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    return listed.order_by(*SORTS[filters.sort]).offset((page - 1) * PER_PAGE).limit(
+        PER_PAGE).select_related("assignee")
 
 
 def _beyond(cursor: Cursor, field: str, later: bool) -> Q:
@@ -238,7 +239,7 @@ async def keyset_listing(cases: QuerySet[Case], filters: QueueFilters,
     listed = _in_status(cases, filters.status).filter(_beyond(cursor, field, later))
     if not forward:  # read backwards from the cursor, then put the page back in order
         order = tuple(key[1:] if key.startswith("-") else f"-{key}" for key in order)
-    rows = await listed.order_by(*order).limit(PER_PAGE + 1)
+    rows = await listed.order_by(*order).limit(PER_PAGE + 1).select_related("assignee")
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
     return (rows if forward else rows[::-1]), more

@@ -23,10 +23,11 @@ DIGEST_LIMIT = 500  # cases listed in one digest; more than that needs the back 
 
 
 async def overdue_cases(agency_code: str, now: dt.datetime) -> list[Case]:
-    """Past their due date, or waiting for a business's explanation past its deadline."""
+    """Past their due date, or waiting for a business's explanation past its deadline; the
+    latest first, each with its assignee."""
     return await (Case.filter(past_due_condition(now) | explanation_late_condition(now),
                               agency_code=agency_code)
-                  .order_by("due_at").limit(DIGEST_LIMIT))
+                  .order_by("due_at").limit(DIGEST_LIMIT).select_related("assignee"))
 
 
 async def digest_recipients(agency: Agency) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 
+from workflows.cases.deadlines import days_overdue
 from workflows.cases.report_fields import template_facts
 from workflows.cases.tracking import format_tracking_code
 from workflows.i18n.paths import TEMPLATES_DIR
@@ -59,6 +60,7 @@ class MailRenderer:
         words = template_words(translator, self.reference.agencies.values())
         return {**context, **words, **template_facts(translator), "catalog": catalog,
                 "links": self.links, "service": self.reference.identity,
+                "days_overdue": days_overdue,
                 "service_domain": domain_of(self.links.home()),
                 "period_title": lambda period: period_title(period, translator),
                 "period_span": period_span}

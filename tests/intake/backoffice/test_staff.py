@@ -159,6 +159,8 @@ async def test_the_queue_filters_searches_and_flags_overdue_cases(client, accoun
     overdue = await client.get("/staff/queue", params={"overdue": "1"})
     assert "Dầu gội Clear giả" in overdue.text and "Nước mắm" not in overdue.text
     assert re.search(r'<tr class="overdue">', overdue.text)
+    late = (dt.datetime.now(dt.UTC) - dt.datetime(2026, 1, 5, tzinfo=dt.UTC)).days
+    assert f"quá hạn {late} ngày" in overdue.text and "chưa giao" in overdue.text
     odd = await client.get("/staff/queue", params={"page": "x", "status": "nonsense",
                                                    "q": "' OR 1=1 --"})
     assert odd.status_code == 200 and "Không có hồ sơ nào phù hợp." in odd.text

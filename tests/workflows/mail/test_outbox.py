@@ -322,6 +322,12 @@ async def test_overdue_digests_are_queued_once_a_day_after_the_hour(settings):
         await post_report(client, {**VALID_REPORT, "category": "labelling"})
         await Case.filter(category="counterfeit").update(
             due_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+        # The later one of them is assigned: the digest names who holds each, latest first.
+        inspector = await create_user("an.nguyen@qltt.gov.vn", "mật-khẩu-đủ-dài-1", "inspector",
+                                      "qltt", {"qltt", "khcn", "bvntd"}, name="Nguyễn Văn An")
+        latest = await Case.filter(category="counterfeit").order_by("-id").first()
+        await Case.filter(id=latest.id).update(assignee=inspector,
+                                               due_at=dt.datetime(2026, 11, 10, tzinfo=dt.UTC))
         notifier = app.state.intake.outbox_sender.notifier
         # 06:30 in Vietnam: before the digest hour (7).
         early = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
@@ -345,3 +351,8 @@ async def test_overdue_digests_are_queued_once_a_day_after_the_hour(settings):
     assert digest.subject == "Chi cục Quản lý thị trường: 2 hồ sơ quá hạn"
     for code in codes:
         assert f"{code[:5]}-{code[5:]}" in digest.body_text and code in digest.body_html
+    lines = [line for line in digest.body_text.splitlines() if line.startswith("- ")]
+    # 1 November is 22 days before the 23rd (Vietnam), 10 November 13: the latest first.
+    assert "Người được giao: chưa giao" in lines[0] and "quá hạn 22 ngày" in lines[0]
+    assert "Người được giao: Nguyễn Văn An" in lines[1] and "quá hạn 13 ngày" in lines[1]
+    assert "Nguyễn Văn An" in digest.body_html and "quá hạn 22 ngày" in digest.body_html
