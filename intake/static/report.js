@@ -8,9 +8,11 @@
 
   var SHOW_PROGRESS_FROM_BYTES = 256 * 1024;
 
-  function megabytes(bytes) {
+  // A photo of 300 KB is "300 KB", not "0 MB"; from 1 MB on, in MB with one decimal.
+  function fileSize(bytes) {
     var language = document.documentElement.lang || "vi";
     var number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
+    if (bytes < 1024 * 1024) return number.format(Math.max(1, Math.round(bytes / 1024))) + " KB";
     return number.format(bytes / (1024 * 1024)) + " MB";
   }
 
@@ -29,7 +31,7 @@
         item.appendChild(image);
       }
       var caption = document.createElement("span");
-      caption.textContent = file.name + " · " + megabytes(file.size);
+      caption.textContent = file.name + " · " + fileSize(file.size);
       item.appendChild(caption);
       list.appendChild(item);
     });

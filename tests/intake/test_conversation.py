@@ -139,6 +139,15 @@ async def test_an_officer_asks_without_pausing_and_it_is_public(client, app, smt
     await wait_for(lambda: bool(mails(smtp_server, REPORTER["reporter_email"], "đề nghị")))
     updates = (await client.get("/open311/v2/servicerequestupdates.json")).json()
     assert [update["description"] for update in updates] == [QUESTION]
+    # On /track it reads as a question to the reporter, not as an answer, until it is settled.
+    tracked = (await client.get("/track", params={"code": code})).text
+    asked_part = tracked.split("Câu hỏi của cơ quan chức năng gửi người phản ánh", 1)
+    assert len(asked_part) == 2 and QUESTION in asked_part[1]
+    assert "Trả lời của cơ quan chức năng" not in tracked
+    await Case.filter(tracking_code=code).update(status="resolved",
+                                                 resolved_at=dt.datetime.now(dt.UTC))
+    settled = (await client.get("/track", params={"code": code})).text
+    assert QUESTION not in settled and "Câu hỏi của cơ quan" not in settled
 
 
 async def test_staff_hear_of_their_own_work_and_may_turn_each_kind_off(client, app, smtp_server):

@@ -84,7 +84,11 @@ async def test_the_business_answers_once_and_the_inspector_sees_it(client, app, 
     assert QUESTION in mail.part("plain") and VALID_REPORT["product_name"] in mail.part("plain")
     for part in (mail.part("plain"), mail.part("html"), str(mail.message["Subject"])):
         assert_nothing_of_the_reporter(part)
-    assert "Đã yêu cầu cơ sở giải trình" in (await client.get("/track", params={"code": code})).text
+    tracked = (await client.get("/track", params={"code": code})).text
+    assert "Đã yêu cầu cơ sở giải trình" in tracked
+    # On hold for the business, not for the reporter: said as such.
+    assert "Chờ doanh nghiệp giải trình" in tracked and "Chờ bổ sung thông tin" not in tracked
+    assert "Chờ doanh nghiệp giải trình" in (await reporter_page(client, code, pin)).text
 
     business = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://testserver")

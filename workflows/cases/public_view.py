@@ -17,13 +17,22 @@ from workflows.cases.sealing import is_sealed
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE, SETTLED_STATES
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.parties.models import ExplanationRequest
-from workflows.reference.catalog import WITH_AUTHORITIES
+from workflows.reference.catalog import WAITING_FOR_BUSINESS, WITH_AUTHORITIES
 
 
 @dataclass(frozen=True)
 class PublicReply:
     body: str
     created_at: dt.datetime
+    question: bool = False  # asked of the reporter, not an answer: shown as such, while open
+
+
+def _shown(messages: list[CaseMessage], case: Case) -> tuple[PublicReply, ...]:
+    """The agency's answers, and its questions to the reporter while the case is open (once
+    it is settled, a question asked on the way is no news to anyone)."""
+    settled = case.status in CLOSED_STATES
+    return tuple(PublicReply(message.body, message.created_at, message.kind == "question")
+                 for message in messages if not (settled and message.kind == "question"))
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,13 @@ class PublicStatus:
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATES
+
+    @property
+    def shown_status(self) -> str:
+        """The status as a citizen reads it: on hold for a business is not on hold for them."""
+        if self.status == PAUSED_STATE and self.waits_for_business:
+            return WAITING_FOR_BUSINESS
+        return self.status
 
 
 def public_notes(status: str, public_outcome: str, last_reply: str) -> str:
@@ -100,7 +116,7 @@ async def public_status(case: Case, *, for_reporter: bool = False) -> PublicStat
         created_at=case.created_at,
         updated_at=case.updated_at,
         due_at=case.due_at,
-        replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
+        replies=_shown(replies, case),
         outcome=public_notes(settled.status, settled.public_outcome, ""),
         # A sealed report's reporter is not shown the case it joined: that one is sealed too.
         duplicate_of=settled.tracking_code if settled is not case and not is_sealed(case)
@@ -126,7 +142,7 @@ async def _sealed_status(case: Case) -> PublicStatus:
         status=case.status if settled else WITH_AUTHORITIES,
         category=case.category, agency_code=None, created_at=case.created_at,
         updated_at=case.updated_at if settled else case.sealed_at, due_at=None,
-        replies=tuple(PublicReply(reply.body, reply.created_at) for reply in replies),
+        replies=_shown(replies, case),
         outcome=public_notes(case.status, case.public_outcome, ""), sealed=True)
 
 

@@ -82,8 +82,11 @@ STATUSES: tuple[Term, ...] = (
 # What the public is shown of an open case with the police (workflows.cases.sealing),
 # beside the statuses of every other case.
 WITH_AUTHORITIES = "with_authorities"
+# An open case on hold for a business's explanation rather than the reporter's answer.
+WAITING_FOR_BUSINESS = "waiting_business"
 PUBLIC_STATUSES: tuple[Term, ...] = (
-    *STATUSES, Term(WITH_AUTHORITIES, N_("Being handled by the competent authorities")))
+    *STATUSES, Term(WITH_AUTHORITIES, N_("Being handled by the competent authorities")),
+    Term(WAITING_FOR_BUSINESS, N_("Waiting for the business's explanation")))
 # A supporting agency's task on a case (workflows.cases.states.SUPPORT_TRANSITIONS).
 SUPPORT_STATUSES: tuple[Term, ...] = (
     Term("open", N_("Open")),
