@@ -1,4 +1,6 @@
-"""Evidence files, downloaded by the staff who may see their case, never shown inline."""
+"""Evidence files, downloaded by the staff who may see their case; a photo (stored re-encoded
+or stripped, workflows.evidence) may also be shown in the page, as a thumbnail. Never anything
+else inline."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from workflows.access.visibility import downloaded_attachment
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.evidence.checks import EXTENSIONS, with_extension
 
+# Photos may be shown in the page (a thumbnail); a PDF never: it is downloaded.
+SHOWN_INLINE = frozenset({"image/jpeg", "image/png", "image/webp"})
 # Served files may be anything a citizen sent: never let the browser run or sniff them.
 ATTACHMENT_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -32,18 +36,19 @@ async def attachment(request: Request, user: StaffUser) -> Response:
         request.path_params["attachment_id"], client_address(request))
     if found is None:
         return render(request, "public/not_found.html", status_code=404)
+    name = with_extension(found.original_name, EXTENSIONS.get(found.content_type, "bin"))
+    shown = request.query_params.get("view") == "1" and found.content_type in SHOWN_INLINE
     return StreamingResponse(app_context(request).store.chunks(found.storage_name),
                              media_type=found.content_type,
                              headers={**ATTACHMENT_HEADERS,
-                                      "Content-Disposition": download_name(with_extension(
-                                          found.original_name,
-                                          EXTENSIONS.get(found.content_type, "bin")))})
+                                      "Content-Disposition": download_name(name, shown)})
 
 
-def download_name(filename: str) -> str:
+def download_name(filename: str, inline: bool = False) -> str:
     """As Starlette's FileResponse writes it: a name that is not plain ASCII goes RFC 5987-
     encoded, so a Vietnamese file name arrives intact."""
+    disposition = "inline" if inline else "attachment"
     quoted = quote(filename)
     if quoted != filename:
-        return f"attachment; filename*=utf-8''{quoted}"
-    return f'attachment; filename="{filename}"'
+        return f"{disposition}; filename*=utf-8''{quoted}"
+    return f'{disposition}; filename="{filename}"'

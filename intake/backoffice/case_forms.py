@@ -5,6 +5,7 @@ changed the case meanwhile) or go back to the case (303)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -23,6 +24,7 @@ from workflows.cases.feedback import decide_review
 from workflows.cases.field_kinds import bounded_int
 from workflows.cases.models import Case
 from workflows.cases.refusals import ActionRefused, StaleCase
+from workflows.cases.states import action_label
 from workflows.cases.supports import take_support_action
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.cases.transitions import ActionRequest, take_action
@@ -66,7 +68,11 @@ async def _post_on_case(request: Request, user: StaffUser, write: CaseWrite) -> 
                 errors[field] = Problem(problem.message, {**problem.params, "status": status})
         code = 409 if isinstance(refused, StaleCase) else 400
         return await render_case(request, user, case, errors, values, code)
-    return RedirectResponse(f"/staff/cases/{case.tracking_code}", status_code=303)
+    # The page says what was done ("Đã thực hiện: …"), from the action's own declaration.
+    done = values.get("action", "")
+    return RedirectResponse(f"/staff/cases/{case.tracking_code}"
+                            + (f"?done={quote(done)}" if action_label(done) else ""),
+                            status_code=303)
 
 
 @staff_only(*CASE_ROLES)

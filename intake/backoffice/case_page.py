@@ -16,7 +16,8 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import CASE_ROLES, READ_ROLES, sees_personal_data
 from workflows.access.visibility import viewed_case
 from workflows.cases.models import Case
-from workflows.cases.staff_view import CaseWork, case_view, case_work
+from workflows.cases.staff_view import CaseWork, case_view, case_work, why_no_action
+from workflows.cases.states import action_label
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import Errors
 from workflows.reference import catalog
@@ -71,10 +72,18 @@ async def render_case(request: Request, user: StaffUser, case: Case, errors: Err
         "personal": sees_personal_data(user), "works_cases": user.role in CASE_ROLES,
         "agency": reference.agencies.get(case.agency_code or ""), "pin": pin,
         "problem": errors.get("form") or next(iter(errors.values()), None), "errors": errors,
-        "typed": values or {}}, status_code=status_code, headers={"Cache-Control": "no-store"})
+        "typed": values or {}, "done": _done(request),
+        "why_no_action": translator(request).gettext(why_no_action(case, user, work))},
+        status_code=status_code, headers={"Cache-Control": "no-store"})
     if pin:
         forget(request, response, STAFF_RECEIPT_COOKIE, path=f"/staff/cases/{case.tracking_code}")
     return response
+
+
+def _done(request: Request) -> str:
+    """The action the last form took, as its button said it (after the redirect)."""
+    label = action_label(request.query_params.get("done", ""))
+    return translator(request).gettext(label) if label else ""
 
 
 @staff_only(*READ_ROLES)

@@ -107,7 +107,7 @@ async def test_the_conversation_goes_both_ways_to_a_review(mail_site, chrome, ax
     await inspector.goto(re.search(r"http://\S+/staff/cases/\S+", assigned).group(0))
     await act(inspector, "Bắt đầu xử lý")
     await act(inspector, "Đề nghị người phản ánh bổ sung và chờ", {"#wait-question": QUESTION})
-    await expect(inspector.locator("dl").first).to_contain_text("Chờ bổ sung thông tin")
+    await expect(inspector.locator("dl.case-state")).to_contain_text("Chờ bổ sung thông tin")
 
     # The citizen gets the question by mail, opens their page on a phone with the PIN.
     await wait_for(lambda: bool(mail_to(smtp, CITIZEN, "đề nghị bạn bổ sung")))
@@ -133,7 +133,7 @@ async def test_the_conversation_goes_both_ways_to_a_review(mail_site, chrome, ax
     await inspector.goto("/staff/queue?new_info=1")
     await expect(inspector.locator("table.queue")).to_contain_text("thông tin mới")
     await inspector.goto(f"/staff/cases/{code}")
-    await expect(inspector.locator("dl").first).to_contain_text("Đang xử lý")
+    await expect(inspector.locator("dl.case-state")).to_contain_text("Đang xử lý")
     await expect(inspector.locator("main")).to_contain_text(ANSWER)
 
     # A mistake in the resolve form: every value comes back, the message beside its field.
@@ -180,7 +180,7 @@ async def test_the_conversation_goes_both_ways_to_a_review(mail_site, chrome, ax
     await expect(lead.locator("#review ~ .feedback")).to_contain_text("Hôm nay sạp vẫn bán.")
     await lead.locator("#review-reason").fill("Kiểm tra lại theo ý kiến người phản ánh.")
     await lead.get_by_role("button", name="Chấp nhận: mở lại hồ sơ").click()
-    await expect(lead.locator("dl").first).to_contain_text("Đang xử lý")
+    await expect(lead.locator("dl.case-state")).to_contain_text("Đang xử lý")
     violations["case page with the review"] = await serious_violations(lead, axe_source)
     await lead.screenshot(path=screenshots / "review.png", full_page=True)
 

@@ -47,7 +47,7 @@ async def test_the_business_answers_through_its_link_once(mail_site, chrome, axe
     await act(inspector, "Yêu cầu cơ sở giải trình và chờ", {
         f"{form}-party_kind": "seller", f"{form}-party_name": "Siêu thị An Phú",
         f"{form}-party_email": BUSINESS, f"{form}-question": QUESTION})
-    await expect(inspector.locator("dl").first).to_contain_text("Chờ bổ sung thông tin")
+    await expect(inspector.locator("dl.case-state")).to_contain_text("Chờ bổ sung thông tin")
     await expect(inspector.locator("#explanations ~ .explanation").first).to_contain_text(
         "Siêu thị An Phú")
     violations["case page with a request"] = await serious_violations(inspector, axe_source)
@@ -86,7 +86,7 @@ async def test_the_business_answers_through_its_link_once(mail_site, chrome, axe
     # The inspector was told, sees the answer and the invoice, and publishes a summary.
     await wait_for(lambda: bool(mail_to(smtp, ACCOUNTS["qltt"][0], "đã trả lời")))
     await inspector.goto(f"/staff/cases/{code}")
-    await expect(inspector.locator("dl").first).to_contain_text("Đang xử lý")
+    await expect(inspector.locator("dl.case-state")).to_contain_text("Đang xử lý")
     answer = inspector.locator(".explanation-answer")
     await expect(answer).to_contain_text(ANSWER)
     await expect(inspector.locator(".explanation")).to_contain_text("hoa-don.pdf")

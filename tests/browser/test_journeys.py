@@ -87,7 +87,7 @@ async def test_a_report_goes_from_a_phone_to_a_resolved_case_and_into_the_figure
     await officer.locator("#assign-assignee_id").select_option(
         await inspector_option.get_attribute("value"))
     await officer.get_by_role("button", name="Giao cán bộ xử lý").click()
-    await expect(officer.locator("dl").first).to_contain_text("Đã giao xử lý")
+    await expect(officer.locator("dl.case-state")).to_contain_text("Đã giao xử lý")
 
     inspector = await new_page(chrome, site)
     await sign_in(inspector, "qltt")

@@ -73,3 +73,51 @@ async def test_the_overdue_queue_names_the_assignee_and_the_days_at_desk_width(
     await expect(row).to_contain_text("quá hạn 4 ngày")
     await expect(row).to_contain_text("chưa giao")
     await expect(staff.get_by_role("columnheader", name="Người được giao")).to_be_visible()
+
+
+async def test_the_case_page_in_two_panes_with_photos_who_holds_it_and_what_was_done(
+        site, chrome, axe_source, screenshots):
+    citizen = await new_page(chrome, site, PHONE)
+    await citizen.goto("/report")
+    await fill_required(citizen)
+    await citizen.locator("#photos").set_input_files(
+        [{"name": "can-dau.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps(640, 480)}])
+    await citizen.get_by_role("button", name="Gửi phản ánh").click()
+    code = (await citizen.locator("#tracking-code").inner_text()).replace(" ", "")
+
+    # An inspector opening it before a lead assigned it is told why there is nothing to do.
+    inspector = await new_page(chrome, site, WIDE)
+    await sign_in(inspector, "qltt")
+    await inspector.goto(f"/staff/cases/{code}")
+    await expect(inspector.locator("#no-actions")).to_contain_text("Chờ lãnh đạo phân công")
+
+    lead = await new_page(chrome, site, WIDE)
+    await sign_in(lead, "qltt_lead")
+    await lead.goto(f"/staff/cases/{code}")
+    facts, work = lead.locator("section.case-facts"), lead.locator("section.case-work")
+    facts_box, work_box = await facts.bounding_box(), await work.bounding_box()
+    assert facts_box["x"] + facts_box["width"] <= work_box["x"]  # side by side
+    assert abs(facts_box["y"] - work_box["y"]) < 5
+    # The photo is shown, through the same checks as a download.
+    photo = facts.locator("ul.thumbnails img")
+    await expect(photo).to_be_visible()
+    assert await photo.evaluate("image => image.complete && image.naturalWidth > 0")
+    await expect(work.locator("#assignee")).to_contain_text("chưa giao")
+    await lead.locator("summary", has_text="Giao cán bộ xử lý").click()
+    option = lead.locator("#assign-assignee_id option", has_text="Nguyễn Văn An")
+    await lead.locator("#assign-assignee_id").select_option(await option.get_attribute("value"))
+    await lead.get_by_role("button", name="Giao cán bộ xử lý").click()
+    await expect(lead.locator("#action-done")).to_contain_text("Đã thực hiện: Giao cán bộ xử lý")
+    await expect(lead.locator("#assignee")).to_contain_text("Nguyễn Văn An")
+    assert await fits_the_screen(lead)
+    assert await serious_violations(lead, axe_source) == []
+    await lead.screenshot(path=screenshots / "staff-case.png", full_page=True)
+
+    # On a phone the panes stack, nothing wider than the screen.
+    small = await new_page(chrome, site, PHONE)
+    await sign_in(small, "qltt_lead")
+    await small.goto(f"/staff/cases/{code}")
+    facts_box = await small.locator("section.case-facts").bounding_box()
+    work_box = await small.locator("section.case-work").bounding_box()
+    assert work_box["y"] >= facts_box["y"] + facts_box["height"] - 1
+    assert await fits_the_screen(small)

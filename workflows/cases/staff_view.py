@@ -9,7 +9,7 @@ from tortoise.expressions import Subquery
 
 from workflows.access.api_clients import client_names
 from workflows.access.models import StaffUser
-from workflows.access.roles import handles
+from workflows.access.roles import INSPECTOR, handles
 from workflows.access.visibility import assignable_staff
 from workflows.audit.models import AuditEvent
 from workflows.cases.duplicates import possible_duplicates
@@ -26,7 +26,13 @@ from workflows.cases.models import (
     SeizedItem,
 )
 from workflows.cases.sealing import is_sealed
-from workflows.cases.states import Transition, allowed_actions, allowed_support_actions
+from workflows.cases.states import (
+    CLOSED_STATES,
+    Transition,
+    allowed_actions,
+    allowed_support_actions,
+)
+from workflows.i18n.messages import N_
 from workflows.i18n.translations import Labelled, Translator
 from workflows.parties.brand_claims import case_keys
 from workflows.parties.followers import follower_count
@@ -59,6 +65,7 @@ class CaseView:
     supporting: list[SupportingReport]  # "I saw this too", with their photos
     # Brand owners asked whether the goods are genuine, their opinions and evidence with them.
     brand_inquiries: list[BrandInquiry]
+    assignee: StaffUser | None = None  # who holds the case
 
     def history(self, words: Translator, agencies: Iterable[Labelled]) -> list[HistoryLine]:
         return history(self.timeline, words, agencies, self.staff_names, self.client_names)
@@ -112,6 +119,25 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
 
 
 MAX_OWNER_CHOICES = 200
+WHY_NO_ACTION = {
+    "closed": N_("This case is closed: nothing is left to do on it."),
+    "elsewhere": N_("Another agency handles this case: only its staff act on it."),
+    "unassigned": N_("Waiting for a lead to assign it to an inspector."),
+    "role": N_("Your role has nothing to do on it at this step."),
+}
+
+
+def why_no_action(case: Case, user: StaffUser, work: CaseWork) -> str:
+    """Why the page offers this user no action on the case ("" when it offers some)."""
+    if work.actions:
+        return ""
+    if case.status in CLOSED_STATES:
+        return WHY_NO_ACTION["closed"]
+    if not work.leads:
+        return WHY_NO_ACTION["elsewhere"]
+    if user.role == INSPECTOR and case.assignee_id is None:  # type: ignore[attr-defined]
+        return WHY_NO_ACTION["unassigned"]
+    return WHY_NO_ACTION["role"]
 
 
 async def _owners_to_ask(view: CaseView) -> list[BrandOwner]:
@@ -152,4 +178,6 @@ async def case_view(case: Case) -> CaseView:
         .prefetch_related("photos"),
         brand_inquiries=await BrandInquiry.filter(case_id=case.id).order_by("id")
         .select_related("owner").prefetch_related("documents"),
+        assignee=await StaffUser.get_or_none(
+            id=case.assignee_id) if case.assignee_id else None,  # type: ignore[attr-defined]
     )

@@ -177,6 +177,17 @@ SUPPORT_TRANSITIONS: tuple[Transition, ...] = (
 SUPPORT_BY_ACTION = {transition.action: transition for transition in SUPPORT_TRANSITIONS}
 
 
+# The case page's forms that are no transition, by their `action`, as their buttons say.
+OTHER_LABELS = {"note": N_("Save note"), "message": N_("Send reply")}
+
+
+def action_label(action: str) -> str:
+    """The button of a declared action ("" for anything else): what the page confirms."""
+    found = next((transition for transition in (*TRANSITIONS, *SUPPORT_TRANSITIONS)
+                  if transition.action == action), None)
+    return found.label if found else OTHER_LABELS.get(action, "")
+
+
 def allowed_support_actions(status: str, role: str) -> list[Transition]:
     return [t for t in SUPPORT_TRANSITIONS if status in t.sources and role in t.roles]
 
