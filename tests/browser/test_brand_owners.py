@@ -59,8 +59,13 @@ async def test_a_brand_owner_registers_is_verified_and_says_the_goods_are_counte
     violations["officer's review"] = await serious_violations(officer, axe_source)
     await wait_for(lambda: bool(mail_to(smtp, OWNER_EMAIL, "đã được xác minh")))
 
-    # A citizen reports goods of the brand: the owner is asked by mail.
-    code, _ = file_a_report(mail_site)
+    # A citizen reports goods of the brand with a photo; once the officer shows the photo to
+    # the brand owners, the owner is asked by mail.
+    code, _ = file_a_report(mail_site, photo=True)
+    await officer.goto(f"/staff/cases/{code}")
+    await officer.get_by_role("button", name="Cho chủ sở hữu nhãn hiệu xem ảnh này").click()
+    await expect(officer.locator("section.case-facts")).to_contain_text(
+        "đang cho chủ sở hữu nhãn hiệu xem")
     await wait_for(lambda: bool(mail_to(smtp, OWNER_EMAIL, "có phải hàng thật")))
     mail = mail_to(smtp, OWNER_EMAIL, "có phải hàng thật")
     for trace in (CITIZEN, VALID_REPORT["description"], VALID_REPORT["street"]):

@@ -51,15 +51,17 @@ async def mail_site(settings: Settings, smtp: SmtpServer) -> AsyncIterator[str]:
     server.wait(timeout=30)
 
 
-def file_a_report(site: str) -> tuple[str, str]:
-    """A citizen's report with their email and consent; its code and PIN from the receipt."""
+def file_a_report(site: str, photo: bool = False) -> tuple[str, str]:
+    """A citizen's report with their email and consent (and a photo of the goods if asked);
+    its code and PIN from the receipt."""
     with httpx.Client(base_url=site, follow_redirects=True) as citizen:
         form = citizen.get("/report").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
         receipt = citizen.post("/report", data={
             **VALID_REPORT, "reporter_email": CITIZEN, "consent": "1", "csrf_token": token,
             "join_case": "new"},
-            files=[("photos", ("", b"", "application/octet-stream"))])
+            files=[("photos", ("chai.jpg", jpeg_with_gps(), "image/jpeg") if photo
+                    else ("", b"", "application/octet-stream"))])
         code = re.search(r'id="tracking-code"[^>]*>([^<]+)<', receipt.text).group(1)
         pin = re.search(r'id="pin"[^>]*>([^<]+)<', receipt.text).group(1)
     return code.replace("-", "").replace(" ", ""), pin.replace(" ", "")

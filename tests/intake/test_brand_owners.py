@@ -103,12 +103,26 @@ def assert_nothing_of_the_reporter(text: str) -> None:
         assert trace not in text, trace
 
 
-async def reported(client: httpx.AsyncClient, **changes: str) -> Case:
+async def reported(client: httpx.AsyncClient, app=None, photos: int = 1, **changes: str
+                   ) -> Case:
+    """A report with its photos; with `app`, the agency's lead shows the first to the brand
+    owners, which is when they are asked."""
     fields = {**VALID_REPORT, **REPORTER, "sales_channel": "online", "platform": "Shopee",
               "online_url": SHARED_LINK, **changes}
-    answer = await post_report(client, fields, [("chai.jpg", jpeg_with_gps(), "image/jpeg")])
+    answer = await post_report(client, fields, [(f"chai-{n}.jpg", jpeg_with_gps(), "image/jpeg")
+                                                for n in range(photos)])
     assert answer.status_code == 303, answer.text
-    return await Case.get(tracking_code=answer.headers["location"].rsplit("/", 1)[1])
+    case = await Case.get(tracking_code=answer.headers["location"].rsplit("/", 1)[1])
+    if app is not None:
+        await share(app, case)
+    return case
+
+
+async def share(app, case: Case, index: int = 0) -> None:
+    photo = (await Attachment.filter(case_id=case.id).order_by("id"))[index]
+    async with staff(app, "qltt_lead") as lead:
+        shared = await post(lead, case.tracking_code, f"/attachments/{photo.id}/share", share="1")
+        assert shared.status_code == 303
 
 
 async def test_a_registration_is_checked_field_by_field_and_keeps_what_was_typed(app):
@@ -192,8 +206,15 @@ async def test_a_verified_owner_is_asked_about_its_brand_and_its_opinion_reaches
         app, client, smtp_server):
     await verified_owner(app)
     await wait_for(lambda: bool(owner_mail(smtp_server, "đã được xác minh")))
-    case = await reported(client, brand="HƯNG-THỊNH®", barcode="")  # the name alone, written otherwise
+    # The name alone, written otherwise; two photos, none shown to owners yet: nobody asked.
+    case = await reported(client, photos=2, brand="HƯNG-THỊNH®", barcode="")
     assert case.agency_code == "qltt"
+    assert not await BrandInquiry.exists(case_id=case.id)
+    first, second = await Attachment.filter(case_id=case.id).order_by("id")
+    async with staff(app, "qltt_lead") as lead:
+        shown = (await lead.get(f"/staff/cases/{case.tracking_code}")).text
+        assert "Cho chủ sở hữu nhãn hiệu xem ảnh này" in shown
+    await share(app, case)  # now there is something to look at: the owner is asked
     await wait_for(lambda: bool(owner_mail(smtp_server, ASKED)))
     [mail] = [mail for mail in smtp_server.handler.to(OWNER_EMAIL)
               if ASKED in str(mail.message["Subject"])]
@@ -207,21 +228,25 @@ async def test_a_verified_owner_is_asked_about_its_brand_and_its_opinion_reaches
         page = await brand.get(link)
         assert page.status_code == 200 and VALID_REPORT["product_name"] in page.text
         assert_nothing_of_the_reporter(page.text)
-        main = page.text.split('<main id="main"', 1)[1]  # the header carries the emblem
-        assert 'id="no-photos"' in main and "<img" not in main  # nothing shared yet
-        [reporter_photo] = await Attachment.filter(case_id=case.id)
-        assert (await brand.get(f"{link}/photos/{reporter_photo.id}")).status_code == 404
+        assert (await brand.get(f"{link}/photos/{second.id}")).status_code == 404  # not shown
         async with staff(app, "qltt_lead") as lead:
-            assert (await post(lead, case.tracking_code, f"/attachments/{reporter_photo.id}/share",
-                               share="1")).status_code == 303
             shown = (await lead.get(f"/staff/cases/{case.tracking_code}")).text
             assert "đang cho chủ sở hữu nhãn hiệu xem" in shown
-        page = await brand.get(link)
         [photo_path] = re.findall(r'<img src="(/brands/inquiries/[^"]+/photos/\d+)"', page.text)
+        assert photo_path.endswith(f"/photos/{first.id}")
         photo = await brand.get(photo_path)
         assert photo.status_code == 200 and photo.content[:3] == b"\xff\xd8\xff"
         assert photo.headers["x-content-type-options"] == "nosniff"
         assert b"PhoneMaker" not in photo.content  # stored without the reporter's EXIF
+        # A second photo shown later: the owner asked is told, and asked no second time.
+        await share(app, case, 1)
+        await wait_for(lambda: bool(owner_mail(smtp_server, "Có thêm ảnh hàng hóa")))
+        [told] = owner_mail(smtp_server, "Có thêm ảnh hàng hóa")
+        assert link in told and str(mail.message["Reply-To"]) == "qltt@example.gov.vn"
+        assert_nothing_of_the_reporter(told)
+        assert await BrandInquiry.filter(case_id=case.id).count() == 1
+        page = await brand.get(link)
+        assert len(re.findall(r'<img src="/brands/inquiries/', page.text)) == 2
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         empty = await brand.post(link, data={"csrf_token": token, "verdict": "", "opinion": ""})
         assert empty.status_code == 400 and "Hãy chọn" in empty.text
@@ -262,7 +287,7 @@ async def test_a_gs1_prefix_names_the_owner_and_each_owner_is_asked_once(app, cl
     async with staff(app, "officer") as officer:
         page = (await officer.get(f"/staff/brand-owners/{squatting.id}")).text
         assert 'id="rival-claims"' in page and OWNER["organisation"] in page
-    case = await reported(client, brand="Không rõ")  # the barcode alone names the owner
+    case = await reported(client, app, brand="Không rõ")  # the barcode alone names the owner
     await wait_for(lambda: bool(owner_mail(smtp_server, ASKED)))
     async with staff(app, "officer") as officer:  # transferred: reaches an agency again
         assert (await post(officer, case.tracking_code, action="transfer", agency_code="khcn",
@@ -274,9 +299,9 @@ async def test_a_case_that_says_it_has_no_brand_names_no_owner(app, client):
     owner = await verified_owner(app)
     # A claim on the words for "no brand", as a registration before the rule could store.
     await BrandClaim.create(owner=owner, kind="brand", value="Không rõ", key="khongro")
-    unbranded = await reported(client, brand="KHÔNG RÕ", barcode="")
+    unbranded = await reported(client, app, brand="KHÔNG RÕ", barcode="")
     assert not await BrandInquiry.filter(case_id=unbranded.id).exists()
-    branded = await reported(client, brand="hưng thịnh", barcode="")
+    branded = await reported(client, app, brand="hưng thịnh", barcode="")
     assert await BrandInquiry.filter(case_id=branded.id, owner_id=owner.id).exists()
 
 
@@ -309,7 +334,7 @@ async def test_an_owner_verified_for_ko_ro_is_not_asked_and_its_guide_is_not_sho
     refund = "Gọi 0900 000 000 để được hoàn tiền"
     await GenuineGuide.create(owner=owner, brand="Ko rõ", brand_key="koro", title=refund,
                               body=refund, published=True)
-    case = await reported(client, brand="Ko rõ", barcode="")
+    case = await reported(client, app, brand="Ko rõ", barcode="")
     assert case.agency_code == "qltt" and not await BrandInquiry.exists(case_id=case.id)
     for typed in ("Ko rõ", "KO RO"):
         assert refund not in (await client.get("/report/genuine", params={"brand": typed})).text
@@ -323,7 +348,7 @@ async def test_a_referral_to_the_police_asks_no_owner_and_closes_the_open_links(
     await verified_owner(app)
     quiet = await reported(client, brand="", barcode="")  # neither brand nor prefix: nobody
     assert not await BrandInquiry.exists(case_id=quiet.id)
-    asked = await reported(client)
+    asked = await reported(client, app)
     await wait_for(lambda: bool(owner_mail(smtp_server, ASKED)))
     [link] = re.findall(r"http://testserver(/brands/inquiries/\S+)",
                         owner_mail(smtp_server, ASKED)[0])
@@ -376,7 +401,7 @@ async def test_staff_ask_an_owner_that_chose_not_to_be_asked_automatically(app, 
 async def test_links_of_a_withdrawn_owner_expired_or_forged_are_refused(app, client,
                                                                         smtp_server):
     owner = await verified_owner(app)
-    case = await reported(client)
+    case = await reported(client, app)
     await wait_for(lambda: bool(owner_mail(smtp_server, ASKED)))
     [link] = re.findall(r"http://testserver(/brands/inquiries/\S+)",
                         owner_mail(smtp_server, ASKED)[0])
@@ -419,7 +444,7 @@ async def test_an_owner_signs_in_by_a_mailed_link_that_works_once(app, client, s
         answer = await stranger.post("/brands/sign-in", data={"csrf_token": token,
                                                              "email": "ai-do@example.vn"})
         assert answer.status_code == 200 and "đang được gửi" in answer.text
-    case = await reported(client)
+    case = await reported(client, app)
     async with outsider(app) as brand:
         link = await sign_in_by_link(app, smtp_server, brand)
         portal = await brand.get("/brands/portal")
@@ -515,5 +540,5 @@ async def test_no_owner_is_asked_when_the_province_turns_it_off(mail_settings, s
             await create_user(email, PASSWORD, role, agency, AGENCIES)
         await verified_owner(application)
         async with browser(application) as client:
-            case = await reported(client)
+            case = await reported(client, application)
         assert not await BrandInquiry.exists(case_id=case.id)

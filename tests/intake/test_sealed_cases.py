@@ -77,11 +77,14 @@ async def open311(client: httpx.AsyncClient, code: str) -> list[str]:
 
 async def referred_case(app: Starlette, client: httpx.AsyncClient, smtp_server
                         ) -> tuple[str, str, str, str]:
-    """A case whose brand owner was asked at routing, followed by a confirmed follower, whose
+    """A case whose brand owner was asked by its lead, followed by a confirmed follower, whose
     inspector asked the business to explain; then referred to the police. Its code, PIN, the
     business's link and the owner's link."""
-    await verified_owner(app)
+    owner = await verified_owner(app)
     code, pin = await assigned_case(client, app)
+    async with staff(app, "qltt_lead") as lead:
+        assert (await post(lead, code, action="ask_brand_owner",
+                           brand_owner_id=str(owner.id))).status_code == 303
     await wait_for(lambda: bool(owner_mail(smtp_server, ASKED)))
     [owner_link] = re.findall(r"http://testserver(/brands/inquiries/\S+)",
                               owner_mail(smtp_server, ASKED)[0])

@@ -93,7 +93,7 @@ OTHER_EVENTS: tuple[Event, ...] = (
     Event("brand_inquiry_withdrawn", N_("The inquiry to a brand owner was withdrawn"),
           NOT_PUBLIC, ()),
     Event("photo_shared", N_("A photo of the goods was shown to the brand owners asked"),
-          NOT_PUBLIC, ()),
+          NOT_PUBLIC, ("brand_photo_notice",)),
     Event("photo_withheld", N_("A photo of the goods is no longer shown to the brand owners"),
           NOT_PUBLIC, ()),
     Event("alert_undelivered", N_("The alert mail to the agency could not be delivered: phone "

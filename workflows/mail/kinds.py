@@ -12,6 +12,6 @@ from workflows.cases.states import EVENTS
 OUTSIDE_KINDS = frozenset({
     "citizen_ack", "reply_notice", "question_notice", "resolution_notice", "review_decision",
     "reporter_link", "explanation_request", "follow_confirmation", "follow_update",
-    "brand_inquiry", "brand_owner_verified", "brand_owner_refused", "brand_owner_revoked",
+    "brand_inquiry", "brand_photo_notice", "brand_owner_verified", "brand_owner_refused", "brand_owner_revoked",
     "brand_sign_in",
 }) | frozenset(event.name for event in EVENTS.values() if "reporter_mail" in event.notices)

@@ -258,6 +258,7 @@ NOTICE_FUNCTIONS: dict[str, Notice] = {
     "agency_mail": Notifier.agency_mail,
     "explanation_request": party_notices.explanation_request,
     "brand_inquiry": party_notices.brand_inquiry,
+    "brand_photo_notice": party_notices.brand_photo_notice,
     "transfer_notice": staff_notices.transfer_notice,
     "assignment_notice": staff_notices.assignment_notice,
     "task_notice": staff_notices.task_notice,

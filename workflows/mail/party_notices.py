@@ -14,6 +14,7 @@ from workflows.cases.events import CaseEvent
 from workflows.mail.answering import answerer
 from workflows.mail.outbox import enqueue
 from workflows.parties.goods_facts import goods_facts
+from workflows.parties.models import BrandInquiry
 
 if TYPE_CHECKING:
     from workflows.mail.notifications import Notifier
@@ -52,3 +53,24 @@ async def brand_inquiry(notifier: Notifier, connection: BaseDBAsyncClient, event
                       "case": goods_facts(case, inquiry),
                       "inquiry": inquiry, "owner": owner,
                       "agency": notifier.agencies.get(inquiry.agency_code)}))
+
+
+async def brand_photo_notice(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,
+                             recorded: AuditEvent) -> None:
+    """To each brand owner asked earlier whose link is still open: staff showed it another
+    photo of the goods (an owner the photo makes the case ask gets its inquiry instead)."""
+    case = event.case
+    if case is None:
+        return
+    open_inquiries = await BrandInquiry.filter(
+        case_id=case.id, answered_at__isnull=True, withdrawn_at__isnull=True,
+        due_at__gt=recorded.created_at).using_db(connection).select_related("owner").order_by("id")
+    for inquiry in open_inquiries:
+        owner = inquiry.owner
+        await enqueue(connection, event_key=f"audit:{recorded.seq}:brand_photo:{inquiry.id}",
+                      kind="brand_photo_notice", recipient=owner.email, case=case,
+                      answered_by=answerer(notifier.reference, agency_code=inquiry.agency_code),
+                      mail=notifier.renderer.render("brand_photo_notice", owner.language, {
+                          "case": goods_facts(case, inquiry), "inquiry": inquiry,
+                          "owner": owner,
+                          "agency": notifier.agencies.get(inquiry.agency_code)}))

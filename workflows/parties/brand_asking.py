@@ -1,6 +1,7 @@
-"""Asking verified brand owners whether a case's goods are genuine: automatically, when a case
-that names their brand or GS1 company prefix reaches an agency (config/brand_owners.toml and
-each owner's own choice), or when staff of the handling agency ask one (the `ask_brand_owner`
+"""Asking verified brand owners whether a case's goods are genuine: automatically, once a case
+that names their brand or GS1 company prefix is with an agency and staff have shown the owners
+a photo of the goods (config/brand_owners.toml and each owner's own choice), or when staff of
+the handling agency ask one (the `ask_brand_owner`
 action). Each owner is asked once per case, by a mail with a link that takes its opinion
 until the deadline (workflows.parties.brand_inquiries).
 
@@ -20,7 +21,7 @@ from workflows.audit.models import AuditEvent
 from workflows.cases.effects import Changes
 from workflows.cases.events import CaseEvent
 from workflows.cases.field_kinds import bounded_int
-from workflows.cases.models import Case
+from workflows.cases.models import Attachment, Case
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.sealing import is_sealed
 from workflows.i18n.messages import N_, Problem
@@ -33,8 +34,11 @@ if TYPE_CHECKING:
     from workflows.cases.requirements import Checked, Step
 
 # A case reaches an agency by these events (one that reaches the police seals the case first,
-# and a sealed case's owners are never asked: workflows.cases.sealing).
+# and a sealed case's owners are never asked: workflows.cases.sealing). Owners are asked once
+# the case is with an agency and staff have shown them a photo of the goods: an inquiry with
+# nothing to look at wastes the owner's time and the deadline.
 REACHES_AN_AGENCY = frozenset({"routed", "triage", "transfer"})
+ASKS = REACHES_AN_AGENCY | {"photo_shared"}
 
 
 def _opinion_due(reference: ReferenceData, now: dt.datetime) -> dt.datetime:
@@ -52,7 +56,8 @@ async def _ask(connection: BaseDBAsyncClient, case: Case, owner: BrandOwner,
 
 class BrandOwnerAsker:
     """The event listener that asks, in the transaction of the event that brought the case to
-    an agency, every verified owner of the case's brand that has not been asked yet (its
+    an agency or shared its first photo with the owners, every verified owner of the case's
+    brand that has not been asked yet, once a photo is shared (its
     answer is the `brand_owner_asked` events, which the notifier turns into the mail)."""
 
     def __init__(self, reference: ReferenceData) -> None:
@@ -62,9 +67,11 @@ class BrandOwnerAsker:
                        recorded: AuditEvent) -> list[CaseEvent]:
         case = event.case
         if (not self.reference.brand_owners.ask_automatically
-                or event.action not in REACHES_AN_AGENCY or case is None or is_sealed(case)
+                or event.action not in ASKS or case is None or is_sealed(case)
                 or case.agency_code not in self.reference.agencies
-                or (not case.brand and not case.barcode)):
+                or (not case.brand and not case.barcode)
+                or not await Attachment.filter(case_id=case.id, shared_with_owners=True)
+                .using_db(connection).exists()):
             return []
         owners = [owner for owner in await verified_owners_of(connection, case)
                   if owner.ask_automatically]
