@@ -90,7 +90,7 @@ async def test_the_business_answers_through_its_link_once(mail_site, chrome, axe
     answer = inspector.locator(".explanation-answer")
     await expect(answer).to_contain_text(ANSWER)
     await expect(inspector.locator(".explanation")).to_contain_text("hoa-don.pdf")
-    await inspector.get_by_label("Tóm tắt công bố trên trang tra cứu (/track)").fill(SUMMARY)
+    await inspector.get_by_label("Tóm tắt đăng trên trang công khai của phản ánh").fill(SUMMARY)
     await inspector.get_by_role("button", name="Công bố tóm tắt").click()
     await expect(inspector.locator(".explanation")).to_contain_text(SUMMARY)
     await business.goto(f"/track?code={code}")
