@@ -123,9 +123,13 @@ async def test_the_question_reaches_the_reporter_and_the_answer_resumes_the_case
         async with staff(app, "officer") as officer:  # not the handling agency
             await officer.get(f"/staff/cases/{code}")
         assert (await Case.get(tracking_code=code)).new_info_at is not None
-        await lead.get(f"/staff/cases/{code}")
+        page = (await lead.get(f"/staff/cases/{code}")).text
         assert (await Case.get(tracking_code=code)).new_info_at is None
         assert code[:5] not in (await lead.get("/staff/queue", params={"new_info": "1"})).text
+    # The answer's photo stands with the answer, shown as a thumbnail.
+    answer = page.split(ANSWER, 1)[1].split("</div>", 1)[0]
+    assert 'class="thumbnails answer-photos"' in answer and "tem.jpg" in answer
+    assert re.search(r'<img src="/staff/cases/\w+/attachments/\d+\?view=1"', answer)
 
 
 async def test_an_officer_asks_without_pausing_and_it_is_public(client, app, smtp_server):

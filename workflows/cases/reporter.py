@@ -141,12 +141,11 @@ async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
         case = await Case.filter(id=case.id).using_db(connection).select_for_update().get()
         if case.status in CLOSED_STATES:
             raise InvalidReport({"body": Problem(CLOSED_TO_ADDITIONS)})
-        if body:
-            await CaseMessage.create(using_db=connection, case=case, author="reporter",
-                                     kind="addition", body=body)
-        for file in evidence:
+        message = await CaseMessage.create(using_db=connection, case=case, author="reporter",
+                                           kind="addition", body=body) if body else None
+        for file in evidence:  # kept with the words they came with
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
-                                    **asdict(file))
+                                    message=message, **asdict(file))
         resumed = None
         if case.status == PAUSED_STATE and not await waits_for_business(case, connection):
             resumed = await resume_waiting(connection, case, levels, now, events)

@@ -160,7 +160,8 @@ async def case_view(case: Case) -> CaseView:
         case=case,
         attachments=await Attachment.filter(case_id=case.id).order_by("id"),
         timeline=timeline,
-        messages=await CaseMessage.filter(case_id=case.id).order_by("created_at"),
+        messages=await CaseMessage.filter(case_id=case.id).order_by("created_at")
+        .prefetch_related("photos"),
         notes=await CaseNote.filter(case_id=case.id).order_by("created_at").select_related("author"),
         flags=case_flags(case),
         supports=await CaseSupport.filter(case_id=case.id).order_by("id").select_related(

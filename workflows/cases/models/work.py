@@ -70,6 +70,9 @@ class Attachment(Model):
     # Staff shared this photo of the goods with the brand owners asked about the case (a
     # reporter's photo may show a receipt or a face: nothing is shown to them unless shared).
     shared_with_owners = fields.BooleanField(default=False, db_default=False)
+    # The reporter's message (an answer, an addition) this file was sent with.
+    message: fields.ForeignKeyNullableRelation[CaseMessage] = fields.ForeignKeyField(
+        "models.CaseMessage", related_name="photos", null=True, on_delete=fields.RESTRICT)
     # A brand owner's evidence sent with its opinion on the goods.
     brand_inquiry: fields.ForeignKeyNullableRelation[BrandInquiry] = fields.ForeignKeyField(
         "models.BrandInquiry", related_name="documents", null=True, on_delete=fields.RESTRICT)
