@@ -19,7 +19,7 @@ from workflows.cases.models import Case
 from workflows.cases.staff_view import CaseWork, case_view, case_work, why_no_action
 from workflows.cases.states import action_label
 from workflows.cases.tracking import normalize_tracking_code
-from workflows.i18n.messages import Errors
+from workflows.i18n.messages import N_, Errors
 from workflows.reference import catalog
 
 # The PIN of a case an officer filed for a caller: shown once, on the next page only.
@@ -51,6 +51,8 @@ def _options(request: Request, case: Case, work: CaseWork) -> dict[str, Any]:
         "outcomes": terms(catalog.OUTCOMES),
         "violator_kinds": terms(catalog.VIOLATOR_KINDS),
         "party_kinds": terms(catalog.PARTY_KINDS),
+        "reply_to": [("agency", words.gettext(N_("The agency's mailbox"))),
+                     ("me", words.gettext(N_("My own mailbox")))],
         "brand_owners": [(owner.id, owner.organisation) for owner in work.brand_owners],
         "duplicates": [other.tracking_code for other in work.duplicates],
     }

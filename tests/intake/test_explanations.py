@@ -332,3 +332,17 @@ async def test_the_business_can_answer_a_person_and_check_that_the_mail_is_genui
         assert expected in text, expected
     assert "Nguyễn Văn An" in mail.part("html")
     assert "Intake" not in str(mail.message["Subject"]) + text + mail.part("html")
+
+
+async def test_an_officer_may_have_the_business_reply_to_their_own_mailbox(
+        client, app, smtp_server):
+    code, _ = await assigned_case(client, app)
+    async with staff(app, "qltt") as inspector:
+        page = (await inspector.get(f"/staff/cases/{code}")).text
+        assert "Thư trả lời gửi về" in page and "Hộp thư của tôi" in page
+        assert (await post(inspector, code, action="start")).status_code == 303
+        assert (await post(inspector, code, **ask(reply_to="me"))).status_code == 303
+    await wait_for(lambda: bool(mails(smtp_server, BUSINESS, SUBJECT)))
+    [mail] = smtp_server.handler.to(BUSINESS)
+    assert str(mail.message["Reply-To"]) == ACCOUNTS["qltt"][0]
+    assert email.utils.parseaddr(str(mail.message["From"]))[0] == "Chi cục Quản lý thị trường"

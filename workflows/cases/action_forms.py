@@ -69,6 +69,8 @@ EXPLANATION = (
     FormField("question", N_("What it must explain"), "textarea", rows=3),
     FormField("days", N_("Working days to answer"), "number",
               hint=N_("Empty: {days} working days.")),
+    FormField("reply_to", N_("Its replies go to"), "select", options="reply_to",
+              hint=N_("The mail names you and the agency's phone either way.")),
 )
 BRAND_OWNER = (FormField(
     "brand_owner_id", N_("Brand owner"), "select", options="brand_owners",

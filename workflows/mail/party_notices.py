@@ -11,10 +11,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from workflows.access.models import StaffUser
 from workflows.audit.models import AuditEvent
 from workflows.cases.events import CaseEvent
-from workflows.mail.answering import answerer
+from workflows.mail.answering import Answerer, answerer
 from workflows.mail.outbox import enqueue
 from workflows.parties.goods_facts import goods_facts
-from workflows.parties.models import BrandInquiry
+from workflows.parties.models import BrandInquiry, ExplanationRequest
 
 if TYPE_CHECKING:
     from workflows.mail.notifications import Notifier
@@ -33,10 +33,19 @@ async def explanation_request(notifier: Notifier, connection: BaseDBAsyncClient,
     officer = await StaffUser.filter(id=request.requested_by_id).using_db(connection).first()
     await enqueue(connection, event_key=f"audit:{recorded.seq}:explanation_request",
                   kind="explanation_request", recipient=request.party_email, case=case,
-                  answered_by=answerer(notifier.reference, agency_code=request.agency_code),
+                  answered_by=_answering(notifier, request, officer),
                   mail=notifier.renderer.render("explanation_request", PARTY_LANGUAGE, {
                       "case": goods_facts(case, request), "officer": officer,
                       "request": request, "agency": notifier.agencies.get(request.agency_code)}))
+
+
+def _answering(notifier: Notifier, request: ExplanationRequest,
+               officer: StaffUser | None) -> Answerer:
+    """The agency's mailbox, or the officer's own when they chose it."""
+    agency = answerer(notifier.reference, agency_code=request.agency_code)
+    if request.reply_to_officer and officer is not None and officer.active:
+        return Answerer(agency.name, officer.email)
+    return agency
 
 
 async def brand_inquiry(notifier: Notifier, connection: BaseDBAsyncClient, event: CaseEvent,

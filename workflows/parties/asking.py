@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 MAX_DAYS = 60
 MAX_NAME_CHARS = 200
 MAX_QUESTION_CHARS = 2000
+REPLY_TO_OFFICER = "me"
 
 
 def _text(step: Step, field: str, empty: str, limit: int, multiline: bool = True) -> str:
@@ -65,6 +66,8 @@ async def explanation(step: Step) -> Checked:
                                    {"most": MAX_DAYS})
     else:
         checked["explanation_due"] = levels.add_working_days(step.now, days)
+    # Replies to the mail: the agency's mailbox, or the officer's own if they choose.
+    checked["reply_to_officer"] = step.text("reply_to") == REPLY_TO_OFFICER
     if problems:
         raise InvalidInput(problems)
     return checked
@@ -79,6 +82,7 @@ def _asked(step: Step, checked: Checked, pauses: bool) -> Changes:
             party_name=checked["party_name"], party_email=checked["party_email"],
             question=checked["question"], due_at=due, pauses=pauses, link_nonce=nonce,
             requested_by_id=step.user.id, reference=new_reference(EXPLANATION),
+            reply_to_officer=checked["reply_to_officer"],
             agency_code=step.user.agency_code or case.agency_code or "")
         return {"explanation": request}
 

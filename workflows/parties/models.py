@@ -37,6 +37,8 @@ class ExplanationRequest(Model):
     pauses = fields.BooleanField(default=False)
     # The link names the request and this random value, signed; both must match.
     link_nonce = fields.CharField(max_length=43)
+    # The mail's Reply-To is the officer who asked, not the agency's mailbox: their choice.
+    reply_to_officer = fields.BooleanField(default=False, db_default=False)
     requested_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name="explanations_requested", null=True,
         on_delete=fields.SET_NULL
