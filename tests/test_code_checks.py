@@ -5,8 +5,11 @@ no module or function grows past what a reader takes in at once."""
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from workflows.i18n.paths import CHECKOUT_DIR
@@ -89,3 +92,50 @@ def test_no_module_and_no_function_is_too_long_to_read() -> None:
                 if length > MAX_FUNCTION_LINES:
                     long_functions.append(f"{where}:{node.lineno} {node.name}: {length} lines")
     assert long_modules == [] and long_functions == []
+
+
+def _requirement_name(requirement: str) -> str:
+    """"uvicorn[standard]>=0.34" -> "uvicorn", as distributions are compared (PEP 503)."""
+    name = re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _installed_with(names: set[str]) -> set[str]:
+    """What installing `names` brings along (their own requirements, not their extras')."""
+    found: set[str] = set()
+    waiting = list(names)
+    while waiting:
+        try:
+            requirements = importlib.metadata.requires(waiting.pop()) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for requirement in requirements:
+            name = _requirement_name(requirement)
+            if "extra ==" not in requirement and name not in found | names:
+                found.add(name)
+                waiting.append(name)
+    return found
+
+
+def test_the_service_needs_no_test_dependency_to_run() -> None:
+    """Every library the product imports is among the project's own dependencies (or an
+    optional extra's), not only the tests': `pip install -e .` then `intake serve` must start
+    (httpx, a test dependency, was imported by the SMS gateway and broke it)."""
+    project = tomllib.loads((CHECKOUT_DIR / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = project["project"]["optional-dependencies"]
+    allowed = {_requirement_name(requirement) for requirement in [
+        *project["project"]["dependencies"],
+        *(requirement for extra, listed in extras.items() if extra != "test"
+          for requirement in listed)]}
+    allowed |= _installed_with(allowed)
+    distributions = importlib.metadata.packages_distributions()
+    missing = set()
+    for path in PRODUCT:
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            if top in sys.stdlib_module_names or top in ("intake", "workflows", "__future__"):
+                continue
+            names = {_requirement_name(name) for name in distributions.get(top, [top])}
+            if not names & allowed:
+                missing.add(f"{path.relative_to(CHECKOUT_DIR)}: {module} ({', '.join(names)})")
+    assert not missing, "\n".join(sorted(missing))
