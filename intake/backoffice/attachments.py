@@ -31,13 +31,14 @@ ATTACHMENT_HEADERS = {
 
 @staff_only(*READ_ROLES)
 async def attachment(request: Request, user: StaffUser) -> Response:
+    asked_to_show = request.query_params.get("view") == "1"
     found = await downloaded_attachment(
         user, normalize_tracking_code(request.path_params["code"]),
-        request.path_params["attachment_id"], client_address(request))
+        request.path_params["attachment_id"], client_address(request), shown=asked_to_show)
     if found is None:
         return render(request, "public/not_found.html", status_code=404)
     name = with_extension(found.original_name, EXTENSIONS.get(found.content_type, "bin"))
-    shown = request.query_params.get("view") == "1" and found.content_type in SHOWN_INLINE
+    shown = asked_to_show and found.content_type in SHOWN_INLINE
     return StreamingResponse(app_context(request).store.chunks(found.storage_name),
                              media_type=found.content_type,
                              headers={**ATTACHMENT_HEADERS,

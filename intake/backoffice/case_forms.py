@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from intake.backoffice.auth import staff_only
-from intake.backoffice.case_page import render_case
+from intake.backoffice.case_page import DONE_PURPOSE, render_case
 from intake.context import app_context, translator
+from intake.encrypted import encrypt
 from intake.formdata import read_form, text_fields
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.templating import render
@@ -69,10 +70,18 @@ async def _post_on_case(request: Request, user: StaffUser, write: CaseWrite) -> 
         code = 409 if isinstance(refused, StaleCase) else 400
         return await render_case(request, user, case, errors, values, code)
     # The page says what was done ("Đã thực hiện: …"), from the action's own declaration.
-    done = values.get("action", "")
+    # Sealed, for a few minutes: a link someone sends cannot make the page say so.
+    done = done_action(values)
+    token = encrypt(app_context(request).settings.secret_key, DONE_PURPOSE,
+                    [case.tracking_code, done]) if action_label(done) else ""
     return RedirectResponse(f"/staff/cases/{case.tracking_code}"
-                            + (f"?done={quote(done)}" if action_label(done) else ""),
-                            status_code=303)
+                            + (f"?done={quote(token)}" if token else ""), status_code=303)
+
+
+def done_action(values: dict[str, str]) -> str:
+    """What the form did, as the page will name it: a message is a reply or a question."""
+    action = values.get("action", "")
+    return f"message:{values.get('kind', 'reply')}" if action == "message" else action
 
 
 @staff_only(*CASE_ROLES)

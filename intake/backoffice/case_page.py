@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from intake.backoffice.auth import staff_only
 from intake.context import app_context, translator
+from intake.encrypted import decrypt
 from intake.public.cookies import forget, one_time_pin
 from intake.requester import client_address
 from intake.templating import render
@@ -82,9 +83,22 @@ async def render_case(request: Request, user: StaffUser, case: Case, errors: Err
     return response
 
 
+DONE_SECONDS = 300
+DONE_PURPOSE = "case-action-done"
+
+
 def _done(request: Request) -> str:
-    """The action the last form took, as its button said it (after the redirect)."""
-    label = action_label(request.query_params.get("done", ""))
+    """The action the last form on this case took, as its button said it (after the
+    redirect); only what the form itself sealed, and only for a few minutes."""
+    token = request.query_params.get("done", "")
+    try:
+        code, action = decrypt(app_context(request).settings.secret_key, DONE_PURPOSE,
+                               token, DONE_SECONDS) if token else ("", "")
+    except (ValueError, TypeError):
+        return ""
+    if code != normalize_tracking_code(request.path_params["code"]):
+        return ""
+    label = action_label(str(action))
     return translator(request).gettext(label) if label else ""
 
 

@@ -129,7 +129,17 @@ async def test_the_question_reaches_the_reporter_and_the_answer_resumes_the_case
     # The answer's photo stands with the answer, shown as a thumbnail.
     answer = page.split(ANSWER, 1)[1].split("</div>", 1)[0]
     assert 'class="thumbnails answer-photos"' in answer and "tem.jpg" in answer
-    assert re.search(r'<img src="/staff/cases/\w+/attachments/\d+\?view=1"', answer)
+    shown = re.search(r'<img src="(/staff/cases/\w+/attachments/\d+\?view=1)"', answer)
+    assert shown
+    # Shown in the page: audited, inline, and not a line of the case's timeline per view.
+    async with staff(app, "qltt_lead") as lead:
+        thumbnail = await lead.get(shown.group(1))
+        assert thumbnail.status_code == 200 and thumbnail.headers["content-disposition"].startswith(
+            "inline") and thumbnail.content[:3] == b"\xff\xd8\xff"
+        again = (await lead.get(f"/staff/cases/{code}")).text
+    assert await AuditEvent.filter(action="evidence_viewed").count() == 1
+    assert "Tải tệp chứng cứ" not in again and "evidence_viewed" not in again
+    assert again.count(">tem.jpg</a>") == 1  # with its answer, not again in the list
 
 
 async def test_an_officer_asks_without_pausing_and_it_is_public(client, app, smtp_server):
@@ -138,6 +148,12 @@ async def test_an_officer_asks_without_pausing_and_it_is_public(client, app, smt
         asked = await post(officer, code, "/replies", action="message", body=QUESTION,
                            kind="question")
         assert asked.status_code == 303
+        # The page says what was done, as the button said it; a link cannot make it say so.
+        done = (await officer.get(asked.headers["location"])).text
+        assert "Đã thực hiện: Gửi dưới dạng câu hỏi." in done
+        for forged in ("close", "resolve", asked.headers["location"].split("done=")[1][:-4]):
+            page = (await officer.get(f"/staff/cases/{code}", params={"done": forged})).text
+            assert "Đã thực hiện" not in page
     case = await Case.get(tracking_code=code)
     assert case.status == "received"  # nothing paused
     await wait_for(lambda: bool(mails(smtp_server, REPORTER["reporter_email"], "đề nghị")))

@@ -63,13 +63,15 @@ async def visible_case(user: StaffUser, tracking_code: str | None) -> Case | Non
 
 
 async def downloaded_attachment(user: StaffUser, tracking_code: str | None, attachment_id: int,
-                                address: str) -> Attachment | None:
-    """An evidence file of a case the user may see, its download written to the audit trail;
+                                address: str, shown: bool = False) -> Attachment | None:
+    """An evidence file of a case the user may see, its download (or, `shown`, its showing as
+    a thumbnail: in the audit trail, not in the case's timeline) written to the audit trail;
     None otherwise, whatever the reason."""
     case = await visible_case(user, tracking_code) if sees_personal_data(user) else None
     found = await Attachment.get_or_none(id=attachment_id, case_id=case.id) if case else None
     if found is not None:
-        await security.record(Actor("staff", str(user.id)), security.EVIDENCE_DOWNLOADED,
+        await security.record(Actor("staff", str(user.id)), security.EVIDENCE_VIEWED if shown
+                              else security.EVIDENCE_DOWNLOADED,
                               address=address, case=case, attachment=found.id,
                               sha256=found.stored_sha256)
     return found

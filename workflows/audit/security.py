@@ -15,6 +15,7 @@ from workflows.cases.models import Case
 
 SIGNED_IN, SIGN_IN_REFUSED, SIGNED_OUT = "signed_in", "sign_in_refused", "signed_out"
 CASE_VIEWED, EVIDENCE_DOWNLOADED = "case_viewed", "evidence_downloaded"
+EVIDENCE_VIEWED = "evidence_viewed"  # a photo shown on the case page: audited, not in its timeline
 ACCOUNT_CREATED, ACCOUNT_DISABLED, ACCOUNT_ENABLED = (
     "account_created", "account_disabled", "account_enabled")
 LOG_REFUSED = "log_refused"  # its reason names the fault: recorded once however often found

@@ -73,6 +73,8 @@ OTHER_EVENTS: tuple[Event, ...] = (
           Told(N_("The agency decided not to review the outcome."), SAID, always=True),
           ("review_decision",)),
     Event("evidence_downloaded", N_("Evidence file downloaded"), NOT_PUBLIC, ()),
+    Event("evidence_viewed", N_("Evidence photo shown on the case page"), NOT_PUBLIC, (),
+          in_timeline=False),
     Event("case_viewed", N_("Case viewed"), NOT_PUBLIC, (), in_timeline=False),
     Event("explanation_answered", N_("The business sent its explanation"), NOT_PUBLIC,
           ("explanation_notice",)),

@@ -15,6 +15,12 @@ MAX_TYPED = 64  # public input: longer is no quantity, and is not matched
 # One to ten in words, folded: what people write for a few items.
 NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7,
                 "tam": 8, "chin": 9, "muoi": 10}
+# Words that make a number word part of a longer one ("hai mươi", "mười hai") or no number at
+# all ("một ít", "vài"): such a quantity is refused, not misread as its first word.
+NOT_A_UNIT = frozenset({*NUMBER_WORDS, "muoi", "tram", "nghin", "ngan", "trieu", "chuc", "le",
+                        "linh", "ruoi", "it", "vai", "may"})
+# Thousands written with dots, as Vietnamese writes them: "1.000", "12.500".
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
 
 
 def number_and_unit(typed: str) -> tuple[str, str]:
@@ -29,10 +35,13 @@ def number_and_unit(typed: str) -> tuple[str, str]:
     found = _NUMBER_THEN_UNIT.match(typed)
     if found is None:
         return typed.strip(), ""
-    number, unit = found.group(1), found.group(2)
+    number, unit = found.group(1), found.group(2).rstrip(".,;:!?").strip()
+    first = fold(unit).split(" ", 1)[0] if unit else ""
     if not number[0].isdigit():
         word = NUMBER_WORDS.get(fold(number))
-        if word is None:  # words, not a number: the reader says what is wanted
+        if word is None or first in NOT_A_UNIT:  # the reader says what is wanted
             return typed.strip(), ""
         number = str(word)
+    elif _THOUSANDS.match(number):
+        number = number.replace(".", "")
     return number, unit.lower()

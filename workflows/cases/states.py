@@ -178,7 +178,8 @@ SUPPORT_BY_ACTION = {transition.action: transition for transition in SUPPORT_TRA
 
 
 # The case page's forms that are no transition, by their `action`, as their buttons say.
-OTHER_LABELS = {"note": N_("Save note"), "message": N_("Send reply")}
+OTHER_LABELS = {"note": N_("Save note"), "message:reply": N_("Send reply"),
+                "message:question": N_("Send as a question")}
 
 
 def action_label(action: str) -> str:

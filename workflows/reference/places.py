@@ -29,7 +29,9 @@ class Places:
 
     def named(self, typed: str) -> str:
         """The commune a client named by its official code ("22366") or by its name."""
-        if typed.isdigit():
+        # ASCII digits only, and few: "²" is a digit to str.isdigit() and int() refuses it, and
+        # int() refuses thousands of digits.
+        if typed.isascii() and typed.isdigit() and len(typed) <= 9:
             return next((name for name, code in self.codes.items() if code == int(typed)), typed)
         return typed
 

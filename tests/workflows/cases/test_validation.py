@@ -108,6 +108,7 @@ def test_digits_of_other_scripts_are_refused_cleanly(typed):
 @pytest.mark.parametrize(("typed", "unit_box", "quantity", "unit"), [
     ("2 chai", "", 2, "chai"), ("2 Chai", "", 2, "chai"), ("3hộp", "", 3, "hộp"),
     ("hai gói", "", 2, "gói"), ("12", "", 12, ""), ("4", "kg", 4, "kg"),
+    ("2 chai.", "", 2, "chai"), ("1.000 chai", "", 1000, "chai"),
     ("5 hộp", "Hộp", 5, "Hộp"),  # the same unit twice
 ])
 def test_a_quantity_is_a_number_and_a_unit(typed, unit_box, quantity, unit):
@@ -122,6 +123,10 @@ def test_a_quantity_is_a_number_and_a_unit(typed, unit_box, quantity, unit):
     ("0.5", "", "quantity", "Give a whole number: {number} is not one. Count in a smaller "
                             "unit (500 g rather than 0,5 kg)."),
     ("vài chai", "", "quantity", "Give a whole number, e.g. 2 or 2 chai."),
+    # Number words beyond the first are refused, never read as their first word.
+    ("hai mươi chai", "", "quantity", "Give a whole number, e.g. 2 or 2 chai."),
+    ("mười hai chai", "", "quantity", "Give a whole number, e.g. 2 or 2 chai."),
+    ("một ít", "", "quantity", "Give a whole number, e.g. 2 or 2 chai."),
     ("2 chai", "hộp", "quantity_unit",
      "The quantity says {typed} and this box {given}: keep one unit."),
     ("2 " + "x" * 40, "", "quantity", "At most {limit} characters (you typed {length})."),

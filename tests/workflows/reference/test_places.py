@@ -67,3 +67,15 @@ async def test_the_service_runs_for_ha_noi_from_one_code_and_a_case_stores_the_w
         assert by_code.status_code == 201, by_code.text
         filed_by_code = await Case.get(tracking_code=by_code.json()[0]["service_request_id"])
         assert (filed_by_code.commune, filed_by_code.commune_code) == ("Phường Hoàn Kiếm", 70)
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "1" * 5000, "99999999999"])
+async def test_a_commune_code_that_is_no_code_is_refused_beside_the_field(client, typed):
+    on_form = await post_report(client, {**VALID_REPORT, "commune": typed})
+    assert on_form.status_code == 400 and 'id="commune-error"' in on_form.text
+    by_app = await client.post("/open311/v2/requests.json", data={
+        "service_code": "counterfeit", "description": VALID_REPORT["description"],
+        "attribute[product_name]": "Nước mắm", "attribute[product_group]": "food",
+        "attribute[channel]": "market", "attribute[commune]": typed})
+    assert by_app.status_code == 400
+    assert any(error["description"].startswith("attribute[commune]:") for error in by_app.json())
