@@ -246,7 +246,10 @@ async def test_a_verified_owner_is_asked_about_its_brand_and_its_opinion_reaches
         for received in (mail, told):  # a reply reaches the agency; its phone is named
             assert str(received.message["Reply-To"]) == "qltt@example.gov.vn"
             assert "Điện thoại: 0258 3 000 001" in received.part("plain")
-        assert link in told.part("plain")
+        # Its link (signed again, at another second) opens the same page.
+        [again_link] = re.findall(r"http://testserver(/brands/inquiries/\S+)",
+                                  told.part("plain"))
+        assert VALID_REPORT["product_name"] in (await brand.get(again_link)).text
         assert_nothing_of_the_reporter(told.part("plain"))
         assert await BrandInquiry.filter(case_id=case.id).count() == 1
         page = await brand.get(link)

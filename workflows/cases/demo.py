@@ -18,7 +18,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from workflows.cases.duplicates import shop_key
+from workflows.cases.duplicates import shop_bare_key, shop_key
 from workflows.cases.models import Case
 from workflows.cases.report_fields import FIELDS
 from workflows.cases.search import search_text
@@ -104,7 +104,7 @@ def _demo_case(rng: random.Random, reference: ReferenceData, now: dt.datetime,
         tracking_code=new_tracking_code(), pin_digest=pin_digest, intake_channel=rng.choices(
             ("web", "api", "hotline", "letter", "walk_in"), (70, 10, 14, 3, 3))[0],
         category=category, product_name=product, brand=brand, product_group=group,
-        sales_channel=channel, shop_name=shop, shop_key=shop_key(shop),
+        sales_channel=channel, shop_name=shop, shop_key=shop_key(shop), shop_bare=shop_bare_key(shop),
         search_text=search_text(product, brand, shop),
         province=reference.places.province, commune=commune,
         commune_code=reference.places.code_of(commune),

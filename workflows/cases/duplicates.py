@@ -9,26 +9,42 @@ from tortoise.expressions import Q
 from workflows.access.models import StaffUser
 from workflows.access.visibility import visible_cases
 from workflows.cases.models import Case
-from workflows.reference.vietnamese import fold
+from workflows.reference.vietnamese import fold, tone_key
 
 MAX_LISTED = 20
 MAX_SHOP_KEY = 200  # the column's; folding lengthens a few letters ("ß" is "ss")
 
 
 def shop_key(shop_name: str) -> str:
-    """"SẠP SỐ  12" and "Sạp số 12" are the same shop, and so are "Sạp Hoà Bình", "sạp Hòa
-    Bình" and "sap hoa binh": folded as staff search and brands are."""
+    """"SẠP SỐ  12" and "Sạp số 12" are the same shop, and so are "Sạp Hoà Bình" and "sạp Hòa
+    Bình" (the tone mark where either spelling puts it); "Tạp hóa Lan" and "Tạp hóa Lân" are
+    two shops: the offer to add to a report must not join reports about two sellers."""
+    return tone_key(shop_name)[:MAX_SHOP_KEY]
+
+
+def shop_bare_key(shop_name: str) -> str:
+    """The name without any mark, for a name typed without them ("sap hoa binh")."""
     return fold(shop_name)[:MAX_SHOP_KEY]
 
 
+def _same_shop(shop: str, commune: str) -> Q:
+    """A name typed without marks matches any spelling of its letters; one typed with them,
+    its own spelling, or a name stored without marks."""
+    bare = shop_bare_key(shop)
+    if shop_key(shop) == bare:
+        return Q(shop_bare=bare, commune=commune)
+    return Q(shop_key=shop_key(shop), commune=commune) | Q(shop_key=bare, commune=commune)
+
+
 def same_goods_condition(barcode: str, shop: str, commune: str, page: str) -> Q | None:
-    """The same barcode (`barcode_key`), the same shop (`shop_key`) in the same commune or
-    ward, or the same online page (`page_key`); None when nothing is given to compare."""
+    """The same barcode (`barcode_key`), the same shop (its name, as typed: `_same_shop`) in
+    the same commune or ward, or the same online page (`page_key`); None when nothing is given
+    to compare."""
     conditions = []
     if barcode:
         conditions.append(Q(barcode_key=barcode))
-    if shop and commune:
-        conditions.append(Q(shop_key=shop, commune=commune))
+    if shop.strip() and commune:
+        conditions.append(_same_shop(shop, commune))
     if page:
         conditions.append(Q(page_key=page))
     if not conditions:
@@ -40,7 +56,7 @@ def same_goods_condition(barcode: str, shop: str, commune: str, page: str) -> Q 
 
 
 def _same_goods_or_seller(case: Case) -> Q | None:
-    return same_goods_condition(case.barcode_key, case.shop_key, case.commune, case.page_key)
+    return same_goods_condition(case.barcode_key, case.shop_name, case.commune, case.page_key)
 
 
 async def possible_duplicates(case: Case, user: StaffUser) -> list[Case]:

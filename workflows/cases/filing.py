@@ -26,7 +26,7 @@ from workflows.access.limits import Allowance, RateLimited, spend
 from workflows.audit.log import Actor
 from workflows.cases.barcodes import barcode_key, check_barcode
 from workflows.cases.draft import ReportDraft
-from workflows.cases.duplicates import shop_key
+from workflows.cases.duplicates import shop_bare_key, shop_key
 from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.models import Attachment, Case
 from workflows.cases.repeats import RepeatKey, earlier_filing, remember, taken
@@ -270,6 +270,7 @@ async def _record_once(draft: ReportDraft, evidence: list[EvidenceFile],
         case = await Case.create(
             using_db=connection, tracking_code=code, pin_digest=pin_digest(secret_key, code, pin),
             province=reference.places.province, shop_key=shop_key(draft.shop_name),
+            shop_bare=shop_bare_key(draft.shop_name),
             commune_code=reference.places.code_of(draft.commune),
             page_key=page_key(draft.online_url), barcode_key=barcode_key(draft.barcode),
             search_text=search_text(draft.product_name, draft.brand, draft.shop_name),

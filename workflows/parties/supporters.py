@@ -27,7 +27,7 @@ from workflows.access.networks import network_digest
 from workflows.audit.log import Actor
 from workflows.cases.barcodes import barcode_key
 from workflows.cases.draft import ReportDraft
-from workflows.cases.duplicates import same_goods_condition, shop_key
+from workflows.cases.duplicates import same_goods_condition, shop_bare_key
 from workflows.cases.events import CaseEvent
 from workflows.cases.filing import (
     FILES_FIELD,
@@ -62,7 +62,7 @@ class GoodsKeys:
     """What a report is compared with open cases by, as the cases store it."""
 
     barcode: str
-    shop: str
+    shop: str  # the name as typed: workflows.cases.duplicates compares it
     commune: str
     page: str
 
@@ -72,7 +72,7 @@ def goods_keys(draft: ReportDraft) -> GoodsKeys:
              "commune": draft.commune.strip(), "online_url": draft.online_url.strip()}
     usable = {name: value if len(value) <= FIELD_LIMITS[name] else ""
               for name, value in typed.items()}
-    return GoodsKeys(barcode_key(usable["barcode"]), shop_key(usable["shop_name"]),
+    return GoodsKeys(barcode_key(usable["barcode"]), usable["shop_name"],
                      usable["commune"], page_key(usable["online_url"]))
 
 
@@ -104,7 +104,8 @@ async def _charged_keys(keys: GoodsKeys, secret_key: str) -> GoodsKeys:
             return False
         return True
 
-    shop = f"{keys.shop}\n{keys.commune}"
+    # One allowance per shop however its name is written (marks, capitals, spaces).
+    shop = f"{shop_bare_key(keys.shop)}\n{keys.commune}"
     return GoodsKeys(
         keys.barcode if keys.barcode and await allowed("barcode", keys.barcode) else "",
         keys.shop if keys.shop and await allowed("shop", shop) else "",

@@ -1,4 +1,5 @@
-"""How Vietnamese text is compared: one folding for shop names, brands and staff search.
+"""How Vietnamese text is compared: one folding for brands and staff search, and for shop names
+a key that keeps the letters' marks.
 
 People write the same words many ways: composed or decomposed (NFC, NFD), with the tone mark
 where the old spelling puts it or where the new one does ("hòa", "hoà"; "thủy", "thuỷ"), in
@@ -19,3 +20,19 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_D))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())
+
+
+# The five tone marks (huyền, sắc, hỏi, ngã, nặng); the other marks (â, ă, ơ, ư) make letters.
+TONES = frozenset("\u0300\u0301\u0309\u0303\u0323")
+
+
+def tone_key(text: str) -> str:
+    """Where the old and the new spelling put a word's tone mark no longer matters, and case
+    and spaces do not; every letter and mark still does: "Sạp Hoà Bình" and "sạp Hòa Bình" are
+    one key, "Tạp hóa Lan" and "Tạp hóa Lân", or "Quán Thu" and "Quán Thư", are two. Each
+    word's tone mark goes after its letters."""
+    words = []
+    for word in unicodedata.normalize("NFD", text).casefold().split():
+        tones = "".join(char for char in word if char in TONES)
+        words.append("".join(char for char in word if char not in TONES) + tones)
+    return unicodedata.normalize("NFC", " ".join(words))

@@ -159,6 +159,15 @@ async def test_a_shop_is_the_same_however_its_name_is_accented(client, app, type
     assert filed.status_code == 303 and filed.headers["location"].startswith("/receipt/")
 
 
+@pytest.mark.parametrize("typed", ["Sạp Hoà Bính", "Sạp Hòa Bỉnh", "Sạp Hóa Bình"])
+async def test_a_shop_whose_letters_differ_is_another_shop(client, app, typed):
+    """Another tone on a letter is another name: the offer would join two sellers' reports."""
+    await assigned_case(client, app, {"shop_name": "Sạp Hoà Bình"})
+    other_goods = {"barcode": "", "online_url": "", "shop_name": typed}
+    filed = await send(client, {**VALID_REPORT, **SECOND, **other_goods})
+    assert filed.status_code == 303 and filed.headers["location"].startswith("/receipt/")
+
+
 async def test_a_case_in_the_triage_queue_is_not_offered(client, app):
     code, _, _ = await file_and_read_receipt(client, {**VALID_REPORT, "join_case": "new"})
     await Case.filter(tracking_code=code).update(agency_code=None)

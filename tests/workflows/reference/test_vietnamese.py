@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from workflows.cases.duplicates import shop_key
+from workflows.cases.duplicates import shop_bare_key, shop_key
 from workflows.parties.brand_claims import brand_key
 from workflows.reference.vietnamese import fold
 
@@ -30,6 +30,12 @@ def test_composed_decomposed_and_bare_text_fold_alike():
     assert fold(unicodedata.normalize("NFD", written)) == fold(written) == fold("SAP HOA BINH")
 
 
-def test_shops_and_brands_are_compared_by_the_same_folding():
-    assert shop_key("Sạp Hoà Bình") == shop_key("  sạp  Hòa Bình") == shop_key("sap hoa binh")
+def test_shops_keep_their_letters_and_brands_fold():
+    # Old and new tone placement, capitals and spaces make one shop; a name typed without
+    # marks matches by its bare key; different letters are different shops.
+    assert shop_key("Sạp Hoà Bình") == shop_key("  sạp  Hòa Bình")
+    assert shop_bare_key("Sạp Hoà Bình") == shop_bare_key("sap hoa binh") == "sap hoa binh"
+    for one, other in (("Tạp hóa Lan", "Tạp hóa Lân"), ("Quán Thu", "Quán Thư"),
+                       ("Sạp Hà", "Sạp Hạ"), ("Đào", "Dao")):
+        assert shop_key(one) != shop_key(other), (one, other)
     assert brand_key("Thuỷ Tiên") == brand_key("THỦY TIÊN") == brand_key("thuy tien")

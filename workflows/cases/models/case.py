@@ -50,6 +50,8 @@ class Case(Model):
     # The shop name folded for matching (see workflows.cases.duplicates.shop_key): SQLite cannot
     # compare Vietnamese letters case-insensitively, so the folding is done once, here.
     shop_key = fields.CharField(max_length=200, default="", db_default="", db_index=True)
+    # Without any mark, for a name typed without them (workflows.cases.duplicates).
+    shop_bare = fields.CharField(max_length=200, default="", db_default="", db_index=True)
     # Product, brand and shop without diacritics or case, for the staff search (workflows.cases.search).
     search_text = fields.CharField(max_length=620, default="", db_default="")
     province = fields.CharField(max_length=100, default="")
