@@ -262,3 +262,20 @@ def cell_values(path: Path) -> set[object]:
 
     return {cell.value for sheet in openpyxl.load_workbook(path) for row in sheet.iter_rows()
             for cell in row}
+
+
+def test_serve_warns_when_mail_going_out_would_name_this_machine(settings):
+    from dataclasses import replace
+
+    from intake.cli.serve import _outside_warnings
+    from workflows.mail.smtp import SmtpConfig
+
+    assert _outside_warnings(settings) == []  # nothing goes out: nothing to warn of
+    sending = replace(settings, base_url="http://127.0.0.1:8000",
+                      smtp=SmtpConfig(host="mail.example.gov.vn"))
+    warnings = _outside_warnings(sending)
+    assert len(warnings) == 2
+    assert warnings[0].startswith("INTAKE_BASE_URL") and warnings[1].startswith("INTAKE_MAIL_FROM")
+    public = replace(sending, base_url="https://phananh.khanhhoa.gov.vn", smtp=SmtpConfig(
+        host="mail.example.gov.vn", mail_from="Phản ánh <no-reply@khanhhoa.gov.vn>"))
+    assert _outside_warnings(public) == []

@@ -79,9 +79,13 @@ async def _post_on_case(request: Request, user: StaffUser, write: CaseWrite) -> 
 
 
 def done_action(values: dict[str, str]) -> str:
-    """What the form did, as the page will name it: a message is a reply or a question."""
+    """What the form did, as the page will name it (workflows.cases.states.OTHER_LABELS for
+    what is no transition): a message is a reply or a question, a review granted or not."""
     action = values.get("action", "")
-    return f"message:{values.get('kind', 'reply')}" if action == "message" else action
+    kind, _, _ = action.partition("-")  # "publish-12": the summary of request 12
+    if action in ("message", "review"):
+        return f"{action}:{values.get('kind' if action == 'message' else 'decision', '')}"
+    return {"publish": "publish", "withdraw": "withdraw_explanation"}.get(kind, action)
 
 
 @staff_only(*CASE_ROLES)

@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from intake.cli.common import run_with_database
 
@@ -86,6 +87,27 @@ def _print_addresses(settings: Settings, address: str, workers: int) -> None:
               f"({settings.smtp.tls}).")
     else:
         print("  WARNING: INTAKE_SMTP_HOST is not set: alerts are queued, NOT sent, until it is.")
+    for warning in _outside_warnings(settings):
+        print(f"  WARNING: {warning}")
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _outside_warnings(settings: Settings) -> list[str]:
+    """What makes mail and SMS that do go out look wrong to those who get them: links to this
+    machine, and a sender at localhost (the 'is this mail genuine?' line names both)."""
+    if not (settings.smtp.configured or settings.sms.gateway.configured):
+        return []
+    found = []
+    if urlsplit(settings.base_url).hostname in LOCAL_HOSTS:
+        found.append(f"INTAKE_BASE_URL is {settings.base_url}: the links in mail and SMS, and "
+                     "the line telling readers how to check a mail is genuine, name this "
+                     "machine. Set the service's public address.")
+    if settings.smtp.configured and settings.smtp.from_domain in LOCAL_HOSTS:
+        found.append(f"INTAKE_MAIL_FROM is {settings.smtp.mail_from}: mail comes from "
+                     "localhost, which receivers mark as spam. Set the service's address.")
+    return found
 
 
 def serve(args: argparse.Namespace) -> int:

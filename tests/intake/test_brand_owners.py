@@ -121,8 +121,12 @@ async def reported(client: httpx.AsyncClient, app=None, photos: int = 1, **chang
 async def share(app, case: Case, index: int = 0) -> None:
     photo = (await Attachment.filter(case_id=case.id).order_by("id"))[index]
     async with staff(app, "qltt_lead") as lead:
-        shared = await post(lead, case.tracking_code, f"/attachments/{photo.id}/share", share="1")
+        shared = await post(lead, case.tracking_code, f"/attachments/{photo.id}/share", share="1",
+                            action="share:1")
         assert shared.status_code == 303
+        # The page says what was done, as the button said it.
+        done = (await lead.get(shared.headers["location"])).text
+        assert "Đã thực hiện: Cho chủ sở hữu nhãn hiệu xem ảnh này." in done
 
 
 async def test_a_registration_is_checked_field_by_field_and_keeps_what_was_typed(app):

@@ -272,6 +272,8 @@ async def test_not_satisfied_asks_for_a_review_the_lead_declines_with_a_reason(
         declined = await post(lead, code, "/review", action="review", decision="decline",
                               reason="Đoàn đã kiểm tra lại ngày 20/11, không thấy hàng giả.")
         assert declined.status_code == 303
+        told = (await lead.get(declined.headers["location"])).text
+        assert "Đã thực hiện: Không chấp nhận, nêu lý do." in told
     assert (await CaseFeedback.get(id=feedback.id)).review == "declined"
     await wait_for(lambda: bool(mails(smtp_server, REPORTER["reporter_email"], "xem xét lại")))
     page = await reporter_page(client, code, pin)

@@ -178,8 +178,14 @@ SUPPORT_BY_ACTION = {transition.action: transition for transition in SUPPORT_TRA
 
 
 # The case page's forms that are no transition, by their `action`, as their buttons say.
-OTHER_LABELS = {"note": N_("Save note"), "message:reply": N_("Send reply"),
-                "message:question": N_("Send as a question")}
+OTHER_LABELS = {
+    "note": N_("Save note"), "message:reply": N_("Send reply"),
+    "message:question": N_("Send as a question"), "publish": N_("Publish the summary"),
+    "withdraw_explanation": N_("Withdraw the request (no longer needed)"),
+    "withdraw_inquiry": N_("Withdraw the inquiry (no longer needed)"),
+    "review:grant": N_("Grant: reopen the case"), "review:decline": N_("Decline, with the reason"),
+    "share:1": N_("Show it to the brand owners"), "share:0": N_("Stop showing it"),
+}
 
 
 def action_label(action: str) -> str:
