@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from intake.sms_links import delivery_token
 from tests.conftest import browser
 from workflows.mail.models import OutboxMessage
-from workflows.mail.sms import enqueue_sms
+from workflows.mail.sms import SmsPolicy, enqueue_sms, use_sms_policy
 from workflows.mail.sms_text import encoding, fold
 
 
@@ -53,3 +53,17 @@ async def test_an_sms_is_stored_as_it_goes_on_the_air_and_counted_in_parts(app):
     # Accents folded by default: plain GSM 7-bit, one part.
     assert message.body_text == fold("Phản ánh đã được tiếp nhận") == "Phan anh da duoc tiep nhan"
     assert message.sms_parts == encoding(message.body_text).parts == 1
+
+
+async def test_a_numbers_daily_cap_counts_it_however_the_caller_wrote_it(app):
+    use_sms_policy(SmsPolicy(per_number_daily=2))
+    try:
+        queued = []
+        async with in_transaction() as connection:
+            for n, written in enumerate(("+84905123987", "0905 123 987", "84905123987")):
+                queued.append(await enqueue_sms(connection, event_key=f"test:cap:{n}",
+                                                kind="citizen_ack", phone=written, text="x"))
+        assert [message is not None for message in queued] == [True, True, False]
+        assert {message.recipient for message in queued if message} == {"0905123987"}
+    finally:
+        use_sms_policy(SmsPolicy())

@@ -30,10 +30,10 @@ def shop_bare_key(shop_name: str) -> str:
 def _same_shop(shop: str, commune: str) -> Q:
     """A name typed without marks matches any spelling of its letters; one typed with them,
     its own spelling, or a name stored without marks."""
-    bare = shop_bare_key(shop)
-    if shop_key(shop) == bare:
+    marked, bare = shop_key(shop), shop_bare_key(shop)
+    if marked == bare:
         return Q(shop_bare=bare, commune=commune)
-    return Q(shop_key=shop_key(shop), commune=commune) | Q(shop_key=bare, commune=commune)
+    return Q(shop_key=marked, commune=commune) | Q(shop_key=bare, commune=commune)
 
 
 def same_goods_condition(barcode: str, shop: str, commune: str, page: str) -> Q | None:

@@ -28,7 +28,6 @@ from workflows.mail.channel import DeliveryResult, Outcome
 from workflows.mail.kinds import OUTSIDE_KINDS
 from workflows.mail.models import OutboxMessage
 from workflows.mail.rendering import RenderedMail
-from workflows.mail.sms import enqueue_sms as enqueue_sms  # SMS go through this outbox too
 
 LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(minutes=1)

@@ -18,6 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Sum
 
 from workflows.cases.models import Case
+from workflows.cases.phones import stored_number
 from workflows.i18n.formatting import VIETNAM
 from workflows.mail.models import OutboxMessage
 from workflows.mail.sms_text import encoding, sms_text
@@ -64,15 +65,6 @@ def sms_policy() -> SmsPolicy:
     return _policy
 
 
-def spellings(phone: str) -> list[str]:
-    """A Vietnamese number as a caller may have stored it: 0905123987 and +84905123987."""
-    if phone.startswith("+84"):
-        return [phone, "0" + phone[3:]]
-    if phone.startswith("0"):
-        return [phone, "+84" + phone[1:]]
-    return [phone]
-
-
 def day_start(now: dt.datetime) -> dt.datetime:
     local = now.astimezone(VIETNAM)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
@@ -107,7 +99,7 @@ async def _refusal(connection: BaseDBAsyncClient, policy: SmsPolicy, phone: str,
         start = day_start(now)
         today = await OutboxMessage.filter(
             channel=SMS, status__in=COUNTED, kind__in=SET_OFF_BY_ANYONE,
-            recipient__in=spellings(phone), created_at__gte=start,
+            recipient=phone, created_at__gte=start,
             created_at__lt=start + dt.timedelta(days=1),
         ).using_db(connection).count()
         if today >= policy.per_number_daily:
@@ -138,10 +130,12 @@ def fitting(render: Callable[[int], str]) -> str:
 async def enqueue_sms(connection: BaseDBAsyncClient, *, event_key: str, kind: str, phone: str,
                       text: str, case: Case | None = None,
                       now: dt.datetime | None = None) -> OutboxMessage | None:
-    """Queue one SMS inside the caller's transaction; the event key must be new. `phone` is a
-    Vietnamese number as the caller normalised it ("0905123987" or "+84905123987"). None when
-    a cap refuses it: then it is recorded as refused, counted, and never sent."""
+    """Queue one SMS inside the caller's transaction; the event key must be new. `phone` is
+    stored as libphonenumber writes it (workflows.cases.phones), so that one number's cap
+    counts it however it was typed ("+84 905…", "0905…"). None when a cap refuses it: then it
+    is recorded as refused, counted, and never sent."""
     now = now or dt.datetime.now(dt.UTC)
+    phone = stored_number(phone) or phone
     policy = sms_policy()
     body = sms_text(text, policy.accents)
     parts = encoding(body).parts

@@ -5,13 +5,13 @@ which a case stores beside the name. A file may instead list names by hand (no c
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vietnam_provinces import Province, Ward
 
 from workflows.reference.tomlfile import TomlFile, read_toml
+from workflows.reference.vietnamese import fold
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,7 @@ def official_places(code: int) -> Places:
 def _sort_key(name: str) -> tuple[str, str]:
     """Alphabetical as a Vietnamese reader looks a name up: by its letters without marks,
     then as written."""
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", name.replace("Đ", "D").replace(
-        "đ", "d")) if not unicodedata.combining(ch)).lower()
-    return bare, name
+    return fold(name), name
 
 
 def load_places(path: Path) -> Places:
