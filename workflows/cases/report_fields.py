@@ -244,8 +244,14 @@ def shown(field: ReportField, value: object, words: Translator) -> str:
 
 
 def rows(facts: Iterable[tuple[ReportField, Any]], words: Translator) -> list[tuple[str, str]]:
-    """Facts as a page or a mail lists them: each field's label and its value, in words."""
-    return [(words.gettext(field.label), shown(field, value, words)) for field, value in facts]
+    """Facts as a page or a mail lists them: each field's label and its value, in words; a
+    number with its unit as one ("Quantity bought: 2 chai"), not a second row "Unit"."""
+    listed = tuple(facts)
+    units = {field.name: str(value) for field, value in listed}
+    joined = {field.unit for field, _ in listed if field.unit in units}
+    return [(words.gettext(field.label),
+             " ".join(filter(None, (shown(field, value, words), units.get(field.unit, "")))))
+            for field, value in listed if field.name not in joined]
 
 
 def template_facts(words: Translator) -> dict[str, Callable[..., list[tuple[str, str]]]]:

@@ -47,13 +47,14 @@ def _open_literals() -> str:
 
 def search_condition(typed: str, dialect: str, open_only: bool = False) -> Q:
     """`open_only`: the query looks at open cases alone, so the smaller index serves it.
-    What could be a part of a tracking code ("WK346", "wk346-7a") also finds the cases whose
-    code holds it."""
-    code = normalize_tracking_code(typed)
-    if code:
-        return Q(tracking_code=code)
+    What could be a tracking code or a part of one ("WK346", "wk346-7a") also finds the cases
+    whose code is or holds it, besides those whose words hold it."""
     folded = "".join(char for char in fold(typed) if char.isprintable())
     words = _words_condition(folded, dialect, open_only)
+    # Ten letters may be words as well as a code: "sap hoa binh" reads as SAPH0ABINH.
+    code = normalize_tracking_code(typed)
+    if code:
+        return Q(tracking_code=code) | words
     part = tracking_code_part(typed)
     return words | Q(tracking_code__contains=part) if part else words
 

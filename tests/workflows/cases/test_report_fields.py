@@ -89,6 +89,9 @@ async def test_the_form_and_the_staff_page_draw_every_field(client, app):
     case = await Case.get()
     page = (await client.get(f"/staff/cases/{case.tracking_code}")).text
     vietnamese = app.state.intake.reference.translator("vi")
+    units = {field.unit for field in FIELDS if field.unit}
     for field in FIELDS:
-        if getattr(case, field.name) not in (None, "", False):
+        if getattr(case, field.name) not in (None, "", False) and field.name not in units:
             assert vietnamese.gettext(labels()[field.name]) in page, field.name
+    # A unit is shown after its number, under the number's label.
+    assert re.search(r"<dt>Số lượng đã mua</dt>\s*<dd>3 hộp</dd>", page)

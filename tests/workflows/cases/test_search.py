@@ -40,6 +40,8 @@ async def test_staff_find_cases_by_product_brand_or_shop_with_or_without_diacrit
     assert await found(officer, "Hòa Bình") == {"Nước mắm Phú Quốc"}
     assert await found(officer, "tạp hóa") == {"Nước mắm Phú Quốc"}
     assert await found(officer, "mắm tôm") == set()
+    # Ten letters that could also be read as a tracking code (SAPH0ABINH) are words too.
+    assert await found(officer, "anh hoa binh") == {"Nước mắm Phú Quốc"}
 
 
 @pytest.mark.parametrize("typed", ['"', "'", '"vang"', "o'brien", "100%", "5_a", "%", "_",
