@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import browser, running_app
-from tests.helpers import post_report, settled
+from tests.helpers import VALID_REPORT, post_report, settled
 from tests.live import INTAKE, free_port, run_intake
 from tests.workflows.audit.test_log import drop_triggers
 from workflows.audit.models import AuditEvent, LogNode
@@ -73,6 +73,17 @@ def test_serve_refuses_to_start_with_a_broken_rules_file(config_dir: Path, tmp_p
     assert f"{config_dir / 'routing.toml'} line 4: rule 1: unknown agency 'qtt'" in result.stderr
 
 
+def _health_once_up(server: subprocess.Popen, port: int) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+        except httpx.TransportError:
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            assert time.monotonic() < deadline, "the server did not answer in 30 s"
+            time.sleep(0.2)
+
+
 def test_serve_creates_the_database_on_first_start_and_answers(tmp_path: Path):
     data_dir, port = tmp_path / "data", free_port()
     env = {**os.environ, "INTAKE_DATA_DIR": str(data_dir)}
@@ -80,15 +91,7 @@ def test_serve_creates_the_database_on_first_start_and_answers(tmp_path: Path):
     server = subprocess.Popen([*INTAKE, "serve", "--demo", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stdout.read()
-                assert time.monotonic() < deadline, "the server did not answer in 30 s"
-                time.sleep(0.2)
+        health = _health_once_up(server, port)
         assert health.json() == {"status": "ok", "database": "ok"}
         form = httpx.get(f"http://127.0.0.1:{port}/report")
         assert form.status_code == 200 and "Phản ánh sản phẩm" in form.text
@@ -279,3 +282,46 @@ def test_serve_warns_when_mail_going_out_would_name_this_machine(settings):
     public = replace(sending, base_url="https://phananh.khanhhoa.gov.vn", smtp=SmtpConfig(
         host="mail.example.gov.vn", mail_from="Phản ánh <no-reply@khanhhoa.gov.vn>"))
     assert _outside_warnings(public) == []
+
+
+def test_serve_runs_for_ha_noi_from_its_official_code_and_files_a_report_there(
+        tmp_path: Path, config_dir: Path):
+    """An operator in Hà Nội sets one code (01) in communes.toml, removes Khánh Hòa's
+    boundaries and starts the service: the form lists Hà Nội's wards from the official list,
+    a Khánh Hòa ward is refused beside the field, and a report filed in Ba Đình is received."""
+    (config_dir / "communes.toml").write_text("province_code = 1\n", encoding="utf-8")
+    (config_dir / "boundaries.geojson").unlink()
+    port = free_port()
+    env = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"),
+           "INTAKE_CONFIG_DIR": str(config_dir)}
+    env.pop("INTAKE_DATABASE_URL", None)
+    server = subprocess.Popen([*INTAKE, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert _health_once_up(server, port).status_code == 200
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as citizen:
+            form = citizen.get("/report")
+            assert "Thành phố Hà Nội" in form.text and "Phường Ba Đình" in form.text and "Phường Nha Trang" not in form.text
+
+            def filed(commune: str) -> httpx.Response:
+                token = re.search(r'name="csrf_token" value="([^"]+)"',
+                                  citizen.get("/report").text).group(1)
+                return citizen.post("/report", data={
+                    **VALID_REPORT, "commune": commune, "csrf_token": token,
+                    "join_case": "new"}, files=[("photos", ("", b"", "application/octet-stream"))])
+
+            elsewhere = filed("Phường Nha Trang")
+            assert elsewhere.status_code == 400 and 'id="commune-error"' in elsewhere.text
+            received = filed("Phường Ba Đình")
+            assert received.status_code == 303, received.text
+            receipt = citizen.get(received.headers["location"])
+            code = re.search(r'id="tracking-code"[^>]*>([^<]+)<', receipt.text).group(1)
+            tracked = citizen.get("/track", params={"code": code.replace(" ", "")})
+            assert tracked.status_code == 200 and "Đã tiếp nhận" in tracked.text
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    # The texts still written for Khánh Hòa are named at the start, file and key.
+    assert "service.toml: operator_vi = 'Sở Công Thương tỉnh Khánh Hòa' does not name " \
+           "Thành phố Hà Nội" in output
+    assert "reporting.toml: issuer.parent" in output

@@ -116,6 +116,7 @@ def serve(args: argparse.Namespace) -> int:
     from intake.settings import Settings, store_for
     from workflows.db.config import apply_migrations
     from workflows.evidence.sweep import sweep_orphans
+    from workflows.reference.agreement import disagreements
     from workflows.reference.loading import load_reference
 
     address = f"http://{args.host}:{args.port}"
@@ -125,7 +126,9 @@ def serve(args: argparse.Namespace) -> int:
         here = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
         os.environ["INTAKE_BASE_URL"] = f"http://{here}:{args.port}"
     settings = Settings.from_env()
-    load_reference(settings.config_dir)  # a broken config/ file stops here, with its line
+    reference = load_reference(settings.config_dir)  # a broken file stops here, with its line
+    for disagreement in disagreements(reference):
+        print(f"  WARNING: {disagreement}")
     asyncio.run(apply_migrations(settings.database_url))
     swept = run_with_database(settings, lambda: sweep_orphans(
         store_for(settings), SWEEP_MIN_AGE_MINUTES * 60))
@@ -158,10 +161,15 @@ def migrate(args: argparse.Namespace) -> int:
 
 def check_config(args: argparse.Namespace) -> int:
     from intake.settings import Settings
+    from workflows.reference.agreement import disagreements
     from workflows.reference.loading import load_reference
 
     settings = Settings.from_env()
     reference = load_reference(settings.config_dir)
+    found = disagreements(reference)
+    for disagreement in found:
+        print(f"WARNING: {disagreement}")
     print(f"{settings.config_dir}: {len(reference.agencies)} agencies, "
-          f"{len(reference.rules)} routing rules, {len(reference.places.communes)} communes: OK")
+          f"{len(reference.rules)} routing rules, {len(reference.places.communes)} communes: "
+          + ("check the warnings above" if found else "OK"))
     return 0

@@ -61,6 +61,10 @@ async def test_the_business_answers_through_its_link_once(mail_site, chrome, axe
     link = re.search(r"http://\S+/explain/\S+", mail).group(0)
 
     business = await new_page(chrome, mail_site, PHONE, is_mobile=True, has_touch=True)
+    # Meanwhile the public page says whom the case waits for: the business, not the reporter.
+    await business.goto(f"/track?code={code}")
+    await expect(business.locator("main")).to_contain_text("Chờ doanh nghiệp giải trình")
+    await expect(business.locator("main")).not_to_contain_text("Chờ bổ sung thông tin")
     await business.goto(link)
     await expect(business.locator("#explanation-question")).to_contain_text(QUESTION)
     page_text = await business.locator("body").inner_text()

@@ -121,3 +121,39 @@ async def test_the_case_page_in_two_panes_with_photos_who_holds_it_and_what_was_
     work_box = await small.locator("section.case-work").bounding_box()
     assert work_box["y"] >= facts_box["y"] + facts_box["height"] - 1
     assert await fits_the_screen(small)
+
+
+async def test_a_quantity_with_its_unit_and_a_shop_found_without_marks_or_the_whole_code(
+        site, chrome, axe_source):
+    """A citizen types "2 chai" and the shop "Sạp Hoà Bình" on a phone; at the desk the lead
+    finds it by "sap hoa binh" typed without marks, by "Hòa" in the new placement, and by a
+    part of its tracking code."""
+    phone = await new_page(chrome, site, PHONE, is_mobile=True, has_touch=True)
+    await phone.goto("/report")
+    await fill_required(phone)
+    await phone.get_by_label("Số lượng đã mua").fill("2 chai")
+    await phone.get_by_label("Tên cửa hàng, người bán").fill("Sạp Hoà Bình")
+    await phone.get_by_role("button", name="Gửi phản ánh").click()
+    await expect(phone.locator("#tracking-code")).to_be_visible()
+    code = (await phone.locator("#tracking-code").inner_text()).replace(" ", "")
+    assert await fits_the_screen(phone)
+
+    lead = await new_page(chrome, site, WIDE)
+    await sign_in(lead, "qltt_lead")
+    await lead.goto(f"/staff/cases/{code}")
+    await expect(lead.locator("section.case-facts")).to_contain_text("2 chai")
+    # A part as read from a paper: six characters with a digit (a part without one is a word).
+    compact = code.replace("-", "")
+    part = next((compact[start:start + 6] for start in range(len(compact) - 5)
+                 if any(char.isdigit() for char in compact[start:start + 6])), code)
+    for typed in ("sap hoa binh", "Sạp Hòa Bình", part.lower()):
+        await lead.goto("/staff/queue")
+        await lead.locator("#q").fill(typed)
+        await lead.locator("#q").press("Enter")
+        await expect(lead.locator("table.queue")).to_contain_text(code, timeout=5000)
+    await lead.locator("#q").fill("sap hoa binh xyz")
+    await lead.locator("#q").press("Enter")
+    await expect(lead).to_have_url(re.compile(r"q=sap\+hoa\+binh\+xyz"))
+    await expect(lead.locator("main")).not_to_contain_text(code)
+    assert await fits_the_screen(lead)
+    assert await serious_violations(lead, axe_source) == []

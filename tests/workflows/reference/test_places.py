@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import browser, running_app
 from tests.helpers import VALID_REPORT, post_report
 from workflows.cases.models import Case
+from workflows.reference.agreement import disagreements, province_short_name
+from workflows.reference.loading import load_reference
 from workflows.reference.places import load_places
 from workflows.reference.tomlfile import ConfigError
 
@@ -79,3 +81,15 @@ async def test_a_commune_code_that_is_no_code_is_refused_beside_the_field(client
         "attribute[channel]": "market", "attribute[commune]": typed})
     assert by_app.status_code == 400
     assert any(error["description"].startswith("attribute[commune]:") for error in by_app.json())
+
+
+def test_the_shipped_files_speak_of_one_province_and_a_forgotten_one_is_named(config_dir):
+    assert disagreements(load_reference(config_dir)) == []
+    (config_dir / "communes.toml").write_text("province_code = 1\n", encoding="utf-8")
+    (config_dir / "boundaries.geojson").unlink()
+    found = disagreements(load_reference(config_dir))
+    assert [line.split(" = ")[0] for line in found] == [
+        "service.toml: operator_vi", "service.toml: address", "reporting.toml: issuer.parent",
+        "reporting.toml: issuer.place"]
+    assert all("Thành phố Hà Nội" in line for line in found)
+    assert province_short_name("Thành phố Hà Nội") == "ha noi"
