@@ -23,8 +23,10 @@ STYLE = Style(
     colors=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
             "#000000", "#999999"),
 )
+# A legend is never cut: a name is what tells the slices apart (truncate_legend=-1), and a
+# long one gets a line of its own (LONG_LEGEND).
 COMMON = dict(style=STYLE, js=[], disable_xml_declaration=True, width=720, height=400,
-              legend_at_bottom=True, legend_at_bottom_columns=3, truncate_legend=40,
+              legend_at_bottom=True, legend_at_bottom_columns=3, truncate_legend=-1,
               truncate_label=30, print_values=False, show_y_guides=True, margin=12)
 
 
@@ -47,9 +49,21 @@ def stacked_bars(title: str, x_labels: Sequence[str],
     return _data_uri(chart)
 
 
+LONG_LEGEND = 28  # characters: past this, one legend entry per line
+
+
 def pie(title: str, slices: Sequence[tuple[str, int]]) -> str:
-    chart = pygal.Pie(title=title, inner_radius=0.45, **{**COMMON, "print_values": True})
-    for name, value in slices:
+    """Shares of a whole; one slice (an agency's own figures) is no share: a bar says it."""
+    shown = [(name, value) for name, value in slices if value]
+    if len(shown) < 2:
+        return horizontal_bars(title, shown)
+    longest = max(len(name) for name, _ in shown)
+    columns = 1 if longest > LONG_LEGEND else 2 if longest > LONG_LEGEND // 2 else 3
+    rows = -(-len(shown) // columns)
+    chart = pygal.Pie(title=title, inner_radius=0.45, **{
+        **COMMON, "print_values": True, "legend_at_bottom_columns": columns,
+        "height": 360 + 24 * rows})
+    for name, value in shown:
         chart.add(name, value)
     return _data_uri(chart)
 

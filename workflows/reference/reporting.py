@@ -20,6 +20,7 @@ from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
 from workflows.reference.reports import Issuer, NamedReport, parse_issuer, parse_reports
 from workflows.reference.tomlfile import read_toml
+from workflows.reference.vietnamese import fold
 
 # ASCII digits only: "\d" also takes ٢٠٢٦ and २०२६, which no file name or header can carry.
 _PATTERN = re.compile(r"^([0-9]{4})(?:-(?:([0-9]{2})|Q([1-4])|H([12])))?$")
@@ -179,9 +180,25 @@ class ReportingCalendar:
                               first=EARLIEST.year + 1, last=LATEST.year)
         return report_period(report, year)
 
+    def by_name(self, text: str) -> Period | None:
+        """A named report as a person says it: "Báo cáo năm 2026", "báo cáo 6 tháng đầu năm
+        2026", "Yearly report 2026" (case, marks and spaces aside); None if it names none."""
+        words = fold(text).split()
+        if len(words) < 2 or not (words[-1].isascii() and words[-1].isdigit()
+                                  and len(words[-1]) == 4):
+            return None
+        said = " ".join(words[:-1])
+        for report in self.reports.values():
+            if said in (fold(report.title_vi), fold(report.title_en), report.code):
+                return self.named(report.code, int(words[-1]))
+        return None
+
     def period(self, text: str, cutoff_day: int | None = None) -> Period:
         """A period a person asked for, within EARLIEST and LATEST: 2026-10, 2026-Q3,
-        2026-H1, 2026, or a named report and its year (bao-cao-nam:2026)."""
+        2026-H1, 2026, or a named report and its year, by its name ("Báo cáo năm 2026") or
+        its code (bao-cao-nam:2026)."""
+        if (named := self.by_name(text)) is not None:
+            return named
         code, colon, year = text.strip().partition(":")
         if colon:
             if not (year.isascii() and year.isdigit() and len(year) == 4):

@@ -152,10 +152,17 @@ async def test_the_plans_reports_are_chosen_by_name_and_downloaded_as_they_are_s
     chosen = (await client.get("/staff/stats", params={"period": "bao-cao-nam:2026"})).text
     assert "<h2>Báo cáo năm 2026 (15/12/2025 – 14/11/2026)</h2>" in chosen
     assert "Báo cáo năm 2025" in chosen  # the same report a year before, beside it
+    # Chosen as a person says it, with or without marks; the box then shows the name.
+    for said in ("Báo cáo năm 2026", "bao cao nam  2026"):
+        by_name = (await client.get("/staff/stats", params={"period": said})).text
+        assert "<h2>Báo cáo năm 2026 (15/12/2025 – 14/11/2026)</h2>" in by_name
+    assert 'value="Báo cáo năm 2026"' in chosen
+    half = (await client.get("/staff/stats", params={"period": "Báo cáo 6 tháng đầu năm 2026"}))
+    assert "<h2>Báo cáo 6 tháng đầu năm 2026 (15/12/2025 – 14/06/2026)</h2>" in half.text
     this_month = (await client.get("/staff/stats")).text
     assert "0 điểm %" in this_month  # a share's change is in percentage points
     wrong = (await client.get("/staff/stats", params={"period": "bao-cao-thang:2026"})).text
-    assert "bao-cao-nam:2026" in wrong  # the message says how to write it
+    assert "bao-cao-nam" in wrong  # the message names the reports there are
     xlsx = await client.get("/staff/stats/export", params={"period": "bao-cao-nam:2026",
                                                            "format": "xlsx"})
     assert xlsx.status_code == 200
