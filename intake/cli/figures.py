@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from workflows.reference.loading import ReferenceData
     from workflows.reference.reporting import Period, ReportingCalendar
 
-FORMATS = ("csv", "json", "xlsx", "pdf")
+FORMATS = ("csv", "json", "xlsx", "docx", "pdf")
 FILE_LANGUAGE = "vi"
 
 

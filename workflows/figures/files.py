@@ -1,5 +1,6 @@
-"""A period's report as files: XLSX laid out as the formal report a province sends
-(workflows.figures.formal), its PDF (rendered from it by LibreOffice, workflows.figures.pdf),
+"""A period's report as files: the Word document a province signs and sends
+(workflows.figures.document), its PDF (rendered from it by LibreOffice, workflows.figures.pdf),
+the XLSX data file with the same tables (workflows.figures.formal),
 CSV (UTF-8 with BOM, so Excel shows Vietnamese) and JSON for machines. Nothing about a reporter
 is ever written, and text cells a spreadsheet would read as a formula are neutralised."""
 
@@ -15,6 +16,7 @@ from workflows.audit.log import Actor, append_event
 from workflows.audit.sequencer import latest_checkpoint
 from workflows.figures import pdf
 from workflows.figures.crosstabs import CrossTables, tables_of
+from workflows.figures.document import report_document
 from workflows.figures.formal import formal_workbook
 from workflows.figures.neutral import csv_text
 from workflows.figures.sections import sections
@@ -24,12 +26,13 @@ from workflows.i18n.translations import Translator
 from workflows.reference.agencies import Agency
 from workflows.reference.loading import ReferenceData
 from workflows.reference.reporting import Period, period_span, period_title
-from workflows.reference.reports import Issuer
+from workflows.reference.reports import Issuer, agency_issuer
 
 CHECKPOINT_LABEL = N_("Audit log checkpoint when this file was made (verify at /audit/key):")
 TITLE = N_("REPORT ON CITIZENS' REPORTS OF COUNTERFEIT, IMITATION AND SUBSTANDARD GOODS")
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "pdf": "application/pdf",
            "json": "application/json"}
 # The line list is one case per line: CSV, or JSON lines.
@@ -110,11 +113,22 @@ def render_report(report: PeriodReport, tables: CrossTables, agencies: dict[str,
     LibreOffice is not installed.)"""
     if file_format == "csv":
         return to_csv(report, agencies, words, checkpoint)
-    if file_format in ("xlsx", "pdf"):
-        workbook = formal_workbook(report, tables, agencies, words, issuer, made_on,
-                                   scope_text(report, agencies, words), checkpoint)
-        return pdf.from_xlsx(workbook, words.language) if file_format == "pdf" else workbook
+    scope = scope_text(report, agencies, words)
+    if file_format in ("docx", "pdf"):
+        document = report_document(report, tables, agencies, words, issuer, made_on, scope,
+                                   checkpoint)
+        return pdf.from_docx(document, words.language) if file_format == "pdf" else document
+    if file_format == "xlsx":
+        return formal_workbook(report, tables, agencies, words, issuer, made_on, scope,
+                               checkpoint)
     return to_json(report, agencies, words, checkpoint)
+
+
+def issuer_of(agency_code: str | None, reference: ReferenceData) -> Issuer:
+    """The committee issues the province's report; an agency its own, under its heading."""
+    committee = reference.calendar.issuer
+    agency = reference.agencies.get(agency_code) if agency_code else None
+    return agency_issuer(committee, agency) if agency else committee
 
 
 async def report_file(period: Period, agency_code: str | None, reference: ReferenceData,
@@ -123,10 +137,10 @@ async def report_file(period: Period, agency_code: str | None, reference: Refere
     """A period's report, counted and written: the figures beside the previous period's, the
     cross-tables, in the file format asked for (a PDF is rendered off the event loop)."""
     report, tallies = await period_report_and_tallies(period, agency_code, reference.calendar)
-    tables = tables_of(tallies) if file_format in ("xlsx", "pdf") else CrossTables()
+    tables = tables_of(tallies) if file_format in ("xlsx", "docx", "pdf") else CrossTables()
     return await anyio.to_thread.run_sync(
         render_report, report, tables, reference.agencies, words, file_format, made_on,
-        checkpoint, reference.calendar.issuer)
+        checkpoint, issuer_of(agency_code, reference))
 
 
 def file_name(report_period: Period, agency_code: str | None, extension: str,

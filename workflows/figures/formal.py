@@ -36,6 +36,8 @@ ATTACHED = N_("(Attached to Report No. ……/{suffix} of {date}: {period}, {spa
 DRAFT = N_("DRAFT: figures up to {today}; the period ends on {last}, and the previous period "
            "is counted in full.")
 NO_ROWS = N_("No figures in the period.")
+VERIFY = N_("Data verification: audit log checkpoint of {size} entries, hash {short}…; "
+            "check it at {where}.")
 THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "Times New Roman"
@@ -75,14 +77,14 @@ def _print_setup(sheet: Worksheet, columns: int, header_row: int | None) -> None
     sheet.HeaderFooter.differentFirst = True
 
 
-def _date_text(made_on: dt.date, words: Translator) -> str:
+def date_text(made_on: dt.date, words: Translator) -> str:
     """Decree 30's date: a 0 before days under 10 and before months 1 and 2 only."""
     month = f"{made_on.month:02d}" if made_on.month < 3 else str(made_on.month)
     return words(N_("{day}/{month}/{year}"),  # Vietnamese: ngày … tháng … năm …
                  {"day": f"{made_on.day:02d}", "month": month, "year": made_on.year})
 
 
-def _draft_note(report: PeriodReport, made_on: dt.date, words: Translator) -> str | None:
+def draft_note(report: PeriodReport, made_on: dt.date, words: Translator) -> str | None:
     """Said on every sheet of a report made before its period ended: figures so far."""
     if made_on > report.period.last_day:
         return None
@@ -157,7 +159,7 @@ def _heading(sheet: Worksheet, issuer: Issuer, words: Translator, made_on: dt.da
     _put(sheet, 3, 1, 2, words(N_("No.: ……/{suffix}"), {"suffix": issuer.number_suffix}),
          _font(12))
     where = f"{issuer.place}, " if issuer.place else ""
-    _put(sheet, 3, 3, 5, where + _date_text(made_on, words), _font(12, italic=True))
+    _put(sheet, 3, 3, 5, where + date_text(made_on, words), _font(12, italic=True))
 
 
 def _signature(sheet: Worksheet, row: int, issuer: Issuer, words: Translator,
@@ -183,13 +185,13 @@ def _signature(sheet: Worksheet, row: int, issuer: Issuer, words: Translator,
 
 def _main_sheet(sheet: Worksheet, report: PeriodReport, issuer: Issuer, words: Translator,
                 made_on: dt.date, scope: str, appendix_titles: Sequence[str],
-                checkpoint: str, agencies: dict[str, Agency]) -> None:
+                agencies: dict[str, Agency]) -> None:
     _heading(sheet, issuer, words, made_on)
     _put(sheet, 5, 1, 5, words(DOCUMENT), _font(14, bold=True), height=22)
     _put(sheet, 6, 1, 5, words(SUBJECT), _font(13, bold=True), height=36)
-    _put(sheet, 7, 1, 5, _period_line(report, words), _font(12, italic=True))
+    _put(sheet, 7, 1, 5, period_line(report, words), _font(12, italic=True))
     _put(sheet, 8, 1, 5, words(N_("Scope: {scope}"), {"scope": scope}), _font(12, italic=True))
-    if draft := _draft_note(report, made_on, words):
+    if draft := draft_note(report, made_on, words):
         _put(sheet, 9, 1, 5, draft, _font(11, bold=True, italic=True), height=30)
     row, widest = 10, [0, 0, 0]
     for part, table in enumerate(summary_tables(report, agencies, words), start=1):
@@ -197,11 +199,7 @@ def _main_sheet(sheet: Worksheet, report: PeriodReport, issuer: Issuer, words: T
         _put(sheet, row, 1, 5, f"{'I' * part if part < 4 else part}. {table.title}",
              _font(12, bold=True), "left")
         row = _table(sheet, row + 1, table, words) + 1
-    row = _signature(sheet, row, issuer, words, appendix_titles)
-    _put(sheet, row, 1, 5, words(N_("Audit log checkpoint when this file was made (verify at "
-                                    "/audit/key):")), _font(9, italic=True), "left")
-    _put(sheet, row + 1, 1, 5, checkpoint, Font(name="Courier New", size=7), "left",
-         height=10 * (checkpoint.count("\n") + 2))
+    _signature(sheet, row, issuer, words, appendix_titles)
     for column, width in zip("ABCDE", (7, 44, 17, 17, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for column, characters in zip("CDE", widest, strict=True):
@@ -212,7 +210,7 @@ def _main_sheet(sheet: Worksheet, report: PeriodReport, issuer: Issuer, words: T
     _print_setup(sheet, 5, None)
 
 
-def _period_line(report: PeriodReport, words: Translator) -> str:
+def period_line(report: PeriodReport, words: Translator) -> str:
     """Under the title: the period by its name and days; a named report ("Báo cáo năm 2026")
     by its days only, its name being the document's own."""
     if report.period.kind == "report":
@@ -223,19 +221,20 @@ def _period_line(report: PeriodReport, words: Translator) -> str:
 
 
 def _appendix(sheet: Worksheet, number: int, table: Table, report: PeriodReport,
-              words: Translator, issuer: Issuer, made_on: dt.date) -> None:
+              words: Translator, issuer: Issuer, made_on: dt.date) -> int:
+    """The appendix's sheet; the row after its table."""
     columns = len(table.headers)
     last = max(columns, 2)
     _put(sheet, 1, 1, last, words(N_("Appendix {number}"), {"number": number}),
          _font(12, bold=True), height=18)
     _put(sheet, 2, 1, last, table.title.upper(), _font(12, bold=True), height=32)
     _put(sheet, 3, 1, last, words(ATTACHED, {
-        "suffix": issuer.number_suffix, "date": _date_text(made_on, words),
+        "suffix": issuer.number_suffix, "date": date_text(made_on, words),
         "period": period_title(report.period, words), "span": period_span(report.period)}),
          _font(11, italic=True), height=30)
-    if draft := _draft_note(report, made_on, words):
+    if draft := draft_note(report, made_on, words):
         _put(sheet, 4, 1, last, draft, _font(10, bold=True, italic=True), height=28)
-    _table(sheet, 5, table, words)
+    after = _table(sheet, 5, table, words)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 36 if columns > 5 else 46
     narrow = 12 if columns > 5 else 17
@@ -243,6 +242,17 @@ def _appendix(sheet: Worksheet, number: int, table: Table, report: PeriodReport,
         # A little over the widest value (bold totals print wider than the other rows).
         sheet.column_dimensions[get_column_letter(column)].width = max(narrow, widest * 1.15 + 2)
     _print_setup(sheet, columns, 5)
+    return after
+
+
+def verification_line(checkpoint: str, words: Translator) -> str:
+    """The checkpoint in one line: the log's size, the start of its hash, where to check it."""
+    lines = checkpoint.strip().splitlines()
+    if len(lines) < 3:
+        return words(N_("Data verification: no audit log checkpoint had been signed yet."))
+    origin, size, root = lines[0], lines[1], lines[2]
+    host = origin.split("/", 1)[0]
+    return words(VERIFY, {"size": size, "short": root[:12], "where": f"{host}/audit/key"})
 
 
 def formal_workbook(report: PeriodReport, tables: CrossTables, agencies: dict[str, Agency],
@@ -255,10 +265,18 @@ def formal_workbook(report: PeriodReport, tables: CrossTables, agencies: dict[st
     main = workbook.active
     assert main is not None
     main.title = words(N_("The report"))[:31]
-    _main_sheet(main, report, issuer, words, made_on, scope, titles, checkpoint, agencies)
+    _main_sheet(main, report, issuer, words, made_on, scope, titles, agencies)
     for number, table in enumerate(attached, start=1):
         sheet = workbook.create_sheet(words(N_("Appendix {number}"), {"number": number})[:31])
-        _appendix(sheet, number, table, report, words, issuer, made_on)
+        after = _appendix(sheet, number, table, report, words, issuer, made_on)
+    # The checkpoint under the last table, never beside the signature: one line a reader
+    # follows, then the signed note itself, which a verifier checks against the log's key.
+    width = max(len(table.headers), 2)
+    _put(sheet, after + 1, 1, width, verification_line(checkpoint, words), _font(9, italic=True),
+         "left", height=26)
+    if checkpoint:
+        _put(sheet, after + 2, 1, width, checkpoint, Font(name="Courier New", size=7), "left",
+             height=10 * (checkpoint.count("\n") + 2))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,5 +1,5 @@
-"""The formal report as a PDF, for those who print or sign it: the XLSX rendered by LibreOffice
-(headless), so the PDF is the workbook exactly as it prints — no second layout to keep in step.
+"""The formal report as a PDF, for those who print or sign it: the DOCX rendered by LibreOffice
+(headless), so the PDF is the document exactly as it prints — no second layout to keep in step.
 
 Each conversion runs with a profile of its own, set to the reader's locale (Vietnamese groups
 1.234.567 and writes 29,9; the server's own locale is not the reader's). A conversion takes a
@@ -73,10 +73,22 @@ def _slot(folder: Path, wait_seconds: float) -> Iterator[None]:
 
 def from_xlsx(workbook: bytes, language: str = "vi", slot_folder: Path | None = None,
               wait_seconds: float = WAIT_FOR_SLOT_SECONDS) -> bytes:
+    return converted(workbook, "xlsx", language, slot_folder, wait_seconds)
+
+
+def from_docx(document: bytes, language: str = "vi") -> bytes:
+    return converted(document, "docx", language)
+
+
+def converted(source: bytes, extension: str, language: str = "vi",
+              slot_folder: Path | None = None,
+              wait_seconds: float = WAIT_FOR_SLOT_SECONDS) -> bytes:
+    """The file (`extension`: xlsx or docx) as LibreOffice prints it."""
     program = soffice()
     if program is None:
         raise Unavailable("LibreOffice is not installed (Debian: apt-get install "
-                          "libreoffice-calc-nogui): no PDF, the XLSX is the report")
+                          "libreoffice-writer-nogui libreoffice-calc-nogui): no PDF, the DOCX "
+                          "and the XLSX are the report")
     slot_folder = slot_folder or Path(tempfile.gettempdir()) / "intake-pdf-slots"
     with _slot(slot_folder, wait_seconds), \
             tempfile.TemporaryDirectory(prefix="intake-pdf-") as folder:
@@ -85,11 +97,11 @@ def from_xlsx(workbook: bytes, language: str = "vi", slot_folder: Path | None = 
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(
             PROFILE_SETTINGS.format(locale=LOCALES.get(language, "vi-VN")), encoding="utf-8")
-        (work / "report.xlsx").write_bytes(workbook)
+        (work / f"report.{extension}").write_bytes(source)
         try:
             subprocess.run([program, f"-env:UserInstallation={profile.as_uri()}",
                             "--headless", "--norestore", "--convert-to", "pdf",
-                            "--outdir", str(work), str(work / "report.xlsx")],
+                            "--outdir", str(work), str(work / f"report.{extension}")],
                            capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
         except (OSError, subprocess.SubprocessError) as failed:
             raise Unavailable(f"LibreOffice could not render the report: {failed}") from None

@@ -11,7 +11,8 @@ from workflows.reference.tomlfile import TomlFile, read_toml
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,15}$")
 REQUIRED_TEXT = ("name_vi", "name_en", "email")
-OPTIONAL_TEXT = ("description_vi", "description_en", "phone", "legal_basis")
+OPTIONAL_TEXT = ("description_vi", "description_en", "phone", "legal_basis", "report_parent",
+                 "report_symbol", "report_signer_title", "report_signer_name")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,12 @@ class Agency:
     # Takes the cases referred to it when they show signs of a crime (the police): never by
     # routing, only by the "refer_to_police" action.
     criminal_referrals: bool = False
+    # Its own report's heading (Decree 30): the body above it, the symbol after the number
+    # ("BC-QLTT"), who signs; the name is its own, in capitals.
+    report_parent: str = ""
+    report_symbol: str = ""
+    report_signer_title: str = ""
+    report_signer_name: str = ""
 
     @property
     def label(self) -> str:
@@ -93,4 +100,7 @@ def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Age
         phone=str(entry.get("phone", "")).strip(),
         legal_basis=" ".join(str(entry.get("legal_basis", "")).split()),
         criminal_referrals=referrals,
+        **{key: " ".join(str(entry.get(key, "")).split()) for key in (
+            "report_parent", "report_symbol", "report_signer_name")},
+        report_signer_title=str(entry.get("report_signer_title", "")).strip(),
     )

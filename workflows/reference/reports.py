@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflows.mail.addresses import NotAMailbox, mailbox
+from workflows.reference.agencies import Agency
 from workflows.reference.tomlfile import TomlFile
 
 CODE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
@@ -138,3 +139,15 @@ def parse_issuer(source: TomlFile) -> Issuer:
                                f"({refused})", key="reminders_to") from None
     return Issuer(**values, recipients=_texts(source, table, "recipients"),
                   reminders_to=tuple(reminders))
+
+
+def agency_issuer(committee: Issuer, agency: Agency) -> Issuer:
+    """Who issues an agency's own report: the agency under its own name and symbol, above it
+    the body configured for it (else the committee's parent), sent to the committee."""
+    return Issuer(
+        parent=agency.report_parent or committee.parent, name=agency.name_vi.upper(),
+        number_suffix=agency.report_symbol or f"BC-{agency.code.upper()}",
+        place=committee.place, signer_title=agency.report_signer_title or "THỦ TRƯỞNG CƠ QUAN",
+        signer_name=agency.report_signer_name,
+        recipients=(committee.name.capitalize() if committee.name else "Ban Chỉ đạo 389 tỉnh",
+                    "Lưu: VT"))

@@ -120,7 +120,7 @@ async def test_a_download_prints_the_latest_checkpoint_and_signs_none(client, ac
     text = (await client.get(EXPORT, params={"format": "csv"})).content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text)))[-1][1] == signed.note
     workbook = openpyxl.load_workbook(io.BytesIO(
-        (await client.get(EXPORT, params={"format": "xlsx"})).content)).active
+        (await client.get(EXPORT, params={"format": "xlsx"})).content)).worksheets[-1]
     note = workbook.cell(workbook.max_row, 1).value
     assert note == signed.note
     assert (await client.get(EXPORT, params={"format": "json"})).json()[

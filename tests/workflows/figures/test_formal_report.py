@@ -228,13 +228,13 @@ async def test_last_years_count_of_a_top_brand_is_counted_wherever_it_ranked(app
 
 
 def test_the_date_line_follows_decree_30():
-    from workflows.figures.formal import _date_text
+    from workflows.figures.formal import date_text
     from workflows.i18n.translations import translator
 
     words = translator("vi")
-    assert _date_text(dt.date(2027, 2, 5), words) == "ngày 05 tháng 02 năm 2027"
-    assert _date_text(dt.date(2026, 6, 18), words) == "ngày 18 tháng 6 năm 2026"
-    assert _date_text(dt.date(2026, 12, 1), words) == "ngày 01 tháng 12 năm 2026"
+    assert date_text(dt.date(2027, 2, 5), words) == "ngày 05 tháng 02 năm 2027"
+    assert date_text(dt.date(2026, 6, 18), words) == "ngày 18 tháng 6 năm 2026"
+    assert date_text(dt.date(2026, 12, 1), words) == "ngày 01 tháng 12 năm 2026"
 
 
 async def test_the_draft_reaches_the_analysts_and_the_committee_before_the_due_date(

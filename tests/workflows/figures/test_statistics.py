@@ -13,6 +13,7 @@ import pytest
 from workflows.audit.sequencer import signed_now
 from workflows.cases.models import Case
 from workflows.figures import files, line_list
+from workflows.figures.formal import verification_line
 from workflows.figures.statistics import period_report
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.reporting import PeriodError, date_range, parse_period
@@ -144,8 +145,11 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
     assert report["C1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert report["C3"].value == "Khánh Hòa, ngày 20 tháng 10 năm 2026"
     assert report["A7"].value == "Tháng 10/2026 (15/09/2026 – 14/10/2026)"
-    cells = [cell for row in report.iter_rows() for cell in row]
-    assert signed in [cell.value for cell in cells]  # printed under the figures, exactly
+    # The signed note, exactly, under the last appendix's table; nothing of it by the signature.
+    last = [cell.value for row in book.worksheets[-1].iter_rows() for cell in row]
+    assert [value for value in last if value is not None][-2:] == [
+        verification_line(signed, words), signed]
+    assert signed not in [cell.value for row in report.iter_rows() for cell in row]
     fines = next(row for row in report.iter_rows() if row[1].value == "Tổng tiền phạt")
     assert [cell.value for cell in fines[2:5]] == [10_000_000, 0, 10_000_000]
     assert fines[2].number_format == '#,##0 "₫"'
