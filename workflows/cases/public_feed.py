@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflows.cases.models import Case, CaseMessage, CaseUpdate
-from workflows.cases.public_view import public_notes
+from workflows.cases.public_view import last_public_changes, public_notes, updated
 from workflows.cases.states import CLOSED_STATES, OPEN_STATES
 from workflows.reference.catalog import WITH_AUTHORITIES
 
@@ -106,23 +106,25 @@ async def public_requests(query: RequestQuery) -> list[PublicRequest]:
     rows: list[dict[str, Any]] = await cases.order_by("-created_at", "-id").limit(
         min(query.limit, MAX_ITEMS)).values(*_REQUEST_FIELDS)
     notes = await _notes(rows) if rows else {}
-    return [_public_request(row, notes[row["id"]]) for row in rows]
+    changed = await last_public_changes([row["id"] for row in rows]) if rows else {}
+    return [_public_request(row, notes[row["id"]], changed.get(row["id"])) for row in rows]
 
 
-def _public_request(row: dict[str, Any], notes: str) -> PublicRequest:
+def _public_request(row: dict[str, Any], notes: str,
+                    last_public: dt.datetime | None) -> PublicRequest:
     """One case as the feeds show it; one with the police (workflows.cases.sealing) names no
     agency, no date to expect and nothing said since the seal, until it is settled."""
-    status, agency, updated, due = (row["status"], row["agency_code"], row["updated_at"],
-                                    row["due_at"])
+    status, agency, due = row["status"], row["agency_code"], row["due_at"]
+    updated_at = updated(row["updated_at"], last_public)
     if row["sealed_at"] is not None:
         # Nothing said since the seal: settled, only the outcome staff wrote for the public.
         agency, due, notes = None, None, public_notes(status, row["public_outcome"], "")
         if status not in CLOSED_STATES:
-            status, updated = WITH_AUTHORITIES, row["sealed_at"]
+            status, updated_at = WITH_AUTHORITIES, row["sealed_at"]
     return PublicRequest(
         tracking_code=row["tracking_code"], status=status, category=row["category"],
         agency_code=agency, commune=row["commune"], latitude=_rounded(row["latitude"]),
-        longitude=_rounded(row["longitude"]), created_at=row["created_at"], updated_at=updated,
+        longitude=_rounded(row["longitude"]), created_at=row["created_at"], updated_at=updated_at,
         due_at=due, notes=notes)
 
 

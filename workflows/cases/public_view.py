@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Max
 
 from workflows.access.limits import Allowance, spend
-from workflows.cases.models import Attachment, Case, CaseMessage
+from workflows.cases.models import Attachment, Case, CaseMessage, CaseUpdate
 from workflows.cases.sealing import is_sealed
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE, SETTLED_STATES
 from workflows.cases.tracking import normalize_tracking_code
@@ -75,6 +76,18 @@ def public_notes(status: str, public_outcome: str, last_reply: str) -> str:
     return (public_outcome if status in SETTLED_STATES else "") or last_reply
 
 
+async def last_public_changes(case_ids: list[int]) -> dict[int, dt.datetime]:
+    """When each case last changed in public (a reply, a question, a status, an outcome): a
+    reply moves no column of the case, yet a client watching updated_datetime must see it."""
+    rows = await CaseUpdate.filter(case_id__in=case_ids).group_by("case_id").annotate(
+        last=Max("created_at")).values("case_id", "last")
+    return {row["case_id"]: row["last"] for row in rows}
+
+
+def updated(case_updated_at: dt.datetime, last_public: dt.datetime | None) -> dt.datetime:
+    return max(case_updated_at, last_public) if last_public else case_updated_at
+
+
 async def find_case(tracking_code: str | None) -> Case | None:
     if not tracking_code:
         return None
@@ -114,7 +127,7 @@ async def public_status(case: Case, *, for_reporter: bool = False) -> PublicStat
         category=case.category,
         agency_code=case.agency_code,
         created_at=case.created_at,
-        updated_at=case.updated_at,
+        updated_at=updated(case.updated_at, (await last_public_changes([case.id])).get(case.id)),
         due_at=case.due_at,
         replies=_shown(replies, case),
         outcome=public_notes(settled.status, settled.public_outcome, ""),
