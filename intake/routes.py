@@ -168,8 +168,8 @@ routes: list[BaseRoute] = [
             Route("/requests/{code}.{format:format}", service_requests.get_request,
                   name="get_request"),
             Route("/tokens/{token}.{format:format}", service_requests.get_token, name="token"),
-            Route("/servicerequestupdates.{format:format}", updates.service_request_updates,
-                  name="service_request_updates"),
+            Route("/servicerequestupdates.{format:format}", updates.updates_endpoint,
+                  methods=["GET", "POST"], name="service_request_updates"),
         ]),
     ]),
     Mount("/staff", routes=[

@@ -47,3 +47,4 @@ def error_response(request: Request, status: int, errors: Errors,
     return answer(request, "errors", [
         {"code": status, "description": f"{API_NAME.get(field, field)}: {said.problem(problem)}"}
         for field, problem in errors.items()], status, headers)
+

@@ -36,6 +36,14 @@ CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
 IGNORED_FIELDS = frozenset({"jurisdiction_id", "api_key", "device_id", "deviceid",
                             "account_id", "address_id", "address_string", "first_name",
                             "last_name", "media_url"})
+# The spec's location: lat and long, address_string or address_id (here the official code of
+# the commune or ward, as attribute[commune] may also give it).
+NO_LOCATION = N_("Say where the goods were sold: lat and long, address_string, or address_id "
+                 "(the official code of the commune or ward).")
+CONTACT_NOT_KEPT = N_("Contact details were not stored: this client is not registered as "
+                      "asking its users' consent (intake api-client create --collects-consent), "
+                      "and attribute[consent] was not true. The report was filed without them.")
+PERSONAL_FIELDS = ("reporter_name", "reporter_email", "reporter_phone", "notify_sms")
 # A report field -> the name a client sent it under, for error messages.
 API_NAME = {field: f"attribute[{name}]" for name, field in ATTRIBUTES.items()} | {
     field: name for name, field in STANDARD_FIELDS.items()
@@ -58,6 +66,7 @@ class ApiReport:
     values: dict[str, str] = field(default_factory=dict)  # the report's fields, as the form's
     extras: dict[str, str] = field(default_factory=dict)  # attributes with no field here
     errors: Errors = field(default_factory=dict)
+    contact_dropped: bool = False  # contact details sent without consent, and not kept
 
 
 def _number(name: str, typed: str) -> str:
@@ -146,9 +155,21 @@ def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) 
         extra = _extra("media_url", [first["media_url"]])
         if extra:
             report.extras["media_url"] = extra[1]
+    if "commune" not in report.values and first.get("address_id", "").strip():
+        report.values["commune"] = first["address_id"].strip()
+    has_position = bool(first.get("lat", "").strip() and first.get("long", "").strip())
+    if not (has_position or first.get("address_string", "").strip()
+            or report.values.get("commune", "").strip()):
+        report.errors["latitude"] = Problem(NO_LOCATION)
     report.values["reporter_name"] = " ".join(
         part for part in (first.get("first_name", "").strip(), first.get("last_name", "").strip())
         if part)
     if consented:
         report.values["consent"] = "1"
+    elif any(report.values.get(name, "").strip() for name in PERSONAL_FIELDS):
+        # FixMyStreet always sends the person's name and address: without consent they are
+        # dropped, never a refusal, and the answer's service_notice says so.
+        for name in PERSONAL_FIELDS:
+            report.values.pop(name, None)
+        report.contact_dropped = True
     return report

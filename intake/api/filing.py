@@ -12,14 +12,17 @@ from starlette.responses import Response
 
 from intake.api.answers import answer, error_response, language, words
 from intake.api.callers import Caller, UnknownKey, identify
-from intake.api.fields import MEDIA_FIELD, report_fields
+from intake.api.fields import CONTACT_NOT_KEPT, MEDIA_FIELD, report_fields
+from intake.api.refusals import refusal_response
 from intake.api.requests import UNKNOWN_KEY, UNKNOWN_SERVICE
 from intake.context import app_context
-from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form, uploaded_files
-from intake.requester import retry_after
 from workflows.access.limits import network
-from workflows.cases.filing import EntryPoint, FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing import (
+    API_CHANNEL,
+    EntryPoint,
+    FilingRefused,
+)
 from workflows.cases.repeats import (
     MAX_IDEMPOTENCY_KEY_CHARS,
     KeyReused,
@@ -94,7 +97,7 @@ async def create_request(request: Request) -> Response:
     service_code = report.values.get("category", "")
     if service_code and service_code not in codes(CATEGORIES):
         return error_response(request, 404, {"category": Problem(UNKNOWN_SERVICE)})
-    entry = EntryPoint("api", caller.actor, language(request),
+    entry = EntryPoint(API_CHANNEL, caller.actor, language(request),
                        None if caller.client else caller.address, caller.client)
     try:
         filed = await context.filing.file(
@@ -102,13 +105,12 @@ async def create_request(request: Request) -> Response:
             extras=report.extras, repeat=await _repeat_key(header, caller, form, fields))
     except KeyReused:
         return error_response(request, 422, {"Idempotency-Key": Problem(KEY_REUSED)})
-    except TooManyReports as refused:
-        return error_response(request, 429, refused.errors, retry_after(refused.limited))
-    except NothingStored as refused:
-        return error_response(request, 503, refused.errors, {"Retry-After": RETRY_SECONDS})
     except FilingRefused as refused:
-        return error_response(request, 400, refused.errors)
+        return refusal_response(request, refused)
+    said = words(request)
+    notice = " ".join((said(RECEIVED), *([said(CONTACT_NOT_KEPT)] if report.contact_dropped
+                                          else [])))
     return answer(request, "service_requests", [{
-        "service_request_id": filed.case.tracking_code, "service_notice": words(request)(RECEIVED),
+        "service_request_id": filed.case.tracking_code, "service_notice": notice,
         "account_id": None, "pin": filed.pin or None}], 201,
         {"Idempotent-Replayed": "true"} if filed.repeated else None)

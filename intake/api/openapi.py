@@ -84,12 +84,17 @@ def _request_body(max_description_chars: int) -> dict[str, Any]:
     properties.update({name: {"type": "string"} for name in sorted(IGNORED_FIELDS)
                        if name not in properties})
     assert set(STANDARD_FIELDS) <= set(properties)
-    required = ["service_code", "description", "attribute[product_name]",
-                "attribute[product_group]", "attribute[channel]"]
+    required = ["service_code", "attribute[product_name]", "attribute[product_group]",
+                "attribute[channel]"]
     form = {"type": "object", "properties": properties, "required": required,
             "description": "Other attribute[...] fields are kept for staff, never refused. "
-                           "Contact details need attribute[consent]=true, unless the api_key is "
-                           "of a client registered as asking its users for consent."}
+                           "A location is required: lat and long, address_string, or "
+                           "address_id (the official code of the commune or ward); a position "
+                           "outside the province is refused. description is optional. Contact "
+                           "details (first_name, last_name, email, phone) are stored only with "
+                           "attribute[consent]=true or an api_key of a client registered as "
+                           "asking its users for consent (--collects-consent); otherwise the "
+                           "report is filed without them and service_notice says so."}
     multipart = {**form, "properties": {**properties, MEDIA_FIELD: {
         "type": "array", "items": {"type": "string", "format": "binary"}}}}
     return {"required": True, "content": {
@@ -122,7 +127,8 @@ def _schemas() -> dict[str, Any]:
     return {"Errors": errors, "Services": _objects(service, ["service_code", "service_name"]),
             "Created": _objects(created, ["service_request_id"]),
             "Requests": _objects(request, ["service_request_id", "status"]),
-            "Updates": _objects(update, ["update_id", "service_request_id", "status"])}
+            "Updates": _objects(update, ["update_id", "service_request_id", "status"]),
+            "Posted": _objects({"update_id": {"type": "string"}}, ["update_id"])}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -175,12 +181,47 @@ def _paths(max_description_chars: int) -> dict[str, Any]:
             "summary": "A token is the request's id: a report has its id as soon as it is filed",
             "responses": {"200": _answer("Token", {"type": "array"}),
                           "404": _error("No report has this code"), **LOOKUP_REFUSALS}}},
-        "/servicerequestupdates.{format}": {"get": {
-            "operationId": "serviceRequestUpdates", "parameters": [FORMAT, IDS, *WINDOW, API_KEY],
-            "summary": "Public updates in a window, oldest first, at most 1,000 (FixMyStreet's "
-                       "form: status in its words, Intake's own in external_status_code)",
-            "responses": {"200": _answer("Updates", _ref("Updates")), **LOOKUP_REFUSALS}}},
+        "/servicerequestupdates.{format}": {
+            "get": {
+                "operationId": "serviceRequestUpdates",
+                "parameters": [FORMAT, IDS, *WINDOW, API_KEY],
+                "summary": "Public updates in a window, oldest first, at most 1,000 "
+                           "(FixMyStreet's form: status in its words, Intake's own in "
+                           "external_status_code)",
+                "responses": {"200": _answer("Updates", _ref("Updates")), **LOOKUP_REFUSALS}},
+            "post": {
+                "operationId": "postServiceRequestUpdate", "parameters": [FORMAT],
+                "summary": "A citizen's update to a report, by the client that filed it "
+                           "(FixMyStreet's post_service_request_update): it joins the case as "
+                           "the reporter's follow-up; the same update_id again gets the same "
+                           "answer",
+                "requestBody": _update_body(),
+                "responses": {"200": _answer("Posted: Intake's id for the update",
+                                             _ref("Posted")),
+                              "400": _error("A field is missing or wrong, or the report is "
+                                            "closed; each is named"),
+                              "403": _error("No api_key, or an unknown or revoked one"),
+                              "404": _error("No report with this id was filed with this key"),
+                              "413": _error("The request body is too large"),
+                              "429": _error("Too many from this client"),
+                              "503": _error("Not saved; nothing was stored")}},
+        },
     }
+
+
+def _update_body() -> dict[str, Any]:
+    text = {"type": "string"}
+    form = {"type": "object", "required": ["service_request_id", "api_key"],
+            "properties": {name: text for name in (
+                "service_request_id", "update_id", "update_id_ext", "updated_datetime",
+                "status", "description", "media_url", "api_key", "jurisdiction_id",
+                "first_name", "last_name", "email", "title", "email_alerts_requested",
+                "public_anonymity_required", "service_request_id_ext")},
+            "description": "update_id (or update_id_ext): the client's own id, 1 to 64 visible "
+                           "ASCII characters. description or media_url. The person's fields "
+                           "are not kept; the photo is kept as its link."}
+    return {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": form},
+                                          "multipart/form-data": {"schema": form}}}
 
 
 def document(base_url: str, max_description_chars: int) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """`servicerequestupdates`: the public updates of every case in a window, in the form
 FixMyStreet reads (update_id, service_request_id, status, updated_datetime, description,
-media_url), so that a FixMyStreet instance shows the agency's answers on its own report page.
+media_url), so that a FixMyStreet instance shows the agency's answers on its own report page;
+and, POSTed by the client that filed a case, a citizen's update to it (FixMyStreet's
+post_service_request_update), which joins the case as the reporter's follow-up.
 
 `status` uses FixMyStreet's words for where a case stands (open, investigating, in_progress,
 fixed, no_further_action, internal_referral, duplicate, closed); `external_status_code` gives
@@ -12,11 +14,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.api.answers import answer, error_response, words
-from intake.api.callers import Caller
+from intake.api.callers import Caller, UnknownKey, identify
 from intake.api.query import read_filters
-from intake.api.requests import iso, read_as_caller
+from intake.api.refusals import refusal_response
+from intake.api.requests import UNKNOWN_KEY, iso, read_as_caller
+from intake.context import app_context
+from intake.formdata import read_form
+from workflows.cases.client_updates import (
+    ClientUpdate,
+    add_client_update,
+    filed_by,
+    update_id_problem,
+)
+from workflows.cases.filing import FilingRefused
+from workflows.cases.models import Case
 from workflows.cases.public_feed import PublicUpdate, UpdateQuery, public_updates
 from workflows.cases.states import EVENTS
+from workflows.cases.tracking import normalize_tracking_code
+from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
 
 # Intake's status -> FixMyStreet's; a resolution by what the agency found.
@@ -69,3 +84,52 @@ async def _updates(request: Request, caller: Caller) -> Response:
 
 async def service_request_updates(request: Request) -> Response:
     return await read_as_caller(request, _updates)
+
+
+NOT_ITS_CASE = N_("No report with this service_request_id was filed with this api_key.")
+KEY_NEEDED = N_("Updates are posted with the api_key of the client that filed the report.")
+
+
+async def post_update(request: Request) -> Response:
+    """A citizen's update, as FixMyStreet posts it: service_request_id, update_id (or
+    update_id_ext), updated_datetime, status, description, media_url and the person's fields
+    (not kept). Answered with Intake's id for the update; the same update id again gets it
+    again, with Idempotent-Replayed."""
+    context = app_context(request)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return error_response(request, 400, {"form": form})
+    fields = {name: value for name, value in reversed(list(form.multi_items()))
+              if isinstance(value, str)}
+    try:
+        caller = await identify(request, [value for name, value in form.multi_items()
+                                          if name == "api_key" and isinstance(value, str)])
+    except UnknownKey:
+        return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})
+    if caller.client is None:
+        return error_response(request, 403, {"api_key": Problem(KEY_NEEDED)})
+    update_id = fields.get("update_id") or fields.get("update_id_ext") or ""
+    if problem := update_id_problem(update_id):
+        return error_response(request, 400, {"update_id": problem})
+    code = normalize_tracking_code(fields.get("service_request_id", ""))
+    case = await Case.get_or_none(tracking_code=code) if code else None
+    if case is None or not await filed_by(case, caller.client):
+        return error_response(request, 404, {"service_request_id": Problem(NOT_ITS_CASE)})
+    update = ClientUpdate(update_id.strip(), fields.get("description", ""),
+                          fields.get("media_url", ""))
+    try:  # the case's words are the staff's: Vietnamese
+        posted = await add_client_update(context.filing, case, caller.client, update,
+                                         context.reference.translator("vi"))
+    except FilingRefused as refused:
+        return refusal_response(request, refused)
+    return answer(request, "service_request_updates",
+                  [{"update_id": str(posted.message.id)}], 200,
+                  {"Idempotent-Replayed": "true"} if posted.repeated else None)
+
+
+async def updates_endpoint(request: Request) -> Response:
+    """One route for the feed (GET) and for posting an update (POST), so that a 405 names
+    both."""
+    if request.method == "POST":
+        return await post_update(request)
+    return await service_request_updates(request)

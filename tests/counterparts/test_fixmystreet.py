@@ -25,7 +25,7 @@ from tests.conftest import IN_CI
 from tests.live import free_port, run_intake, start_server
 from workflows.access.accounts import create_user
 from workflows.cases.conversation import add_public_reply
-from workflows.cases.models import Case
+from workflows.cases.models import Case, CaseMessage
 from workflows.cases.transitions import ActionRequest, take_action
 
 CLIENT = Path(__file__).parent / "fixmystreet" / "open311_client.pl"
@@ -75,10 +75,11 @@ def w3c(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def register(settings: Settings) -> str:
+def register(settings: Settings, name: str = "FixMyStreet Khánh Hòa",
+             consent: bool = True) -> str:
     env = {"INTAKE_DATABASE_URL": settings.database_url, "INTAKE_DATA_DIR": str(settings.data_dir),
            "INTAKE_CONFIG_DIR": str(settings.config_dir)}
-    made = run_intake("api-client", "create", "FixMyStreet Khánh Hòa", "--collects-consent",
+    made = run_intake("api-client", "create", name, *(["--collects-consent"] if consent else []),
                       env=env)
     assert made.returncode == 0, made.stderr
     return made.stdout.strip().splitlines()[-1]
@@ -181,6 +182,53 @@ async def test_fixmystreet_reads_intake_s_refusals(perl: str, app: Starlette,
         assert "400: attribute[product_name]: Trường này là bắt buộc." in refused["error"]
         assert "400: attribute[channel]:" in refused["error"]
         assert await Case.all().count() == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def test_fixmystreet_posts_a_citizens_update_and_it_joins_the_case(
+        perl: str, app: Starlette, settings: Settings, tmp_path: Path):
+    """With its update-sending switch on (needed to poll Intake's answers), FixMyStreet posts
+    every comment on the report: each joins the case as the reporter's follow-up, once, and
+    a body's key without --collects-consent still files, keeping no contact details."""
+    port = free_port()
+    server = start_server(settings, port)
+    try:
+        endpoint = f"http://127.0.0.1:{port}/open311/v2/"
+        fms = FixMyStreet(perl, endpoint, register(settings))
+        problem = tmp_path / "problem.json"
+        problem.write_text(json.dumps({**PROBLEM, "extra": {
+            "product_name": "Thuốc lá Jet", "product_group": "other", "channel": "market"}}))
+        code = fms("send", str(problem))["external_id"]
+        comment = tmp_path / "comment.json"
+        text = "Hôm nay quầy số 5 vẫn bày bán, thêm cả thuốc lá điện tử không nhãn phụ."
+        comment.write_text(json.dumps({
+            "id": 90211, "external_id": code, "name": "Phạm Minh Tuấn",
+            "email": "tuan.pham@example.org", "text": text, "problem_state": "confirmed",
+            "confirmed": int(dt.datetime.now(dt.UTC).timestamp()),
+            "photo_url": "https://fixmystreet.example.org/photo/c/90211.full.jpeg"}))
+        posted = fms("update", str(comment))
+        assert posted.get("update_id", "").isdigit(), posted
+        # Sent again (FixMyStreet counted a timeout as a failure): the same update, once.
+        assert fms("update", str(comment)) == posted
+        case = await Case.get(tracking_code=code)
+        [message] = await CaseMessage.filter(case_id=case.id, author="reporter")
+        assert str(message.id) == posted["update_id"] and message.body.startswith(text)
+        assert "https://fixmystreet.example.org/photo/c/90211.full.jpeg" in message.body
+        assert "tuan.pham@example.org" not in message.body
+        assert (await Case.get(id=case.id)).new_info_at is not None  # the queue marks it
+
+        # Another body's key cannot post to this report, and says nothing of it.
+        other = FixMyStreet(perl, endpoint, register(settings, "Ứng dụng khác", consent=False))
+        refused = other("update", str(comment))
+        assert refused["failed"] and int(refused["status"]) == 404, refused
+        # That body's key, made without --collects-consent: its report is filed all the same,
+        # without the person's name, email or phone.
+        filed = other("send", str(problem))
+        assert filed.get("external_id"), filed
+        kept = await Case.get(tracking_code=filed["external_id"])
+        assert (kept.reporter_name, kept.reporter_email, kept.reporter_phone) == ("", "", "")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -53,6 +53,7 @@ async def test_the_images_of_one_request_share_a_pixel_budget(client):
     assert not await Case.exists()
     api = await client.post("/open311/v2/requests.json", data={
         "service_code": "counterfeit", "description": VALID_REPORT["description"],
+        "lat": "12.24", "long": "109.19",
         "attribute[product_name]": "Nước mắm", "attribute[product_group]": "food",
         "attribute[channel]": "market"},
         files=[("media", ("a.png", BIG, "image/png")), ("media", ("b.png", BIG, "image/png"))])

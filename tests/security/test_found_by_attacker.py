@@ -73,6 +73,7 @@ async def test_huge_numbers_and_dates_get_a_message_never_a_500(app, accounts):
             assert padded.status_code in (303, 400)
         api = await client.post("/open311/v2/requests.json", data={
             "service_code": "counterfeit", "description": VALID_REPORT["description"],
+            "lat": "12.24", "long": "109.19",
             "attribute[product_name]": "x", "attribute[product_group]": "food",
             "attribute[channel]": "market", "attribute[quantity]": HUGE})
         assert api.status_code == 400

@@ -52,4 +52,4 @@ def test_the_open311_api_never_fails_and_keeps_to_its_document(live_server: str)
 
         answers_well()
         checked.append(operation.label)
-    assert len(checked) == 8, checked  # every operation of the document was exercised
+    assert len(checked) == 9, checked  # every operation of the document was exercised

@@ -8,7 +8,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from workflows.cases.phones import stored_number
@@ -41,6 +41,9 @@ class Reading:
     places: Places
     max_description_chars: int
     today: dt.date
+    # An Open311 client may leave the description out (the spec makes it optional): the
+    # goods' attributes describe the report. Given, it must still say something.
+    description_optional: bool = False
 
 
 Value = object  # a field's value, or a Problem
@@ -83,6 +86,11 @@ def text(typed: str, field: ReportField, reading: Reading, multiline: bool = Fal
 
 
 def longtext(typed: str, field: ReportField, reading: Reading) -> Value:
+    if reading.description_optional and field.required:
+        given = text(typed, replace(field, required=False), reading, multiline=True,
+                     limit=reading.max_description_chars)
+        return Problem(NO_WORDS) if isinstance(given, str) and given and not has_words(
+            given) else given
     written = text(typed, field, reading, multiline=True, limit=reading.max_description_chars)
     if isinstance(written, str) and field.required and len(written) < MIN_DESCRIPTION_CHARS:
         return Problem(N_("Please describe what happened in at least {minimum} characters."),

@@ -51,6 +51,7 @@ from workflows.reference.routing import RoutingFacts, route
 log = logging.getLogger("intake.filing")
 # Officers file what came by phone, letter or in person; the web and the API file themselves.
 STAFF_CHANNELS = ("hotline", "letter", "walk_in")
+API_CHANNEL = "api"  # an Open311 client's filing
 FILES_FIELD = "photos"
 _CODE_ATTEMPTS = 3
 # The disk or the bucket refused a file (OSError), or the database the transaction.
@@ -145,10 +146,12 @@ class FilingService:
     max_description_chars: int
     client_allowance: Allowance  # per registered client, unless the client has its own
 
-    def check(self, fields: Mapping[str, str]) -> CheckedReport:
-        """The report's fields checked, once for a request: hand the result on."""
+    def check(self, fields: Mapping[str, str], channel: str = "web") -> CheckedReport:
+        """The report's fields checked, once for a request: hand the result on. Through the
+        API (Open311) the description is optional, as the spec has it."""
         draft, errors = validate_report(fields, self.reference.places,
-                                        max_description_chars=self.max_description_chars)
+                                        max_description_chars=self.max_description_chars,
+                                        description_optional=channel == API_CHANNEL)
         return CheckedReport(draft, errors)
 
     async def file(self, fields: Mapping[str, str] | CheckedReport, uploads: Sequence[Upload],
@@ -164,7 +167,8 @@ class FilingService:
                 earlier = await earlier_filing(repeat, self.secret_key)
             if earlier is not None:
                 return FiledReport(earlier.case, earlier.pin, repeated=True)
-        checked = fields if isinstance(fields, CheckedReport) else self.check(fields)
+        checked = fields if isinstance(fields, CheckedReport) else self.check(fields,
+                                                                               entry.channel)
         draft, errors = checked.draft, {**(found or {}), **checked.errors}
         if entry.actor.kind == "staff" and entry.channel not in STAFF_CHANNELS:
             errors["intake_channel"] = Problem(N_("Choose how the report was received."))

@@ -197,7 +197,9 @@ FIELDS: tuple[ReportField, ...] = (
                         "contact details to contact me about it. They are never published."),
                 open311=Open311("consent", "singlevaluelist",
                                 N_("The reporter agrees that the agencies use their contact "
-                                   "details")),
+                                   "details. Without it (or a client registered as asking its "
+                                   "users' consent), first_name, last_name, email and phone "
+                                   "are not stored; the report is filed all the same.")),
                 personal=True),
 )
 BY_NAME: dict[str, ReportField] = {field.name: field for field in FIELDS}

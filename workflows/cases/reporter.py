@@ -108,8 +108,8 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
         raise InvalidReport(errors)
     text = str(body)
     async with service.stored_evidence(uploads, allowance, address) as evidence:
-        await _record_followup(case, text, evidence, service.events,
-                               service.reference.service_levels)
+        await record_followup(case, text, evidence, service.events,
+                              service.reference.service_levels)
     service.events.committed()
 
 
@@ -133,8 +133,13 @@ async def resume_waiting(connection: BaseDBAsyncClient, case: Case, levels: Serv
     return fresh
 
 
-async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
-                           events: CaseEvents, levels: ServiceLevels) -> None:
+async def record_followup(case: Case, body: str, evidence: list[EvidenceFile],
+                          events: CaseEvents, levels: ServiceLevels,
+                          actor: Actor | None = None,
+                          client_ref: str | None = None) -> CaseMessage | None:
+    """The reporter's addition stored on the case (resuming it if it waited for them), as the
+    citizen or, for an update an Open311 client posted, as that client (`client_ref`: its id
+    for the update, unique). The message, if there were words."""
     now = dt.datetime.now(dt.UTC)
     async with in_transaction() as connection:
         # The case as it is now, locked: staff may have closed it while the files came in.
@@ -142,7 +147,8 @@ async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
         if case.status in CLOSED_STATES:
             raise InvalidReport({"body": Problem(CLOSED_TO_ADDITIONS)})
         message = await CaseMessage.create(using_db=connection, case=case, author="reporter",
-                                           kind="addition", body=body) if body else None
+                                           kind="addition", body=body,
+                                           client_ref=client_ref) if body else None
         for file in evidence:  # kept with the words they came with
             await Attachment.create(using_db=connection, case=case, added_by="reporter",
                                     message=message, **asdict(file))
@@ -151,9 +157,10 @@ async def _record_followup(case: Case, body: str, evidence: list[EvidenceFile],
             resumed = await resume_waiting(connection, case, levels, now, events)
         await Case.filter(id=case.id).using_db(connection).update(new_info_at=now)
         await events.record(connection, CaseEvent(
-            resumed or case, Actor.citizen(), "reporter_followup",
+            resumed or case, actor or Actor.citizen(), "reporter_followup",
             after={"message": bool(body), "attachments": [evidence_record(f) for f in evidence]},
             facts={"resumed": resumed is not None}))
+    return message
 
 
 # How long after a case is settled its reporter's link still opens their page.

@@ -33,9 +33,10 @@ class CheckedReport:
     errors: Errors
 
 
-def _together(values: dict[str, object], errors: Errors) -> None:
+def _together(values: dict[str, object], errors: Errors, places: Places) -> None:
     """The rules that join fields: goods sold online say where; contact details come with the
-    reporter's consent; SMS need a mobile number; a position is both its coordinates."""
+    reporter's consent; SMS need a mobile number; a position is both its coordinates, within
+    the province."""
     if (values.get("sales_channel") == "online" and not values.get("online_url")
             and not values.get("platform") and "online_url" not in errors):
         errors["online_url"] = Problem(
@@ -58,6 +59,12 @@ def _together(values: dict[str, object], errors: Errors) -> None:
     if (latitude is None) != (longitude is None) and not {"latitude", "longitude"} & set(errors):
         missing = "longitude" if longitude is None else "latitude"
         errors[missing] = Problem(N_("Give a number in degrees, e.g. 21.0285."))
+    elif (isinstance(latitude, float) and isinstance(longitude, float)
+          and not places.contains(latitude, longitude)):
+        errors["latitude"] = Problem(N_("This position ({latitude}, {longitude}) is outside "
+                                        "{province}: give the place where the goods were sold."),
+                                     {"latitude": latitude, "longitude": longitude,
+                                      "province": places.province or "Việt Nam"})
     if "latitude" in errors or "longitude" in errors:
         values["latitude"] = values["longitude"] = None
 
@@ -89,8 +96,10 @@ def validate_report(
     *,
     max_description_chars: int,
     today: dt.date | None = None,
+    description_optional: bool = False,
 ) -> tuple[ReportDraft | None, Errors]:
-    reading = Reading(places, max_description_chars, today or dt.datetime.now(VIETNAM).date())
+    reading = Reading(places, max_description_chars, today or dt.datetime.now(VIETNAM).date(),
+                      description_optional)
     values: dict[str, object] = {}
     errors: Errors = {}
     for field in FIELDS:
@@ -100,7 +109,7 @@ def validate_report(
             value = None
         values[field.name] = value
     _units(raw, values, errors, reading)
-    _together(values, errors)
+    _together(values, errors, places)
     if errors:
         return None, errors
     return ReportDraft(values), {}

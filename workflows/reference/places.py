@@ -5,13 +5,17 @@ which a case stores beside the name. A file may instead list names by hand (no c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vietnam_provinces import Province, Ward
 
 from workflows.reference.tomlfile import TomlFile, read_toml
 from workflows.reference.vietnamese import fold
+
+# Vietnam with Hoàng Sa and Trường Sa: 6-23.4° N, 102.1-117.9° E.
+VIETNAM_BOUNDS = (6.0, 102.1, 23.4, 117.9)
+BOUND_KEYS = ("south", "west", "north", "east")
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,13 @@ class Places:
     communes: tuple[str, ...]  # empty: the form takes any commune or ward as free text
     province_code: int | None = None  # the official code (56: Khánh Hòa; 1: Hà Nội)
     codes: dict[str, int] = field(default_factory=dict)  # a commune's official code by name
+    # Where a report's position may lie (south, west, north, east in degrees): the
+    # province's box from communes.toml, else Vietnam's, islands included.
+    bounds: tuple[float, float, float, float] = VIETNAM_BOUNDS
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        south, west, north, east = self.bounds
+        return south <= latitude <= north and west <= longitude <= east
 
     def accepts(self, commune: str) -> bool:
         return not self.communes or commune in self.communes
@@ -67,8 +78,26 @@ def _sort_key(name: str) -> tuple[str, str]:
 
 def load_places(path: Path) -> Places:
     source = read_toml(path)
-    if "province_code" in source.data:
-        return _official(source)
+    places = _official(source) if "province_code" in source.data else _by_hand(source)
+    return replace(places, bounds=_bounds(source)) if "bounds" in source.data else places
+
+
+def _bounds(source: TomlFile) -> tuple[float, float, float, float]:
+    table = source.data["bounds"]
+    wrong = source.error("bounds = { south = …, west = …, north = …, east = … } in degrees, "
+                         "south below north, west of east, within Vietnam", key="bounds")
+    if not isinstance(table, dict) or set(table) != set(BOUND_KEYS) or not all(
+            isinstance(table[key], int | float) and not isinstance(table[key], bool)
+            for key in BOUND_KEYS):
+        raise wrong
+    south, west, north, east = (float(table[key]) for key in BOUND_KEYS)
+    v_south, v_west, v_north, v_east = VIETNAM_BOUNDS
+    if not (v_south <= south < north <= v_north and v_west <= west < east <= v_east):
+        raise wrong
+    return south, west, north, east
+
+
+def _by_hand(source: TomlFile) -> Places:
     province = source.data.get("province", "")
     if not isinstance(province, str):
         raise source.error("province must be a text", key="province")

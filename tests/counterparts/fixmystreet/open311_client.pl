@@ -2,7 +2,8 @@
 # What FixMyStreet does when a body's send method is Open311, written after mysociety/fixmystreet's
 # perllib/Open311.pm (_request, _get_xml_object, send_service_request,
 # _populate_service_request_params, get_service_meta_info, get_service_requests,
-# get_service_request_updates), perllib/Open311/PopulateServiceList.pm and
+# get_service_request_updates, post_service_request_update,
+# _populate_service_request_update_params), perllib/Open311/PopulateServiceList.pm and
 # perllib/Open311/GetServiceRequestUpdates.pm + UpdatesBase.pm (check_date, map_state), with the
 # same Perl modules: LWP, HTTP::Request::Common, XML::Simple with FixMyStreet's options, and
 # DateTime::Format::W3CDTF. Only the database and the cobrand hooks are left out.
@@ -12,6 +13,7 @@
 #   send PROBLEM.json         one report, as send_service_request; prints the external id
 #   requests START END        get_service_requests in a window (W3CDTF)
 #   updates START END         get_service_request_updates, each update checked as FixMyStreet does
+#   update COMMENT.json       one citizen's update, as post_service_request_update; prints its id
 # Every command prints one JSON object.
 use strict;
 use warnings;
@@ -217,7 +219,37 @@ sub updates {
     return { updates => \@taken, dropped => \@dropped };
 }
 
+# Open311.pm: _populate_service_request_update_params (extended_statuses on, use_extended_updates
+# off), then post_service_request_update: the update's id from request_update/update_id, or
+# nothing (FixMyStreet then counts a failure and sends the comment again later).
+sub post_update {
+    my $comment = $json->decode( do { local ( @ARGV, $/ ) = shift; <> } );
+    my ( $firstname, $lastname ) = ( $comment->{name} =~ /(\w+)\.?\s+(.+)/ );
+    $lastname ||= '-';
+    my %status = ( 'fixed - user' => 'FIXED', 'in progress' => 'IN_PROGRESS',
+        'investigating' => 'INVESTIGATING', 'confirmed' => 'OPEN' );
+    my $params = {
+        updated_datetime => w3c( DateTime->from_epoch( epoch => $comment->{confirmed} ) ),
+        service_request_id => $comment->{external_id},
+        status => $status{ $comment->{problem_state} } // 'OPEN',
+        email => $comment->{email},
+        description => $comment->{text},
+        last_name => $lastname,
+        first_name => $firstname,
+        update_id => $comment->{id},
+    };
+    $params->{media_url} = $comment->{photo_url} if $comment->{photo_url};
+    my $response = request( 'POST', 'servicerequestupdates.xml', $params );
+    my $obj = get_xml_object( $response // '' );
+    if ($obj) {
+        my $update = ref $obj->{request_update} eq 'ARRAY' ? $obj->{request_update}[0] : undef;
+        my $update_id = $update ? $update->{update_id} : undef;
+        return { update_id => $update_id } if defined $update_id && !ref $update_id;
+    }
+    return { failed => 1, status => $last{status}, error => $last{error} // ( $response // '' ) };
+}
+
 my %commands = ( services => \&services, send => \&send_report, requests => \&requests,
-    updates => \&updates );
+    updates => \&updates, update => \&post_update );
 die "unknown command\n" unless $commands{ $command // '' };
 print $json->encode( $commands{$command}->(@args) ), "\n";

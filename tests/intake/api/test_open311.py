@@ -159,9 +159,16 @@ async def test_an_app_asks_for_sms_with_the_reporters_consent_and_a_mobile_numbe
     assert filed.status_code == 201, filed.text
     case = await Case.get(tracking_code=filed.json()[0]["service_request_id"])
     assert case.notify_sms and case.reporter_phone == "0987654321"
-    # Without the reporter's consent, or to a landline, or with no number: refused, named.
-    for changed, named in (({"attribute[consent]": "false"}, "attribute[consent]"),
-                           ({"phone": "024 3825 1234"}, "phone"),
+    # Without the reporter's consent: filed, and neither the number nor the SMS wish is kept,
+    # as the answer says.
+    unconsented = await client.post("/open311/v2/requests.json", headers=ENGLISH,
+                                    data={**asked, "attribute[consent]": "false"})
+    assert unconsented.status_code == 201, unconsented.text
+    assert "Contact details were not stored" in unconsented.json()[0]["service_notice"]
+    kept = await Case.get(tracking_code=unconsented.json()[0]["service_request_id"])
+    assert (kept.notify_sms, kept.reporter_phone, kept.reporter_name) == (False, "", "")
+    # To a landline, or with no number: refused, named.
+    for changed, named in (({"phone": "024 3825 1234"}, "phone"),
                            ({"phone": "", "first_name": "", "last_name": ""},
                             "attribute[notify_sms]")):
         refused = await client.post("/open311/v2/requests.json",
@@ -169,3 +176,69 @@ async def test_an_app_asks_for_sms_with_the_reporters_consent_and_a_mobile_numbe
         assert refused.status_code == 400, changed
         assert any(error["description"].startswith(f"{named}:")
                    for error in refused.json()), refused.json()
+
+
+def without(*names: str) -> dict[str, str]:
+    return {name: value for name, value in API_REPORT.items() if name not in names}
+
+
+@pytest.mark.parametrize("answer_format", ["json", "xml"])
+async def test_a_report_says_where_as_the_spec_asks_and_within_the_province(client,
+                                                                          answer_format):
+    """lat and long, address_string or address_id: one is required; a position elsewhere
+    (Chicago, Hà Nội) is refused naming lat; address_id is the ward's official code."""
+    path = f"/open311/v2/requests.{answer_format}"
+    nowhere = await client.post(path, data=without("lat", "long"), headers=ENGLISH)
+    assert nowhere.status_code == 400 and "lat: Say where the goods were sold" in nowhere.text
+    for lat, long in (("41.8781", "-87.6298"), ("21.0285", "105.8542")):
+        elsewhere = await client.post(path, data={**API_REPORT, "lat": lat, "long": long},
+                                      headers=ENGLISH)
+        assert elsewhere.status_code == 400 and "lat: This position" in elsewhere.text
+        assert "outside Tỉnh Khánh Hòa" in elsewhere.text
+    assert await Case.all().count() == 0
+    # Trường Sa is Khánh Hòa's too.
+    at_sea = await client.post(path, data={**API_REPORT, "lat": "8.6453", "long": "111.9201"})
+    assert at_sea.status_code == 201, at_sea.text
+    by_address = await client.post(path, data={**without("lat", "long"),
+                                               "address_string": "Chợ Đầm, Nha Trang"})
+    assert by_address.status_code == 201, by_address.text
+    by_code = await client.post(path, data={**without("lat", "long"), "address_id": "22366"})
+    assert by_code.status_code == 201, by_code.text
+    coded = await Case.filter(commune_code=22366).get()
+    assert coded.commune == "Phường Nha Trang"
+    wrong_code = await client.post(path, data={**without("lat", "long"), "address_id": "70"},
+                                   headers=ENGLISH)  # Hoàn Kiếm, in Hà Nội
+    assert wrong_code.status_code == 400 and "attribute[commune]" in wrong_code.text
+
+
+@pytest.mark.parametrize("answer_format", ["json", "xml"])
+async def test_the_description_is_optional_as_the_spec_says_but_says_something_if_given(
+        client, answer_format):
+    path = f"/open311/v2/requests.{answer_format}"
+    bare = await client.post(path, data=without("description"))
+    assert bare.status_code == 201, bare.text
+    short = await client.post(path, data={**API_REPORT, "description": "Hàng giả"})
+    assert short.status_code == 201, short.text
+    assert {case.description for case in await Case.all()} == {"", "Hàng giả"}
+    empty_words = await client.post(path, data={**API_REPORT, "description": "?!…"},
+                                    headers=ENGLISH)
+    assert empty_words.status_code == 400 and "description:" in empty_words.text
+    # The service's definition and the OpenAPI description agree: not required.
+    openapi = (await client.get("/open311/v2/openapi.json")).json()
+    forms = [names for names in _required_lists(openapi) if "attribute[product_name]" in names]
+    assert forms and all("service_code" in form and "description" not in form for form in forms)
+
+
+def _required_lists(document: object) -> list[list[str]]:
+    """Every `required` list in an OpenAPI document."""
+    found: list[list[str]] = []
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if key == "required" and isinstance(value, list):
+                found.append(value)
+            else:
+                found += _required_lists(value)
+    elif isinstance(document, list):
+        for item in document:
+            found += _required_lists(item)
+    return found

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import uuid
 
 import pytest
 
 from tests.conftest import browser, running_app
-from tests.helpers import jpeg_with_gps
+from tests.helpers import ENGLISH, jpeg_with_gps
 from tests.intake.api.test_open311 import API_REPORT
 from workflows.access.api_clients import register_client, revoke_client
 from workflows.audit.models import AuditEvent
@@ -57,13 +58,21 @@ async def test_a_client_that_collects_consent_passes_contact_details_and_is_name
     created = await AuditEvent.get(case_id=case.id, action="created")
     assert created.actor_type == "client" and created.actor_id.isdigit()
 
-    # Without that registration, contact details still need the reporter's own consent.
+    # Without that registration, contact details still need the reporter's own consent: the
+    # report is filed without them, and the answer says so (XML and JSON) naming the flag.
     _, plain = await register_client("Ứng dụng Phản ánh")
-    refused = await client.post("/open311/v2/requests.json", data={**FIXMYSTREET,
-                                                                    "api_key": plain})
-    assert refused.status_code == 400 and "attribute[consent]" in refused.text
-    refused = await client.post("/open311/v2/requests.json", data=FIXMYSTREET)
-    assert refused.status_code == 400 and "attribute[consent]" in refused.text
+    for path, key in (("/open311/v2/requests.json", plain), ("/open311/v2/requests.xml", plain),
+                      ("/open311/v2/requests.json", None)):
+        sent = {**FIXMYSTREET, "title": f"{path} {key}", **({"api_key": key} if key else {})}
+        filed = await client.post(path, data=sent, headers=ENGLISH)
+        assert filed.status_code == 201, filed.text
+        assert "--collects-consent" in filed.text and "not stored" in filed.text
+        code = re.search(r"<service_request_id>([^<]+)<|\"service_request_id\": ?\"([^\"]+)\"",
+                         filed.text)
+        kept = await Case.get(tracking_code=code.group(1) or code.group(2))
+        assert (kept.reporter_name, kept.reporter_email, kept.reporter_phone, kept.consent) == (
+            "", "", "", False)
+        assert "nguoi.dung@example.org" not in str(kept.extra_attributes)
 
 
 async def test_the_case_page_names_the_client_and_shows_what_it_sent(client, app, accounts):

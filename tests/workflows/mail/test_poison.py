@@ -95,6 +95,7 @@ async def test_the_form_and_the_api_take_one_mailbox_only(client):
         assert 'id="reporter_email-error"' in refused.text
         api = await client.post("/open311/v2/requests.json", data={
             "service_code": "counterfeit", "description": VALID_REPORT["description"],
+            "lat": "12.24", "long": "109.19",
             "attribute[product_name]": "Nước mắm", "attribute[product_group]": "food",
             "attribute[channel]": "market", "email": typed, "attribute[consent]": "true"})
         assert api.status_code == 400 and api.json()[0]["description"].startswith("email:")

@@ -95,6 +95,9 @@ class CaseMessage(Model):
     kind = fields.CharField(max_length=16, default="reply", db_default="reply")
     body = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # An update an Open311 client posted for the reporter: "<client id>:<its update id>",
+    # so that its retry finds this message (workflows.cases.reporter.add_client_update).
+    client_ref = fields.CharField(max_length=100, null=True, unique=True)
 
     class Meta:
         table = "case_message"
