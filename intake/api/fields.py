@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from workflows.cases.report_fields import FIELDS
-from workflows.cases.text import clean_text
+from workflows.cases.text import clean_text, has_words
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_, Errors, Problem
 
@@ -158,7 +158,7 @@ def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) 
     if "commune" not in report.values and first.get("address_id", "").strip():
         report.values["commune"] = first["address_id"].strip()
     has_position = bool(first.get("lat", "").strip() and first.get("long", "").strip())
-    if not (has_position or first.get("address_string", "").strip()
+    if not (has_position or has_words(first.get("address_string", ""))
             or report.values.get("commune", "").strip()):
         report.errors["latitude"] = Problem(NO_LOCATION)
     report.values["reporter_name"] = " ".join(

@@ -192,17 +192,17 @@ def _paths(max_description_chars: int) -> dict[str, Any]:
             "post": {
                 "operationId": "postServiceRequestUpdate", "parameters": [FORMAT],
                 "summary": "A citizen's update to a report, by the client that filed it "
-                           "(FixMyStreet's post_service_request_update): it joins the case as "
-                           "the reporter's follow-up; the same update_id again gets the same "
-                           "answer",
+                           "(FixMyStreet's post_service_request_update): the reporter's "
+                           "follow-up when its email is the reporter's, else a comment for "
+                           "staff; the same update_id again gets the same answer",
                 "requestBody": _update_body(),
                 "responses": {"200": _answer("Posted: Intake's id for the update",
                                              _ref("Posted")),
-                              "400": _error("A field is missing or wrong, or the report is "
-                                            "closed; each is named"),
+                              "400": _error("A field is missing or wrong; each is named"),
                               "403": _error("No api_key, or an unknown or revoked one"),
                               "404": _error("No report with this id was filed with this key"),
                               "413": _error("The request body is too large"),
+                              "422": _error("The update_id was used for another update"),
                               "429": _error("Too many from this client"),
                               "503": _error("Not saved; nothing was stored")}},
         },

@@ -22,6 +22,7 @@ from intake.context import app_context
 from intake.formdata import read_form
 from workflows.cases.client_updates import (
     ClientUpdate,
+    UpdateIdReused,
     add_client_update,
     filed_by,
     update_id_problem,
@@ -87,6 +88,8 @@ async def service_request_updates(request: Request) -> Response:
 
 
 NOT_ITS_CASE = N_("No report with this service_request_id was filed with this api_key.")
+UPDATE_ID_REUSED = N_("This update_id was used for another update: send a new id with a new "
+                      "update.")
 KEY_NEEDED = N_("Updates are posted with the api_key of the client that filed the report.")
 
 
@@ -108,18 +111,20 @@ async def post_update(request: Request) -> Response:
         return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})
     if caller.client is None:
         return error_response(request, 403, {"api_key": Problem(KEY_NEEDED)})
-    update_id = fields.get("update_id") or fields.get("update_id_ext") or ""
+    update_id = fields.get("update_id", "").strip() or fields.get("update_id_ext", "").strip()
     if problem := update_id_problem(update_id):
         return error_response(request, 400, {"update_id": problem})
     code = normalize_tracking_code(fields.get("service_request_id", ""))
     case = await Case.get_or_none(tracking_code=code) if code else None
     if case is None or not await filed_by(case, caller.client):
         return error_response(request, 404, {"service_request_id": Problem(NOT_ITS_CASE)})
-    update = ClientUpdate(update_id.strip(), fields.get("description", ""),
-                          fields.get("media_url", ""))
+    update = ClientUpdate(update_id, fields.get("description", ""), fields.get("media_url", ""),
+                          fields.get("email", ""))
     try:  # the case's words are the staff's: Vietnamese
         posted = await add_client_update(context.filing, case, caller.client, update,
                                          context.reference.translator("vi"))
+    except UpdateIdReused:
+        return error_response(request, 422, {"update_id": Problem(UPDATE_ID_REUSED)})
     except FilingRefused as refused:
         return refusal_response(request, refused)
     return answer(request, "service_request_updates",

@@ -66,6 +66,10 @@ OTHER_EVENTS: tuple[Event, ...] = (
           ("question_notice",)),
     Event("reporter_followup", N_("The reporter added information"), NOT_PUBLIC,
           ("addition_notice",)),
+    # Someone else's comment on the report, sent by the app that filed it (FixMyStreet sends
+    # every comment): for staff, answering nothing the agency asked the reporter.
+    Event("app_user_comment", N_("Another user of the app that sent the report commented"),
+          NOT_PUBLIC, ()),
     Event("feedback_given",
           N_("The reporter answered whether they are satisfied with the outcome"), NOT_PUBLIC,
           ("review_notice",)),

@@ -154,7 +154,8 @@ async def _sealed_status(case: Case) -> PublicStatus:
         tracking_code=case.tracking_code,
         status=case.status if settled else WITH_AUTHORITIES,
         category=case.category, agency_code=None, created_at=case.created_at,
-        updated_at=case.updated_at if settled else case.sealed_at, due_at=None,
+        updated_at=updated(case.updated_at, (await last_public_changes([case.id])).get(case.id))
+        if settled else case.sealed_at, due_at=None,
         replies=_shown(replies, case),
         outcome=public_notes(case.status, case.public_outcome, ""), sealed=True)
 
@@ -179,7 +180,9 @@ class ReporterThread:
 
 
 async def reporter_thread(case: Case) -> ReporterThread:
-    messages = await CaseMessage.filter(case_id=case.id).order_by("created_at", "id")
+    # Another app user's comment is not part of the reporter's exchange with the agency.
+    messages = await CaseMessage.filter(case_id=case.id, author__in=("reporter", "agency")
+                                        ).order_by("created_at", "id")
     entries = [ThreadEntry(message.created_at, message.kind, message.body) for message in messages]
     if case.status in SETTLED_STATES and case.resolved_at and case.public_outcome:
         entries.append(ThreadEntry(case.resolved_at, "outcome", case.public_outcome))

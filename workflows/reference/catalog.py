@@ -132,6 +132,7 @@ VIOLATOR_KINDS: tuple[Term, ...] = (
 MESSAGE_AUTHORS: tuple[Term, ...] = (
     Term("reporter", N_("The reporter")),
     Term("agency", N_("The agency")),
+    Term("app_user", N_("Another user of the app that sent the report")),
 )
 # What an evidence file is, by the content type its bytes were found to have.
 FILE_KINDS: tuple[Term, ...] = (

@@ -5,6 +5,7 @@ person. (FixMyStreet's own Perl client does the same in tests/counterparts.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -27,8 +28,9 @@ def update_id_of(response) -> str:
     return found.group(1) or found.group(2)
 
 
-async def filed_with(client, key: str) -> str:
-    filed = await client.post("/open311/v2/requests.json", data={**FIXMYSTREET, "api_key": key})
+async def filed_with(client, key: str, title: str = "Thuốc lá lậu ở chợ") -> str:
+    filed = await client.post("/open311/v2/requests.json", data={
+        **FIXMYSTREET, "api_key": key, "attribute[title]": title})
     assert filed.status_code == 201, filed.text
     return filed.json()[0]["service_request_id"]
 
@@ -91,9 +93,51 @@ async def test_an_update_is_refused_with_the_field_named(client, answer_format):
         assert refused.status_code == status, (changed, refused.text)
         assert named in refused.text, (changed, refused.text)
     assert await CaseMessage.filter(author="reporter").count() == 0
-    await Case.filter(tracking_code=code).update(status="closed")
-    closed = await client.post(path, data=sent, headers=ENGLISH)
-    assert closed.status_code == 400 and "This report is closed" in closed.text
+    # The same update id with other words, or for another report: refused, nothing lost.
+    assert (await client.post(path, data=sent)).status_code == 200
+    for changed in ({"description": "Lời khác hẳn."},
+                    {"service_request_id": await filed_with(client, key, "Báo cáo khác")}):
+        reused = await client.post(path, data={**sent, **changed}, headers=ENGLISH)
+        assert reused.status_code == 422 and "update_id:" in reused.text, reused.text
+    assert await CaseMessage.filter(author="reporter").count() == 1
+
+
+async def test_a_strangers_comment_is_kept_for_staff_and_answers_no_question(client, app):
+    """FixMyStreet posts every comment on its report, whoever wrote it: only the reporter's
+    (their email, given with consent) answers the agency and resumes the case; another user's
+    is kept for staff, never on the reporter's page; a closed report keeps both without
+    reopening (FixMyStreet would send them again every half hour after a refusal)."""
+    from workflows.cases.public_view import reporter_thread
+
+    _, key = await register_client("FixMyStreet Khánh Hòa", collects_consent=True)
+    code = await filed_with(client, key)
+    await Case.filter(tracking_code=code).update(status="waiting",
+                                                 paused_at=dt.datetime.now(dt.UTC))
+    path = "/open311/v2/servicerequestupdates.xml"
+    sent = {**UPDATE, "service_request_id": code, "api_key": key}
+    stranger = await client.post(path, data={**sent, "update_id": "1",
+                                             "email": "nguoi.khac@example.org"})
+    assert stranger.status_code == 200, stranger.text
+    case = await Case.get(tracking_code=code)
+    assert case.status == "waiting" and case.new_info_at is None
+    [comment] = await CaseMessage.filter(case_id=case.id)
+    assert (comment.author, comment.kind) == ("app_user", "comment")
+    assert comment.body not in [entry.body for entry in (await reporter_thread(case)).entries]
+    # The reporter's own, however their address is written: it answers, and the case resumes.
+    own = await client.post(path, data={**sent, "update_id": "2",
+                                        "email": "Nguoi.Dung@Example.org",
+                                        "description": "Tôi bổ sung: quầy số 5, dãy B."})
+    assert own.status_code == 200, own.text
+    case = await Case.get(tracking_code=code)
+    assert case.status == "in_progress" and case.new_info_at is not None
+    assert "Tôi bổ sung: quầy số 5, dãy B." in [
+        entry.body for entry in (await reporter_thread(case)).entries]
+    await Case.filter(id=case.id).update(status="closed")
+    late = await client.post(path, data={**sent, "update_id": "3",
+                                         "description": "Hôm nay quầy đã đóng cửa."})
+    assert late.status_code == 200, late.text
+    assert (await Case.get(id=case.id)).status == "closed"
+    assert await CaseMessage.filter(case_id=case.id).count() == 3
 
 
 async def test_updates_count_against_the_clients_own_allowance(client):
