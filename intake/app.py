@@ -28,6 +28,7 @@ from workflows.audit.sequencer import check_signing_key
 from workflows.db.background import Repeating
 from workflows.db.config import ensure_database_dir, tortoise_config
 from workflows.db.errors import DATABASE_UNAVAILABLE
+from workflows.figures.freezer import MonthFreezer
 
 log = logging.getLogger("intake")
 STOP_GRACE_SECONDS = 5.0
@@ -44,7 +45,7 @@ def create_app(settings: Settings) -> Starlette:
         ensure_database_dir(settings.database_url)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await check_signing_key(context.signer)
-            loops: list[Repeating] = [context.sequencer]
+            loops: list[Repeating] = [context.sequencer, MonthFreezer(context.reference.calendar)]
             if settings.smtp.configured:
                 loops.append(context.outbox_sender)
             else:

@@ -24,6 +24,7 @@ from workflows.cases.report_fields import FIELDS
 from workflows.cases.search import search_text
 from workflows.cases.tracking import new_tracking_code
 from workflows.cases.web_pages import page_key
+from workflows.figures.freezer import freeze_ended_months
 from workflows.figures.frozen import forget_frozen_months
 from workflows.reference.loading import ReferenceData
 from workflows.reference.routing import RoutingFacts, route
@@ -165,8 +166,10 @@ async def insert_demo_cases(reference: ReferenceData, options: DemoOptions,
                 progress(done)
     finally:
         # Demo cases land in past months, some perhaps frozen (before, or by a report while
-        # the batches went in): no correction follows them, so those months count again.
+        # the batches went in): no correction follows them, so those months count again —
+        # frozen anew here, so that no report pays for it.
         await forget_frozen_months()
+        await freeze_ended_months(reference.calendar, options.now)
     return done
 
 

@@ -155,3 +155,41 @@ async def test_months_before_the_first_case_and_far_ranges_cost_nothing_to_freez
     everything = date_range(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
     await assert_report_tells_the_truth(everything, calendar)
     assert await FrozenMonth.all().count() <= 4  # the months since the first case only
+
+
+async def test_the_server_freezes_ended_months_before_anyone_asks(app, older_cases):
+    """The freezer every worker runs freezes each ended month, one per round, once; a report
+    asked after it finds every ended month frozen and freezes nothing on the spot."""
+    from workflows.figures.freezer import MonthFreezer, months_to_freeze
+
+    calendar = app.state.intake.reference.calendar
+    now = dt.datetime.now(dt.UTC)
+    waiting = await months_to_freeze(calendar, now)
+    assert len(waiting) >= 2 and not await FrozenMonth.exists()
+    freezer = MonthFreezer(calendar)
+    assert [await freezer.run_once() for _ in waiting] == [1] * len(waiting)
+    assert await freezer.run_once() == 0  # nothing left: it sleeps until the next poll
+    frozen = {(month.first_day, month.last_day) for month in waiting}
+    assert set(await FrozenMonth.all().values_list("first_day", "last_day")) == frozen
+    assert await months_to_freeze(calendar, now) == []
+    stamps = set(await FrozenMonth.all().values_list("id", "frozen_at"))
+    span = date_range(months_back(calendar, 4).first_day, today())
+    await assert_report_tells_the_truth(span, calendar)
+    assert set(await FrozenMonth.all().values_list("id", "frozen_at")) == stamps
+
+
+async def test_demo_data_is_frozen_as_it_is_written(app):
+    """`intake demo` writes into past months and freezes them, so that the first yearly
+    report counts no month on the spot (and still tells the truth)."""
+    from workflows.cases.demo import DemoOptions, insert_demo_cases
+    from workflows.figures.freezer import months_to_freeze
+
+    reference = app.state.intake.reference
+    await insert_demo_cases(reference, DemoOptions(300, seed=3))
+    now = dt.datetime.now(dt.UTC)
+    assert await FrozenMonth.all().count() >= 20
+    assert await months_to_freeze(reference.calendar, now) == []
+    stamps = set(await FrozenMonth.all().values_list("id", "frozen_at"))
+    await assert_report_tells_the_truth(reference.calendar.named("bao-cao-nam", today().year),
+                                        reference.calendar)
+    assert set(await FrozenMonth.all().values_list("id", "frozen_at")) == stamps

@@ -1,0 +1,55 @@
+"""Months are frozen in the background, so that no report pays for it: every `intake serve`
+worker checks, now and then, for reporting months that ended more than a day ago and are not
+frozen yet, and freezes them one per round (workflows.figures.frozen.freeze; a month another
+worker froze first is left as it is). `intake demo` freezes the months it wrote into."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from workflows.db.background import Repeating
+from workflows.figures.frozen import FREEZE_AFTER, freeze
+from workflows.figures.models import FrozenMonth
+from workflows.figures.tallies import first_case_day
+from workflows.reference.reporting import Period, ReportingCalendar
+
+POLL_SECONDS = 3600.0  # a month ends once a month: an hour late is soon enough
+
+
+async def months_to_freeze(calendar: ReportingCalendar, now: dt.datetime) -> list[Period]:
+    """The ended reporting months since the first case that have no frozen figures yet,
+    oldest first."""
+    first = await first_case_day()
+    if first is None:
+        return []
+    frozen = set(await FrozenMonth.all().values_list("first_day", "last_day"))
+    months, month = [], calendar.month(first)
+    while month.end + FREEZE_AFTER <= now:
+        if (month.first_day, month.last_day) not in frozen:
+            months.append(month)
+        month = calendar.month(month.last_day + dt.timedelta(days=1))
+    return months
+
+
+async def freeze_ended_months(calendar: ReportingCalendar, now: dt.datetime | None = None,
+                              at_most: int | None = None) -> int:
+    """Freeze the ended months not frozen yet (`at_most` of them); how many."""
+    now = now or dt.datetime.now(dt.UTC)
+    months = await months_to_freeze(calendar, now)
+    for month in months[:at_most]:
+        await freeze(month, now)
+    return len(months[:at_most])
+
+
+class MonthFreezer(Repeating):
+    log = logging.getLogger("intake.figures")
+
+    def __init__(self, calendar: ReportingCalendar, poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__(poll_seconds)
+        self.calendar = calendar
+
+    async def run_once(self) -> int:
+        """One month per round: a worker starting on a year of unfrozen months answers its
+        requests between them."""
+        return await freeze_ended_months(self.calendar, at_most=1)
