@@ -102,9 +102,15 @@ def export_command(args: argparse.Namespace) -> int:
             count = await _write_detail(period, args.agency, reference, args.format, target)
             print(f"Wrote {count:,} cases to {target}")
         else:
+            checkpoint = await files.latest_checkpoint_note()
+            if (origin := checkpoint.split("/", 1)[0]) and origin.split(":")[0] in (
+                    "127.0.0.1", "localhost", "[::1]"):
+                print(f"WARNING: the audit checkpoint in the file names this machine "
+                      f"({origin}): readers cannot check it there. Run the service with "
+                      "INTAKE_BASE_URL set to its public address.", file=sys.stderr)
             try:  # the latest signed checkpoint: a file signs none of its own
                 await _write_report(period, args.agency, reference, args.format, target,
-                                    await files.latest_checkpoint_note())
+                                    checkpoint)
             except pdf.Unavailable as missing:
                 print(f"\nintake: {missing}", file=sys.stderr)
                 return 2

@@ -18,24 +18,22 @@ from collections.abc import Sequence
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
-from workflows.figures.appendices import Table, appendices, summary_tables
+from workflows.figures.appendices import Table, appendices
 from workflows.figures.crosstabs import CrossTables
 from workflows.figures.formal import (
-    ATTACHED,
     DOCUMENT,
     MOTTO,
     NATION,
     NO_ROWS,
     POINTS,
     SUBJECT,
-    date_text,
     draft_note,
     period_line,
     verification_line,
@@ -56,7 +54,10 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 20}
 HEADING_COLUMNS_MM = (62, 98)  # the issuer's, the nation's: together the 160 mm of text
 APPENDIX_TEXT_MM = 297 - MARGINS_MM["left"] - MARGINS_MM["right"]  # landscape A4
 NUMBER_COLUMN_MM = 14
-PLACEHOLDER = N_("[For the committee to write.]")
+PLACEHOLDER = N_("[To be written before signing.]")
+# Decree 30: the date is the day of signing, written then; the number too.
+UNDATED = N_("{place}, day …… month …… {year}")
+APPENDIX_OF = N_("(Attached to Report No. ……/{suffix} of day …… month …… {year})")
 HEADINGS = (
     N_("I. THE SITUATION"),
     N_("II. RESULTS"),
@@ -139,7 +140,7 @@ def _heading(document: object, issuer: Issuer, words: Translator, made_on: dt.da
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = _clear(table.cell(0, 0)), _clear(table.cell(0, 1))
     if issuer.parent:
-        _paragraph(left, issuer.parent.upper(), 13)
+        _paragraph(left, issuer.parent.upper(), 12)
     _paragraph(left, issuer.name.upper(), 13, bold=True)
     _short_rule(left)
     _paragraph(right, words(NATION), 12.5, bold=True)
@@ -147,8 +148,9 @@ def _heading(document: object, issuer: Issuer, words: Translator, made_on: dt.da
     _short_rule(right)
     _paragraph(_clear(table.cell(1, 0)), words(N_("No.: ……/{suffix}"),
                                                {"suffix": issuer.number_suffix}), 13)
-    where = f"{issuer.place}, " if issuer.place else ""
-    _paragraph(_clear(table.cell(1, 1)), where + date_text(made_on, words), 14, italic=True)
+    _paragraph(_clear(table.cell(1, 1)), words(UNDATED, {"place": issuer.place,
+                                                         "year": made_on.year}).lstrip(", "),
+               14, italic=True)
     _widths(table, HEADING_COLUMNS_MM)
 
 
@@ -189,18 +191,22 @@ def _signature(document: object, issuer: Issuer, words: Translator) -> None:
         ending = "." if number == len(issuer.recipients) else ";"
         _paragraph(left, f"- {recipient.rstrip(' .;')}{ending}", 11,
                    align=WD_ALIGN_PARAGRAPH.LEFT)
-    _paragraph(right, issuer.signer_title, 14, bold=True)
+    _paragraph(right, issuer.signer_title, 13, bold=True)
     for _ in range(4):  # room to sign and seal
         _paragraph(right, "", 14)
     _paragraph(right, issuer.signer_name, 14, bold=True)
-    _widths(table, (75, 85))
+    _widths(table, (70, 90))
 
 
-def _cell_text(value: object, kind: str, words: Translator) -> str:
+def _cell_text(value: object, kind: str, words: Translator, number: bool) -> str:
+    """A cell as printed: a figure in the reader's grouping (đồng are said in the header), a
+    dash for a figure there is none of (a share of no answers)."""
+    if value is None:
+        return "-" if number else ""
     if not isinstance(value, int | float) or isinstance(value, bool):
-        return "" if value is None else str(value)
+        return str(value)
     if kind == "vnd":
-        return formatting.format_vnd(int(value), words.language)
+        return formatting.format_number(int(value), words.language)
     if kind == "pp":
         sign = "+" if value > 0 else ""
         return f"{sign}{formatting.format_number(value, words.language)} {words(POINTS)}"
@@ -241,20 +247,31 @@ def _grid(document: object, table: Table, words: Translator) -> None:
         for column, value in enumerate(values):
             number = column >= table.label_columns
             text = _cell_text(value, kinds[column - table.label_columns] if number else "n",
-                              words)
+                              words, number)
             align = WD_ALIGN_PARAGRAPH.RIGHT if number else (
                 WD_ALIGN_PARAGRAPH.CENTER if column == 0 else WD_ALIGN_PARAGRAPH.LEFT)
             _paragraph(_clear(cells[column]), text, 12, bold=values is table.total, align=align)
+
+
+def _own_page_numbers(section: object) -> None:
+    """An appendix counts its pages from 1 (Decree 30), its first page unnumbered."""
+    section.different_first_page_header_footer = True  # type: ignore[attr-defined]
+    properties = section._sectPr  # type: ignore[attr-defined]
+    for copied in properties.findall(qn("w:pgNumType")):  # the section before's, copied
+        properties.remove(copied)
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    properties.find(qn("w:pgMar")).addnext(numbering)
 
 
 def _appendix(document: object, number: int, table: Table, report: PeriodReport,
               words: Translator, issuer: Issuer, made_on: dt.date) -> None:
     _paragraph(document, words(N_("Appendix {number}"), {"number": number}), 14, bold=True)
     _paragraph(document, table.title.upper(), 14, bold=True)
-    _paragraph(document, words(ATTACHED, {
-        "suffix": issuer.number_suffix, "date": date_text(made_on, words),
-        "period": period_title(report.period, words), "span": period_span(report.period)}),
-        13, italic=True, after=6)
+    _paragraph(document, words(APPENDIX_OF, {"suffix": issuer.number_suffix,
+                                             "year": made_on.year}), 13, italic=True)
+    _paragraph(document, f"{period_title(report.period, words)}: {period_span(report.period)}",
+               13, italic=True, after=6)
     if draft := draft_note(report, made_on, words):
         _paragraph(document, draft, 12, bold=True, italic=True, after=6)
     _grid(document, table, words)
@@ -276,22 +293,24 @@ def report_document(report: PeriodReport, tables: CrossTables, agencies: dict[st
     _paragraph(document, words(N_("Scope: {scope}"), {"scope": scope}), 14, italic=True, after=12)
     if draft := draft_note(report, made_on, words):
         _paragraph(document, draft, 13, bold=True, italic=True, after=6)
-    attached: Sequence[Table] = [*summary_tables(report, agencies, words),
-                                 *appendices(report, tables, agencies, words)]
+    # The same appendices, numbered alike, as the XLSX data file: its summary sheet's tables
+    # are this document's narrative.
+    attached: Sequence[Table] = appendices(report, tables, agencies, words)
     _body(document, narrative(report, agencies, words), words)
     _paragraph(document, words(N_("Attached: {count} appendices of figures."),
                                {"count": len(attached)}), 14, italic=True,
                align=WD_ALIGN_PARAGRAPH.LEFT, after=12)
     _signature(document, issuer, words)
-    appendix = document.add_section(WD_SECTION.NEW_PAGE)
-    _a4(appendix, landscape=True)
     for number, table in enumerate(attached, start=1):
-        if number > 1:
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        # Each appendix a section of its own: landscape, its pages counted from 1.
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        _a4(section, landscape=True)
+        _own_page_numbers(section)
         _appendix(document, number, table, report, words, issuer, made_on)
-    _paragraph(document, "", 12)
-    _paragraph(document, verification_line(checkpoint, words), 10, italic=True,
-               align=WD_ALIGN_PARAGRAPH.LEFT)
+    if checkpoint.strip():
+        _paragraph(document, "", 12)
+        _paragraph(document, verification_line(checkpoint, words), 10, italic=True,
+                   align=WD_ALIGN_PARAGRAPH.LEFT)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -136,6 +136,8 @@ async def report_file(period: Period, agency_code: str | None, reference: Refere
                       checkpoint: str) -> bytes:
     """A period's report, counted and written: the figures beside the previous period's, the
     cross-tables, in the file format asked for (a PDF is rendered off the event loop)."""
+    if file_format in ("docx", "pdf"):
+        words = reference.translator("vi")  # a document to sign and send is Vietnamese
     report, tallies = await period_report_and_tallies(period, agency_code, reference.calendar)
     tables = tables_of(tallies) if file_format in ("xlsx", "docx", "pdf") else CrossTables()
     return await anyio.to_thread.run_sync(

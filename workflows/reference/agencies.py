@@ -12,7 +12,7 @@ from workflows.reference.tomlfile import TomlFile, read_toml
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,15}$")
 REQUIRED_TEXT = ("name_vi", "name_en", "email")
 OPTIONAL_TEXT = ("description_vi", "description_en", "phone", "legal_basis", "report_parent",
-                 "report_symbol", "report_signer_title", "report_signer_name")
+                 "report_name", "report_symbol", "report_signer_title", "report_signer_name")
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,11 @@ class Agency:
     # Its own report's heading (Decree 30): the body above it, the symbol after the number
     # ("BC-QLTT"), who signs; the name is its own, in capitals.
     report_parent: str = ""
+    report_name: str = ""  # as the heading writes it, when not its name in capitals
     report_symbol: str = ""
     report_signer_title: str = ""
     report_signer_name: str = ""
+    report_recipients: tuple[str, ...] = ()  # "Nơi nhận" of its own report
 
     @property
     def label(self) -> str:
@@ -66,7 +68,7 @@ def load_agencies(path: Path) -> dict[str, Agency]:
 
 
 def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Agency:
-    known = {"code", *REQUIRED_TEXT, *OPTIONAL_TEXT, "criminal_referrals"}
+    known = {"code", *REQUIRED_TEXT, *OPTIONAL_TEXT, "criminal_referrals", "report_recipients"}
     for key in entry:
         if key not in known:
             raise source.error(f"unknown key {key!r} (known: {', '.join(sorted(known))})",
@@ -101,6 +103,14 @@ def _parse_agency(source: TomlFile, index: int, entry: dict[str, object]) -> Age
         legal_basis=" ".join(str(entry.get("legal_basis", "")).split()),
         criminal_referrals=referrals,
         **{key: " ".join(str(entry.get(key, "")).split()) for key in (
-            "report_parent", "report_symbol", "report_signer_name")},
+            "report_parent", "report_name", "report_symbol", "report_signer_name")},
+        report_recipients=_recipients(source, index, code, entry.get("report_recipients", [])),
         report_signer_title=str(entry.get("report_signer_title", "")).strip(),
     )
+
+
+def _recipients(source: TomlFile, index: int, code: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise source.error(f"agency {code!r}: report_recipients is a list of texts",
+                           "agencies", index, "report_recipients")
+    return tuple(item.strip() for item in value if item.strip())

@@ -141,13 +141,16 @@ def parse_issuer(source: TomlFile) -> Issuer:
                   reminders_to=tuple(reminders))
 
 
+DEFAULT_AGENCY_RECIPIENTS = ("Ban Chỉ đạo 389 tỉnh (báo cáo)", "Lưu: VT.")
+
+
 def agency_issuer(committee: Issuer, agency: Agency) -> Issuer:
     """Who issues an agency's own report: the agency under its own name and symbol, above it
     the body configured for it (else the committee's parent), sent to the committee."""
     return Issuer(
-        parent=agency.report_parent or committee.parent, name=agency.name_vi.upper(),
+        parent=agency.report_parent or committee.parent,
+        name=agency.report_name or agency.name_vi.upper(),
         number_suffix=agency.report_symbol or f"BC-{agency.code.upper()}",
         place=committee.place, signer_title=agency.report_signer_title or "THỦ TRƯỞNG CƠ QUAN",
         signer_name=agency.report_signer_name,
-        recipients=(committee.name.capitalize() if committee.name else "Ban Chỉ đạo 389 tỉnh",
-                    "Lưu: VT"))
+        recipients=agency.report_recipients or DEFAULT_AGENCY_RECIPIENTS)

@@ -58,7 +58,7 @@ async def test_the_yearly_report_is_laid_out_as_decree_30_asks(app, seeded):  # 
     texts = paragraphs(document)
     for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                  "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "BAN CHỈ ĐẠO 389 TỈNH", "Số: ……/BC-BCĐ389",
-                 "Khánh Hòa, ngày 20 tháng 11 năm 2026", "BÁO CÁO", "Nơi nhận:",
+                 "Khánh Hòa, ngày …… tháng …… năm 2026", "BÁO CÁO", "Nơi nhận:",
                  "I. TÌNH HÌNH TIẾP NHẬN PHẢN ÁNH", "II. KẾT QUẢ XỬ LÝ",
                  "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
                  "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", "Phụ lục 1"):
@@ -94,7 +94,7 @@ async def test_the_narrative_says_the_periods_own_figures(app, seeded):  # noqa:
             now.resolved, now.resolved_in_time, now.resolved - now.resolved_in_time)
         still_open = re.search(r"([\d.]+) phản ánh còn đang xử lý đến cuối kỳ", text)
         assert still_open and number(still_open.group(1)) == now.open_at_end
-        assert f"tổng số tiền xử phạt {format_number(now.fines_vnd)} ₫" in text
+        assert f"tổng số tiền xử phạt {format_number(now.fines_vnd)} đồng" in text
         counterfeit = now.by["category"].get("counterfeit", 0)
         assert f"Hàng giả {format_number(counterfeit)}" in text
 
@@ -145,3 +145,36 @@ def test_without_libreoffice_there_is_no_pdf_but_a_clear_reason(monkeypatch):
     monkeypatch.setattr(pdf, "soffice", lambda: None)
     with pytest.raises(pdf.Unavailable, match="libreoffice-writer-nogui"):
         pdf.from_docx(b"PK")
+
+
+async def test_a_period_without_reports_says_so_in_one_sentence(app, seeded):  # noqa: F811
+    reference = app.state.intake.reference
+    period = reference.calendar.period("2019")
+    document = await files.report_file(period, None, reference, reference.translator("en"),
+                                       "docx", MADE_ON, "")
+    text = "\n".join(paragraphs(Document(io.BytesIO(document))))
+    assert "không tiếp nhận phản ánh nào" in text  # Vietnamese, asked in English
+    assert "Trong kỳ chưa có phản ánh nào được giải quyết." in text
+    assert not re.search(r"\b0 (phản ánh|vụ việc|loại)", text), text[:3000]
+    assert "Xác thực số liệu" not in text  # no checkpoint signed yet: nothing to check
+
+
+async def test_the_appendices_are_numbered_as_in_the_data_file(app, seeded):  # noqa: F811
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(await document_for(app, "bao-cao-nam",
+                                                                file_format="xlsx")))
+    in_xlsx = [sheet["A2"].value for sheet in book.worksheets[1:]]
+    texts = paragraphs(Document(io.BytesIO(await document_for(app, "bao-cao-nam"))))
+    in_docx = [texts[index + 1] for index, text in enumerate(texts)
+               if re.fullmatch(r"Phụ lục \d+", text)]
+    assert in_docx == in_xlsx and len(in_docx) >= 10
+    assert "(Kèm theo Báo cáo số ……/BC-BCĐ389 ngày …… tháng …… năm 2026)" in texts
+
+
+async def test_the_police_units_report_names_it_and_goes_to_the_committee(app, seeded):  # noqa: F811
+    texts = paragraphs(Document(io.BytesIO(await document_for(app, "bao-cao-nam", "pc03"))))
+    assert "CÔNG AN TỈNH KHÁNH HÒA" in texts and "PHÒNG CẢNH SÁT KINH TẾ" in texts
+    assert "Số: ……/BC-PC03" in texts
+    assert "- Ban Chỉ đạo 389 tỉnh (báo cáo);" in texts and "- Lưu: VT." in texts
+    assert not any(text.startswith("Theo cơ quan xử lý") for text in texts)
