@@ -258,6 +258,27 @@ async def test_export_prints_the_latest_checkpoint_and_signs_none(settings, tmp_
         assert signed.note in cell_values(tmp_path / "thang.xlsx")
         assert await LogCheckpoint.all().count() == 1
         assert await AuditEvent.filter(action="export").count() == 2  # each still recorded
+        assert "WARNING" not in result.stderr  # the log names the service's own address
+
+
+async def test_export_warns_when_the_checkpoint_names_this_machine(settings, tmp_path):
+    """A report handed out says where to check its figures: 127.0.0.1 is nowhere a reader
+    can go, and the operator is told before sending it."""
+    from dataclasses import replace
+
+    from tests.intake.backoffice.test_export_limits import first_checkpoint
+
+    local = replace(settings, base_url="http://127.0.0.1:8000", checkpoint_seconds=3600)
+    async with running_app(local) as app, browser(app) as client:
+        await post_report(client)
+        await first_checkpoint()
+        result = run_intake("export", "--period", dt.datetime.now(VIETNAM).strftime("%Y-%m"),
+                            "--format", "docx", "--out", str(tmp_path / "thang.docx"),
+                            env={"INTAKE_DATABASE_URL": settings.database_url,
+                                 "INTAKE_DATA_DIR": str(settings.data_dir)})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: the audit checkpoint in the file names this machine (127.0.0.1:8000)" \
+        in result.stderr
 
 
 def cell_values(path: Path) -> set[object]:
