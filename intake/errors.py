@@ -12,7 +12,7 @@ from starlette.responses import Response
 from intake.api.answers import plain_error
 from intake.requester import retry_after
 from intake.templating import render
-from workflows.cases.filing import FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing_refusals import FilingRefused, NothingStored, TooManyReports
 from workflows.db.errors import what_refused
 
 log = logging.getLogger("intake")

@@ -18,11 +18,8 @@ from intake.api.requests import UNKNOWN_KEY, UNKNOWN_SERVICE
 from intake.context import app_context
 from intake.formdata import read_form, uploaded_files
 from workflows.access.limits import network
-from workflows.cases.filing import (
-    API_CHANNEL,
-    EntryPoint,
-    FilingRefused,
-)
+from workflows.cases.filing import API_CHANNEL, EntryPoint
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.repeats import (
     MAX_IDEMPOTENCY_KEY_CHARS,
     KeyReused,

@@ -181,31 +181,36 @@ def _paths(max_description_chars: int) -> dict[str, Any]:
             "summary": "A token is the request's id: a report has its id as soon as it is filed",
             "responses": {"200": _answer("Token", {"type": "array"}),
                           "404": _error("No report has this code"), **LOOKUP_REFUSALS}}},
-        "/servicerequestupdates.{format}": {
-            "get": {
-                "operationId": "serviceRequestUpdates",
-                "parameters": [FORMAT, IDS, *WINDOW, API_KEY],
-                "summary": "Public updates in a window, oldest first, at most 1,000 "
-                           "(FixMyStreet's form: status in its words, Intake's own in "
-                           "external_status_code)",
-                "responses": {"200": _answer("Updates", _ref("Updates")), **LOOKUP_REFUSALS}},
-            "post": {
-                "operationId": "postServiceRequestUpdate", "parameters": [FORMAT],
-                "summary": "A citizen's update to a report, by the client that filed it "
-                           "(FixMyStreet's post_service_request_update): the reporter's "
-                           "follow-up when its email is the reporter's, else a comment for "
-                           "staff; the same update_id again gets the same answer",
-                "requestBody": _update_body(),
-                "responses": {"200": _answer("Posted: Intake's id for the update",
-                                             _ref("Posted")),
-                              "400": _error("A field is missing or wrong; each is named"),
-                              "403": _error("No api_key, or an unknown or revoked one"),
-                              "404": _error("No report with this id was filed with this key"),
-                              "413": _error("The request body is too large"),
-                              "422": _error("The update_id was used for another update"),
-                              "429": _error("Too many from this client"),
-                              "503": _error("Not saved; nothing was stored")}},
-        },
+        "/servicerequestupdates.{format}": _updates_path(),
+    }
+
+def _updates_path() -> dict[str, Any]:
+    """The public updates feed (GET), and a citizen's update posted by the client that filed
+    the report (POST)."""
+    return {
+        "get": {
+            "operationId": "serviceRequestUpdates",
+            "parameters": [FORMAT, IDS, *WINDOW, API_KEY],
+            "summary": "Public updates in a window, oldest first, at most 1,000 "
+                       "(FixMyStreet's form: status in its words, Intake's own in "
+                       "external_status_code)",
+            "responses": {"200": _answer("Updates", _ref("Updates")), **LOOKUP_REFUSALS}},
+        "post": {
+            "operationId": "postServiceRequestUpdate", "parameters": [FORMAT],
+            "summary": "A citizen's update to a report, by the client that filed it "
+                       "(FixMyStreet's post_service_request_update): the reporter's "
+                       "follow-up when its email is the reporter's, else a comment for "
+                       "staff; the same update_id again gets the same answer",
+            "requestBody": _update_body(),
+            "responses": {"200": _answer("Posted: Intake's id for the update",
+                                         _ref("Posted")),
+                          "400": _error("A field is missing or wrong; each is named"),
+                          "403": _error("No api_key, or an unknown or revoked one"),
+                          "404": _error("No report with this id was filed with this key"),
+                          "413": _error("The request body is too large"),
+                          "422": _error("The update_id was used for another update"),
+                          "429": _error("Too many from this client"),
+                          "503": _error("Not saved; nothing was stored")}},
     }
 
 

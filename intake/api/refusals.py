@@ -8,7 +8,7 @@ from starlette.responses import Response
 from intake.api.answers import error_response
 from intake.errors import RETRY_SECONDS
 from intake.requester import retry_after
-from workflows.cases.filing import FilingRefused, NothingStored, TooManyReports
+from workflows.cases.filing_refusals import FilingRefused, NothingStored, TooManyReports
 
 
 def refusal_response(request: Request, refused: FilingRefused) -> Response:

@@ -24,14 +24,12 @@ from workflows.cases.client_updates import (
     ClientUpdate,
     UpdateIdReused,
     add_client_update,
-    filed_by,
+    case_filed_by,
     update_id_problem,
 )
-from workflows.cases.filing import FilingRefused
-from workflows.cases.models import Case
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.public_feed import PublicUpdate, UpdateQuery, public_updates
 from workflows.cases.states import EVENTS
-from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
 
@@ -114,9 +112,8 @@ async def post_update(request: Request) -> Response:
     update_id = fields.get("update_id", "").strip() or fields.get("update_id_ext", "").strip()
     if problem := update_id_problem(update_id):
         return error_response(request, 400, {"update_id": problem})
-    code = normalize_tracking_code(fields.get("service_request_id", ""))
-    case = await Case.get_or_none(tracking_code=code) if code else None
-    if case is None or not await filed_by(case, caller.client):
+    case = await case_filed_by(fields.get("service_request_id", ""), caller.client)
+    if case is None:
         return error_response(request, 404, {"service_request_id": Problem(NOT_ITS_CASE)})
     update = ClientUpdate(update_id, fields.get("description", ""), fields.get("media_url", ""),
                           fields.get("email", ""))

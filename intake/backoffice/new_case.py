@@ -17,7 +17,8 @@ from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import FILING_ROLES
 from workflows.audit.log import Actor
-from workflows.cases.filing import FILES_FIELD, STAFF_CHANNELS, EntryPoint, FilingRefused
+from workflows.cases.filing import FILES_FIELD, STAFF_CHANNELS, EntryPoint
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.i18n.messages import N_, Errors, Problem
 
 

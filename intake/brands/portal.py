@@ -17,7 +17,8 @@ from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.guides import PHOTO_HEADERS
 from intake.requester import client_address
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused
+from workflows.cases.filing import FILES_FIELD
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.i18n.messages import Errors, Problem
 from workflows.parties.brand_inquiries import owner_inquiries
 from workflows.parties.brand_owners import choose_asking, claims_of

@@ -13,7 +13,8 @@ from intake.formdata import EXPIRED_FORM, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.requester import client_address
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused
+from workflows.cases.filing import FILES_FIELD
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.i18n.messages import Errors, Problem
 from workflows.parties.brand_owners import register
 

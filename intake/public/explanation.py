@@ -16,7 +16,8 @@ from intake.links import read_explanation_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.requester import client_address
 from intake.templating import render
-from workflows.cases.filing import FILES_FIELD, FilingRefused
+from workflows.cases.filing import FILES_FIELD
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.explanations import (
     UNKNOWN_LINK,

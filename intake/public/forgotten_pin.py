@@ -17,7 +17,8 @@ from intake.formdata import checked_fields
 from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited
-from workflows.cases.filing import NothingStored, nothing_stored_on_outage
+from workflows.cases.filing import nothing_stored_on_outage
+from workflows.cases.filing_refusals import NothingStored
 from workflows.cases.forgotten_pin import LinkAsked, charge_link_request, send_if_on_file
 from workflows.cases.refusals import InvalidInput
 from workflows.i18n.messages import Problem

@@ -18,7 +18,8 @@ from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.audit.log import Actor
 from workflows.audit.receipts import filing_leaf
-from workflows.cases.filing import FILES_FIELD, EntryPoint, FilingRefused
+from workflows.cases.filing import FILES_FIELD, EntryPoint
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.public_view import look_up
 from workflows.cases.sealing import agency_shown
 from workflows.db.errors import DATABASE_UNAVAILABLE

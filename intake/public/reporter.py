@@ -22,7 +22,8 @@ from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited
 from workflows.cases.feedback import feedback_asked, give_feedback
-from workflows.cases.filing import FILES_FIELD, FilingRefused
+from workflows.cases.filing import FILES_FIELD
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.models import Case
 from workflows.cases.public_view import find_case, public_status, reporter_thread
 from workflows.cases.refusals import ActionRefused

@@ -15,7 +15,8 @@ from intake.formdata import checked_fields
 from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited, spend
-from workflows.cases.filing import NothingStored, nothing_stored_on_outage
+from workflows.cases.filing import nothing_stored_on_outage
+from workflows.cases.filing_refusals import NothingStored
 from workflows.cases.validation import CheckedReport
 from workflows.parties.supporters import offered_case
 

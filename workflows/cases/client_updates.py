@@ -22,11 +22,13 @@ from workflows.access.api_clients import KnownClient
 from workflows.audit.log import Actor
 from workflows.audit.models import AuditEvent
 from workflows.cases.events import CaseEvent, CaseEvents
-from workflows.cases.filing import FilingService, InvalidReport
+from workflows.cases.filing import FilingService
+from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.models import Case, CaseMessage
 from workflows.cases.reporter import record_followup
 from workflows.cases.states import CLOSED_STATES
 from workflows.cases.text import NO_WORDS, clean_text, has_words
+from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
 from workflows.mail.addresses import NotAMailbox, mailbox_key
@@ -71,10 +73,15 @@ def update_id_problem(typed: str) -> Problem | None:
     return None
 
 
-async def filed_by(case: Case, client: KnownClient) -> bool:
-    """Whether this client filed the case (the audit trail's record of its creation)."""
-    return await AuditEvent.exists(case_id=case.id, action="created", actor_type="client",
-                                   actor_id=str(client.id))
+async def case_filed_by(typed_code: str, client: KnownClient) -> Case | None:
+    """The case of this tracking code, if this client filed it (the audit trail's record of
+    its creation); None alike for no such case and for another's."""
+    code = normalize_tracking_code(typed_code)
+    case = await Case.get_or_none(tracking_code=code) if code else None
+    if case is None or not await AuditEvent.exists(
+            case_id=case.id, action="created", actor_type="client", actor_id=str(client.id)):
+        return None
+    return case
 
 
 def _body(update: ClientUpdate, client: KnownClient, words: Translator, limit: int) -> str:

@@ -28,6 +28,7 @@ from workflows.cases.barcodes import barcode_key, check_barcode
 from workflows.cases.draft import ReportDraft
 from workflows.cases.duplicates import shop_bare_key, shop_key
 from workflows.cases.events import CaseEvent, CaseEvents
+from workflows.cases.filing_refusals import InvalidReport, NothingStored, TooManyReports
 from workflows.cases.models import Attachment, Case
 from workflows.cases.repeats import RepeatKey, earlier_filing, remember, taken
 from workflows.cases.search import search_text
@@ -56,8 +57,6 @@ FILES_FIELD = "photos"
 _CODE_ATTEMPTS = 3
 # The disk or the bucket refused a file (OSError), or the database the transaction.
 REFUSED_FOR_NOW: tuple[type[Exception], ...] = (OSError, *DATABASE_UNAVAILABLE)
-NOTHING_STORED = N_("Your report could not be saved just now. Nothing was stored. "
-                    "Please try again in a few minutes.")
 
 
 @dataclass(frozen=True)
@@ -78,33 +77,6 @@ class FiledReport:
     case: Case
     pin: str  # shown once on the receipt, never stored (but sealed for a day for a retry)
     repeated: bool = False  # a retry of an earlier filing: nothing new was stored
-
-
-class FilingRefused(Exception):
-    """Nothing was stored; `errors` say why, by field ("form": the whole request)."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__("; ".join(problem.message for problem in errors.values()))
-        self.errors = errors
-
-
-class InvalidReport(FilingRefused):
-    """A field or a file is not acceptable: 400, the form comes back as typed."""
-
-
-class TooManyReports(FilingRefused):
-    """The address's allowance is used up: 429 until `retry_at`."""
-
-    def __init__(self, limited: RateLimited) -> None:
-        super().__init__({"form": limited.problem})
-        self.limited = limited
-
-
-class NothingStored(FilingRefused):
-    """The disk or the database refused for now: 503, try again in a moment."""
-
-    def __init__(self) -> None:
-        super().__init__({"form": Problem(NOTHING_STORED)})
 
 
 def evidence_record(file: EvidenceFile) -> dict[str, object]:

@@ -24,12 +24,8 @@ from workflows.access.lockouts import (
 from workflows.audit.log import Actor
 from workflows.cases.effects import clock_restarted
 from workflows.cases.events import CaseEvent, CaseEvents
-from workflows.cases.filing import (
-    FILES_FIELD,
-    FilingService,
-    InvalidReport,
-    evidence_record,
-)
+from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
+from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.models import Attachment, Case, CaseMessage
 from workflows.cases.public_view import find_case, waits_for_business
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE

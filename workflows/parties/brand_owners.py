@@ -22,12 +22,8 @@ from workflows.access.limits import Allowance
 from workflows.access.models import StaffUser
 from workflows.audit.log import Actor, append_event
 from workflows.cases.field_kinds import PHONE_PATTERN
-from workflows.cases.filing import (
-    FILES_FIELD,
-    FilingService,
-    InvalidReport,
-    evidence_record,
-)
+from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
+from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.outcomes import tax_code
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import clean_text, has_words, required_words

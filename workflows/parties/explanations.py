@@ -22,12 +22,8 @@ from tortoise.transactions import in_transaction
 from workflows.access.limits import Allowance
 from workflows.audit.log import Actor
 from workflows.cases.events import CaseEvent
-from workflows.cases.filing import (
-    FILES_FIELD,
-    FilingService,
-    InvalidReport,
-    evidence_record,
-)
+from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
+from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.models import Attachment, Case
 from workflows.cases.reporter import resume_waiting
 from workflows.cases.states import CLOSED_STATES, PAUSED_STATE

@@ -14,12 +14,8 @@ from tortoise.transactions import in_transaction
 from workflows.access.limits import Allowance
 from workflows.access.models import StaffUser
 from workflows.audit.log import Actor, append_event
-from workflows.cases.filing import (
-    FILES_FIELD,
-    FilingService,
-    InvalidReport,
-    evidence_record,
-)
+from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
+from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.text import required_words
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem

@@ -29,12 +29,8 @@ from workflows.cases.barcodes import barcode_key
 from workflows.cases.draft import ReportDraft
 from workflows.cases.duplicates import same_goods_condition, shop_bare_key
 from workflows.cases.events import CaseEvent
-from workflows.cases.filing import (
-    FILES_FIELD,
-    FilingService,
-    InvalidReport,
-    evidence_record,
-)
+from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
+from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.models import Attachment, Case
 from workflows.cases.states import OPEN_STATES
 from workflows.cases.validation import CheckedReport
