@@ -13,7 +13,7 @@ email) is kept."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -25,9 +25,8 @@ from workflows.cases.events import CaseEvent, CaseEvents
 from workflows.cases.filing import FilingService
 from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.models import Case, CaseMessage
-from workflows.cases.reporter import record_followup
+from workflows.cases.reporter import checked_addition, record_followup
 from workflows.cases.states import CLOSED_STATES
-from workflows.cases.text import NO_WORDS, clean_text, has_words
 from workflows.cases.tracking import normalize_tracking_code
 from workflows.i18n.messages import N_, Problem
 from workflows.i18n.translations import Translator
@@ -37,7 +36,6 @@ MAX_UPDATE_ID_CHARS = 64
 PHOTO_LINE = N_("Photo linked by {client} (not downloaded): {url}")
 BAD_UPDATE_ID = N_("update_id is 1 to {limit} visible ASCII characters, the client's own id "
                    "for the update.")
-TOO_LONG = N_("At most {limit} characters (you typed {length}).")
 NOTHING_SAID = N_("The update says nothing: give a description or a media_url.")
 
 
@@ -85,14 +83,9 @@ async def case_filed_by(typed_code: str, client: KnownClient) -> Case | None:
 
 
 def _body(update: ClientUpdate, client: KnownClient, words: Translator, limit: int) -> str:
-    said = clean_text(update.description, multiline=True)
+    said = checked_addition(update.description, limit)
     if isinstance(said, Problem):
         raise InvalidReport({"description": said})
-    if said and not has_words(said):
-        raise InvalidReport({"description": Problem(NO_WORDS)})
-    if len(said) > limit:
-        raise InvalidReport({"description": Problem(TOO_LONG, {"limit": limit,
-                                                               "length": len(said)})})
     link = update.media_url.strip()
     link_line = words(PHOTO_LINE, {"client": client.name, "url": link}) if link.startswith(
         ("https://", "http://")) and link.isprintable() and len(link) <= 1000 else ""
@@ -113,19 +106,16 @@ async def add_client_update(service: FilingService, case: Case, client: KnownCli
     earlier = await _earlier(ref, case, body)
     if earlier is not None:
         return PostedUpdate(earlier, repeated=True)
-    per_hour = client.reports_per_hour
-    allowance = service.client_allowance if per_hour is None else replace(
-        service.client_allowance, per_hour=per_hour)
-    actor = Actor("client", str(client.id))
+    actor, from_reporter = Actor("client", str(client.id)), _from_reporter(case, update)
     try:
-        async with service.stored_evidence([], allowance, client.subject):
-            if _from_reporter(case, update) and case.status not in CLOSED_STATES:
+        async with service.stored_evidence([], service.allowance_of(client), client.subject):
+            if from_reporter and case.status not in CLOSED_STATES:
                 message = await record_followup(case, body, [], service.events,
                                                 service.reference.service_levels,
                                                 actor=actor, client_ref=ref)
             else:
                 message = await _kept_for_staff(case, body, ref, actor, service.events,
-                                                _from_reporter(case, update))
+                                                from_reporter)
     except InvalidReport:  # closed while it was on its way: kept all the same
         message = await _kept_for_staff(case, body, ref, actor, service.events, True)
     except IntegrityError:  # the same update, sent twice at once: the first one stored it

@@ -170,13 +170,16 @@ class FilingService:
         self.events.committed()
         return filed
 
+    def allowance_of(self, client: KnownClient) -> Allowance:
+        """A registered client's hourly allowance: its own, else the installation's."""
+        per_hour = client.reports_per_hour
+        return self.client_allowance if per_hour is None else replace(self.client_allowance,
+                                                                      per_hour=per_hour)
+
     async def _charge(self, entry: EntryPoint) -> None:
         try:
             if entry.client is not None:
-                per_hour = entry.client.reports_per_hour
-                allowance = self.client_allowance if per_hour is None else replace(
-                    self.client_allowance, per_hour=per_hour)
-                await spend(allowance, entry.client.subject)
+                await spend(self.allowance_of(entry.client), entry.client.subject)
             elif entry.address is not None:
                 await spend(self.allowance, entry.address)
         except RateLimited as limited:

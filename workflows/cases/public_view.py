@@ -88,6 +88,11 @@ def updated(case_updated_at: dt.datetime, last_public: dt.datetime | None) -> dt
     return max(case_updated_at, last_public) if last_public else case_updated_at
 
 
+async def _last_changed(case: Case) -> dt.datetime:
+    """The case's updated time as the public reads it (`updated`)."""
+    return updated(case.updated_at, (await last_public_changes([case.id])).get(case.id))
+
+
 async def find_case(tracking_code: str | None) -> Case | None:
     if not tracking_code:
         return None
@@ -127,7 +132,7 @@ async def public_status(case: Case, *, for_reporter: bool = False) -> PublicStat
         category=case.category,
         agency_code=case.agency_code,
         created_at=case.created_at,
-        updated_at=updated(case.updated_at, (await last_public_changes([case.id])).get(case.id)),
+        updated_at=await _last_changed(case),
         due_at=case.due_at,
         replies=_shown(replies, case),
         outcome=public_notes(settled.status, settled.public_outcome, ""),
@@ -154,8 +159,7 @@ async def _sealed_status(case: Case) -> PublicStatus:
         tracking_code=case.tracking_code,
         status=case.status if settled else WITH_AUTHORITIES,
         category=case.category, agency_code=None, created_at=case.created_at,
-        updated_at=updated(case.updated_at, (await last_public_changes([case.id])).get(case.id))
-        if settled else case.sealed_at, due_at=None,
+        updated_at=await _last_changed(case) if settled else case.sealed_at, due_at=None,
         replies=_shown(replies, case),
         outcome=public_notes(case.status, case.public_outcome, ""), sealed=True)
 

@@ -79,6 +79,20 @@ async def open_for_reporter(typed_code: str, typed_pin: str, secret_key: str, ad
     return case
 
 
+def checked_addition(typed: str, limit: int) -> str | Problem:
+    """The words a reporter adds, cleaned ("" for none): refused when they hide characters,
+    run past `limit`, or say nothing."""
+    body = clean_text(typed, multiline=True)
+    if isinstance(body, Problem):
+        return body
+    if len(body) > limit:
+        return Problem(N_("At most {limit} characters (you typed {length})."),
+                       {"limit": limit, "length": len(body)})
+    if body and not has_words(body):
+        return Problem(NO_WORDS)
+    return body
+
+
 async def add_followup(service: FilingService, case: Case, fields: Mapping[str, str],
                        uploads: Sequence[Upload], allowance: Allowance, address: str) -> None:
     """Store what the reporter adds later, more text, more files or both, checked like a report
@@ -87,16 +101,11 @@ async def add_followup(service: FilingService, case: Case, fields: Mapping[str, 
     errors: Errors = {}
     if case.status in CLOSED_STATES:
         raise InvalidReport({"body": Problem(CLOSED_TO_ADDITIONS)})
-    body = clean_text(fields.get("body", ""), multiline=True)
+    body = checked_addition(fields.get("body", ""), service.max_description_chars)
     if isinstance(body, Problem):
         errors["body"] = body
-    elif len(body) > service.max_description_chars:
-        errors["body"] = Problem(N_("At most {limit} characters (you typed {length})."),
-                                 {"limit": service.max_description_chars, "length": len(body)})
     elif not body and not uploads:
         errors["body"] = Problem(N_("Write something or choose a file to add."))
-    elif body and not has_words(body):
-        errors["body"] = Problem(NO_WORDS)
     too_many = count_and_size(uploads, service.policy)
     if too_many:
         errors[FILES_FIELD] = too_many
