@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import browser, running_app
 from tests.helpers import VALID_REPORT, post_report, settled
@@ -261,14 +262,17 @@ async def test_export_prints_the_latest_checkpoint_and_signs_none(settings, tmp_
         assert "WARNING" not in result.stderr  # the log names the service's own address
 
 
-async def test_export_warns_when_the_checkpoint_names_this_machine(settings, tmp_path):
-    """A report handed out says where to check its figures: 127.0.0.1 is nowhere a reader
-    can go, and the operator is told before sending it."""
+@pytest.mark.parametrize(("base_url", "named"), [("http://127.0.0.1:8000", "127.0.0.1:8000"),
+                                               ("http://[::1]:8000", "[::1]:8000")])
+async def test_export_warns_when_the_checkpoint_names_this_machine(settings, tmp_path, base_url,
+                                                                  named):
+    """A report handed out says where to check its figures: this machine's address is nowhere
+    a reader can go, and the operator is told before sending it."""
     from dataclasses import replace
 
     from tests.intake.backoffice.test_export_limits import first_checkpoint
 
-    local = replace(settings, base_url="http://127.0.0.1:8000", checkpoint_seconds=3600)
+    local = replace(settings, base_url=base_url, checkpoint_seconds=3600)
     async with running_app(local) as app, browser(app) as client:
         await post_report(client)
         await first_checkpoint()
@@ -277,7 +281,7 @@ async def test_export_warns_when_the_checkpoint_names_this_machine(settings, tmp
                             env={"INTAKE_DATABASE_URL": settings.database_url,
                                  "INTAKE_DATA_DIR": str(settings.data_dir)})
     assert result.returncode == 0, result.stderr
-    assert "WARNING: the audit checkpoint in the file names this machine (127.0.0.1:8000)" \
+    assert f"WARNING: the audit checkpoint in the file names this machine ({named})" \
         in result.stderr
 
 

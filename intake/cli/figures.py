@@ -9,8 +9,9 @@ import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from intake.cli.common import run_with_database
+from intake.cli.common import LOCAL_HOSTS, run_with_database
 
 if TYPE_CHECKING:
     from workflows.reference.loading import ReferenceData
@@ -103,8 +104,9 @@ def export_command(args: argparse.Namespace) -> int:
             print(f"Wrote {count:,} cases to {target}")
         else:
             checkpoint = await files.latest_checkpoint_note()
-            if (origin := checkpoint.split("/", 1)[0]) and origin.split(":")[0] in (
-                    "127.0.0.1", "localhost", "[::1]"):
+            # The note's first line is the log's origin: host[:port]/audit.
+            origin = checkpoint.split("/", 1)[0]
+            if origin and urlsplit(f"//{origin}").hostname in LOCAL_HOSTS:
                 print(f"WARNING: the audit checkpoint in the file names this machine "
                       f"({origin}): readers cannot check it there. Run the service with "
                       "INTAKE_BASE_URL set to its public address.", file=sys.stderr)

@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from intake.cli.common import run_with_database
+from intake.cli.common import LOCAL_HOSTS, run_with_database
 
 if TYPE_CHECKING:
     from intake.settings import Settings
@@ -89,9 +89,6 @@ def _print_addresses(settings: Settings, address: str, workers: int) -> None:
         print("  WARNING: INTAKE_SMTP_HOST is not set: alerts are queued, NOT sent, until it is.")
     for warning in _outside_warnings(settings):
         print(f"  WARNING: {warning}")
-
-
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _outside_warnings(settings: Settings) -> list[str]:
