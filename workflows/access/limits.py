@@ -86,7 +86,7 @@ def network(address: str) -> str:
     if isinstance(found, ipaddress.IPv6Address):
         if found.ipv4_mapped:
             return str(found.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{found}/64", strict=False))
+        return str(ipaddress.IPv6Interface(f"{found}/64").network)
     return str(found)
 
 
@@ -98,9 +98,9 @@ def wide_network(address: str) -> str:
     except ValueError:
         return address[:100]
     if isinstance(found, ipaddress.IPv6Address) and not found.ipv4_mapped:
-        return str(ipaddress.ip_network(f"{found}/48", strict=False))
+        return str(ipaddress.IPv6Interface(f"{found}/48").network)
     v4 = found.ipv4_mapped if isinstance(found, ipaddress.IPv6Address) else found
-    return str(ipaddress.ip_network(f"{v4}/24", strict=False))
+    return str(ipaddress.IPv4Interface(f"{v4}/24").network)
 
 
 # A request is counted in one UPDATE while the allowance lasts (the row reset when its hour is
@@ -142,12 +142,11 @@ async def spend(allowance: Allowance, address: str, now: dt.datetime | None = No
     when the hour's allowance is used up."""
     if allowance.per_hour <= 0:
         return
-    now = now or dt.datetime.now(dt.UTC)
     key = f"{allowance.name}:{network(address)}"[:300]
     connection = connections.get("default")
     # In UTC: Tortoise's SQLite adapter writes a datetime as isoformat(" "), and the stored
     # text then compares as the time does.
-    moment = now.astimezone(dt.UTC)
+    moment = dt.datetime.now(dt.UTC) if now is None else now.astimezone(dt.UTC)
     expired = moment - WINDOW  # a window that began then or before is over
     values = [key, moment, expired, allowance.per_hour]  # in _PARAMETERS' order
 
@@ -168,9 +167,10 @@ async def spend(allowance: Allowance, address: str, now: dt.datetime | None = No
             if await run(_FIRST_ONE):
                 return
             continue  # another request's INSERT came first: count on its row
-        window_start = _as_time(found[0]["window_start"])
-        if found[0]["hits"] >= allowance.per_hour and window_start > expired:
-            raise RateLimited(window_start + WINDOW, allowance.message)
+        # The row the UPDATE did not count on is one whose hour is still running (it counts
+        # on one whose hour is over): used up, or reset since by another request.
+        if found[0]["hits"] >= allowance.per_hour:
+            raise RateLimited(_as_time(found[0]["window_start"]) + WINDOW, allowance.message)
     raise OperationalError(f"{key}: the count changed under every one of {_ROUNDS} tries")
 
 
@@ -181,7 +181,7 @@ def _as_time(stored: dt.datetime | str) -> dt.datetime:
 async def purge_stale(now: dt.datetime | None = None) -> int:
     """Forget counters whose window and lock ended a day ago (they may hold whatever someone
     typed as an account name); how many were forgotten."""
-    cutoff = (now or dt.datetime.now(dt.UTC)) - STALE_COUNTERS
+    cutoff = (dt.datetime.now(dt.UTC) if now is None else now) - STALE_COUNTERS
     stale = LoginThrottle.filter(window_start__lt=cutoff).filter(
         Q(locked_until__isnull=True) | Q(locked_until__lt=cutoff))
     rate_stale = RateCounter.filter(window_start__lt=cutoff)
