@@ -93,9 +93,9 @@ def parse_reason(text: str) -> Decision | None:
     found = _REASON.match(text)
     if not found:
         return Decision(None, None) if text.endswith("no rule matched") else None
-    rest = found.group("rest")
-    matched = () if rest == FALLBACK else tuple(
-        (condition.group("key"), condition.group("value")) for condition in _CONDITION.finditer(rest))
+    # A rule without conditions reads FALLBACK, in which no condition is found.
+    matched = tuple((condition.group("key"), condition.group("value"))
+                    for condition in _CONDITION.finditer(found.group("rest")))
     return Decision(found.group("agency"), found.group("rule"), matched)
 
 
