@@ -85,6 +85,7 @@ routes: list[BaseRoute] = [
     Route("/report/joined", same_goods.joined, name="joined"),
     Route("/report/genuine", guides.brand_guides, name="brand_guides"),
     Route("/genuine", guides.genuine_page, name="genuine"),
+    Route("/check", guides.check_page, name="check"),
     Route("/genuine/{guide_id:id}/photos/{photo_id:id}", guides.guide_photo, name="guide_photo"),
     Route("/track", track.track, name="track"),
     Route("/track/{code}/proof", track.log_proof, name="log_proof"),

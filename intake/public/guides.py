@@ -1,4 +1,5 @@
 """How to tell a genuine product, as verified brand owners publish it: a page of every guide,
+the page a scanned or typed code opens (/check),
 the guides of the brand a citizen names on the report form (a fragment the form's script
 shows; without JavaScript the form links to the page), and their photos, shown inline as
 the pictures they were checked to be."""
@@ -10,7 +11,9 @@ from starlette.responses import Response, StreamingResponse
 
 from intake.context import app_context
 from intake.templating import render
+from workflows.i18n.messages import Problem
 from workflows.parties.genuine_guides import guides_for_brand, published_guides, shown_photo
+from workflows.parties.product_check import MAX_CODE_CHARS, check_product, read_code
 
 # Checked pictures, shown in the page: never sniffed as anything else, never run.
 PHOTO_HEADERS = {
@@ -41,3 +44,18 @@ async def guide_photo(request: Request) -> Response:
     return StreamingResponse(app_context(request).store.chunks(photo.storage_name),
                              media_type=photo.content_type,
                              headers={**PHOTO_HEADERS, "Cache-Control": "public, max-age=300"})
+
+
+async def check_page(request: Request) -> Response:
+    """/check?code=…: what the province can say about a product from its barcode or stamp."""
+    typed = request.query_params.get("code")
+    if typed is None:
+        return render(request, "public/check.html", {"typed": "", "error": None, "found": None})
+    code = read_code(typed)
+    if isinstance(code, Problem):
+        return render(request, "public/check.html",
+                      {"typed": typed[:MAX_CODE_CHARS], "error": code, "found": None},
+                      status_code=400)
+    return render(request, "public/check.html",
+                  {"typed": code, "error": None, "found": await check_product(code)},
+                  headers={"Cache-Control": "private, max-age=300"})

@@ -21,6 +21,7 @@ from workflows.audit.receipts import filing_leaf
 from workflows.cases.filing import FILES_FIELD, EntryPoint
 from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.public_view import look_up
+from workflows.cases.report_fields import BY_NAME
 from workflows.cases.sealing import agency_shown
 from workflows.db.errors import DATABASE_UNAVAILABLE
 from workflows.i18n.messages import N_, Errors, Problem
@@ -34,11 +35,22 @@ HONEYPOT_FIELD = "website"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+# What a link may fill in on the form (/check's "Report this product"): the product's own
+# facts, never the reporter's.
+PREFILLED = ("barcode", "brand", "product_name")
+
+
 async def report_form(request: Request) -> Response:
     # "Not stated" until the citizen says otherwise: a preselected country would skew the data.
+    values = {"label_origin": "unknown"}
+    for name in PREFILLED:
+        given = request.query_params.get(name, "").strip()
+        if given:
+            values[name] = given[:BY_NAME[name].limit or MAX_BRAND_CHARS]
+    guides = await guides_for_brand(values.get("brand", "")) if "brand" in values else []
     return render(request, "public/report.html",
-                  {"values": {"label_origin": "unknown"}, "errors": {}, "files_lost": False,
-                   "offer": None})
+                  {"values": values, "errors": {}, "files_lost": False, "offer": None,
+                   "brand_guides": guides})
 
 
 async def _form_again(request: Request, values: dict[str, str], errors: Errors, *,

@@ -143,17 +143,28 @@ def case_keys(case: Case) -> Q | None:
 
 
 def _case_claim_keys(case: Case) -> tuple[str | None, list[str]]:
-    """The brand key and the GS1 prefixes a case could match."""
-    brand = claimable_key(case.brand) if case.brand else None
-    return brand, company_prefixes_of(gtin13(case.barcode or ""))
+    return _claim_keys(case.brand or "", case.barcode or "")
+
+
+def _claim_keys(brand_text: str, barcode: str) -> tuple[str | None, list[str]]:
+    """The brand key and the GS1 prefixes a brand and a barcode could match."""
+    brand = claimable_key(brand_text) if brand_text else None
+    return brand, company_prefixes_of(gtin13(barcode))
 
 
 async def verified_owners_of(connection: BaseDBAsyncClient | None,
                              case: Case) -> list[BrandOwner]:
-    """The verified brand owners the case is about, each once, in the order they registered.
-    Fixed SQL: it runs inside every filing that names a brand (an event listener), where
-    building the ORM's query for the join and the alternatives cost more than running it."""
-    brand, prefixes = _case_claim_keys(case)
+    """The verified brand owners the case is about, each once, in the order they registered."""
+    return await verified_owners_named(connection, case.brand or "", case.barcode or "")
+
+
+async def verified_owners_named(connection: BaseDBAsyncClient | None, brand_text: str,
+                                barcode: str) -> list[BrandOwner]:
+    """The verified owners of a brand or of a barcode's company prefix, each once, in the order
+    they registered. Fixed SQL: it runs inside every filing that names a brand (an event
+    listener), where building the ORM's query for the join and the alternatives cost more than
+    running it."""
+    brand, prefixes = _claim_keys(brand_text, barcode)
     if brand is None and not prefixes:
         return []
     client = connection or BrandClaim._meta.db
