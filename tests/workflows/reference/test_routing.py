@@ -162,6 +162,11 @@ def test_text_that_is_no_routing_record_is_not_read_as_one():
     ('', ": expected at least one [[rules]] table"),
     ('rules = 1\n', ": expected at least one [[rules]] table"),
     ('[[rule]]\nagency = "qltt"\n', ": unknown key 'rule': rules go in [[rules]] tables"),
+    ('colour = "red"\n\n[[rules]]\nid = "one"\nagency = "qltt"\n',
+     " line 1: unknown key 'colour': rules go in [[rules]] tables"),
+    # A list where one agency is meant is named as written, not a crash.
+    ('[[rules]]\nid = "one"\nagency = ["qltt"]\n',
+     " line 3: rule 1: unknown agency ['qltt'] (known: bvntd, khcn, qltt)"),
 ])
 def test_a_broken_rules_file_fails_naming_the_line(tmp_path: Path, text: str, message: str):
     with pytest.raises(ConfigError) as failure:
