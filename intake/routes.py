@@ -25,6 +25,7 @@ from intake.backoffice import (
     sign_in,
     stats,
 )
+from intake.backoffice import warnings as staff_warnings
 from intake.brands import inquiry as brand_inquiry
 from intake.brands import portal as brand_portal
 from intake.brands import registration as brand_registration
@@ -44,6 +45,7 @@ from intake.public import (
     same_goods,
     track,
 )
+from intake.public import warnings as public_warnings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -86,6 +88,10 @@ routes: list[BaseRoute] = [
     Route("/report/genuine", guides.brand_guides, name="brand_guides"),
     Route("/genuine", guides.genuine_page, name="genuine"),
     Route("/check", guides.check_page, name="check"),
+    Route("/warnings", public_warnings.warnings_page, name="warnings"),
+    Route("/warnings.json", public_warnings.warnings_json, name="warnings_json"),
+    Route("/warnings.atom", public_warnings.warnings_atom, name="warnings_atom"),
+    Route("/warnings/{warning_id:id}", public_warnings.warning_page, name="warning"),
     Route("/genuine/{guide_id:id}/photos/{photo_id:id}", guides.guide_photo, name="guide_photo"),
     Route("/track", track.track, name="track"),
     Route("/track/{code}/proof", track.log_proof, name="log_proof"),
@@ -208,6 +214,10 @@ routes: list[BaseRoute] = [
         Route("/cases/{code}/brand-inquiries/{inquiry_id:id}/withdraw",
               case_forms.withdraw_brand_inquiry, methods=["POST"], name="withdraw_brand_inquiry"),
         Route("/brand-owners", brand_owners.brand_owners_page, name="brand_owners"),
+        Route("/warnings", staff_warnings.warnings_page, methods=["GET", "POST"],
+              name="staff_warnings"),
+        Route("/warnings/{warning_id:id}", staff_warnings.warning_page, methods=["GET", "POST"],
+              name="staff_warning"),
         Route("/brand-owners/{owner_id:id}", brand_owners.brand_owner_page,
               methods=["GET", "POST"], name="brand_owner"),
         Route("/brand-owners/{owner_id:id}/guides/{guide_id:id}/take-down",

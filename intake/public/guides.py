@@ -6,6 +6,8 @@ the pictures they were checked to be."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -14,6 +16,7 @@ from intake.templating import render
 from workflows.i18n.messages import Problem
 from workflows.parties.genuine_guides import guides_for_brand, published_guides, shown_photo
 from workflows.parties.product_check import MAX_CODE_CHARS, check_product, read_code
+from workflows.warnings.published import standing_warnings, warnings_about
 
 # Checked pictures, shown in the page: never sniffed as anything else, never run.
 PHOTO_HEADERS = {
@@ -25,15 +28,25 @@ MAX_BRAND_CHARS = 200
 
 
 async def genuine_page(request: Request) -> Response:
-    return render(request, "public/genuine.html", {"guides": await published_guides()})
+    return render(request, "public/genuine.html", {"guides": await published_guides(),
+                                                   "warnings": await standing_warnings()})
+
+
+async def about_brand(typed: str, barcode: str = "") -> dict[str, list[Any]]:
+    """What the report form shows beside the brand (and barcode) typed: the agencies' standing
+    warnings about it and its owner's guides to telling the genuine product."""
+    typed = typed[:MAX_BRAND_CHARS]
+    return {"brand_guides": await guides_for_brand(typed) if typed.strip() else [],
+            "brand_warnings": await warnings_about(barcode[:MAX_CODE_CHARS], typed)}
 
 
 async def brand_guides(request: Request) -> Response:
-    """The guides of the brand typed on the form, as a fragment (empty when there is none)."""
-    typed = request.query_params.get("brand", "")[:MAX_BRAND_CHARS]
-    guides = await guides_for_brand(typed)
+    """What is known of the brand typed on the form, as a fragment (empty when nothing)."""
+    found = await about_brand(request.query_params.get("brand", ""),
+                              request.query_params.get("barcode", ""))
     # In the reader's language (a cookie): a shared cache must not hand it to another reader.
-    return render(request, "public/_brand_guides_panel.html", {"guides": guides},
+    return render(request, "public/_brand_guides_panel.html",
+                  {"guides": found["brand_guides"], "warnings": found["brand_warnings"]},
                   headers={"Cache-Control": "private, max-age=300"})
 
 

@@ -11,7 +11,7 @@ from intake.errors import refused_answer
 from intake.formdata import read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.public.cookies import forget, one_time_pin, set_one_time_pin
-from intake.public.guides import MAX_BRAND_CHARS
+from intake.public.guides import MAX_BRAND_CHARS, about_brand
 from intake.public.same_goods import chosen_case, offer
 from intake.requester import client_address, retry_after
 from intake.templating import render
@@ -25,7 +25,6 @@ from workflows.cases.report_fields import BY_NAME
 from workflows.cases.sealing import agency_shown
 from workflows.db.errors import DATABASE_UNAVAILABLE
 from workflows.i18n.messages import N_, Errors, Problem
-from workflows.parties.genuine_guides import guides_for_brand
 from workflows.parties.supporters import JOIN_FIELD, NEW_REPORT, add_to_case
 
 RECEIPT_COOKIE = "intake_receipt"
@@ -47,10 +46,9 @@ async def report_form(request: Request) -> Response:
         given = request.query_params.get(name, "").strip()
         if given:
             values[name] = given[:BY_NAME[name].limit or MAX_BRAND_CHARS]
-    guides = await guides_for_brand(values.get("brand", "")) if "brand" in values else []
+    about = await about_brand(values.get("brand", ""), values.get("barcode", ""))
     return render(request, "public/report.html",
-                  {"values": values, "errors": {}, "files_lost": False, "offer": None,
-                   "brand_guides": guides})
+                  {"values": values, "errors": {}, "files_lost": False, "offer": None, **about})
 
 
 async def _form_again(request: Request, values: dict[str, str], errors: Errors, *,
@@ -60,12 +58,12 @@ async def _form_again(request: Request, values: dict[str, str], errors: Errors, 
     """The form as typed, with the guides of the brand named (without JavaScript, the form
     shows them only when it comes back)."""
     try:
-        guides = await guides_for_brand(values.get("brand", "")[:MAX_BRAND_CHARS])
+        about = await about_brand(values.get("brand", ""), values.get("barcode", ""))
     except DATABASE_UNAVAILABLE:
-        guides = []  # the form comes back all the same: its message says why
+        about = {}  # the form comes back all the same: its message says why
     return render(request, "public/report.html",
                   {"values": values, "errors": errors, "files_lost": files_lost,
-                   "offer": offered, "brand_guides": guides},
+                   "offer": offered, **about},
                   status_code=status_code, headers=headers)
 
 

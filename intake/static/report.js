@@ -110,18 +110,23 @@
     });
   }
 
-  // The published guides of the brand typed: how to tell the genuine product, beside the field.
+  // What is known of the brand and barcode typed — the agencies' warnings and the owner's
+  // guides to telling the genuine product — beside the field.
   function showBrandGuides(form) {
     var panel = document.getElementById("brand-guides");
     var brand = form.querySelector("input[name=brand]");
+    var barcode = form.querySelector("input[name=barcode]");
     if (!panel || !brand || !window.fetch) return;
     var timer = null;
-    var shown = brand.value;
+    function typed() {
+      return "?brand=" + encodeURIComponent(brand.value) +
+        "&barcode=" + encodeURIComponent(barcode ? barcode.value : "");
+    }
+    var shown = typed();
     function lookUp() {
-      if (brand.value === shown) return;
-      shown = brand.value;
-      fetch(panel.dataset.guides + "?brand=" + encodeURIComponent(brand.value),
-            { credentials: "same-origin" })
+      if (typed() === shown) return;
+      shown = typed();
+      fetch(panel.dataset.guides + shown, { credentials: "same-origin" })
         .then(function (answer) {
           if (!answer.ok) throw new Error(answer.status);
           return answer.text();
@@ -132,11 +137,14 @@
         })
         .catch(function () { /* keep what is shown; the page of guides is linked below */ });
     }
-    brand.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(lookUp, 400);
+    [brand, barcode].forEach(function (field) {
+      if (!field) return;
+      field.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(lookUp, 400);
+      });
+      field.addEventListener("change", lookUp);
     });
-    brand.addEventListener("change", lookUp);
   }
 
   function setup() {

@@ -16,7 +16,8 @@ T = TypeVar("T")
 # Each capability keeps its own tables; one Tortoise app ("models") holds them all, so that
 # foreign keys and migrations see one schema.
 MODEL_MODULES = ["workflows.cases.models", "workflows.access.models", "workflows.audit.models",
-                 "workflows.mail.models", "workflows.figures.models", "workflows.parties.models"]
+                 "workflows.mail.models", "workflows.figures.models", "workflows.parties.models",
+                 "workflows.warnings.models"]
 
 
 def default_sqlite_url(data_dir: Path) -> str:

@@ -1,7 +1,7 @@
 """What the province can say about a product from the code on its package (the public /check
 page): whether the barcode's check digit holds, which country's GS1 office issued it, the
 verified owner of its company prefix and that owner's published guides to telling the genuine
-product. A traceability stamp's QR code is usually a web address: it is shown as a link,
+product, and the agencies' standing warnings about it. A traceability stamp's QR code is usually a web address: it is shown as a link,
 never fetched by the server (it may be the counterfeiter's own page), and a GS1 Digital Link
 address is read for the GTIN it carries."""
 
@@ -17,6 +17,8 @@ from workflows.cases.text import clean_text
 from workflows.i18n.messages import N_, Problem
 from workflows.parties.brand_claims import claimable_key, verified_owners_named
 from workflows.parties.models import BrandOwner, GenuineGuide
+from workflows.warnings.models import ProductWarning
+from workflows.warnings.published import warnings_about
 
 MAX_CODE_CHARS = 500  # a stamp's address with its parameters; a barcode is 8 to 14 digits
 SHOWN_GUIDES = 6
@@ -32,6 +34,7 @@ class ProductCheck:
     link: str = ""  # an http(s) address the stamp's QR code carries: shown, never opened here
     owners: tuple[BrandOwner, ...] = ()
     guides: tuple[GenuineGuide, ...] = ()
+    warnings: tuple[ProductWarning, ...] = ()  # the agencies' standing warnings about it
 
     @property
     def link_host(self) -> str:
@@ -79,8 +82,10 @@ async def check_product(code: str) -> ProductCheck:
     whose company prefix the barcode begins with."""
     link = _web_address(code)
     gtin = _gtin_of(code, link)
+    # A warning names a barcode or a batch's or stamp's code: matched as cases match theirs.
+    warnings = tuple(await warnings_about(gtin or code[:32]))
     if not gtin:
-        return ProductCheck(code, link=link)
+        return ProductCheck(code, link=link, warnings=warnings)
     owners = tuple(await verified_owners_named(None, "", gtin))
     guides = await GenuineGuide.filter(
         owner_id__in=[owner.id for owner in owners], published=True,
@@ -88,4 +93,4 @@ async def check_product(code: str) -> ProductCheck:
         "photos").order_by("-updated_at").limit(SHOWN_GUIDES) if owners else []
     # As on /genuine: a guide under a name found generic after it was written is not shown.
     shown = tuple(guide for guide in guides if claimable_key(guide.brand))
-    return ProductCheck(code, gtin, check_barcode(gtin), link, owners, shown)
+    return ProductCheck(code, gtin, check_barcode(gtin), link, owners, shown, warnings)

@@ -109,6 +109,13 @@ BRAND_OWNER_STATUSES: tuple[Term, ...] = (
     Term("refused", N_("Refused")),
     Term("revoked", N_("Verification withdrawn")),
 )
+# Where an agency's product warning stands (workflows.warnings.drafting.STEPS).
+WARNING_STATUSES: tuple[Term, ...] = (
+    Term("draft", N_("Draft, waiting for a second person's approval")),
+    Term("published", N_("Published")),
+    Term("withdrawn", N_("Withdrawn")),
+    Term("discarded", N_("Discarded")),
+)
 # A brand owner's opinion on the goods of a case.
 VERDICTS: tuple[Term, ...] = (
     Term("counterfeit", N_("Counterfeit: not our product")),

@@ -1,0 +1,163 @@
+"""Drafting, approving and withdrawing a product warning. A warning speaks for an agency to
+the public, so no one publishes one alone: a lead of the agency or an officer drafts it, and
+another of them approves it. Each step is one conditional update and one audit event in a
+transaction, so two people deciding at once cannot both win."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from workflows.access.models import StaffUser
+from workflows.access.roles import LEAD, OFFICER
+from workflows.audit.log import Actor, append_event
+from workflows.cases.barcodes import barcode_key
+from workflows.cases.refusals import InvalidInput
+from workflows.cases.text import TOO_LONG, clean_text, required_words
+from workflows.i18n.messages import N_, Errors, Problem
+from workflows.parties.brand_claims import claimable_key
+from workflows.warnings.models import ProductWarning
+
+# Who drafts, approves and withdraws: an officer for any agency, a lead for their own.
+WARNING_ROLES = frozenset({OFFICER, LEAD})
+
+
+@dataclass(frozen=True)
+class WarningField:
+    name: str
+    limit: int
+    required: str = ""  # a gettext id: what to say when it is left empty ("": optional)
+    multiline: bool = False
+
+
+FIELDS = (
+    WarningField("product_name", 200, N_("Name the product the warning is about.")),
+    WarningField("brand", 200),
+    WarningField("barcode", 32),
+    WarningField("batch", 100),
+    WarningField("body", 5000, N_("Say what to look for and what to do."), multiline=True),
+    WarningField("legal_basis", 500, N_("Give the legal basis: the decision, test result or "
+                                        "document the warning rests on.")),
+)
+
+
+@dataclass(frozen=True)
+class WarningStep:
+    """One decision on a warning, declared once: from which states, to which, and what it
+    needs."""
+
+    sources: frozenset[str]
+    target: str
+    reason: str = ""  # a gettext id: asked for when it needs a reason ("": none needed)
+    not_by_drafter: bool = False  # the second pair of eyes
+
+
+STEPS: dict[str, WarningStep] = {
+    "approve": WarningStep(frozenset({"draft"}), "published", not_by_drafter=True),
+    "discard": WarningStep(frozenset({"draft"}), "discarded"),
+    "withdraw": WarningStep(frozenset({"published"}), "withdrawn",
+                            reason=N_("Say why the warning is withdrawn: the reason is "
+                                      "published with it.")),
+}
+MAX_REASON_CHARS = 1000
+NOT_YOURS = N_("Only an officer or a lead of the warning's agency may do this.")
+SECOND_PERSON = N_("You drafted this warning: another lead or officer must approve it.")
+STALE = N_("Someone decided on this warning meanwhile: see its status below.")
+
+
+class WarningRefused(Exception):
+    """The step is not this person's to take, or no longer possible; `problem` says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def may_act_for(user: StaffUser, agency_code: str) -> bool:
+    return user.role == OFFICER or (user.role == LEAD and user.agency_code == agency_code)
+
+
+def _read(fields: Mapping[str, str], user: StaffUser,
+          agencies: Collection[str]) -> tuple[dict[str, str], Errors]:
+    values: dict[str, str] = {}
+    errors: Errors = {}
+    for field in FIELDS:
+        raw = fields.get(field.name, "")
+        written = required_words(raw, field.required, field.limit, multiline=field.multiline) \
+            if field.required else clean_text(raw, multiline=field.multiline)
+        if isinstance(written, str) and len(written) > field.limit:
+            written = Problem(TOO_LONG, {"limit": field.limit, "length": len(written)})
+        if isinstance(written, Problem):
+            errors[field.name] = written
+        else:
+            values[field.name] = written
+    agency = user.agency_code if user.role == LEAD else fields.get("agency", "")
+    if agency not in agencies:
+        errors["agency"] = Problem(N_("Choose the agency the warning speaks for."))
+    values["agency"] = agency or ""
+    if not errors and not values["brand"] and not values["barcode"]:
+        errors["brand"] = Problem(N_("Give the brand or the barcode, so that people who check "
+                                     "the product find the warning."))
+    return values, errors
+
+
+async def draft(user: StaffUser, fields: Mapping[str, str],
+                agencies: Collection[str]) -> ProductWarning:
+    """A new draft, seen by staff only until another person approves it."""
+    if user.role not in WARNING_ROLES:
+        raise WarningRefused(Problem(NOT_YOURS))
+    values, errors = _read(fields, user, agencies)
+    if errors:
+        raise InvalidInput(errors)
+    async with in_transaction() as connection:
+        warning = await ProductWarning.create(
+            using_db=connection, agency_code=values["agency"],
+            product_name=values["product_name"], brand=values["brand"],
+            brand_key=claimable_key(values["brand"]) or "" if values["brand"] else "",
+            barcode=values["barcode"],
+            barcode_key=barcode_key(values["barcode"]) if values["barcode"] else "",
+            batch=values["batch"], body=values["body"], legal_basis=values["legal_basis"],
+            drafted_by_id=user.id)
+        await append_event(connection, case=None, actor=Actor("staff", str(user.id)),
+                            action="warning_drafted",
+                            after={"warning": warning.id, "agency": warning.agency_code})
+    return warning
+
+
+def _reason(step: WarningStep, typed: str) -> str:
+    if not step.reason:
+        return ""
+    written = required_words(typed, step.reason, MAX_REASON_CHARS)
+    if isinstance(written, Problem):
+        raise InvalidInput({"reason": written})
+    return written
+
+
+async def decide(user: StaffUser, warning_id: int, step_name: str, reason: str,
+                 now: dt.datetime) -> ProductWarning:
+    """Approve, discard or withdraw; recorded in the audit trail with the reason."""
+    step = STEPS.get(step_name)
+    if step is None:
+        raise InvalidInput({"step": Problem(N_("Choose what to do with the warning."))})
+    warning = await ProductWarning.get(id=warning_id)
+    if not may_act_for(user, warning.agency_code):
+        raise WarningRefused(Problem(NOT_YOURS))
+    if step.not_by_drafter and warning.drafted_by_id == user.id:  # type: ignore[attr-defined]
+        raise WarningRefused(Problem(SECOND_PERSON))
+    written = _reason(step, reason)
+    changes: dict[str, object] = {"status": step.target}
+    if step.target == "published":
+        changes |= {"approved_by_id": user.id, "published_at": now}
+    elif step.target == "withdrawn":
+        changes |= {"withdrawn_by_id": user.id, "withdrawn_at": now, "withdraw_reason": written}
+    async with in_transaction() as connection:
+        if not await ProductWarning.filter(id=warning_id, status__in=sorted(step.sources)) \
+                .using_db(connection).update(**changes):
+            raise WarningRefused(Problem(STALE))
+        await append_event(connection, case=None, actor=Actor("staff", str(user.id)),
+                           action=f"warning_{step.target}", reason=written,
+                           after={"warning": warning_id, "status": step.target})
+    return await ProductWarning.get(id=warning_id)

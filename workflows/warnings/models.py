@@ -1,0 +1,47 @@
+"""The table of the agencies' product warnings."""
+
+# Class docstrings become table comments in migrations (no ";" in them: see
+# workflows/cases/models/case.py).
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from workflows.access.models import StaffUser
+
+
+class ProductWarning(Model):
+    """A warning an agency publishes about a fake or unsafe product: what to look for and the
+    legal basis. Drafted by one member of staff, public only once a second approves it, and
+    withdrawn with its reason kept (a withdrawn warning stays in the feeds, marked so)."""
+
+    id = fields.IntField(primary_key=True)
+    agency_code = fields.CharField(max_length=32)
+    product_name = fields.CharField(max_length=200)
+    brand = fields.CharField(max_length=200, default="")
+    brand_key = fields.CharField(max_length=200, default="", db_index=True)  # folded, as claims
+    barcode = fields.CharField(max_length=32, default="")
+    barcode_key = fields.CharField(max_length=32, default="", db_index=True)  # as cases compare
+    batch = fields.CharField(max_length=100, default="")
+    body = fields.TextField()  # what to look for, and what to do
+    legal_basis = fields.CharField(max_length=500)
+    status = fields.CharField(max_length=16, default="draft", db_index=True)
+    drafted_by: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="warnings_drafted", on_delete=fields.RESTRICT)
+    approved_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="warnings_approved", null=True,
+        on_delete=fields.RESTRICT)
+    withdrawn_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="warnings_withdrawn", null=True,
+        on_delete=fields.RESTRICT)
+    withdraw_reason = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    published_at = fields.DatetimeField(null=True)
+    withdrawn_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "product_warning"
