@@ -25,6 +25,7 @@ from intake.backoffice import (
     sign_in,
     stats,
 )
+from intake.backoffice import campaign as staff_campaign
 from intake.backoffice import warnings as staff_warnings
 from intake.brands import inquiry as brand_inquiry
 from intake.brands import portal as brand_portal
@@ -32,6 +33,7 @@ from intake.brands import registration as brand_registration
 from intake.brands import sign_in as brand_sign_in
 from intake.public import (
     audit_log,
+    campaign,
     explanation,
     feedback,
     following,
@@ -88,6 +90,7 @@ routes: list[BaseRoute] = [
     Route("/report/genuine", guides.brand_guides, name="brand_guides"),
     Route("/genuine", guides.genuine_page, name="genuine"),
     Route("/check", guides.check_page, name="check"),
+    Route("/suggest", campaign.suggest, methods=["GET", "POST"], name="suggest"),
     Route("/warnings", public_warnings.warnings_page, name="warnings"),
     Route("/warnings.json", public_warnings.warnings_json, name="warnings_json"),
     Route("/warnings.atom", public_warnings.warnings_atom, name="warnings_atom"),
@@ -214,6 +217,7 @@ routes: list[BaseRoute] = [
         Route("/cases/{code}/brand-inquiries/{inquiry_id:id}/withdraw",
               case_forms.withdraw_brand_inquiry, methods=["POST"], name="withdraw_brand_inquiry"),
         Route("/brand-owners", brand_owners.brand_owners_page, name="brand_owners"),
+        Route("/campaign", staff_campaign.campaign_page, name="staff_campaign"),
         Route("/warnings", staff_warnings.warnings_page, methods=["GET", "POST"],
               name="staff_warnings"),
         Route("/warnings/{warning_id:id}", staff_warnings.warning_page, methods=["GET", "POST"],

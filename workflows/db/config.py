@@ -17,7 +17,7 @@ T = TypeVar("T")
 # foreign keys and migrations see one schema.
 MODEL_MODULES = ["workflows.cases.models", "workflows.access.models", "workflows.audit.models",
                  "workflows.mail.models", "workflows.figures.models", "workflows.parties.models",
-                 "workflows.warnings.models"]
+                 "workflows.warnings.models", "workflows.campaign.models"]
 
 
 def default_sqlite_url(data_dir: Path) -> str:

@@ -18,6 +18,8 @@ from workflows.reference.reporting import period_span, period_title
 
 Paragraphs = tuple[list[str], list[str], list[str], list[str]]
 
+CAMPAIGN = N_("Besides complaints, citizens sent the campaign {received} suggestions and "
+              "recommendations of Vietnamese goods: {items}.")
 RECEIVED = N_("In the period ({span}) {received} reports were received, {change} compared "
               "with {previous} ({previous_count} reports).")
 NONE_RECEIVED = N_("No report was received in the period ({span}).")
@@ -95,7 +97,8 @@ def _compared_with(report: PeriodReport, words: Translator) -> str:
 def _situation(report: PeriodReport, by_key: dict[str, Section], words: Translator) -> list[str]:
     now, before = report.current, report.previous
     if not now.received:
-        return [words(NONE_RECEIVED, {"span": period_span(report.period)})]
+        return [words(NONE_RECEIVED, {"span": period_span(report.period)}),
+                *_campaign(by_key.get("campaign"), words)]
     texts = [words(RECEIVED, {
         "span": period_span(report.period), "received": _number(now.received, words),
         "change": _change(now.received, before.received, words),
@@ -106,7 +109,16 @@ def _situation(report: PeriodReport, by_key: dict[str, Section], words: Translat
             if not (key == "agency_code" and report.agency_code)]
     texts += [words(BREAKDOWN, {"title": by_key[key].title, "items": _items(by_key[key], words)})
               for key in keys if _items(by_key[key], words)]
-    return texts
+    return texts + _campaign(by_key.get("campaign"), words)
+
+
+def _campaign(section: Section | None, words: Translator) -> list[str]:
+    """The campaign's feedback, beside the complaints (its last line is the total)."""
+    if section is None or not section.lines[-1].current:
+        return []
+    by_kind = Section(section.key, section.title, section.lines[:-1])
+    return [words(CAMPAIGN, {"received": _number(section.lines[-1].current, words),
+                             "items": _items(by_kind, words)})]
 
 
 def _share(part: int, whole: int, words: Translator) -> str:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from workflows.campaign.feedback import counts_by_kind
 from workflows.figures.models import PublishedMonth
 from workflows.figures.statistics import monthly_counts
 from workflows.figures.tallies import first_case_day
 from workflows.i18n.formatting import VIETNAM
+from workflows.reference.catalog import CAMPAIGN_KINDS
 from workflows.reference.reporting import Period, ReportingCalendar
 
 BREAKDOWNS = {"category": "category", "product_group": "product_group", "agency": "agency_code",
@@ -63,6 +65,12 @@ async def _count_month(month: Period) -> list[dict[str, object]]:
             rows.append({"breakdown": breakdown, "code": code,
                          "received": received.get(code, 0), "resolved": resolved.get(code, 0),
                          "resolved_in_time": in_time.get(code, 0)})
+    # The campaign's suggestions and recommendations: received only, never "resolved"; as in
+    # every breakdown, a kind none arrived of has no row.
+    sent = await counts_by_kind(month.start, month.end)
+    rows += [{"breakdown": "campaign", "code": term.code, "received": sent[term.code],
+              "resolved": 0, "resolved_in_time": 0} for term in CAMPAIGN_KINDS
+             if sent.get(term.code)]
     return rows
 
 

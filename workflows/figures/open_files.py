@@ -17,11 +17,13 @@ from workflows.reference.loading import ReferenceData
 COLUMNS = ("month", "first_day", "last_day", "breakdown", "code", "name_vi", "name_en",
            "received", "resolved", "resolved_in_time", "on_time_share")
 DESCRIPTION = ("Citizens' reports of counterfeit, smuggled and substandard goods, per reporting "
-               "month, by category, product group and agency. Published months only; no "
-               "personal data.")
+               "month, by category, product group and agency; and (breakdown 'campaign') the "
+               "suggestions and recommendations of Vietnamese goods sent to the campaign. "
+               "Published months only; no personal data.")
 AUTHORITY_CODE = "competent_authority"
 TERMS: dict[str, tuple[catalog.Term, ...]] = {"category": catalog.CATEGORIES,
-                                              "product_group": catalog.PRODUCT_GROUPS}
+                                              "product_group": catalog.PRODUCT_GROUPS,
+                                              "campaign": catalog.CAMPAIGN_KINDS}
 
 
 def share(resolved: int, in_time: int) -> float | None:
@@ -79,7 +81,7 @@ def tables(month: MonthFigures, reference: ReferenceData,
     """The latest month by category, product group, agency and commune: name, received, resolved,
     share resolved in time, biggest first."""
     shown = {}
-    for breakdown in ("category", "product_group", "agency", "commune"):
+    for breakdown in ("category", "product_group", "agency", "commune", "campaign"):
         rows = sorted((row for row in month.rows if row["breakdown"] == breakdown),
                       key=lambda row: -int(str(row["received"])))
         shown[breakdown] = [

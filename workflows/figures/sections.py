@@ -142,4 +142,16 @@ def sections(report: PeriodReport, agencies: dict[str, Agency], words: Translato
         satisfaction("agency_code", N_("Reporters satisfied (%), by agency (answers)"), None),
         satisfaction("category", N_("Reporters satisfied (%), by category (answers)"),
                      catalog.CATEGORIES),
+        *([campaign_section(*report.campaign, words)] if report.campaign is not None else []),
     ]
+
+
+CAMPAIGN_TITLE = N_("The campaign: suggestions and Vietnamese goods recommended")
+
+
+def campaign_section(now: dict[str, int], before: dict[str, int], words: Translator) -> Section:
+    """What citizens sent the campaign that was not a complaint, by kind, with the total."""
+    return Section("campaign", words.gettext(CAMPAIGN_TITLE), [
+        *(Line(words.label(catalog.CAMPAIGN_KINDS, term.code), now.get(term.code, 0),
+               before.get(term.code, 0)) for term in catalog.CAMPAIGN_KINDS),
+        Line(words.gettext(N_("In all")), sum(now.values()), sum(before.values()))])

@@ -18,6 +18,7 @@ from tortoise.expressions import F, RawSQL
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
+from workflows.campaign.feedback import counts_by_kind
 from workflows.cases.models import Case, CaseFeedback
 from workflows.figures.frozen import period_tallies
 from workflows.figures.tallies import Tallies
@@ -82,6 +83,9 @@ class PeriodReport:
     # The previous period's count of each of this period's most reported brands, products and
     # shops, wherever they ranked then: "brands" -> (brand,) -> n, "shops" -> (name, commune).
     earlier_tops: dict[str, dict[tuple[str, ...], int]] = field(default_factory=dict)
+    # The campaign's feedback by kind (workflows.campaign), now and before: the committee's
+    # report only (None for an agency's, which the feedback does not go to).
+    campaign: tuple[dict[str, int], dict[str, int]] | None = None
 
 
 def _scope(agency_code: str | None) -> QuerySet[Case]:
@@ -188,9 +192,12 @@ async def period_report_and_tallies(period: Period, agency_code: str | None = No
     tallies = await period_tallies(period, agency_code, calendar)
     earlier = await period_tallies(previous, agency_code, calendar)
     current = figures_of(tallies, period, await _satisfaction(period, agency_code))
+    campaign = None if agency_code else (
+        await counts_by_kind(period.start, period.end),
+        await counts_by_kind(previous.start, previous.end))
     report = PeriodReport(period, previous, agency_code, current,
                           figures_of(earlier, previous, await _satisfaction(previous, agency_code)),
-                          earlier_tops=earlier_tops(earlier, current))
+                          earlier_tops=earlier_tops(earlier, current), campaign=campaign)
     return report, tallies
 
 

@@ -109,6 +109,16 @@ BRAND_OWNER_STATUSES: tuple[Term, ...] = (
     Term("refused", N_("Refused")),
     Term("revoked", N_("Verification withdrawn")),
 )
+# What a citizen sends the campaign "Người Việt Nam ưu tiên dùng hàng Việt Nam" that is not a
+# complaint (workflows.campaign): it goes to the steering committee, not to an agency.
+CAMPAIGN_KINDS: tuple[Term, ...] = (
+    Term("suggestion", N_("A suggestion"),
+         N_("An idea for the campaign, the market or this service.")),
+    Term("product", N_("A Vietnamese product of good quality"),
+         N_("Recommend a product made in Vietnam that deserves to be known.")),
+    Term("shop", N_("A shop selling good Vietnamese goods"),
+         N_("Recommend a shop or market stall that sells genuine Vietnamese goods.")),
+)
 # Where an agency's product warning stands (workflows.warnings.drafting.STEPS).
 WARNING_STATUSES: tuple[Term, ...] = (
     Term("draft", N_("Draft, waiting for a second person's approval")),
@@ -167,6 +177,7 @@ def find(terms: tuple[Term, ...], code: str) -> Term | None:
 
 
 CATEGORY_CODES = codes(CATEGORIES)
+CAMPAIGN_KIND_CODES = codes(CAMPAIGN_KINDS)
 PRODUCT_GROUP_CODES = codes(PRODUCT_GROUPS)
 SALES_CHANNEL_CODES = codes(SALES_CHANNELS)
 LABEL_ORIGIN_CODES = codes(LABEL_ORIGINS)
