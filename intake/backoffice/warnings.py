@@ -11,23 +11,29 @@ from starlette.responses import RedirectResponse, Response
 
 from intake.backoffice.auth import staff_only
 from intake.context import app_context
-from intake.formdata import checked_fields
+from intake.errors import refused_answer
+from intake.formdata import EXPIRED_FORM, checked_fields, read_form, text_fields, uploaded_files
+from intake.middleware.csrf import CSRF_FIELD, csrf_valid
+from intake.public.guides import picture
 from intake.templating import render
 from workflows.access.models import StaffUser
 from workflows.access.roles import LEAD, OFFICER
+from workflows.cases.filing import FILES_FIELD
+from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.refusals import InvalidInput
 from workflows.i18n.messages import Errors, Problem
 from workflows.warnings.drafting import STEPS, WarningRefused, decide, draft, may_act_for
-from workflows.warnings.published import staff_warning, staff_warnings
+from workflows.warnings.published import photo_of, staff_warning, staff_warnings
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 async def _list_page(request: Request, user: StaffUser, values: dict[str, str],
-                     errors: Errors, status: int = 200) -> Response:
+                     errors: Errors, status: int = 200,
+                     headers: dict[str, str] | None = None) -> Response:
     return render(request, "staff/warnings.html", {
         "user": user, "warnings": await staff_warnings(user), "values": values,
-        "errors": errors}, status_code=status, headers=NO_STORE)
+        "errors": errors}, status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
 @staff_only(OFFICER, LEAD)
@@ -35,14 +41,28 @@ async def warnings_page(request: Request, user: StaffUser) -> Response:
     """GET: the list and an empty form; POST: a new draft."""
     if request.method == "GET":
         return await _list_page(request, user, {}, {})
-    values = await checked_fields(request, app_context(request).settings)
-    if isinstance(values, Problem):
-        return await _list_page(request, user, {}, {"form": values}, 400)
+    context = app_context(request)
+    form = await read_form(request, context.settings)
+    if isinstance(form, Problem):
+        return await _list_page(request, user, {}, {"form": form}, 400)
+    values, photos = text_fields(form), uploaded_files(form, FILES_FIELD)
+    if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
+        return await _list_page(request, user, values, {"form": Problem(EXPIRED_FORM)}, 400)
     try:
-        warning = await draft(user, values, app_context(request).reference.agencies.keys())
-    except InvalidInput as invalid:
-        return await _list_page(request, user, values, invalid.errors, 400)
+        warning = await draft(user, values, context.reference.agencies.keys(), context.filing,
+                              photos)
+    except FilingRefused as refused:
+        status, headers = refused_answer(refused)
+        return await _list_page(request, user, values, refused.errors, status, headers)
     return RedirectResponse(f"/staff/warnings/{warning.id}", status_code=303)
+
+
+@staff_only(OFFICER, LEAD)
+async def staff_warning_photo(request: Request, user: StaffUser) -> Response:
+    """A photo of a warning this person may see, a draft's included."""
+    warning = await staff_warning(user, request.path_params["warning_id"])
+    return picture(request, await photo_of(warning, request.path_params["photo_id"]),
+                   public=False)
 
 
 @staff_only(OFFICER, LEAD)

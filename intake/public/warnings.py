@@ -7,11 +7,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from intake.context import app_context, translator
+from intake.public.guides import picture
 from intake.templating import render
 from workflows.i18n.messages import N_
 from workflows.warnings.feeds import as_json, atom_feed
 from workflows.warnings.models import ProductWarning
-from workflows.warnings.published import public_warning, public_warnings
+from workflows.warnings.published import photo_of, public_warning, public_warnings
 
 # Anyone may follow and re-use the feeds; a few minutes of caching spread a new warning fast.
 FEED_HEADERS = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
@@ -40,6 +41,13 @@ async def warning_page(request: Request) -> Response:
         return render(request, "public/not_found.html", status_code=404)
     return render(request, "public/warnings.html", {"warnings": [warning], "one": True},
                   headers={"Cache-Control": "public, max-age=300"})
+
+
+async def warning_photo(request: Request) -> Response:
+    """A photo of a published (or withdrawn) warning: what anyone may see."""
+    warning = await public_warning(request.path_params["warning_id"])
+    return picture(request, await photo_of(warning, request.path_params["photo_id"]),
+                   public=True)
 
 
 async def warnings_json(request: Request) -> Response:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import browser
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, jpeg_with_gps, one_page_pdf
 from workflows.access.accounts import create_user
 from workflows.audit.models import AuditEvent
 from workflows.warnings.models import ProductWarning
@@ -56,10 +56,13 @@ async def as_person(app, email: str) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def drafted(app, email: str, **changes: str) -> httpx.Response:
+async def drafted(app, email: str, photos: list[tuple[str, bytes, str]] | None = None,
+                  **changes: str) -> httpx.Response:
     async with as_person(app, email) as person:
         token = await csrf_token(person, "/staff/warnings")
-        return await person.post("/staff/warnings",
+        files = [("photos", photo) for photo in photos or []] or [
+            ("photos", ("", b"", "application/octet-stream"))]  # a file input left empty
+        return await person.post("/staff/warnings", files=files,
                                  data={**WARNING, **changes, "csrf_token": token})
 
 
@@ -203,3 +206,35 @@ async def test_an_odd_barcode_on_the_form_finds_no_warning_and_breaks_nothing(cl
     assert answer.status_code == 200 and "product-warning" not in answer.text
     check = await client.get("/check", params={"code": typed})
     assert check.status_code in (200, 400)
+
+
+async def test_a_warnings_photos_are_public_with_it_and_not_before(app, client, staff):
+    answer = await drafted(app, staff["lead"], photos=[("nap.jpg", jpeg_with_gps(), "image/jpeg")])
+    assert answer.status_code == 303
+    warning = await ProductWarning.get()
+    [photo] = await warning.photos.all()
+    address = f"/warnings/{warning.id}/photos/{photo.id}"
+    assert (await client.get(address)).status_code == 404  # a draft's photo is not public
+    async with as_person(app, staff["second_lead"]) as second:
+        page = await second.get(f"/staff/warnings/{warning.id}")
+        assert f"/staff/warnings/{warning.id}/photos/{photo.id}" in page.text
+        assert (await second.get(f"/staff/warnings/{warning.id}/photos/{photo.id}")
+                ).status_code == 200
+    await step(app, staff["second_lead"], warning.id, "approve")
+    shown = await client.get(address)
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    assert b"GPS" not in shown.content  # stored without its location, as citizens' photos
+    assert address in (await client.get("/warnings")).text
+    [listed] = (await client.get("/warnings.json")).json()
+    assert listed["photos"] == [f"{listed['url']}/photos/{photo.id}"]
+    [entry] = feedparser.parse((await client.get("/warnings.atom")).text).entries
+    assert [link.href for link in entry.links if link.rel == "enclosure"] == listed["photos"]
+
+
+async def test_a_document_or_too_many_photos_store_nothing(app, staff):
+    pdf = await drafted(app, staff["lead"], photos=[("kq.pdf", one_page_pdf(), "application/pdf")])
+    assert pdf.status_code == 400 and "Cảnh báo chỉ kèm ảnh" in text_of(pdf)
+    many = await drafted(app, staff["lead"],
+                         photos=[(f"{n}.jpg", jpeg_with_gps(), "image/jpeg") for n in range(6)])
+    assert many.status_code == 400
+    assert not await ProductWarning.exists()

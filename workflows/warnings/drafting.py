@@ -6,23 +6,31 @@ transaction, so two people deciding at once cannot both win."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass
 
 from tortoise.transactions import in_transaction
 
+from workflows.access.limits import Allowance
 from workflows.access.models import StaffUser
 from workflows.access.roles import LEAD, OFFICER
 from workflows.audit.log import Actor, append_event
 from workflows.cases.barcodes import barcode_key
+from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
+from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import TOO_LONG, clean_text, required_words
+from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.brand_claims import claimable_key
-from workflows.warnings.models import ProductWarning
+from workflows.parties.brand_inquiries import SHOWN_PHOTO_TYPES
+from workflows.warnings.models import ProductWarning, WarningPhoto
 
 # Who drafts, approves and withdraws: an officer for any agency, a lead for their own.
 WARNING_ROLES = frozenset({OFFICER, LEAD})
+MAX_PHOTOS = 5
+# Staff's photos are not counted per hour: the accounts are few and known.
+STAFF_UPLOADS = Allowance("warning", 0, "")
 
 
 @dataclass(frozen=True)
@@ -104,26 +112,38 @@ def _read(fields: Mapping[str, str], user: StaffUser,
     return values, errors
 
 
-async def draft(user: StaffUser, fields: Mapping[str, str],
-                agencies: Collection[str]) -> ProductWarning:
-    """A new draft, seen by staff only until another person approves it."""
+async def draft(user: StaffUser, fields: Mapping[str, str], agencies: Collection[str],
+                service: FilingService, photos: Sequence[Upload] = ()) -> ProductWarning:
+    """A new draft with its photos, seen by staff only until another person approves it.
+    InvalidReport (InvalidInput) names each field to fix; nothing is stored then."""
     if user.role not in WARNING_ROLES:
         raise WarningRefused(Problem(NOT_YOURS))
     values, errors = _read(fields, user, agencies)
+    too_many = count_and_size(photos, service.policy)
+    if too_many or len(photos) > MAX_PHOTOS:
+        errors[FILES_FIELD] = too_many or Problem(
+            N_("A warning has at most {limit} photos."), {"limit": MAX_PHOTOS})
     if errors:
-        raise InvalidInput(errors)
-    async with in_transaction() as connection:
-        warning = await ProductWarning.create(
-            using_db=connection, agency_code=values["agency"],
-            product_name=values["product_name"], brand=values["brand"],
-            brand_key=claimable_key(values["brand"]) or "" if values["brand"] else "",
-            barcode=values["barcode"],
-            barcode_key=barcode_key(values["barcode"]) if values["barcode"] else "",
-            batch=values["batch"], body=values["body"], legal_basis=values["legal_basis"],
-            drafted_by_id=user.id)
-        await append_event(connection, case=None, actor=Actor("staff", str(user.id)),
-                            action="warning_drafted",
-                            after={"warning": warning.id, "agency": warning.agency_code})
+        raise InvalidReport(errors)
+    async with service.stored_evidence(photos, STAFF_UPLOADS, str(user.id)) as evidence:
+        if any(file.content_type not in SHOWN_PHOTO_TYPES for file in evidence):
+            raise InvalidReport({FILES_FIELD: Problem(N_(
+                "A warning shows photos (JPEG, PNG, WebP), not documents."))})
+        async with in_transaction() as connection:
+            warning = await ProductWarning.create(
+                using_db=connection, agency_code=values["agency"],
+                product_name=values["product_name"], brand=values["brand"],
+                brand_key=claimable_key(values["brand"]) or "" if values["brand"] else "",
+                barcode=values["barcode"],
+                barcode_key=barcode_key(values["barcode"]) if values["barcode"] else "",
+                batch=values["batch"], body=values["body"], legal_basis=values["legal_basis"],
+                drafted_by_id=user.id)
+            for file in evidence:
+                await WarningPhoto.create(using_db=connection, warning=warning, **asdict(file))
+            await append_event(connection, case=None, actor=Actor("staff", str(user.id)),
+                               action="warning_drafted",
+                               after={"warning": warning.id, "agency": warning.agency_code,
+                                      "photos": [evidence_record(file) for file in evidence]})
     return warning
 
 

@@ -34,6 +34,7 @@ def as_json(warning: ProductWarning, url: str, agency_name: str) -> dict[str, An
         "legal_basis": warning.legal_basis, "published_at": _stamp(warning.published_at),
         "withdrawn_at": _stamp(warning.withdrawn_at) if warning.withdrawn_at else None,
         "withdraw_reason": warning.withdraw_reason or None,
+        "photos": [f"{url}/photos/{photo.id}" for photo in warning.photos],
     }
 
 
@@ -60,6 +61,10 @@ def atom_feed(warnings: Sequence[ProductWarning], *, feed_url: str, page_url: st
         ET.SubElement(entry, f"{{{ATOM}}}title").text = (
             words(N_("Withdrawn: {title}"), {"title": heading}) if withdrawn else heading)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url, type="text/html")
+        for photo in warning.photos:
+            ET.SubElement(entry, f"{{{ATOM}}}link", rel="enclosure",
+                          href=f"{url}/photos/{photo.id}", type=photo.content_type,
+                          length=str(photo.size))
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(warning.published_at)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(updated_at(warning))
         ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"),

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from workflows.parties.models import StoredFile
+
 if TYPE_CHECKING:
     from workflows.access.models import StaffUser
 
@@ -42,6 +44,19 @@ class ProductWarning(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     published_at = fields.DatetimeField(null=True)
     withdrawn_at = fields.DatetimeField(null=True)
+    photos: fields.ReverseRelation[WarningPhoto]
 
     class Meta:
         table = "product_warning"
+
+
+class WarningPhoto(StoredFile):
+    """A photo of the fake product or of its marks, shown with the warning: checked and stored
+    like citizens' files, public only once the warning is."""
+
+    id = fields.IntField(primary_key=True)
+    warning: fields.ForeignKeyRelation[ProductWarning] = fields.ForeignKeyField(
+        "models.ProductWarning", related_name="photos", on_delete=fields.RESTRICT)
+
+    class Meta:
+        table = "product_warning_photo"

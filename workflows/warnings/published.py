@@ -10,7 +10,7 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import OFFICER
 from workflows.cases.barcodes import barcode_key
 from workflows.parties.brand_claims import claimable_key
-from workflows.warnings.models import ProductWarning
+from workflows.warnings.models import ProductWarning, WarningPhoto
 
 PUBLIC_STATES = ("published", "withdrawn")
 SHOWN = 200
@@ -21,17 +21,18 @@ async def public_warnings() -> list[ProductWarning]:
     """Approved warnings, newest first, the withdrawn ones with them (their readers must learn
     of the withdrawal)."""
     return await ProductWarning.filter(status__in=PUBLIC_STATES).order_by(
-        "-published_at", "-id").limit(SHOWN)
+        "-published_at", "-id").limit(SHOWN).prefetch_related("photos")
 
 
 async def standing_warnings() -> list[ProductWarning]:
     """Approved and not withdrawn, newest first: what /genuine shows above the guides."""
     return await ProductWarning.filter(status="published").order_by("-published_at").limit(
-        SHOWN)
+        SHOWN).prefetch_related("photos")
 
 
 async def public_warning(warning_id: int) -> ProductWarning | None:
-    return await ProductWarning.get_or_none(id=warning_id, status__in=PUBLIC_STATES)
+    return await ProductWarning.get_or_none(id=warning_id, status__in=PUBLIC_STATES
+                                            ).prefetch_related("photos")
 
 
 async def warnings_about(barcode: str = "", brand: str = "") -> list[ProductWarning]:
@@ -45,7 +46,7 @@ async def warnings_about(barcode: str = "", brand: str = "") -> list[ProductWarn
     matches = [*([Q(barcode_key=barcode_match)] if barcode_match else []),
                *([Q(brand_key=brand_match)] if brand_match else [])]
     found = ProductWarning.filter(Q(*matches, join_type=Q.OR), status="published")
-    return await found.order_by("-published_at").limit(10)
+    return await found.order_by("-published_at").limit(10).prefetch_related("photos")
 
 
 async def staff_warnings(user: StaffUser) -> list[ProductWarning]:
@@ -57,7 +58,14 @@ async def staff_warnings(user: StaffUser) -> list[ProductWarning]:
 
 async def staff_warning(user: StaffUser, warning_id: int) -> ProductWarning | None:
     warning = await ProductWarning.get_or_none(id=warning_id).select_related(
-        "drafted_by", "approved_by", "withdrawn_by")
+        "drafted_by", "approved_by", "withdrawn_by").prefetch_related("photos")
     if warning is None or (user.role != OFFICER and warning.agency_code != user.agency_code):
         return None
     return warning
+
+
+async def photo_of(warning: ProductWarning | None, photo_id: int) -> WarningPhoto | None:
+    """One of the warning's photos (None: no such warning, or not its photo)."""
+    if warning is None:
+        return None
+    return await WarningPhoto.get_or_none(id=photo_id, warning_id=warning.id)
