@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
 from intake.context import app_context
 from intake.errors import refused_answer
 from intake.formdata import EXPIRED_FORM, read_form, text_fields, uploaded_files
 from intake.links import BRAND_INQUIRY_SALT, read_record_token
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
-from intake.public.guides import PHOTO_HEADERS
+from intake.public.guides import picture
 from intake.requester import client_address
 from intake.templating import render
 from workflows.cases.filing import FILES_FIELD
@@ -92,9 +92,5 @@ async def inquiry_photo(request: Request) -> Response:
     opened = await _opened(request)
     if isinstance(opened, LinkRefused):
         return render(request, "public/not_found.html", status_code=404)
-    photo = await shown_photo(opened, request.path_params["attachment_id"])
-    if photo is None:
-        return render(request, "public/not_found.html", status_code=404)
-    return StreamingResponse(app_context(request).store.chunks(photo.storage_name),
-                             media_type=photo.content_type,
-                             headers={**PHOTO_HEADERS, "Cache-Control": "private, no-store"})
+    return picture(request, await shown_photo(opened, request.path_params["attachment_id"]),
+                   public=False)

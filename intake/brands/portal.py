@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
 from intake.brands.sign_in import NO_STORE, signed_in_owner
 from intake.context import app_context
 from intake.errors import refused_answer
 from intake.formdata import EXPIRED_FORM, checked_fields, read_form, text_fields, uploaded_files
 from intake.middleware.csrf import CSRF_FIELD, csrf_valid
-from intake.public.guides import PHOTO_HEADERS
+from intake.public.guides import picture
 from intake.requester import client_address
 from intake.templating import render
 from workflows.cases.filing import FILES_FIELD
@@ -130,10 +130,5 @@ async def drop_photo(request: Request, owner: BrandOwner) -> Response:
 @owner_only
 async def guide_photo(request: Request, owner: BrandOwner) -> Response:
     """The owner's own photo, published or not (the public one is at /genuine)."""
-    photo = await own_photo(owner, request.path_params["guide_id"],
-                            request.path_params["photo_id"])
-    if photo is None:
-        return render(request, "public/not_found.html", status_code=404)
-    return StreamingResponse(app_context(request).store.chunks(photo.storage_name),
-                             media_type=photo.content_type,
-                             headers={**PHOTO_HEADERS, "Cache-Control": "private, no-store"})
+    return picture(request, await own_photo(owner, request.path_params["guide_id"],
+                                            request.path_params["photo_id"]), public=False)

@@ -6,7 +6,7 @@ the pictures they were checked to be."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -50,13 +50,27 @@ async def brand_guides(request: Request) -> Response:
                   headers={"Cache-Control": "private, max-age=300"})
 
 
-async def guide_photo(request: Request) -> Response:
-    photo = await shown_photo(request.path_params["guide_id"], request.path_params["photo_id"])
+class Picture(Protocol):
+    """A stored, checked picture: a guide's, a warning's, a case's shown to an owner."""
+
+    storage_name: str
+    content_type: str
+
+
+def picture(request: Request, photo: Picture | None, *, public: bool) -> Response:
+    """A checked picture shown in a page (404 when there is none to show): cached by anyone
+    when it is public, by no one when it is not."""
     if photo is None:
         return render(request, "public/not_found.html", status_code=404)
+    cache = "public, max-age=300" if public else "private, no-store"
     return StreamingResponse(app_context(request).store.chunks(photo.storage_name),
                              media_type=photo.content_type,
-                             headers={**PHOTO_HEADERS, "Cache-Control": "public, max-age=300"})
+                             headers={**PHOTO_HEADERS, "Cache-Control": cache})
+
+
+async def guide_photo(request: Request) -> Response:
+    return picture(request, await shown_photo(request.path_params["guide_id"],
+                                              request.path_params["photo_id"]), public=True)
 
 
 async def check_page(request: Request) -> Response:
