@@ -290,3 +290,34 @@ async def test_a_guessing_network_is_locked_for_the_hour_and_no_count_goes_negat
         failures = await LoginThrottle.all().values_list("failures", flat=True)
         assert min(failures) >= 0
     assert (await LoginThrottle.get(key=f"pin:{code}")).failures == 0
+
+
+async def test_a_network_that_failed_stays_suspect_after_its_blocks_hour_ends(app):
+    """Past the case's limit a network that failed there is locked even when the hour of its
+    block (which counts every network of the /24) ended before the network's own hour did;
+    a network of the same block that never failed is still checked.
+
+    Mutants left alive on purpose (README, "Mutation testing"): `using_db=None` for
+    `using_db=connection` in reserve_attempt_from changes nothing, since inside
+    `in_transaction()` Tortoise hands every query without a client to that transaction."""
+    async with browser(app) as reporter:
+        code, pin, _ = await file_and_read_receipt(reporter)
+    secret_key = app.state.intake.settings.secret_key
+    start = dt.datetime.now(dt.UTC)
+
+    async def wrong(address: str, at: dt.datetime) -> None:
+        with pytest.raises(AccessRefused) as refused:
+            await open_for_reporter(code, "00000000", secret_key, address,
+                                    Allowances.per_hour(0, 0).track, now=at)
+        assert refused.value.retry_at is None  # checked, and wrong
+
+    await wrong("198.51.100.1", start)  # the block's hour begins
+    await wrong("198.51.100.2", start + dt.timedelta(minutes=50))  # this network's, later
+    again = start + dt.timedelta(minutes=61)  # the case's hour begins again:
+    for network in range(PIN_PER_CASE.max_failures // PIN_PER_CASE_AND_ADDRESS.max_failures):
+        for _ in range(PIN_PER_CASE_AND_ADDRESS.max_failures):  # its limit, from elsewhere
+            await wrong(f"192.0.{network + 20}.1", again)
+    at = start + dt.timedelta(minutes=70)  # the block's hour is over, the network's is not
+    assert await _try_pin(code, pin, "198.51.100.2", at, secret_key) == (
+        at + PIN_PER_CASE_AND_ADDRESS.lockout)
+    assert await _try_pin(code, pin, "198.51.100.9", at, secret_key) is None
