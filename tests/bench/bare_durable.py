@@ -1,7 +1,8 @@
 """The floor of durable intake on this stack: a bare Starlette endpoint that parses the same
 body as Intake (urlencoded or multipart, every file read to the end) and stores what a filing
 must keep — the case's facts, one audit row and one outbox row — in one transaction with the
-raw driver (aiosqlite or asyncpg, fixed SQL, no ORM), then answers 201. What Intake does on
+raw driver (aiosqlite or asyncpg, fixed SQL, no ORM), then answers 201. A file in the body is
+written to disk and fsync'd first, as Intake's evidence store does. What Intake does on
 top of it (checks, routing, deadlines, files, mail) is what the ratio measures.
 
 Served by uvicorn as `intake serve` is: `BENCH_DURABLE_URL=sqlite:///path python -m uvicorn
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -35,7 +37,17 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS durable_outbox (id {serial} PRIMARY KEY, case_id INTEGER NOT "
     "NULL, recipient TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending')",
 )
+FILES = os.environ.get("BENCH_DURABLE_FILES") or tempfile.mkdtemp(prefix="bench-durable-")
 state: dict[str, Any] = {}
+
+
+def _keep(content: bytes) -> None:
+    """Write an uploaded file where nothing else is, and wait until the disk has it."""
+    path = os.path.join(FILES, secrets.token_hex(12))
+    with open(path, "xb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 async def _facts(request: Request) -> tuple[dict[str, str], int]:
@@ -44,7 +56,10 @@ async def _facts(request: Request) -> tuple[dict[str, str], int]:
     async with request.form(max_files=10, max_fields=100) as form:
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
-                received += len(await value.read())
+                content = await value.read()
+                received += len(content)
+                if content:
+                    _keep(content)
             else:
                 facts[name] = value
                 received += len(value)

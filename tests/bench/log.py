@@ -65,8 +65,8 @@ async def workers_part(kind: str, connections: int, seconds: int, results: Resul
         body, content_type = multipart(dict(API_REPORT), "media", None)
         try:
             with serving([*INTAKE, "serve", "--port", str(port), "--workers", str(workers)],
-                         port, env) as base:
-                measured = wrk(f"{base}/open311/v2/requests.json", body,
+                         port, env) as served:
+                measured = wrk(f"{served.base}/open311/v2/requests.json", body,
                                {"Content-Type": content_type}, connections, seconds)
         finally:
             await drop_database(url)
