@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 # and a sealed case's owners are never asked: workflows.cases.sealing). Owners are asked once
 # the case is with an agency and staff have shown them a photo of the goods: an inquiry with
 # nothing to look at wastes the owner's time and the deadline.
-REACHES_AN_AGENCY = frozenset({"routed", "triage", "transfer"})
+# A filed report that the rules route ("routed") has no photo shared yet — staff share one
+# afterwards, which asks then — so the filing itself never asks, and does not look.
+REACHES_AN_AGENCY = frozenset({"triage", "transfer"})
 ASKS = REACHES_AN_AGENCY | {"photo_shared"}
 
 
