@@ -22,7 +22,14 @@ from workflows.cases.filing import FILES_FIELD
 from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.refusals import InvalidInput
 from workflows.i18n.messages import Errors, Problem
-from workflows.warnings.drafting import STEPS, WarningRefused, decide, draft, may_act_for
+from workflows.warnings.drafting import (
+    STEPS,
+    WarningRefused,
+    decide,
+    draft,
+    may_act_for,
+    warning_agencies,
+)
 from workflows.warnings.published import photo_of, staff_warning, staff_warnings
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -33,7 +40,9 @@ async def _list_page(request: Request, user: StaffUser, values: dict[str, str],
                      headers: dict[str, str] | None = None) -> Response:
     return render(request, "staff/warnings.html", {
         "user": user, "warnings": await staff_warnings(user), "values": values,
-        "errors": errors}, status_code=status, headers={**NO_STORE, **(headers or {})})
+        "errors": errors,
+        "agencies": warning_agencies(app_context(request).reference.agencies)},
+        status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
 @staff_only(OFFICER, LEAD)
@@ -49,7 +58,7 @@ async def warnings_page(request: Request, user: StaffUser) -> Response:
     if not csrf_valid(request, context.settings.secret_key, values.get(CSRF_FIELD)):
         return await _list_page(request, user, values, {"form": Problem(EXPIRED_FORM)}, 400)
     try:
-        warning = await draft(user, values, context.reference.agencies.keys(), context.filing,
+        warning = await draft(user, values, context.reference.agencies, context.filing,
                               photos)
     except FilingRefused as refused:
         status, headers = refused_answer(refused)

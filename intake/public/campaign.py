@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from intake.context import app_context
 from intake.formdata import checked_fields
+from intake.public.report import FILLED_HONEYPOT, HONEYPOT_FIELD
 from intake.requester import client_address, retry_after
 from intake.templating import render
 from workflows.access.limits import RateLimited
@@ -32,6 +33,8 @@ async def suggest(request: Request) -> Response:
     values = await checked_fields(request, context.settings)
     if isinstance(values, Problem):
         return await _form(request, {}, {"form": values}, 400)
+    if context.settings.honeypot and values.get(HONEYPOT_FIELD):
+        return await _form(request, values, {"form": Problem(FILLED_HONEYPOT)}, 400)
     try:
         await receive(values, context.reference.places, request.state.language,
                       context.allowances.report, client_address(request))

@@ -13,6 +13,7 @@ from starlette.responses import Response, StreamingResponse
 
 from intake.context import app_context
 from intake.templating import render
+from workflows.cases.text import clean_text
 from workflows.i18n.messages import Problem
 from workflows.parties.genuine_guides import guides_for_brand, published_guides, shown_photo
 from workflows.parties.product_check import MAX_CODE_CHARS, check_product, read_code
@@ -36,8 +37,10 @@ async def about_brand(typed: str, barcode: str = "") -> dict[str, list[Any]]:
     """What the report form shows beside the brand (and barcode) typed: the agencies' standing
     warnings about it and its owner's guides to telling the genuine product."""
     typed = typed[:MAX_BRAND_CHARS]
+    code = clean_text(barcode[:MAX_CODE_CHARS])
     return {"brand_guides": await guides_for_brand(typed) if typed.strip() else [],
-            "brand_warnings": await warnings_about(barcode[:MAX_CODE_CHARS], typed)}
+            "brand_warnings": await warnings_about(code if isinstance(code, str) else "",
+                                                   typed)}
 
 
 async def brand_guides(request: Request) -> Response:

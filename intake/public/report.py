@@ -23,6 +23,7 @@ from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.public_view import look_up
 from workflows.cases.report_fields import BY_NAME
 from workflows.cases.sealing import agency_shown
+from workflows.cases.text import clean_text
 from workflows.db.errors import DATABASE_UNAVAILABLE
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.supporters import JOIN_FIELD, NEW_REPORT, add_to_case
@@ -32,6 +33,8 @@ RECEIPT_MAX_AGE = 15 * 60
 # Hidden from people by the stylesheet, left empty by them; bots that fill every field fill it.
 HONEYPOT_FIELD = "website"
 NO_STORE = {"Cache-Control": "no-store"}
+FILLED_HONEYPOT = N_("The field “Leave this empty” was filled in, so the report was not sent. "
+                     "If you are a person, clear that field and press Send again.")
 
 
 # What a link may fill in on the form (/check's "Report this product"): the product's own
@@ -43,8 +46,8 @@ async def report_form(request: Request) -> Response:
     # "Not stated" until the citizen says otherwise: a preselected country would skew the data.
     values = {"label_origin": "unknown"}
     for name in PREFILLED:
-        given = request.query_params.get(name, "").strip()
-        if given:
+        given = clean_text(request.query_params.get(name, ""))
+        if isinstance(given, str) and given:  # a link's odd characters fill in nothing
             values[name] = given[:BY_NAME[name].limit or MAX_BRAND_CHARS]
     about = await about_brand(values.get("brand", ""), values.get("barcode", ""))
     return render(request, "public/report.html",
@@ -77,9 +80,8 @@ async def submit_report(request: Request) -> Response:
         problem = Problem(N_("This form had expired. Check your answers and press Send again."))
         return await _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
     if context.settings.honeypot and values.get(HONEYPOT_FIELD):
-        problem = Problem(N_("The field “Leave this empty” was filled in, so the report was not "
-                             "sent. If you are a person, clear that field and press Send again."))
-        return await _form_again(request, values, {"form": problem}, files_lost=bool(uploads))
+        return await _form_again(request, values, {"form": Problem(FILLED_HONEYPOT)},
+                                 files_lost=bool(uploads))
     choice = values.get(JOIN_FIELD)
     checked = context.filing.check(values)  # once, for the offer, the filing and the way back
     if choice is None and (offered := await offer(request, checked)):

@@ -15,7 +15,10 @@ from workflows.warnings.models import ProductWarning
 from workflows.warnings.published import photo_of, public_warning, public_warnings
 
 # Anyone may follow and re-use the feeds; a few minutes of caching spread a new warning fast.
-FEED_HEADERS = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+FEED_HEADERS = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
+                "Vary": "Cookie"}  # in the reader's language, which a cookie sets
+# The pages too are in the reader's language: no shared cache may hand one to another reader.
+PAGE_HEADERS = {"Cache-Control": "private, max-age=300"}
 FEED_TITLE = N_("Product warnings")
 
 
@@ -31,8 +34,7 @@ def _agency_name(request: Request) -> dict[str, str]:
 
 async def warnings_page(request: Request) -> Response:
     return render(request, "public/warnings.html",
-                  {"warnings": await public_warnings(), "one": False},
-                  headers={"Cache-Control": "public, max-age=300"})
+                  {"warnings": await public_warnings(), "one": False}, headers=PAGE_HEADERS)
 
 
 async def warning_page(request: Request) -> Response:
@@ -40,7 +42,7 @@ async def warning_page(request: Request) -> Response:
     if warning is None:
         return render(request, "public/not_found.html", status_code=404)
     return render(request, "public/warnings.html", {"warnings": [warning], "one": True},
-                  headers={"Cache-Control": "public, max-age=300"})
+                  headers=PAGE_HEADERS)
 
 
 async def warning_photo(request: Request) -> Response:

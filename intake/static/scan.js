@@ -6,6 +6,7 @@
   "use strict";
   var FORMATS = ["EAN_13", "EAN_8", "UPC_A", "UPC_E", "QR_CODE"];
   var reader = null;
+  var press = 0;  // each press of "Quét mã"; a stop makes an earlier press's camera start nothing
 
   function load(src) {
     if (window.ZXing) return Promise.resolve(window.ZXing);
@@ -19,6 +20,7 @@
   }
 
   function stop(scanner) {
+    press += 1;
     if (reader) reader.reset();
     reader = null;
     scanner.hidden = true;
@@ -28,10 +30,12 @@
     var input = document.getElementById(button.dataset.scanInto);
     var status = scanner.querySelector("[role=status]");
     var longest = parseInt(button.dataset.scanMax || "0", 10);
+    var mine = ++press;
     button.parentNode.insertBefore(scanner, button.nextSibling);
     scanner.hidden = false;
     status.textContent = scanner.dataset.aim;
     load(scanner.dataset.library).then(function (ZXing) {
+      if (mine !== press) return;  // stopped (or pressed again) while the decoder loaded
       var hints = new Map();
       hints.set(ZXing.DecodeHintType.POSSIBLE_FORMATS, FORMATS.map(function (name) {
         return ZXing.BarcodeFormat[name];
@@ -41,7 +45,7 @@
       return reader.decodeFromConstraints(
         { video: { facingMode: "environment" } }, scanner.querySelector("video"),
         function (result) {
-          if (!result || !reader) return;
+          if (!result || !reader || mine !== press) return;
           var text = result.getText().trim();
           if (longest && text.length > longest) {
             status.textContent = scanner.dataset.tooLong;
@@ -54,6 +58,7 @@
           if (button.hasAttribute("data-scan-submit")) input.form.requestSubmit();
         });
     }).catch(function () {
+      if (mine !== press) return;
       stop(scanner);
       scanner.hidden = false;
       status.textContent = scanner.dataset.failed;

@@ -238,3 +238,29 @@ async def test_a_document_or_too_many_photos_store_nothing(app, staff):
                          photos=[(f"{n}.jpg", jpeg_with_gps(), "image/jpeg") for n in range(6)])
     assert many.status_code == 400
     assert not await ProductWarning.exists()
+
+
+async def test_a_batch_code_on_check_finds_its_warning(app, client, staff):
+    await drafted(app, staff["lead"], barcode="", batch="L2309A")
+    warning = await ProductWarning.get()
+    await step(app, staff["second_lead"], warning.id, "approve")
+    shown = text_of(await client.get("/check", params={"code": "l2309a"}))
+    assert "Nhãn in mờ, nắp không có tem 7 màu" in shown
+
+
+async def test_no_warning_speaks_for_the_police(app, staff):
+    """Nothing public names the police unit (a seller whose case is with it would learn so)."""
+    async with as_person(app, staff["officer"]) as officer:
+        form = await officer.get("/staff/warnings")
+    assert 'value="pc03"' not in form.text and 'value="qltt"' in form.text
+    refused = await drafted(app, staff["officer"], agency="pc03")
+    assert refused.status_code == 400 and "Hãy chọn cơ quan đứng tên cảnh báo." in text_of(refused)
+    assert not await ProductWarning.exists()
+
+
+@pytest.mark.parametrize("field", ["barcode", "batch"])
+async def test_a_code_not_as_printed_is_refused_beside_its_box(app, staff, field):
+    answer = await drafted(app, staff["lead"], **{field: "ß" * 17})
+    assert answer.status_code == 400
+    assert "Hãy nhập các chữ số và chữ cái in trên bao bì." in text_of(answer)
+    assert not await ProductWarning.exists()

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import biip
 
 from workflows.cases.barcodes import BarcodeCheck, check_barcode
+from workflows.cases.field_kinds import BARCODE_PATTERN
 from workflows.cases.text import clean_text
 from workflows.i18n.messages import N_, Problem
 from workflows.parties.brand_claims import claimable_key, verified_owners_named
@@ -38,13 +39,18 @@ class ProductCheck:
 
     @property
     def link_host(self) -> str:
-        """The address's host, shown apart: the part a reader checks before opening it."""
-        return urlsplit(self.link).hostname or "" if self.link else ""
+        """The address's host, shown apart — the part a reader checks before opening it — in
+        its ASCII form, so that a look-alike letter (a Cyrillic "р" in "mрi.gov.vn") shows
+        as the "xn--" name it is."""
+        return _ascii_host(self.link) or "" if self.link else ""
 
     @property
     def report_prefill(self) -> dict[str, str]:
-        """What the report form starts with when the citizen reports this product."""
-        return {"barcode": self.gtin or self.code[:32]}
+        """What the report form starts with when the citizen reports this product: the code,
+        when the form's barcode box would take it."""
+        printed = self.gtin or self.code
+        return {"barcode": printed} if len(printed) <= 32 and BARCODE_PATTERN.match(printed) \
+            else {}
 
 
 def read_code(typed: str) -> str | Problem:
@@ -60,9 +66,23 @@ def read_code(typed: str) -> str | Problem:
     return code
 
 
+def _ascii_host(address: str) -> str | None:
+    host = urlsplit(address).hostname
+    try:
+        return host.encode("idna").decode("ascii") if host else None
+    except UnicodeError:
+        return None
+
+
 def _web_address(code: str) -> str:
+    """The code as a link, when it is a plain http(s) address: one that browsers and this
+    page read alike — no backslash, no name or password before the host ("https://a\\@b"
+    opens a, not b), no space — with a host that has an ASCII form."""
     parts = urlsplit(code)
-    return code if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname \
+            or "\\" in code or "@" in parts.netloc or any(char.isspace() for char in code):
+        return ""
+    return code if _ascii_host(code) else ""
 
 
 def _gtin_of(code: str, link: str) -> str:
@@ -83,7 +103,7 @@ async def check_product(code: str) -> ProductCheck:
     link = _web_address(code)
     gtin = _gtin_of(code, link)
     # A warning names a barcode or a batch's or stamp's code: matched as cases match theirs.
-    warnings = tuple(await warnings_about(gtin or code[:32]))
+    warnings = tuple(await warnings_about(gtin or code[:100]))
     if not gtin:
         return ProductCheck(code, link=link, warnings=warnings)
     owners = tuple(await verified_owners_named(None, "", gtin))

@@ -6,7 +6,7 @@ transaction, so two people deciding at once cannot both win."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from tortoise.transactions import in_transaction
@@ -16,14 +16,17 @@ from workflows.access.models import StaffUser
 from workflows.access.roles import LEAD, OFFICER
 from workflows.audit.log import Actor, append_event
 from workflows.cases.barcodes import barcode_key
+from workflows.cases.field_kinds import BARCODE_PATTERN
 from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
 from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.refusals import InvalidInput
+from workflows.cases.sealing import police_codes
 from workflows.cases.text import TOO_LONG, clean_text, required_words
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.brand_claims import claimable_key
 from workflows.parties.brand_inquiries import SHOWN_PHOTO_TYPES
+from workflows.reference.agencies import Agency
 from workflows.warnings.models import ProductWarning, WarningPhoto
 
 # Who drafts, approves and withdraws: an officer for any agency, a lead for their own.
@@ -39,13 +42,14 @@ class WarningField:
     limit: int
     required: str = ""  # a gettext id: what to say when it is left empty ("": optional)
     multiline: bool = False
+    printed_code: bool = False  # digits and letters as on the package: a barcode, a batch
 
 
 FIELDS = (
     WarningField("product_name", 200, N_("Name the product the warning is about.")),
     WarningField("brand", 200),
-    WarningField("barcode", 32),
-    WarningField("batch", 100),
+    WarningField("barcode", 32, printed_code=True),
+    WarningField("batch", 100, printed_code=True),
     WarningField("body", 5000, N_("Say what to look for and what to do."), multiline=True),
     WarningField("legal_basis", 500, N_("Give the legal basis: the decision, test result or "
                                         "document the warning rests on.")),
@@ -84,12 +88,19 @@ class WarningRefused(Exception):
         self.problem = problem
 
 
+def warning_agencies(agencies: Mapping[str, Agency]) -> list[str]:
+    """Who may speak through a warning: every agency but the police, whom nothing public
+    names (workflows.cases.sealing) — a warning under their name could tell a seller whose
+    case is with them."""
+    return [code for code in agencies if code not in police_codes(dict(agencies))]
+
+
 def may_act_for(user: StaffUser, agency_code: str) -> bool:
     return user.role == OFFICER or (user.role == LEAD and user.agency_code == agency_code)
 
 
 def _read(fields: Mapping[str, str], user: StaffUser,
-          agencies: Collection[str]) -> tuple[dict[str, str], Errors]:
+          agencies: Mapping[str, Agency]) -> tuple[dict[str, str], Errors]:
     values: dict[str, str] = {}
     errors: Errors = {}
     for field in FIELDS:
@@ -98,12 +109,15 @@ def _read(fields: Mapping[str, str], user: StaffUser,
             if field.required else clean_text(raw, multiline=field.multiline)
         if isinstance(written, str) and len(written) > field.limit:
             written = Problem(TOO_LONG, {"limit": field.limit, "length": len(written)})
+        elif isinstance(written, str) and written and field.printed_code \
+                and not BARCODE_PATTERN.match(written):
+            written = Problem(N_("Type the digits and letters printed on the package."))
         if isinstance(written, Problem):
             errors[field.name] = written
         else:
             values[field.name] = written
     agency = user.agency_code if user.role == LEAD else fields.get("agency", "")
-    if agency not in agencies:
+    if agency not in warning_agencies(agencies):
         errors["agency"] = Problem(N_("Choose the agency the warning speaks for."))
     values["agency"] = agency or ""
     if not errors and not values["brand"] and not values["barcode"]:
@@ -112,7 +126,7 @@ def _read(fields: Mapping[str, str], user: StaffUser,
     return values, errors
 
 
-async def draft(user: StaffUser, fields: Mapping[str, str], agencies: Collection[str],
+async def draft(user: StaffUser, fields: Mapping[str, str], agencies: Mapping[str, Agency],
                 service: FilingService, photos: Sequence[Upload] = ()) -> ProductWarning:
     """A new draft with its photos, seen by staff only until another person approves it.
     InvalidReport (InvalidInput) names each field to fix; nothing is stored then."""
@@ -136,7 +150,9 @@ async def draft(user: StaffUser, fields: Mapping[str, str], agencies: Collection
                 brand_key=claimable_key(values["brand"]) or "" if values["brand"] else "",
                 barcode=values["barcode"],
                 barcode_key=barcode_key(values["barcode"]) if values["barcode"] else "",
-                batch=values["batch"], body=values["body"], legal_basis=values["legal_basis"],
+                batch=values["batch"],
+                batch_key=barcode_key(values["batch"]) if values["batch"] else "",
+                body=values["body"], legal_basis=values["legal_basis"],
                 drafted_by_id=user.id)
             for file in evidence:
                 await WarningPhoto.create(using_db=connection, warning=warning, **asdict(file))

@@ -29,6 +29,7 @@ class ProductWarning(Model):
     barcode = fields.CharField(max_length=32, default="")
     barcode_key = fields.CharField(max_length=32, default="", db_index=True)  # as cases compare
     batch = fields.CharField(max_length=100, default="")
+    batch_key = fields.CharField(max_length=100, default="", db_index=True)  # as barcodes
     body = fields.TextField()  # what to look for, and what to do
     legal_basis = fields.CharField(max_length=500)
     status = fields.CharField(max_length=16, default="draft", db_index=True)

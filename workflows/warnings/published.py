@@ -9,12 +9,13 @@ from tortoise.expressions import Q
 from workflows.access.models import StaffUser
 from workflows.access.roles import OFFICER
 from workflows.cases.barcodes import barcode_key
+from workflows.cases.field_kinds import BARCODE_PATTERN
 from workflows.parties.brand_claims import claimable_key
 from workflows.warnings.models import ProductWarning, WarningPhoto
 
 PUBLIC_STATES = ("published", "withdrawn")
 SHOWN = 200
-BARCODE_KEY_CHARS = 32  # the column's length
+BARCODE_KEY_CHARS, BATCH_KEY_CHARS = 32, 100  # the columns' lengths
 
 
 async def public_warnings() -> list[ProductWarning]:
@@ -35,16 +36,19 @@ async def public_warning(warning_id: int) -> ProductWarning | None:
                                             ).prefetch_related("photos")
 
 
-async def warnings_about(barcode: str = "", brand: str = "") -> list[ProductWarning]:
-    """The standing (approved, not withdrawn) warnings about a barcode or a brand."""
-    barcode_match = barcode_key(barcode) if barcode.strip() else ""
-    if len(barcode_match) > BARCODE_KEY_CHARS:
-        barcode_match = ""  # longer than any warning's code: it names none
+async def warnings_about(code: str = "", brand: str = "") -> list[ProductWarning]:
+    """The standing (approved, not withdrawn) warnings about a code printed on the package (a
+    barcode or a batch) or a brand; none for what could be no printed code."""
+    code_match = barcode_key(code) if code.strip() and BARCODE_PATTERN.match(code.strip()) \
+        else ""
     brand_match = claimable_key(brand) if brand.strip() else None
-    if not barcode_match and not brand_match:
-        return []
-    matches = [*([Q(barcode_key=barcode_match)] if barcode_match else []),
+    matches = [*([Q(barcode_key=code_match)] if len(code_match) <= BARCODE_KEY_CHARS
+                 and code_match else []),
+               *([Q(batch_key=code_match)] if len(code_match) <= BATCH_KEY_CHARS
+                 and code_match else []),
                *([Q(brand_key=brand_match)] if brand_match else [])]
+    if not matches:
+        return []
     found = ProductWarning.filter(Q(*matches, join_type=Q.OR), status="published")
     return await found.order_by("-published_at").limit(10).prefetch_related("photos")
 

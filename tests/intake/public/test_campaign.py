@@ -148,3 +148,10 @@ async def test_open_data_publishes_the_monthly_counts(app, client):
     assert PRIVATE[2] not in text and "Sạp bán hàng Việt" not in text
     page = text_of(await client.get("/open-data"))
     assert "Cuộc vận động: góp ý và giới thiệu hàng Việt" in page
+
+
+async def test_a_filled_hidden_field_sends_nothing(app, client):
+    answer = await send(client, {**RECOMMENDATION, "website": "http://spam.example"})
+    assert answer.status_code == 400
+    assert "Ô “Để trống ô này” đã có nội dung" in text_of(answer)
+    assert not await CampaignFeedback.exists()

@@ -83,7 +83,11 @@ async def test_a_stamps_address_is_a_link_never_opened_and_a_digital_link_is_rea
 
 
 @pytest.mark.parametrize("code", ["javascript:alert(1)", "data:text/html,<b>x</b>",
-                                  "<script>alert(1)</script>"])
+                                  "<script>alert(1)</script>",
+                                  # Browsers open evil.example; a URL parser reads mpi.gov.vn.
+                                  "https://evil.example\\@mpi.gov.vn/x",
+                                  "https://mpi.gov.vn@evil.example/x",
+                                  "https://evil.example\\mpi.gov.vn"])
 async def test_what_is_no_web_address_is_shown_as_text_only(client, code: str) -> None:
     page = await client.get("/check", params={"code": code})
     assert page.status_code == 200
@@ -122,3 +126,15 @@ async def test_a_link_fills_in_the_products_facts_only(client) -> None:
     assert filled["reporter_email"] == filled["reporter_phone"] == ""
     # The brand's guide shows at once, as it does when the citizen types the brand.
     assert "Tem chống giả 7 màu trên nắp" in form.text
+
+
+async def test_a_look_alike_host_is_shown_as_the_name_it_is(client) -> None:
+    page = await client.get("/check", params={"code": "https://mрi.gov.vn/tem"})  # a Cyrillic р
+    assert "xn--mi-lmc.gov.vn" in text_of(page)
+
+
+@pytest.mark.parametrize("odd", ["%00", "%C3%9F" * 17, "a%0Ab"])
+async def test_odd_codes_in_a_link_fill_in_nothing_and_break_nothing(client, odd: str) -> None:
+    for path in (f"/report?barcode={odd}", f"/report/genuine?brand=&barcode={odd}"):
+        answer = await client.get(path)
+        assert answer.status_code == 200, path

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                 ('barcode', fields.CharField(default='', max_length=32)),
                 ('barcode_key', fields.CharField(default='', db_index=True, max_length=32)),
                 ('batch', fields.CharField(default='', max_length=100)),
+                ('batch_key', fields.CharField(default='', db_index=True, max_length=100)),
                 ('body', fields.TextField(unique=False)),
                 ('legal_basis', fields.CharField(max_length=500)),
                 ('status', fields.CharField(default='draft', db_index=True, max_length=16)),
