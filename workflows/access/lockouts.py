@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from workflows.access.models import LoginThrottle
@@ -158,8 +159,6 @@ async def forgive(lockout: Lockout, subject: str, *, all_of_them: bool = False) 
     if all_of_them:
         await rows.delete()
         return
-    async with in_transaction() as connection:
-        row = await rows.using_db(connection).select_for_update().first()
-        if row is not None and row.failures > 0 and row.locked_until is None:
-            row.failures -= 1
-            await row.save(using_db=connection)
+    # One statement, atomic under every worker: never below zero, never a running lock's.
+    await rows.filter(failures__gt=0, locked_until__isnull=True).update(
+        failures=F("failures") - 1)
