@@ -4,8 +4,10 @@ purge. On both databases: the counting SQL is written for each.
 
 Mutants left alive on purpose (mutmut, README "Mutation testing"): the "could not count after
 three tries" error's wording (reached only when three other requests win three races in a
-row) and the 100-character cap on an address that is not one being 101 instead (no key
-reaches its column's 300 either way)."""
+row); the 100-character cap on an address that is not one being 101, or the key's 300 being
+301 (no key reaches its column's 300 either way); and a given time turned into the server's
+local zone instead of UTC (every time the limiter is given is already aware, and compares
+the same in any zone)."""
 
 from __future__ import annotations
 
