@@ -24,10 +24,13 @@ from workflows.access.lockouts import (
     SIGN_IN_PER_ACCOUNT,
     SIGN_IN_PER_ACCOUNT_AND_ADDRESS,
     SIGN_IN_PER_ADDRESS,
+    LockedOut,
+    reserve_attempt,
 )
 from workflows.access.models import LoginThrottle
 from workflows.access.passwords import password_matches
 from workflows.cases.reporter import AccessRefused, open_for_reporter
+from workflows.i18n.translations import translator
 
 
 async def _sign_in_form(client) -> str:
@@ -321,3 +324,15 @@ async def test_a_network_that_failed_stays_suspect_after_its_blocks_hour_ends(ap
     assert await _try_pin(code, pin, "198.51.100.2", at, secret_key) == (
         at + PIN_PER_CASE_AND_ADDRESS.lockout)
     assert await _try_pin(code, pin, "198.51.100.9", at, secret_key) is None
+
+
+async def test_a_lock_says_until_when_in_vietnam_time(app):
+    """The refusal a locked-out person reads names the minute the lock ends, in Vietnam's time."""
+    start = dt.datetime(2026, 11, 1, 8, tzinfo=dt.UTC)
+    for _ in range(SIGN_IN_PER_ADDRESS.max_failures):
+        await reserve_attempt(SIGN_IN_PER_ADDRESS, "198.51.100.77", start)
+    with pytest.raises(LockedOut) as locked:
+        await reserve_attempt(SIGN_IN_PER_ADDRESS, "198.51.100.77", start)
+    assert locked.value.until == start + SIGN_IN_PER_ADDRESS.lockout
+    assert "01/11/2026 15:15" in translator("vi").problem(locked.value.problem)
+    assert str(locked.value) == "2026-11-01T08:15:00+00:00"
