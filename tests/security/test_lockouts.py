@@ -336,3 +336,5 @@ async def test_a_lock_says_until_when_in_vietnam_time(app):
     assert locked.value.until == start + SIGN_IN_PER_ADDRESS.lockout
     assert "01/11/2026 15:15" in translator("vi").problem(locked.value.problem)
     assert str(locked.value) == "2026-11-01T08:15:00+00:00"
+    # Not a moment longer: from the minute it names, attempts are checked again.
+    await reserve_attempt(SIGN_IN_PER_ADDRESS, "198.51.100.77", locked.value.until)
