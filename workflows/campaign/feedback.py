@@ -5,7 +5,7 @@ row with an audit event that names no one. Contact details are kept only with co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
@@ -13,9 +13,9 @@ from tortoise.transactions import in_transaction
 from workflows.access.limits import Allowance, spend
 from workflows.audit.log import Actor, append_event
 from workflows.campaign.models import CampaignFeedback
-from workflows.cases.phones import stored_number
+from workflows.cases.field_kinds import known_commune, phone_number
 from workflows.cases.refusals import InvalidInput
-from workflows.cases.text import TOO_LONG, clean_text, required_words
+from workflows.cases.text import optional_words, required_words
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.mail.addresses import NotAMailbox, mailbox
 from workflows.reference.catalog import CAMPAIGN_KIND_CODES
@@ -25,29 +25,26 @@ MAX_BODY_CHARS = 2000
 # What each kind must name: a recommended product or shop is of no use unnamed.
 SUBJECT_NEEDED = {"product": N_("Name the product you recommend."),
                   "shop": N_("Name the shop you recommend.")}
-LIMITS = {"subject": 200, "brand": 200, "contact_name": 100}
+LIMITS = {"subject": 200, "brand": 200, "contact_name": 100, "contact_phone": 40,
+          "commune": 100}
 
 
-def _optional(fields: Mapping[str, str], name: str, errors: Errors) -> str:
-    written = clean_text(fields.get(name, ""))
+def _optional(fields: Mapping[str, str], name: str, errors: Errors,
+              then: Callable[[str], str | Problem] | None = None) -> str:
+    """The field as typed and cleaned (then read by `then`), or "" with its problem noted."""
+    written = optional_words(fields.get(name, ""), LIMITS[name])
+    if isinstance(written, str) and then is not None:
+        written = then(written)
     if isinstance(written, Problem):
         errors[name] = written
         return ""
-    if len(written) > LIMITS[name]:
-        errors[name] = Problem(TOO_LONG, {"limit": LIMITS[name], "length": len(written)})
     return written
 
 
 def _contact(fields: Mapping[str, str], errors: Errors) -> dict[str, str]:
     """The name, phone and mailbox given, checked; none kept without consent."""
-    contact = {"contact_name": _optional(fields, "contact_name", errors)}
-    phone = clean_text(fields.get("contact_phone", ""))
-    contact["contact_phone"] = stored_number(phone) or "" if isinstance(phone, str) and phone \
-        else ""
-    if isinstance(phone, str) and phone and not contact["contact_phone"]:
-        errors["contact_phone"] = Problem(N_("Give a phone number such as 0905 123 987 (with "
-                                             "its country code, +…, if it is not "
-                                             "Vietnamese)."))
+    contact = {"contact_name": _optional(fields, "contact_name", errors),
+               "contact_phone": _optional(fields, "contact_phone", errors, phone_number)}
     email = fields.get("contact_email", "").strip()
     try:
         contact["contact_email"] = mailbox(email) if email else ""
@@ -74,10 +71,8 @@ def read_feedback(fields: Mapping[str, str], places: Places) -> dict[str, str]:
     if isinstance(body, Problem):
         errors["body"] = body
     values["body"] = body if isinstance(body, str) else ""
-    commune = fields.get("commune", "").strip()
-    if commune and places.communes and commune not in places.communes:
-        errors["commune"] = Problem(N_("Choose a commune or ward from the list."))
-    values["commune"] = commune[:100]
+    values["commune"] = _optional(fields, "commune", errors,
+                                  lambda written: known_commune(written, places))
     values |= _contact(fields, errors)
     if errors:
         raise InvalidInput(errors)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from workflows.cases.phones import stored_number
 from workflows.cases.quantities import number_and_unit
 from workflows.cases.report_fields import ReportField
-from workflows.cases.text import NO_WORDS, clean_text, has_words
+from workflows.cases.text import NO_WORDS, TOO_LONG, clean_text, has_words
 from workflows.i18n.messages import N_, Problem
 from workflows.mail.addresses import NotAMailbox, mailbox
 from workflows.reference.catalog import codes
@@ -80,8 +80,7 @@ def text(typed: str, field: ReportField, reading: Reading, multiline: bool = Fal
     if field.required and not has_words(cleaned):
         return Problem(NO_WORDS)
     if limit and len(cleaned) > limit:
-        return Problem(N_("At most {limit} characters (you typed {length})."),
-                       {"limit": limit, "length": len(cleaned)})
+        return Problem(TOO_LONG, {"limit": limit, "length": len(cleaned)})
     return cleaned
 
 
@@ -110,12 +109,18 @@ def barcode(typed: str, field: ReportField, reading: Reading) -> Value:
     return written
 
 
-def commune(typed: str, field: ReportField, reading: Reading) -> Value:
-    """A commune or ward of the list, by its name or (from an app) its official code."""
-    written = text(reading.places.named(typed.strip()), field, reading)
-    if isinstance(written, str) and written and not reading.places.accepts(written):
+def known_commune(written: str, places: Places) -> str | Problem:
+    """A commune or ward of the list, by its name or (from an app) its official code; ""
+    when none is given. Every form that asks for a commune reads it so."""
+    named = places.named(written)
+    if named and not places.accepts(named):
         return Problem(N_("Choose a commune or ward from the list."))
-    return written
+    return named
+
+
+def commune(typed: str, field: ReportField, reading: Reading) -> Value:
+    written = text(typed, field, reading)
+    return known_commune(written, reading.places) if isinstance(written, str) else written
 
 
 def url(typed: str, field: ReportField, reading: Reading) -> Value:
@@ -204,16 +209,21 @@ def degrees(typed: str, field: ReportField, reading: Reading) -> Value:
     return value
 
 
-def phone(typed: str, field: ReportField, reading: Reading) -> Value:
-    """Any way a Vietnamese number is written, stored one way (workflows.cases.phones)."""
-    written = text(typed, field, reading)
-    if not isinstance(written, str) or not written:
+def phone_number(written: str) -> str | Problem:
+    """Any way a Vietnamese number is written, stored one way (workflows.cases.phones); ""
+    when none is given. Every form that asks for a phone reads it so."""
+    if not written:
         return written
     stored = stored_number(written)
     if stored is None:
         return Problem(N_("Give a phone number such as 0905 123 987 (with its country code, "
                           "+…, if it is not Vietnamese)."))
     return stored
+
+
+def phone(typed: str, field: ReportField, reading: Reading) -> Value:
+    written = text(typed, field, reading)
+    return phone_number(written) if isinstance(written, str) else written
 
 
 def email(typed: str, field: ReportField, reading: Reading) -> Value:

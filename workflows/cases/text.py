@@ -81,6 +81,17 @@ def has_words(text: str) -> bool:
 TOO_LONG = N_("At most {limit} characters (you typed {length}).")
 
 
+def _at_most(text: str, limit: int) -> str | Problem:
+    return Problem(TOO_LONG, {"limit": limit, "length": len(text)}) if len(text) > limit else text
+
+
+def optional_words(raw: str, limit: int, *, multiline: bool = False) -> str | Problem:
+    """A field a person may leave blank (a name, a brand): clean text of at most `limit`
+    characters, "" when blank; else the problem."""
+    text = clean_text(raw, multiline=multiline)
+    return _at_most(text, limit) if isinstance(text, str) else text
+
+
 def required_words(raw: str, empty: str, limit: int, *, multiline: bool = True) -> str | Problem:
     """A required field a person writes in (a question, an answer, a summary): clean text
     with words in it, at most `limit` characters; else the problem, `empty` when blank."""
@@ -91,6 +102,4 @@ def required_words(raw: str, empty: str, limit: int, *, multiline: bool = True) 
         return Problem(empty)
     if not has_words(text):
         return Problem(NO_WORDS)
-    if len(text) > limit:
-        return Problem(TOO_LONG, {"limit": limit, "length": len(text)})
-    return text
+    return _at_most(text, limit)

@@ -21,7 +21,7 @@ from workflows.cases.filing import FILES_FIELD, FilingService, evidence_record
 from workflows.cases.filing_refusals import InvalidReport
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.sealing import police_codes
-from workflows.cases.text import TOO_LONG, clean_text, required_words
+from workflows.cases.text import optional_words, required_words
 from workflows.evidence.uploads import Upload, count_and_size
 from workflows.i18n.messages import N_, Errors, Problem
 from workflows.parties.brand_claims import claimable_key
@@ -106,10 +106,8 @@ def _read(fields: Mapping[str, str], user: StaffUser,
     for field in FIELDS:
         raw = fields.get(field.name, "")
         written = required_words(raw, field.required, field.limit, multiline=field.multiline) \
-            if field.required else clean_text(raw, multiline=field.multiline)
-        if isinstance(written, str) and len(written) > field.limit:
-            written = Problem(TOO_LONG, {"limit": field.limit, "length": len(written)})
-        elif isinstance(written, str) and written and field.printed_code \
+            if field.required else optional_words(raw, field.limit, multiline=field.multiline)
+        if isinstance(written, str) and written and field.printed_code \
                 and not BARCODE_PATTERN.match(written):
             written = Problem(N_("Type the digits and letters printed on the package."))
         if isinstance(written, Problem):

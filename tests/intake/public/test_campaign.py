@@ -75,6 +75,23 @@ async def test_the_form_comes_back_field_by_field_keeping_what_was_typed(app, cl
     assert not await CampaignFeedback.exists()
 
 
+async def test_the_commune_and_phone_are_read_as_the_report_form_reads_them(app, client):
+    """One reading for every form: a ward named by its official code (as an app sends it) is
+    stored by its name, one of another province is refused, and a phone hiding an invisible
+    character is refused rather than stored."""
+    places = app.state.intake.reference.places
+    name, code = next(iter(places.codes.items()))
+    by_code = await send(client, {**RECOMMENDATION, "commune": str(code)})
+    assert by_code.status_code == 303
+    assert (await CampaignFeedback.get()).commune == name
+    for typed, message in (("Phường Ba Đình", "Hãy chọn xã, phường trong danh sách."),
+                           ("0905\u200b123987", "ký tự vô hình")):
+        field = "commune" if "Phường" in typed else "contact_phone"
+        refused = await send(client, {**RECOMMENDATION, field: typed, "consent": "1"})
+        assert refused.status_code == 400 and message in text_of(refused), typed
+    assert await CampaignFeedback.all().count() == 1
+
+
 async def test_contact_details_only_for_staff_who_may_see_them(app, client):
     await send(client, {**RECOMMENDATION, "contact_name": PRIVATE[0],
                         "contact_phone": "0905 123 987", "contact_email": PRIVATE[2],
