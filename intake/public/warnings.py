@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -71,6 +73,7 @@ async def warnings_atom(request: Request) -> Response:
                      page_url=_url(request, "/warnings"),
                      title=f"{words(FEED_TITLE)} · {identity.name(language)}",
                      author=identity.operator(language) or identity.name(language),
-                     url_of=url_of, agency_name=lambda code: names.get(code, code), words=words)
+                     url_of=url_of, agency_name=lambda code: names.get(code, code), words=words,
+                     now=dt.datetime.now(dt.UTC))
     return Response(body, media_type="application/atom+xml; charset=utf-8",
                     headers=FEED_HEADERS)

@@ -5,6 +5,7 @@ Every step is in the audit trail. On both databases."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
@@ -264,3 +265,11 @@ async def test_a_code_not_as_printed_is_refused_beside_its_box(app, staff, field
     assert answer.status_code == 400
     assert "Hãy nhập các chữ số và chữ cái in trên bao bì." in text_of(answer)
     assert not await ProductWarning.exists()
+
+
+async def test_an_empty_feed_is_as_new_as_the_day_it_is_read(client):
+    """Before any warning, a feed reader sees a valid feed dated today, not 1 January 1970."""
+    feed = feedparser.parse((await client.get("/warnings.atom")).text)
+    assert not feed.bozo and feed.entries == []
+    read = dt.datetime(*feed.feed.updated_parsed[:6], tzinfo=dt.UTC)
+    assert abs(read - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)

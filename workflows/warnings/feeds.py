@@ -40,14 +40,16 @@ def as_json(warning: ProductWarning, url: str, agency_name: str) -> dict[str, An
 
 def atom_feed(warnings: Sequence[ProductWarning], *, feed_url: str, page_url: str, title: str,
               author: str, url_of: Callable[[ProductWarning], str],
-              agency_name: Callable[[str], str], words: Translator) -> bytes:
-    """The Atom document: a feed id that stays (its address), one entry per warning."""
+              agency_name: Callable[[str], str], words: Translator,
+              now: dt.datetime) -> bytes:
+    """The Atom document: a feed id that stays (its address), one entry per warning. The
+    feed is as new as its newest change; with no warning yet, as new as `now`."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_url
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(max(
-        (moment for warning in warnings if (moment := updated_at(warning))), default=None))
+        (moment for warning in warnings if (moment := updated_at(warning))), default=now))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=feed_url,
                   type="application/atom+xml")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=page_url, type="text/html")
