@@ -79,7 +79,7 @@ def ask_and_wait(step: Step, checked: Checked) -> Changes:
     async def ask(connection: BaseDBAsyncClient, case: Case) -> dict[str, Any]:
         message = await CaseMessage.create(using_db=connection, case=case, author="agency",
                                            kind="question", body=checked["question"])
-        return {"body": message.body, "message_id": message.id}
+        return {"body": message.body}
 
     return Changes({"paused_at": step.now}, then=ask)
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.helpers import REPORTER, VALID_REPORT, post_report
 from tests.workflows.conftest import triage_case
 from workflows.audit.models import AuditEvent
 from workflows.cases.effects import end_of_day
 from workflows.cases.models import Case, CaseFeedback, CaseMessage, CaseSupport, SeizedItem
+from workflows.cases.refusals import ActionRefused, StaleCase
+from workflows.cases.sealing import CANNOT_ASK_OUTSIDE
 from workflows.i18n.formatting import VIETNAM
 from workflows.mail.models import OutboxMessage
 
@@ -30,7 +34,9 @@ def test_a_deadline_is_the_last_second_of_its_day_in_vietnam():
     due = end_of_day(dt.date(2026, 12, 31))
     assert due == dt.datetime(2026, 12, 31, 16, 59, 59, tzinfo=dt.UTC)
     # Survives mutation, and changes nothing a user sees: `.astimezone(None)` is the same
-    # instant in the server's zone, stored in UTC all the same.
+    # instant in the server's zone, stored in UTC all the same. So do `using_db(None)` and a
+    # `using_db` left out in the effects' follow-up writes: inside `in_transaction()` Tortoise
+    # writes through the transaction anyway.
 
 
 async def routed(client, fields: dict[str, str] | None = None) -> Case:
@@ -54,13 +60,19 @@ async def test_an_extension_ends_on_the_last_second_of_the_day_chosen(client, pe
 
 async def test_triage_gives_the_agency_its_own_longer_time_never_a_shorter_one(
         app, client, people, act):
-    case = await triage_case(client)
-    before = case.due_at
     levels = app.state.intake.reference.service_levels
-    agency_due = levels.due_at(case.category, case.created_at, "qltt")
-    case = await act(case, people["officer"], "triage", agency_code="qltt")
-    assert (case.agency_code, case.assignee_id, case.alert_undelivered) == ("qltt", None, False)
-    assert case.due_at == max(before, agency_due)
+    case = await triage_case(client)
+    await Case.filter(id=case.id).update(category="substandard")  # 15 working days, or 20
+    case = await act(case, people["officer"], "triage", agency_code="khcn")  # ...at a lab's
+    assert (case.agency_code, case.assignee_id, case.alert_undelivered) == ("khcn", None, False)
+    assert case.due_at == levels.due_at("substandard", case.created_at, "khcn")
+    assert case.due_at > levels.due_at("substandard", case.created_at)
+    # Already due later (moved by an officer): triage does not bring the date forward.
+    later = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+    other = await routed(client, {"category": "food_safety", "product_group": "other"})
+    await Case.filter(id=other.id).update(due_at=later)
+    other = await act(other, people["officer"], "triage", agency_code="qltt")
+    assert other.due_at == later
 
 
 async def test_waiting_asks_the_reporter_and_stops_the_clock(client, people, act):
@@ -144,6 +156,8 @@ async def test_a_supporting_agency_gets_its_task_due_when_the_lead_says_or_with_
 
 
 async def test_a_transfer_to_a_supporting_agency_ends_only_its_support(client, people, act):
+    elsewhere = await routed(client)
+    await act(elsewhere, people["lead"], "add_support", agency_code="khcn", task="Kiểm tra.")
     case = await routed(client)
     for code in ("khcn", "bvntd"):
         case = await act(case, people["lead"], "add_support", agency_code=code,
@@ -154,6 +168,7 @@ async def test_a_transfer_to_a_supporting_agency_ends_only_its_support(client, p
     assert (case.agency_code, case.assignee_id, case.alert_undelivered) == ("khcn", None, False)
     assert await CaseSupport.filter(case_id=case.id).values_list(
         "agency_code", flat=True) == ["bvntd"]
+    assert await CaseSupport.exists(case_id=elsewhere.id, agency_code="khcn")  # another case's
 
 
 async def test_a_second_resolution_replaces_the_goods_seized(client, people, act):
@@ -164,10 +179,45 @@ async def test_a_second_resolution_replaces_the_goods_seized(client, people, act
     case = await act(case, people["officer"], "reopen", reason="Bổ sung tang vật.")
     case = await act(case, people["inspector"], "resolve", **OUTCOME,
                      seized_1_name="Nước mắm giả", seized_1_quantity="150",
-                     seized_1_unit="chai", seized_2_name="Nhãn giả", seized_2_quantity="300",
-                     seized_2_unit="cái")
+                     seized_1_unit="chai", seized_1_value="12.000.000", seized_2_name="Nhãn giả",
+                     seized_2_quantity="300", seized_2_unit="cái")
     items = await SeizedItem.filter(case_id=case.id).order_by("id").values_list(
-        "name", "quantity", "unit")
-    assert items == [("Nước mắm giả", 150, "chai"), ("Nhãn giả", 300, "cái")]
+        "name", "quantity", "unit", "value_vnd")
+    assert items == [("Nước mắm giả", 150, "chai", 12_000_000), ("Nhãn giả", 300, "cái", None)]
     event = await AuditEvent.filter(case_id=case.id, action="resolve").order_by("-seq").first()
     assert [item["quantity"] for item in event.after["seized"]] == ["150", "300"]
+
+
+async def test_what_take_action_refuses_before_it_changes_anything(client, people, act):
+    case = await routed(client)
+    case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
+    case = await act(case, people["inspector"], "start")
+    refusals = {}
+    for action, fields in (("fly", {}), ("start", {"version": case.version - 1})):
+        with pytest.raises(ActionRefused) as refused:
+            await act(case, people["inspector"], action, **fields)
+        refusals[action] = refused.value
+    assert refusals["fly"].message == "Unknown action."
+    assert isinstance(refusals["start"], StaleCase)
+    # With the police (sealed), no business may be asked: it could warn the suspect.
+    await Case.filter(id=case.id).update(sealed_at=dt.datetime.now(dt.UTC))
+    with pytest.raises(ActionRefused) as refused:
+        await act(case, people["inspector"], "request_explanation", business_name="Cơ sở A",
+                  business_email="a@example.vn", question="Giải trình nguồn gốc hàng.")
+    assert refused.value.message == CANNOT_ASK_OUTSIDE
+    assert (await Case.get(id=case.id)).version == case.version  # nothing changed
+    assert not await AuditEvent.filter(case_id=case.id, action="request_explanation").exists()
+
+
+async def test_a_task_on_a_case_with_no_due_date_is_due_in_the_agencys_own_time(
+        app, client, people, act):
+    """A case stored without a due date (rows from before due dates were kept): the supporting
+    agency's own service level for the case's category (20 working days for a laboratory's
+    substandard goods, not the 15 of the rest)."""
+    case = await routed(client)
+    await Case.filter(id=case.id).update(due_at=None, category="substandard")
+    case = await act(case, people["lead"], "add_support", agency_code="khcn", task="Thử mẫu.")
+    task = await CaseSupport.get(case_id=case.id)
+    levels = app.state.intake.reference.service_levels
+    assert task.due_at == levels.due_at("substandard", task.created_at, "khcn")
+    assert task.due_at != levels.due_at("substandard", task.created_at, None)
