@@ -77,6 +77,13 @@ async def test_a_supporting_agency_shares_the_case_with_its_own_task(client, peo
     support = await support_act(app, case, people["khcn_inspector"], "support_done",
         support.version, text="Đã lấy mẫu gửi kiểm nghiệm: nhãn sai quy định.")
     assert support.status == "done" and support.completed_at is not None
+    assert support.report == "Đã lấy mẫu gửi kiểm nghiệm: nhãn sai quy định."
+    # Not enough: the lead reopens the task, which is open and not done again.
+    support = await support_act(app, case, people["khcn_lead"], "support_reopen",
+        support.version, text="Cần kết quả kiểm nghiệm.")
+    assert (support.status, support.completed_at) == ("open", None)
+    support = await support_act(app, case, people["khcn_inspector"], "support_done",
+        support.version, text="Đã có kết quả kiểm nghiệm: nhãn sai quy định.")
 
     # The lead agency resolves the case: the supporting agency's task does not hold it up.
     case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
@@ -87,7 +94,7 @@ async def test_a_supporting_agency_shares_the_case_with_its_own_task(client, peo
     actions = await AuditEvent.filter(case_id=case.id).order_by("seq").values_list(
         "action", flat=True)
     assert actions == ["created", "routed", "add_support", "support_assign", "support_done",
-                       "assign", "start", "resolve"]
+                       "support_reopen", "support_done", "assign", "start", "resolve"]
 
 
 async def test_a_support_can_be_added_once_and_not_for_the_lead_agency(client, people, act):

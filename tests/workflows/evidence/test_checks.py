@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import struct
@@ -10,8 +11,18 @@ import pytest
 from PIL import Image
 
 from tests.helpers import MINIMAL_PDF, PE_EXECUTABLE, jpeg_with_gps, png_bytes, post_report
+from tests.workflows.evidence.test_sandbox import jpeg_with_markers, png_with_chunks
 from workflows.cases.models import Attachment
-from workflows.evidence.checks import AttachmentRejected, check_file, safe_display_name
+from workflows.evidence.checks import (
+    _JPEG_MARKER,
+    MAX_JPEG_MARKERS,
+    MAX_PNG_CHUNKS,
+    AttachmentRejected,
+    check_file,
+    image_pixels,
+    safe_display_name,
+    too_intricate,
+)
 from workflows.evidence.storage import LocalStore
 from workflows.evidence.sweep import sweep_orphans
 
@@ -100,3 +111,55 @@ async def test_the_sweep_removes_only_old_files_that_no_case_refers_to(app, clie
     assert await sweep_orphans(store, min_age_seconds=3600) == 1
     assert not left_by_a_crash.exists()
     assert filed.exists() and being_filed_now.exists()
+
+
+def test_structure_is_counted_up_to_the_limit_and_refused_one_past_it():
+    """A photo with exactly as many markers or chunks as the limit is still a photo; one
+    more is refused. (The guard is counted at the edge, where a mutation test found it
+    unchecked.)"""
+    photo_markers = len(_JPEG_MARKER.findall(jpeg_with_gps()))
+    assert not too_intricate(jpeg_with_markers(MAX_JPEG_MARKERS - photo_markers), "jpeg")
+    assert too_intricate(jpeg_with_markers(MAX_JPEG_MARKERS - photo_markers + 1), "jpeg")
+    # png_with_chunks adds to a picture of three chunks: IHDR, IDAT and IEND.
+    assert not too_intricate(png_with_chunks(MAX_PNG_CHUNKS - 3), "png")
+    assert too_intricate(png_with_chunks(MAX_PNG_CHUNKS - 2), "png")
+    # A chunk claiming more bytes than the file has ends the count (Pillow then refuses the
+    # file as damaged): it is not read as a step backwards.
+    huge = png_with_chunks(0)[:33] + struct.pack(">I", 0xFFFFFFF0) + b"tEXt" + b"\x00" * 8
+    assert not too_intricate(huge, "png")
+    assert not too_intricate(MINIMAL_PDF, "pdf")
+
+
+def test_the_pixels_a_header_declares_are_counted_without_decoding():
+    assert image_pixels(png_bytes(), 40_000_000) == 32 * 32
+    assert image_pixels(MINIMAL_PDF, 40_000_000) == 0  # no image: check_file says what it is
+    assert image_pixels(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, 40_000_000) == 0  # damaged
+    assert image_pixels(png_with_chunks(30_000), 40_000_000) == 0  # refused before opening
+    # Past Pillow's bomb guard, or far more pixels than its bytes could hold: over any limit.
+    assert image_pixels(png_claiming(20_000, 20_000), 40_000_000) == 40_000_001
+    assert image_pixels(png_claiming(5_000, 5_000), 40_000_000) == 40_000_001
+
+
+def test_the_pixel_limit_takes_an_image_of_exactly_its_size():
+    assert check_file("x.png", png_bytes(), 10 * MB, max_pixels=1024).content_type == "image/png"
+    with pytest.raises(AttachmentRejected) as rejected:
+        check_file("x.png", png_bytes(), 10 * MB, max_pixels=1023)
+    assert (rejected.value.code, rejected.value.params) == ("too_many_pixels", {"limit_mp": 0})
+    photo = jpeg_with_gps()  # cleaned without a decoder: the same limit
+    width, height = Image.open(io.BytesIO(photo)).size
+    assert check_file("a.jpg", photo, 10 * MB, max_pixels=width * height).pixels == \
+        width * height
+    with pytest.raises(AttachmentRejected):
+        check_file("a.jpg", photo, 10 * MB, max_pixels=width * height - 1)
+
+
+def test_a_refusal_carries_the_limit_it_names():
+    with pytest.raises(AttachmentRejected) as rejected:
+        check_file("big.pdf", MINIMAL_PDF, max_bytes=len(MINIMAL_PDF) - 1, max_pixels=1)
+    assert (rejected.value.code, rejected.value.params) == ("too_large", {"limit_mb": 0})
+    with pytest.raises(AttachmentRejected) as rejected:
+        check("bomb.png", png_claiming(20_000, 20_000))
+    assert rejected.value.params == {"limit_mp": 40}
+    accepted = check_file("x.pdf", MINIMAL_PDF, max_bytes=len(MINIMAL_PDF), max_pixels=1)
+    assert (accepted.received_sha256, accepted.size) == (
+        hashlib.sha256(MINIMAL_PDF).hexdigest(), len(MINIMAL_PDF))
