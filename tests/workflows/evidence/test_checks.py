@@ -11,7 +11,12 @@ import pytest
 from PIL import Image
 
 from tests.helpers import MINIMAL_PDF, PE_EXECUTABLE, jpeg_with_gps, png_bytes, post_report
-from tests.workflows.evidence.test_sandbox import jpeg_with_markers, png_with_chunks
+from tests.workflows.evidence.test_sandbox import (
+    jpeg_with_markers,
+    png_with_chunks,
+    saved,
+    turned,
+)
 from workflows.cases.models import Attachment
 from workflows.evidence.checks import (
     _JPEG_MARKER,
@@ -163,3 +168,23 @@ def test_a_refusal_carries_the_limit_it_names():
     accepted = check_file("x.pdf", MINIMAL_PDF, max_bytes=len(MINIMAL_PDF), max_pixels=1)
     assert (accepted.received_sha256, accepted.size) == (
         hashlib.sha256(MINIMAL_PDF).hexdigest(), len(MINIMAL_PDF))
+
+
+def test_a_decoded_image_is_stored_as_it_was_found_under_its_new_name():
+    sent = saved(Image.new("RGBA", (40, 30), (0, 90, 0, 128)), "PNG")
+    checked = check("hoa don.gif", sent)  # a PNG, whatever its name says
+    assert (checked.original_name, checked.content_type, checked.extension) == (
+        "hoa don.png", "image/png", "png")
+    assert (checked.received_sha256, checked.size, checked.pixels) == (
+        hashlib.sha256(sent).hexdigest(), len(sent), 40 * 30)
+    assert Image.open(io.BytesIO(checked.content)).mode == "RGBA"  # its transparency kept
+
+
+def test_a_photo_turned_upright_keeps_its_colours_and_the_quality_it_is_stored_at():
+    grey = saved(Image.new("L", (40, 30), 128), "JPEG", exif=turned())
+    stored = Image.open(io.BytesIO(check("xam.jpg", grey).content))
+    assert (stored.mode, stored.size) == ("L", (30, 40))  # upright, and still grey
+    colour = saved(Image.effect_noise((64, 48), 60).convert("RGB"), "JPEG", exif=turned())
+    stored = Image.open(io.BytesIO(check("anh.jpg", colour).content))
+    at_85 = Image.open(io.BytesIO(saved(Image.new("RGB", (8, 8)), "JPEG", quality=85)))
+    assert stored.quantization == at_85.quantization

@@ -24,7 +24,7 @@ MB = 1024 * 1024
 DEFAULT = EvidencePolicy().budget
 
 
-def _saved(image: Image.Image, format: str, **options: object) -> bytes:
+def saved(image: Image.Image, format: str, **options: object) -> bytes:
     output = io.BytesIO()
     image.save(output, format=format, **options)
     return output.getvalue()
@@ -38,7 +38,7 @@ def jpeg_with_markers(count: int) -> bytes:
 
 
 def png_with_chunks(count: int) -> bytes:
-    photo = _saved(Image.new("RGB", (16, 16), (0, 90, 0)), "PNG")
+    photo = saved(Image.new("RGB", (16, 16), (0, 90, 0)), "PNG")
     text = b"tEXt" + b"k\x00v"
     chunk = struct.pack(">I", 3) + text + struct.pack(">I", zlib.crc32(text))
     header_end = 8 + 25  # signature and IHDR
@@ -55,7 +55,7 @@ def turned() -> Image.Exif:
 
 def noisy_photo(width: int, height: int) -> bytes:
     """A photo with detail in every pixel, to be turned: as costly to decode as a camera's."""
-    return _saved(Image.effect_noise((width, height), 80).convert("RGB"), "JPEG", quality=90,
+    return saved(Image.effect_noise((width, height), 80).convert("RGB"), "JPEG", quality=90,
                   exif=turned())
 
 
@@ -76,14 +76,14 @@ def test_a_photo_with_a_few_markers_more_is_still_a_photo():
 
 @pytest.mark.parametrize("format", ["GIF", "TIFF", "BMP", "ICO", "PPM", "TGA"])
 def test_formats_pillow_could_open_are_never_handed_to_it(format):
-    content = _saved(Image.new("RGB", (32, 32), (10, 20, 30)), format)
+    content = saved(Image.new("RGB", (32, 32), (10, 20, 30)), format)
     with pytest.raises(AttachmentRejected) as rejected:
         check_file(f"anh.{format.lower()}", content, 10 * MB, 40_000_000)
     assert rejected.value.code == "wrong_type"
 
 
 def test_a_few_bytes_that_unfold_into_millions_of_pixels_are_refused():
-    inflated = _saved(Image.new("RGB", (16_000, 2_400), (255, 255, 255)), "WEBP", lossless=True)
+    inflated = saved(Image.new("RGB", (16_000, 2_400), (255, 255, 255)), "WEBP", lossless=True)
     assert len(inflated) < 20_000  # 38 megapixels: under the limit of one image
     with pytest.raises(AttachmentRejected) as rejected:
         check_file("trang.webp", inflated, 10 * MB, 40_000_000)
@@ -99,7 +99,7 @@ def test_a_check_past_its_seconds_is_killed_and_refused():
 
 
 def test_a_check_past_its_memory_is_refused():
-    photo = _saved(Image.new("RGB", (7_000, 5_000), (200, 30, 40)), "JPEG", exif=turned())
+    photo = saved(Image.new("RGB", (7_000, 5_000), (200, 30, 40)), "JPEG", exif=turned())
     assert isinstance(check_in_child([("anh.jpg", photo)], DEFAULT), list)
     tight = Budget(DEFAULT.max_file_bytes, DEFAULT.max_image_pixels,
                    DEFAULT.max_request_pixels, DEFAULT.seconds, 200 * MB)
@@ -110,8 +110,8 @@ def test_a_check_past_its_memory_is_refused():
 async def test_the_citizen_is_told_what_was_wrong_with_each_kind(client):
     for name, content, message in (
             ("tem.jpg", jpeg_with_markers(100_000), "bị hỏng"),
-            ("tem.gif", _saved(Image.new("RGB", (8, 8)), "GIF"), "không phải là ảnh"),
-            ("tem.webp", _saved(Image.new("RGB", (16_000, 2_400)), "WEBP", lossless=True),
+            ("tem.gif", saved(Image.new("RGB", (8, 8)), "GIF"), "không phải là ảnh"),
+            ("tem.webp", saved(Image.new("RGB", (16_000, 2_400)), "WEBP", lossless=True),
              "nhiều điểm ảnh hơn")):
         answer = await post_report(client, VALID_REPORT, [(name, content, "image/jpeg")])
         assert answer.status_code == 400, name
