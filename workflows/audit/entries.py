@@ -39,5 +39,10 @@ def void_entry(seq: int) -> bytes:
     return canonical_json({"v": ENTRY_VERSION, "event": seq, "void": True}).encode("utf-8")
 
 
-def entry_leaf(event: AuditEvent | None, seq: int, tracking_code: str | None) -> Hash:
-    return leaf_hash(entry(event, tracking_code) if event else void_entry(seq))
+def event_leaf(event: AuditEvent, tracking_code: str | None) -> Hash:
+    return leaf_hash(entry(event, tracking_code))
+
+
+def void_leaf(seq: int) -> Hash:
+    """The leaf of a number no event holds."""
+    return leaf_hash(void_entry(seq))

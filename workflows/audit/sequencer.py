@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from workflows.audit.entries import entry_leaf
+from workflows.audit.entries import event_leaf, void_leaf
 from workflows.audit.heads import Refusal, fork_from, larger, record_refusal, signed_head
 from workflows.audit.models import AuditEvent, LogCheckpoint, LogNode
 from workflows.audit.notes import Checkpoint, NoteError, Signer, signature_keys
@@ -118,9 +118,9 @@ async def _integrate_batch(connection: BaseDBAsyncClient, now: dt.datetime,
     expected, voids = frontier.size + 1, 0
     for event in events:
         while expected < event.seq:  # a number no committed event has: void
-            frontier.append(entry_leaf(None, expected, None))
+            frontier.append(void_leaf(expected))
             expected, voids = expected + 1, voids + 1
-        frontier.append(entry_leaf(event, event.seq, codes.get(event.case_id)))  # type: ignore[attr-defined]
+        frontier.append(event_leaf(event, codes.get(event.case_id)))  # type: ignore[attr-defined]
         expected += 1
     await count_voids(connection, voids)
     await LogNode.bulk_create([LogNode(level=level, position=position, hash=digest)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from tortoise import connections
 from tortoise.expressions import Q
 
-from workflows.audit.entries import entry_leaf
+from workflows.audit.entries import event_leaf, void_leaf
 from workflows.audit.log import commitment
 from workflows.audit.models import AuditEvent, LogNode
 from workflows.audit.notes import Verifier
@@ -199,7 +199,7 @@ async def verify_log(verifier: Verifier, held: dict[str, str] | None = None, *,
         for event in events:
             while frontier.size + 1 < event.seq:  # a number no event holds: void
                 voids.add(frontier.size + 1)
-                frontier.append(entry_leaf(None, frontier.size + 1, None))
+                frontier.append(void_leaf(frontier.size + 1))
                 _check_roots(frontier, expected, last_good, report)
             report.events += 1
             if commitment(event) != event.hash:
@@ -207,7 +207,7 @@ async def verify_log(verifier: Verifier, held: dict[str, str] | None = None, *,
                                "content no longer matches its hash", event.seq)
             _check_time(event, previous, times, clock_skew, report)
             previous = Dated(f"event {event.seq}", event.created_at)
-            frontier.append(entry_leaf(event, event.seq, codes.get(event.case_id)))  # type: ignore[attr-defined]
+            frontier.append(event_leaf(event, codes.get(event.case_id)))  # type: ignore[attr-defined]
             _check_roots(frontier, expected, last_good, report)
         _compare_nodes(frontier.written, voids, await _stored_nodes(frontier.written),
                        stored_size, report)
