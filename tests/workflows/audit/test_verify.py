@@ -12,7 +12,7 @@ import pytest
 from tests.workflows.audit.test_log import drop_triggers, file_reports, integrate
 from tests.workflows.audit.test_tampering import edit_hidden_by_rebuilding, held_checkpoint, verify
 from workflows.audit.log import commitment
-from workflows.audit.models import AuditEvent, LogNode
+from workflows.audit.models import AuditEvent, LogCheckpoint, LogNode
 from workflows.audit.verify import LogReport
 
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
@@ -46,6 +46,15 @@ async def test_an_intact_log_counts_what_it_checked_and_what_waits(app, client):
     report = await verify(app, held)
     assert (report.events, report.leaves, report.stored_size, report.pending) == (10, 10, 8, 2)
     assert report.intact
+
+
+async def test_checkpoints_of_every_size_are_counted(app, client):
+    await file_reports(client, 1)
+    await integrate(app)  # size 2
+    await file_reports(client, 4)
+    held = (await integrate(app)).checkpoint.note  # size 10, and a witness's copy of it
+    report = await verify(app, held)
+    assert (report.checkpoints, report.roots_matched, report.events) == (3, 3, 10)
 
 
 async def test_an_edit_with_the_hash_recomputed_names_the_event_and_its_subtrees(app, client):
@@ -98,17 +107,39 @@ async def test_tail_events_deleted_under_the_stored_tree_are_named(app, client):
     assert (report.first_event, report.checkpoints, report.events) == (7, 2, 6)
 
 
+async def test_tail_events_and_checkpoints_deleted_are_named_from_the_stored_tree(app, client):
+    await held_checkpoint(app, client)
+    await drop_triggers()
+    await AuditEvent.filter(seq__gt=6).delete()
+    await LogCheckpoint.all().delete()
+    report = await verify(app)
+    assert said(report) == [
+        "the log holds 8 leaves but only 6 events remain: events 7..8 were deleted"]
+    assert report.first_event == 7
+
+
 async def test_one_event_and_a_run_of_events_deleted_are_gaps(app, client):
     await held_checkpoint(app, client)
     await drop_triggers()
-    await AuditEvent.filter(seq__in=[2, 5, 6]).delete()
+    await AuditEvent.filter(seq__in=[2, 5, 6, 7]).delete()
     report = await verify(app)
     assert said(report)[-2:] == [
         "event 2 is gone, but the log recorded it: a gap in the event numbers; it was deleted "
         "after it was logged",
-        "events 5..6 are gone, but the log recorded them: a gap in the event numbers; they were "
+        "events 5..7 are gone, but the log recorded them: a gap in the event numbers; they were "
         "deleted after they were logged"]
-    assert report.first_event == 2 and report.gone == {2, 5, 6}
+    assert report.first_event == 2 and report.gone == {2, 5, 6, 7}
+
+
+async def test_a_fork_names_the_checkpoint_the_events_match(app, client):
+    held = await held_checkpoint(app, client)
+    await edit_hidden_by_rebuilding(app)  # a second signed root for size 8
+    report = await verify(app, held)
+    assert said(report) == [
+        "two checkpoints of size 8 disagree: the log was forked. the events as stored give the "
+        "root of checkpoint #2 (size 8, signed <time>); held checkpoint witness.txt (size 8): "
+        f"another root: {CHANGED.format(size=8)}"]
+    assert (report.roots_matched, report.checkpoints, report.first_event) == (1, 2, None)
 
 
 async def test_a_fork_where_the_events_match_neither_root(app, client):
