@@ -78,7 +78,9 @@ async def test_triage_gives_the_agency_its_own_longer_time_never_a_shorter_one(
 async def test_waiting_asks_the_reporter_and_stops_the_clock(client, people, act):
     case = await routed(client)
     case = await act(case, people["lead"], "assign", assignee_id=people["inspector"].id)
+    assigned_at = case.updated_at
     case = await act(case, people["inspector"], "start")
+    assert (await Case.get(id=case.id)).updated_at > assigned_at  # the queue's "changed"
     before = dt.datetime.now(dt.UTC)
     question = "Anh/chị mua hàng ở quầy nào trong chợ?"
     case = await act(case, people["inspector"], "wait", question=question)

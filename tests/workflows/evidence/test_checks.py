@@ -188,3 +188,11 @@ def test_a_photo_turned_upright_keeps_its_colours_and_the_quality_it_is_stored_a
     stored = Image.open(io.BytesIO(check("anh.jpg", colour).content))
     at_85 = Image.open(io.BytesIO(saved(Image.new("RGB", (8, 8)), "JPEG", quality=85)))
     assert stored.quantization == at_85.quantization
+
+
+def test_the_pixel_limit_is_named_in_whole_megapixels():
+    photo = saved(Image.effect_noise((1_500, 1_400), 60).convert("RGB"), "PNG")  # 2.1 MP
+    with pytest.raises(AttachmentRejected) as rejected:
+        check_file("anh.png", photo, 10 * MB, max_pixels=1_500_000)
+    assert rejected.value.params == {"limit_mp": 1}
+    assert str(rejected.value.params["limit_mp"]) == "1"  # "1 megapixel", never "1.5"
