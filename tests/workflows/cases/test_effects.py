@@ -81,6 +81,7 @@ async def test_waiting_asks_the_reporter_and_stops_the_clock(client, people, act
     assigned_at = case.updated_at
     case = await act(case, people["inspector"], "start")
     assert (await Case.get(id=case.id)).updated_at > assigned_at  # the queue's "changed"
+    assert (await AuditEvent.get(case_id=case.id, action="start")).reason == ""  # none given
     before = dt.datetime.now(dt.UTC)
     question = "Anh/chị mua hàng ở quầy nào trong chợ?"
     case = await act(case, people["inspector"], "wait", question=question)
@@ -153,8 +154,9 @@ async def test_a_supporting_agency_gets_its_task_due_when_the_lead_says_or_with_
     assert tasks["khcn"].due_at == last_second(chosen)
     assert tasks["bvntd"].due_at == case.due_at  # with the case
     events = await AuditEvent.filter(case_id=case.id, action="add_support").order_by("seq")
-    assert [(event.after["agency"], event.after["due_at"]) for event in events] == [
-        ("khcn", last_second(chosen).isoformat()), ("bvntd", case.due_at.isoformat())]
+    assert [(event.after["agency"], event.after["due_at"], event.reason) for event in events] == [
+        ("khcn", last_second(chosen).isoformat(), "Kiểm tra nhãn hàng hóa."),
+        ("bvntd", case.due_at.isoformat(), "Hỗ trợ người tiêu dùng.")]  # the task, as its reason
 
 
 async def test_a_transfer_to_a_supporting_agency_ends_only_its_support(client, people, act):
