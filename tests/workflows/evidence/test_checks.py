@@ -196,3 +196,33 @@ def test_the_pixel_limit_is_named_in_whole_megapixels():
         check_file("anh.png", photo, 10 * MB, max_pixels=1_500_000)
     assert rejected.value.params == {"limit_mp": 1}
     assert str(rejected.value.params["limit_mp"]) == "1"  # "1 megapixel", never "1.5"
+
+
+def test_every_kind_of_photo_counts_towards_the_requests_pixels():
+    """The request's pixel budget adds up what each header declares: a JPEG's and a WebP's
+    count as much as a PNG's."""
+    photo = jpeg_with_gps()
+    width, height = Image.open(io.BytesIO(photo)).size
+    assert image_pixels(photo, 40_000_000) == width * height
+    webp = saved(Image.effect_noise((60, 40), 60).convert("RGB"), "WEBP")
+    assert image_pixels(webp, 40_000_000) == 60 * 40
+
+
+def test_a_photo_cleaned_without_a_decoder_keeps_the_hash_it_was_received_with():
+    photo = jpeg_with_gps()
+    checked = check("a.jpg", photo)
+    assert (checked.received_sha256, checked.size) == (hashlib.sha256(photo).hexdigest(),
+                                                       len(photo))
+
+
+@pytest.mark.parametrize(("max_pixels", "named"), [(2_500_000, 2), (2_000_000, 2)])
+def test_a_limit_is_named_in_whole_megapixels_whichever_guard_refuses(max_pixels, named):
+    photo = saved(Image.effect_noise((1_700, 1_600), 60), "PNG")  # 2.7 MP
+    with pytest.raises(AttachmentRejected) as rejected:
+        check_file("anh.png", photo, 10 * MB, max_pixels=max_pixels)
+    assert rejected.value.params == {"limit_mp": named}
+    assert str(rejected.value.params["limit_mp"]) == str(named)  # never "2.5"
+    # Past Pillow's own bomb guard, the same words.
+    with pytest.raises(AttachmentRejected) as rejected:
+        check_file("bomb.png", png_claiming(20_000, 20_000), 10 * MB, max_pixels=max_pixels)
+    assert str(rejected.value.params["limit_mp"]) == str(named)
