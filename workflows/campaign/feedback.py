@@ -13,11 +13,10 @@ from tortoise.transactions import in_transaction
 from workflows.access.limits import Allowance, spend
 from workflows.audit.log import Actor, append_event
 from workflows.campaign.models import CampaignFeedback
-from workflows.cases.field_kinds import known_commune, phone_number
+from workflows.cases.field_kinds import email_address, known_commune, phone_number
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.text import optional_words, required_words
 from workflows.i18n.messages import N_, Errors, Problem
-from workflows.mail.addresses import NotAMailbox, mailbox
 from workflows.reference.catalog import CAMPAIGN_KIND_CODES
 from workflows.reference.places import Places
 
@@ -26,7 +25,7 @@ MAX_BODY_CHARS = 2000
 SUBJECT_NEEDED = {"product": N_("Name the product you recommend."),
                   "shop": N_("Name the shop you recommend.")}
 LIMITS = {"subject": 200, "brand": 200, "contact_name": 100, "contact_phone": 40,
-          "commune": 100}
+          "contact_email": 254, "commune": 100}
 
 
 def _optional(fields: Mapping[str, str], name: str, errors: Errors,
@@ -44,12 +43,8 @@ def _optional(fields: Mapping[str, str], name: str, errors: Errors,
 def _contact(fields: Mapping[str, str], errors: Errors) -> dict[str, str]:
     """The name, phone and mailbox given, checked; none kept without consent."""
     contact = {"contact_name": _optional(fields, "contact_name", errors),
-               "contact_phone": _optional(fields, "contact_phone", errors, phone_number)}
-    email = fields.get("contact_email", "").strip()
-    try:
-        contact["contact_email"] = mailbox(email) if email else ""
-    except NotAMailbox:
-        errors["contact_email"] = Problem(N_("Give one email address such as ten@example.com."))
+               "contact_phone": _optional(fields, "contact_phone", errors, phone_number),
+               "contact_email": _optional(fields, "contact_email", errors, email_address)}
     if any(contact.values()) and fields.get("consent") not in ("1", "on"):
         errors["consent"] = Problem(N_("Tick the box to let the steering committee use your "
                                        "contact details, or leave them out."))

@@ -226,14 +226,20 @@ def phone(typed: str, field: ReportField, reading: Reading) -> Value:
     return phone_number(written) if isinstance(written, str) else written
 
 
-def email(typed: str, field: ReportField, reading: Reading) -> Value:
-    written = text(typed, field, reading)
-    if not isinstance(written, str) or not written:
+def email_address(written: str) -> str | Problem:
+    """One mailbox as it is stored (workflows.mail.addresses); "" when none is given. Every
+    form that asks for an email reads it so."""
+    if not written:
         return written
     try:
         return mailbox(written)
     except NotAMailbox:
         return Problem(N_("Give one email address such as ten@example.com."))
+
+
+def email(typed: str, field: ReportField, reading: Reading) -> Value:
+    written = text(typed, field, reading)
+    return email_address(written) if isinstance(written, str) else written
 
 
 def flag(typed: str, field: ReportField, reading: Reading) -> Value:
