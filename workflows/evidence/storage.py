@@ -19,9 +19,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workflows.evidence.checks import CheckedFile
+if TYPE_CHECKING:  # the settings make a store for every `intake` command; checks import qpdf
+    from workflows.evidence.checks import CheckedFile
 
 CHUNK_BYTES = 64 * 1024
 log = logging.getLogger("intake.evidence")

@@ -16,7 +16,6 @@ from workflows.audit.log import Actor, append_event
 from workflows.audit.sequencer import latest_checkpoint
 from workflows.figures import pdf
 from workflows.figures.crosstabs import CrossTables, tables_of
-from workflows.figures.document import report_document
 from workflows.figures.formal import formal_workbook
 from workflows.figures.neutral import csv_text
 from workflows.figures.sections import sections
@@ -115,6 +114,8 @@ def render_report(report: PeriodReport, tables: CrossTables, agencies: dict[str,
         return to_csv(report, agencies, words, checkpoint)
     scope = scope_text(report, agencies, words)
     if file_format in ("docx", "pdf"):
+        from workflows.figures.document import report_document  # python-docx: 0.1 s to import
+
         document = report_document(report, tables, agencies, words, issuer, made_on, scope,
                                    checkpoint)
         return pdf.from_docx(document, words.language) if file_format == "pdf" else document

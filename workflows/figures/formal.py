@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from functools import cache
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -43,10 +44,18 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "Times New Roman"
 
 
+# One instance per style: a yearly report's cells number in the thousands, and openpyxl builds
+# and compares a new style object for each assignment it is given.
+@cache
 def _font(size: int = 12, bold: bool = False, italic: bool = False,
           underline: bool = False) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic,
                 underline="single" if underline else None)
+
+
+@cache
+def _align(horizontal: str, vertical: str | None = None, wrap_text: bool = False) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap_text)
 
 
 def _put(sheet: Worksheet, row: int, first: int, last: int, text: object, font: Font,
@@ -56,7 +65,7 @@ def _put(sheet: Worksheet, row: int, first: int, last: int, text: object, font: 
         sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
     cell = sheet_cell(sheet, row, first, text)
     cell.font = font
-    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+    cell.alignment = _align(horizontal, "center", wrap_text=True)
     if height:
         sheet.row_dimensions[row].height = height
 
@@ -126,7 +135,7 @@ def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
     for column, heading in enumerate(table.headers, start=1):
         cell = sheet_cell(sheet, row, column, neutralise(heading))
         cell.font, cell.border = _font(11, bold=True), GRID
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.alignment = _align("center", "center", wrap_text=True)
     # Room for an agency's name in a narrow column of a cross-table: three lines.
     sheet.row_dimensions[row].height = 48 if len(table.headers) > 5 else 32
     if not table.rows:
@@ -141,10 +150,10 @@ def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
             if column > table.label_columns:
                 cell.number_format = _number_format(kinds[column - table.label_columns - 1],
                                                     value, words)
-                cell.alignment = Alignment(horizontal="right")
+                cell.alignment = _align("right")
             else:
-                cell.alignment = Alignment(horizontal="center" if column == 1 else "left",
-                                           wrap_text=True, vertical="top")
+                cell.alignment = _align("center" if column == 1 else "left", "top",
+                                        wrap_text=True)
     return row + 1
 
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
-from tortoise.functions import Max, Sum
 from tortoise.transactions import in_transaction
 
 from workflows.cases.models import Case
@@ -102,21 +101,26 @@ async def forget_frozen_months() -> None:
 
 
 async def _frozen(month_ids: list[int], agency_code: str | None) -> Tallies:
+    """The frozen months' rows added up by the database. Fixed SQL: a year holds some 100,000
+    rows at 100,000 cases, and the ORM converting each value of their sums took as long as the
+    database adding them."""
     tallies = Tallies()
     if not month_ids:
         return tallies
-    figures = FrozenFigure.filter(month_id__in=month_ids)
-    if agency_code:
-        figures = figures.filter(agency=agency_code)
-    rows = await (figures.annotate(cases=Sum("n"), all_fines=Sum("fines"),
-                                   all_quantity=Sum("quantity"), all_value=Sum("value"),
-                                   greatest=Max("name"))
-                  .group_by("measure", "agency", "key1", "key2")
-                  .values_list("measure", "agency", "key1", "key2", "cases", "all_fines",
-                               "all_quantity", "all_value", "greatest"))
-    for measure, agency, key1, key2, *sums, name in rows:
-        tallies.add((str(measure), str(agency), str(key1), str(key2)),
-                    [int(value or 0) for value in sums], str(name or ""))
+    client = FrozenFigure._meta.db
+    mark = "$" if client.capabilities.dialect == "postgres" else "?"
+    values: list[object] = [*month_ids, *([agency_code] if agency_code else [])]
+    places = [f"{mark}{number}" for number in range(1, len(values) + 1)]
+    agency = f" AND agency = {places.pop()}" if agency_code else ""
+    _, rows = await client.execute_query(
+        "SELECT measure, agency, key1, key2, SUM(n) AS n, SUM(fines) AS fines, "
+        "SUM(quantity) AS quantity, SUM(value) AS value, MAX(name) AS name "
+        f"FROM frozen_figure WHERE month_id IN ({', '.join(places)}){agency} "
+        "GROUP BY measure, agency, key1, key2", values)
+    for row in rows:
+        tallies.add((row["measure"], row["agency"], row["key1"], row["key2"]),
+                    (int(row["n"]), int(row["fines"]), int(row["quantity"]), int(row["value"])),
+                    row["name"])
     return tallies
 
 

@@ -15,13 +15,15 @@ import logging
 import re
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import httpx
 
 from workflows.mail.channel import DeliveryResult, Outcome
 from workflows.mail.models import OutboxMessage
 from workflows.mail.sms_text import encoding
+
+if TYPE_CHECKING:  # imported by the sender alone: every `intake` command reads the settings
+    import httpx
 
 # Kannel's delivery report types: 1 delivered to the phone, 2 not delivered, 4 buffered,
 # 8 taken by the SMSC, 16 refused by the SMSC. All five are asked for.
@@ -85,12 +87,16 @@ class KannelSender:
     async def conversation(self, messages: list[OutboxMessage],
                            ) -> AsyncGenerator[tuple[OutboxMessage, DeliveryResult], None]:
         """One HTTP connection, kept alive: each message's result as soon as smsbox answers."""
+        import httpx
+
         async with httpx.AsyncClient(timeout=self.config.timeout_seconds,
                                      limits=httpx.Limits(max_connections=1)) as client:
             for message in messages:
                 yield message, await self._send(client, message)
 
     async def _send(self, client: httpx.AsyncClient, message: OutboxMessage) -> DeliveryResult:
+        import httpx
+
         try:
             url = f"{self._base}?{urlencode(self.query(message))}"
             answer = await client.get(url)
