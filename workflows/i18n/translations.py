@@ -1,22 +1,17 @@
 """The gettext catalogue: messages are written in English in the code and templates (gettext
 ids) and translated from `workflows/i18n/locale/<lang>/LC_MESSAGES/messages.po`, compiled with
-Babel. Vietnamese first, English available."""
+Babel (workflows.i18n.catalogues). Vietnamese first, English available."""
 
 from __future__ import annotations
 
 import gettext
-import hashlib
-import io
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from babel.support import Translations
-
+from workflows.i18n.catalogues import catalogue
 from workflows.i18n.messages import Problem
 
 LANGUAGES = ("vi", "en")
@@ -24,51 +19,12 @@ DEFAULT_LANGUAGE = "vi"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
-def compiled_catalogue(po_path: Path, language: str) -> bytes:
-    """The catalogue compiled to gettext's binary form. Compiling takes Babel about 80 ms, at
-    every start of the server and of each `intake` command, so the result is kept beside the
-    .po, named by a digest of its text: an edited catalogue is compiled again, never read
-    stale. Where the folder is read-only, it is compiled each time."""
-    source = po_path.read_bytes()
-    kept = po_path.with_name(f"{po_path.stem}.{hashlib.sha256(source).hexdigest()[:16]}.mo")
-    try:
-        return kept.read_bytes()
-    except OSError:
-        pass
-    from babel.messages.mofile import write_mo  # only when compiling
-    from babel.messages.pofile import read_po
-
-    compiled = io.BytesIO()
-    write_mo(compiled, read_po(io.BytesIO(source), locale=language))
-    _keep(kept, compiled.getvalue())
-    return compiled.getvalue()
-
-
-def _keep(target: Path, content: bytes) -> None:
-    """Written whole or not at all (workers starting together each write their own copy, one
-    replaces the other), readable by whichever account runs the service, the catalogue's
-    older compilations removed."""
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-        for older in target.parent.glob(f"{target.name.split('.')[0]}.*.mo"):
-            if older != target:
-                older.unlink(missing_ok=True)
-    except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-
-
 @cache
 def translations(language: str) -> gettext.NullTranslations:
     po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
     if language not in LANGUAGES or not po_path.exists():
         return gettext.NullTranslations()
-    return Translations(fp=io.BytesIO(compiled_catalogue(po_path, language)))
+    return catalogue(po_path, language)
 
 
 def translate(language: str, message: str, params: Mapping[str, object] | None = None) -> str:
