@@ -1,7 +1,5 @@
-import sys
-
-from intake.cli import main
+from intake.cli import run
 
 # Guarded: image checks run in child processes that import the parent's main module again.
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

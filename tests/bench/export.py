@@ -25,12 +25,13 @@ from workflows.reference.loading import DEFAULT_CONFIG_DIR, load_reference
 
 # The child reports its own peak resident memory (VmHWM): the rusage of a forked child would
 # count the parent's memory at the fork too.
-CHILD = """import sys
-from intake.cli import main
-code = main(sys.argv[1:])
-peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
-print("peak-kib", peak.split()[1], file=sys.stderr)
-sys.exit(code)
+CHILD = """import atexit, sys
+from intake.cli import run
+def peak():
+    line = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+    print("peak-kib", line.split()[1], file=sys.stderr)
+atexit.register(peak)
+run(sys.argv[1:])
 """
 
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-
-import holidays
+from typing import TYPE_CHECKING
 
 from workflows.i18n.formatting import VIETNAM
 from workflows.reference.catalog import CATEGORY_CODES
 from workflows.reference.tomlfile import TomlFile, read_toml
+
+if TYPE_CHECKING:
+    import holidays
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,14 @@ class HolidayCalendar:
 
     extra_days_off: frozenset[dt.date] = frozenset()
     working_weekend_days: frozenset[dt.date] = frozenset()
-    public: holidays.HolidayBase = field(
-        default_factory=lambda: holidays.country_holidays("VN"), compare=False, repr=False)
+
+    @cached_property
+    def public(self) -> holidays.HolidayBase:
+        """The maintained calendar, at the first day asked about: a command that counts no
+        working days (an export, an account) skips its 20 ms of imports."""
+        import holidays
+
+        return holidays.country_holidays("VN")
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.working_weekend_days:
