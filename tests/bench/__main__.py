@@ -1,5 +1,5 @@
 """Run the benchmarks: `python -m tests.bench [--cases N] [--databases sqlite,postgres]
-[--only throughput,outbox,queue,export,log] [--json FILE]`. Prints a table and writes the
+[--only throughput,steps,outbox,queue,export,log] [--json FILE]`. Prints a table and writes the
 figures to a JSON file, and each figure against the committed baseline
 (tests/bench/baseline.json: the figures the README shows) as a ratio, so that a regression
 shows; `--save-baseline` makes this run the baseline. Throughput and log need wrk (apt-get
@@ -20,9 +20,10 @@ from tests.bench.export import export_part
 from tests.bench.log import sequencer_part, workers_part
 from tests.bench.outbox import outbox_part
 from tests.bench.queue import queue_part
+from tests.bench.steps import steps_part
 from tests.bench.throughput import throughput_part
 
-PARTS = ("throughput", "outbox", "queue", "export", "log")
+PARTS = ("throughput", "steps", "outbox", "queue", "export", "log")
 BASELINE = Path(__file__).with_name("baseline.json")
 # Where a smaller figure is the better one: a ratio above 1 against the baseline is a regression.
 SMALLER_IS_BETTER = ("ms", "s", "MiB")
@@ -72,6 +73,10 @@ async def main(args: argparse.Namespace) -> Results:
             print(f"throughput on {database}, {args.connections} connections, "
                   f"{args.seconds} s each:", flush=True)
             await throughput_part(database, args.connections, args.seconds, results)
+        if "steps" in args.only:
+            print(f"where a filing's CPU goes on {database}, {args.filings} filings in-process:",
+                  flush=True)
+            await steps_part(database, args.filings, results)
         if "log" in args.only:
             print(f"audit log on {database}:", flush=True)
             await sequencer_part(database, args.events, results)
@@ -101,6 +106,7 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=40, help="timed requests per scenario")
     parser.add_argument("--connections", type=int, default=16, help="throughput: concurrent")
     parser.add_argument("--seconds", type=int, default=15, help="throughput: per scenario")
+    parser.add_argument("--filings", type=int, default=500, help="steps: filings profiled")
     parser.add_argument("--mails", type=int, default=3000, help="outbox: messages to send")
     parser.add_argument("--json", type=Path, default=BENCH_DIR / "results.json")
     parser.add_argument("--save-baseline", action="store_true",
