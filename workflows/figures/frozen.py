@@ -117,10 +117,12 @@ async def _frozen(month_ids: list[int], agency_code: str | None) -> Tallies:
         "SUM(quantity) AS quantity, SUM(value) AS value, MAX(name) AS name "
         f"FROM frozen_figure WHERE month_id IN ({', '.join(places)}){agency} "
         "GROUP BY measure, agency, key1, key2", values)
-    for row in rows:
-        tallies.add((row["measure"], row["agency"], row["key1"], row["key2"]),
-                    (int(row["n"]), int(row["fines"]), int(row["quantity"]), int(row["value"])),
-                    row["name"])
+    # One row per key (GROUP BY): each is set, not added to.
+    sums, names = tallies.rows, tallies.names
+    for measure, agency, key1, key2, n, fines, quantity, value, name in rows:
+        sums[(measure, agency, key1, key2)] = [int(n), int(fines), int(quantity), int(value)]
+        if measure == "shop" and name:
+            names[(agency, key1, key2)] = name
     return tallies
 
 
