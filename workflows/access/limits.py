@@ -18,6 +18,7 @@ from tortoise.exceptions import OperationalError
 from tortoise.expressions import Q
 
 from workflows.access.models import LoginThrottle, RateCounter
+from workflows.db.sql import numbered_marks
 from workflows.i18n.formatting import format_datetime
 from workflows.i18n.messages import N_, Problem
 
@@ -131,10 +132,9 @@ _ROUNDS = 3
 
 def _numbered(template: str, dialect: str) -> tuple[str, int]:
     """The SQL with numbered placeholders, and how many parameters it takes."""
-    mark = "$" if dialect == "postgres" else "?"
     used = [name for name in _PARAMETERS if "{" + name + "}" in template]
-    return template.format(**{name: f"{mark}{_PARAMETERS.index(name) + 1}"
-                              for name in _PARAMETERS}), len(used)
+    marks = numbered_marks(dialect, len(_PARAMETERS))
+    return template.format(**dict(zip(_PARAMETERS, marks, strict=True))), len(used)
 
 
 async def spend(allowance: Allowance, address: str, now: dt.datetime | None = None) -> None:

@@ -24,6 +24,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from workflows.cases.models import Case
+from workflows.db.sql import numbered_marks
 from workflows.figures.models import FrozenFigure, FrozenMonth
 from workflows.figures.tallies import Tallies, case_tallies, count_live, first_case_day, side_of
 from workflows.i18n.formatting import VIETNAM
@@ -108,9 +109,8 @@ async def _frozen(month_ids: list[int], agency_code: str | None) -> Tallies:
     if not month_ids:
         return tallies
     client = FrozenFigure._meta.db
-    mark = "$" if client.capabilities.dialect == "postgres" else "?"
     values: list[object] = [*month_ids, *([agency_code] if agency_code else [])]
-    places = [f"{mark}{number}" for number in range(1, len(values) + 1)]
+    places = numbered_marks(client.capabilities.dialect, len(values))
     agency = f" AND agency = {places.pop()}" if agency_code else ""
     _, rows = await client.execute_query(
         "SELECT measure, agency, key1, key2, SUM(n) AS n, SUM(fines) AS fines, "

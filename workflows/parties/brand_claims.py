@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 
 from workflows.cases.models import Case
 from workflows.cases.text import clean_text, has_words
+from workflows.db.sql import numbered_marks
 from workflows.i18n.messages import N_, Problem
 from workflows.parties.company_prefixes import company_prefix_problem, company_prefixes_of
 from workflows.parties.generic_brands import generic, letters_and_digits
@@ -168,9 +169,8 @@ async def verified_owners_named(connection: BaseDBAsyncClient | None, brand_text
     if brand is None and not prefixes:
         return []
     client = connection or BrandClaim._meta.db
-    mark = "$" if client.capabilities.dialect == "postgres" else "?"
     values: list[str] = [*([brand] if brand else []), *prefixes]
-    places = [f"{mark}{number}" for number in range(1, len(values) + 1)]
+    places = numbered_marks(client.capabilities.dialect, len(values))
     wanted = []
     if brand:
         wanted.append(f"(c.kind = 'brand' AND c.key = {places.pop(0)})")
