@@ -12,6 +12,7 @@ from tortoise.models import Model
 
 class StaffUser(Model):
     """A person who works cases: admin, officer, lead, inspector or analyst."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)  # stored lower-case
@@ -34,6 +35,7 @@ class StaffUser(Model):
 class StaffSession(Model):
     """A signed-in browser. The cookie holds a random token, and only its SHA-256 is stored here,
     so a stolen database copy opens no session."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     token_digest = fields.CharField(max_length=64, unique=True)
@@ -52,6 +54,7 @@ class StaffSession(Model):
 class LoginThrottle(Model):
     """Attempts at a secret counted per subject (a lockout of workflows.access.limits), in the
     database so that every worker sees the same count."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     # "account:<email>", "ip:<address>", "pin:<tracking code>:<address>"
@@ -67,6 +70,7 @@ class LoginThrottle(Model):
 class RateCounter(Model):
     """Requests counted per key ("report:<address>") in a window, in the database so that
     every worker counts against the same allowance."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     key = fields.CharField(max_length=300, unique=True)
@@ -81,6 +85,7 @@ class ApiClient(Model):
     """A registered Open311 client (a FixMyStreet instance, an app): its key is given once and
     only its SHA-256 is kept. Its filings are counted against its own allowance and named in
     the audit trail."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100, unique=True)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class AuditEvent(Model):
     """One event of the append-only audit trail; seq is its place in the log (leaf index + 1)."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     seq = fields.BigIntField(unique=True)
@@ -48,6 +49,7 @@ class AuditEvent(Model):
 class LogNode(Model):
     """The hash of a complete subtree of the audit log's Merkle tree: the leaves
     [position * 2^level, (position + 1) * 2^level). Level 0 holds the leaves."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     level = fields.SmallIntField()
@@ -62,6 +64,7 @@ class LogNode(Model):
 class LogCheckpoint(Model):
     """A signed tree head: the log held `size` leaves with this root, signed as a C2SP
     tlog-checkpoint note."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     size = fields.BigIntField()
@@ -77,6 +80,7 @@ class LogCheckpoint(Model):
 class EventNumbering(Model):
     """The events' counter, one row that only grows: the last number given, and how many
     numbers the log filled with void leaves."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     # SQLite's counter (workflows.audit.numbering): a deleted event's number is never given

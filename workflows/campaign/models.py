@@ -13,6 +13,7 @@ class CampaignFeedback(Model):
     """A suggestion, or a Vietnamese product or shop a citizen recommends: read by the steering
     committee, counted in its reports. The contact details are kept only with consent and
     shown only to staff who may see personal data."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     kind = fields.CharField(max_length=16, db_index=True)  # catalog.CAMPAIGN_KINDS

@@ -13,6 +13,7 @@ from tortoise.models import Model
 class PublishedMonth(Model):
     """A reporting month's open-data figures, frozen when published: official figures do not
     move afterwards, and the public pages read them without counting cases again."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     label = fields.CharField(max_length=16, unique=True)
@@ -30,6 +31,7 @@ class FrozenMonth(Model):
     """A reporting month whose report figures were counted once it had ended, and frozen: a
     year's report adds twelve of these instead of counting a year of cases again. Matched to
     the calendar by its days, so a changed cut-off day never reuses another month's figures."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     first_day = fields.DateField()
@@ -46,6 +48,7 @@ class FrozenFigure(Model):
     or two keys, the cases and their sums. A later change to one of the month's cases adds
     rows marked `correction` (minus what the case counted for, plus what it counts for now),
     so the frozen figures never move and the report still tells the truth."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     month: fields.ForeignKeyRelation[FrozenMonth] = fields.ForeignKeyField(

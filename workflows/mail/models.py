@@ -18,6 +18,7 @@ class OutboxMessage(Model):
 
     `event_key` names that event, and is unique: one event never queues two messages.
     """
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     event_key = fields.CharField(max_length=120, unique=True)

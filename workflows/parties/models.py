@@ -19,6 +19,7 @@ class ExplanationRequest(Model):
     """A business (the seller or the brand owner) asked to explain, by a signed link that
     works once and until the deadline. Its answer stays internal until staff publish a
     summary of it."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -59,6 +60,7 @@ class ExplanationRequest(Model):
 class CaseFollower(Model):
     """Someone following a case's public status by email: mailed each public change once they
     confirm by the link sent to the address, until they unsubscribe. Staff see only how many."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -85,6 +87,7 @@ class CaseFollower(Model):
 class SupportingReport(Model):
     """Another citizen who saw the same goods and added to an open case instead of filing a
     new one ("I saw this too"): their note and photos, and where to send the outcome."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -107,6 +110,7 @@ class BrandOwner(Model):
     """A producer of branded goods, or its authorised distributor, registered with proof of its
     right to the brands. Asked about the cases that name them only once an officer has
     verified that proof. It never sees who reported a case."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     organisation = fields.CharField(max_length=200)
@@ -142,6 +146,7 @@ class BrandOwner(Model):
 class BrandClaim(Model):
     """A brand name or a GS1 company prefix a brand owner claims: a case naming the brand, or
     whose barcode begins with the prefix, is about the owner's goods."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
@@ -159,6 +164,7 @@ class BrandClaim(Model):
 class StoredFile(Model):
     """A checked file in the evidence store (workflows.evidence.storage.EvidenceFile's fields),
     reachable only through its row."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     storage_name = fields.CharField(max_length=80, unique=True)
     original_name = fields.CharField(max_length=255)
@@ -175,6 +181,7 @@ class StoredFile(Model):
 class BrandOwnerDocument(StoredFile):
     """A proof of the right to a brand (a trademark certificate, a distribution contract),
     checked and stored like citizens' files, seen only by officers."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
@@ -189,6 +196,7 @@ class BrandInquiry(Model):
     """A verified brand owner asked whether the goods of a case are genuine: by a signed link
     that takes one opinion until the deadline. The opinion stands on the case beside the
     inspector's findings."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -222,6 +230,7 @@ class BrandInquiry(Model):
 class GenuineGuide(Model):
     """How to tell a brand's genuine product from a fake, written by its verified owner and
     shown to citizens who name the brand on the report form once published."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     owner: fields.ForeignKeyRelation[BrandOwner] = fields.ForeignKeyField(
@@ -241,6 +250,7 @@ class GenuineGuide(Model):
 
 class GuidePhoto(StoredFile):
     """A photo of a genuine product's marks (the label, the stamp, the seal) in a guide."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     guide: fields.ForeignKeyRelation[GenuineGuide] = fields.ForeignKeyField(

@@ -20,6 +20,7 @@ class ProductWarning(Model):
     """A warning an agency publishes about a fake or unsafe product: what to look for and the
     legal basis. Drafted by one member of staff, public only once a second approves it, and
     withdrawn with its reason kept (a withdrawn warning stays in the feeds, marked so)."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     agency_code = fields.CharField(max_length=32)
@@ -54,6 +55,7 @@ class ProductWarning(Model):
 class WarningPhoto(StoredFile):
     """A photo of the fake product or of its marks, shown with the warning: checked and stored
     like citizens' files, public only once the warning is."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     warning: fields.ForeignKeyRelation[ProductWarning] = fields.ForeignKeyField(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class Case(Model):
     """One citizen report and everything the agencies do with it."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     tracking_code = fields.CharField(max_length=10, unique=True)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class SeizedItem(Model):
     """One kind of goods seized on a resolution: how much, in which unit, worth what, and
     whether it was destroyed."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -38,6 +39,7 @@ class CaseFeedback(Model):
     """The reporter's word on one resolution: satisfied or not, and why. Not satisfied within
     the review window asks the agency to review it: a request its lead grants (the case
     reopens) or declines with a public reason."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(

@@ -17,6 +17,7 @@ class CaseUpdate(Model):
     """A change the public may know of (a public reply, a new status, the outcome), in order:
     the Open311 updates feed and the status notes read from here. `description` is the
     agency's public text, empty where the action says it all."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -37,6 +38,7 @@ class FilingKey(Model):
     """A filing a client may send again (its answer was lost): the key it gave (an
     Idempotency-Key, or the digest of a keyed client's request), what the request said, and
     the case it made, with the PIN sealed for the retry's answer. Kept for a day."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     scope = fields.CharField(max_length=40)  # "client:<id>" or "anonymous"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class CaseSupport(Model):
     """A supporting agency on a case: shared, not moved. It has its own task, assignee, due date
     and status, and sees the case in its queue. The lead agency still resolves the case."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -43,6 +44,7 @@ class CaseSupport(Model):
 
 class Attachment(Model):
     """A photo or PDF kept under the data dir by a random name, served only to authorised staff."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -85,6 +87,7 @@ class Attachment(Model):
 class CaseMessage(Model):
     """The conversation with the reporter: the agency's public replies and questions, and what
     the reporter adds later (with code and PIN)."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -105,6 +108,7 @@ class CaseMessage(Model):
 
 class CaseNote(Model):
     """An internal note by staff: never shown to the reporter or the public."""
+    _no_comments = True  # no "#:" field docs: Tortoise need not parse this file at start
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
