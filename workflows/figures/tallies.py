@@ -109,12 +109,22 @@ def _expression(column: str) -> RawSQL | None:
     return None
 
 
+def _never_resolved() -> RawSQL:
+    """Rejected or closed, never resolved. On SQLite each column behind a unary + that keeps
+    the planner off its index: it took "resolved_at IS NULL" for a rare value, and the two
+    statuses too when it has no statistics, and read every such case of every month — 200 ms
+    for one month at 1,000,000 cases, where reading the month's cases takes 12 ms."""
+    plus = "+" if _dialect() == "sqlite" else ""
+    statuses = ", ".join(f"'{status}'" for status in NEVER_RESOLVED)
+    return RawSQL(f"({plus}status IN ({statuses}) AND {plus}resolved_at IS NULL)")
+
+
 def _measure_query(cases: QuerySet[Case], measure: str, columns: tuple[str, ...],
                    resolved: bool) -> QuerySet[Case]:
     if measure == "settled":
         cases = cases.filter(resolved_at__isnull=False)
     elif measure == "rejected":
-        cases = cases.filter(resolved_at__isnull=True, status__in=list(NEVER_RESOLVED))
+        cases = cases.annotate(never_resolved=_never_resolved()).filter(never_resolved=True)
     elif measure == "in_time":
         cases = cases.filter(resolved_at__lte=F("due_at"))
     annotations: dict[str, object] = {"n": Count("resolved_at" if resolved else "created_at")}
