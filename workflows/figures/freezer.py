@@ -1,7 +1,8 @@
 """Months are frozen in the background, so that no report pays for it: every `intake serve`
 worker checks, now and then, for reporting months that ended more than a day ago and are not
 frozen yet, and freezes them one per round (workflows.figures.frozen.freeze; a month another
-worker froze first is left as it is). `intake demo` freezes the months it wrote into."""
+worker froze first is left as it is), then adds up each quarter, half and year whose months
+are all frozen (workflows.figures.blocks). `intake demo` freezes the months it wrote into."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 import logging
 
 from workflows.db.background import Repeating
+from workflows.figures.blocks import blocks_to_make, make_block
 from workflows.figures.frozen import FREEZE_AFTER, freeze
 from workflows.figures.models import FrozenMonth
 from workflows.figures.tallies import first_case_day
@@ -23,7 +25,7 @@ async def months_to_freeze(calendar: ReportingCalendar, now: dt.datetime) -> lis
     first = await first_case_day()
     if first is None:
         return []
-    frozen = set(await FrozenMonth.all().values_list("first_day", "last_day"))
+    frozen = set(await FrozenMonth.filter(months=1).values_list("first_day", "last_day"))
     months, month = [], calendar.month(first)
     while month.end + FREEZE_AFTER <= now:
         if (month.first_day, month.last_day) not in frozen:
@@ -34,12 +36,18 @@ async def months_to_freeze(calendar: ReportingCalendar, now: dt.datetime) -> lis
 
 async def freeze_ended_months(calendar: ReportingCalendar, now: dt.datetime | None = None,
                               at_most: int | None = None) -> int:
-    """Freeze the ended months not frozen yet (`at_most` of them); how many."""
+    """Freeze the ended months not frozen yet, then add up the blocks they complete (`at_most`
+    of both together); how many."""
     now = now or dt.datetime.now(dt.UTC)
-    months = await months_to_freeze(calendar, now)
-    for month in months[:at_most]:
+    months = (await months_to_freeze(calendar, now))[:at_most]
+    for month in months:
         await freeze(month, now)
-    return len(months[:at_most])
+    done = len(months)
+    if at_most is None or done < at_most:
+        for block in (await blocks_to_make(calendar))[:None if at_most is None
+                                                      else at_most - done]:
+            done += await make_block(block, calendar, now)
+    return done
 
 
 class MonthFreezer(Repeating):
@@ -50,6 +58,6 @@ class MonthFreezer(Repeating):
         self.calendar = calendar
 
     async def run_once(self) -> int:
-        """One month per round: a worker starting on a year of unfrozen months answers its
-        requests between them."""
+        """One month or block per round: a worker starting on a year of unfrozen months
+        answers its requests between them."""
         return await freeze_ended_months(self.calendar, at_most=1)

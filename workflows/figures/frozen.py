@@ -34,7 +34,8 @@ LOCK_KEY = 0x1A7A_F16E  # PostgreSQL: freezing a month excludes corrections mean
 FREEZE_AFTER = dt.timedelta(days=1)  # longer than any transaction, and any clock's drift
 
 
-async def _lock(connection: BaseDBAsyncClient, shared: bool) -> None:
+async def freezing_lock(connection: BaseDBAsyncClient, shared: bool) -> None:
+    """Freezing a month or adding up a block (exclusive) against corrections (shared)."""
     if connection.capabilities.dialect == "postgres":
         kind = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         await connection.execute_query(f"SELECT {kind}({LOCK_KEY})")
@@ -79,7 +80,7 @@ async def freeze(month: Period, now: dt.datetime) -> int:
     """Count an ended month's cases and freeze the rows; the frozen month's id (another
     worker's, if it froze the month first)."""
     async with in_transaction() as connection:
-        await _lock(connection, shared=False)
+        await freezing_lock(connection, shared=False)
         found = await FrozenMonth.filter(first_day=month.first_day, last_day=month.last_day
                                          ).using_db(connection).first()
         if found:
@@ -97,7 +98,7 @@ async def forget_frozen_months() -> None:
     """Drop every frozen month, to be counted again: for cases written into past months
     (the demonstration data), which no correction follows."""
     async with in_transaction() as connection:
-        await _lock(connection, shared=False)
+        await freezing_lock(connection, shared=False)
         await _drop(connection, Q(id__gte=0))
 
 
@@ -138,15 +139,31 @@ def _uncovered(period: Period, months: list[Period]) -> list[tuple[dt.datetime, 
     return stretches
 
 
-async def _month_ids(months: list[Period], now: dt.datetime) -> list[int]:
-    """The frozen months' ids, freezing those not frozen yet (a read when all are)."""
+async def covering_ids(months: list[Period], now: dt.datetime) -> list[int]:
+    """The frozen rows' ids that add up to the months: the longest block (a whole quarter,
+    half or year, workflows.figures.blocks) starting at each month that ends with one of
+    them, else the month itself, freezing it if it is not frozen yet (a read when all are)."""
     if not months:
         return []
-    found = {(first, last): month_id for month_id, first, last in await FrozenMonth.filter(
-        first_day__gte=months[0].first_day, last_day__lte=months[-1].last_day).values_list(
-        "id", "first_day", "last_day")}
-    return [found.get((month.first_day, month.last_day)) or await freeze(month, now)
-            for month in months]
+    kept = await FrozenMonth.filter(first_day__gte=months[0].first_day,
+                                    last_day__lte=months[-1].last_day).values_list(
+        "id", "first_day", "last_day", "months")
+    single = {(first, last): month_id for month_id, first, last, count in kept if count == 1}
+    ends = {month.last_day: position for position, month in enumerate(months)}
+    blocks = {first: (last, block_id) for block_id, first, last, count in sorted(
+        kept, key=lambda row: row[2]) if count > 1 and last in ends}  # the longest kept
+    ids, position = [], 0
+    while position < len(months):
+        month = months[position]
+        if month.first_day in blocks:
+            last, block_id = blocks[month.first_day]
+            ids.append(block_id)
+            position = ends[last] + 1
+        else:
+            ids.append(single.get((month.first_day, month.last_day))
+                       or await freeze(month, now))
+            position += 1
+    return ids
 
 
 async def period_tallies(period: Period, agency_code: str | None = None,
@@ -158,7 +175,7 @@ async def period_tallies(period: Period, agency_code: str | None = None,
         return await count_live(period.start, period.end, agency_code)
     now = now or dt.datetime.now(dt.UTC)
     months = _whole_months(period, calendar, now, await first_case_day())
-    tallies = await _frozen(await _month_ids(months, now), agency_code)
+    tallies = await _frozen(await covering_ids(months, now), agency_code)
     for start, end in _uncovered(period, months):
         tallies.merge(await count_live(start, end, agency_code))
     return tallies
@@ -173,18 +190,20 @@ def _past_days(case: Case, running_month: Period) -> dict[str, dt.date]:
 
 
 async def frozen_months_of(connection: BaseDBAsyncClient, past: dict[str, dt.date],
-                           ) -> dict[str, int]:
-    """The frozen months holding those days (side -> month id), once any month being frozen
-    is done. Nothing to look up for a case of the running month."""
+                           ) -> dict[str, list[int]]:
+    """The frozen months and blocks holding those days (side -> their ids), once any month
+    being frozen or block being made is done. Nothing to look up for a case of the running
+    month."""
     if not past:
         return {}
-    await _lock(connection, shared=True)
+    await freezing_lock(connection, shared=True)
     query = Q(*[Q(first_day__lte=day, last_day__gte=day) for day in past.values()],
               join_type="OR")
     found = await FrozenMonth.filter(query).using_db(connection).order_by("id").values_list(
         "id", "first_day", "last_day")
-    return {side: month_id for side, day in past.items()
-            for month_id, first, last in found if first <= day <= last}
+    holding = {side: [month_id for month_id, first, last in found if first <= day <= last]
+               for side, day in past.items()}
+    return {side: ids for side, ids in holding.items() if ids}
 
 
 @dataclass(frozen=True)
@@ -192,7 +211,7 @@ class Counted:
     """What a case counted for in frozen months before a change (see record_corrections)."""
 
     days: dict[str, dt.date]
-    months: dict[str, int]
+    months: dict[str, list[int]]  # side -> the frozen months and blocks holding its day
     tallies: Tallies
 
 
@@ -217,9 +236,11 @@ async def record_corrections(connection: BaseDBAsyncClient, before: Counted, cas
     later = await case_tallies(connection, case.id, after) if after else Tallies()
     per_month: dict[int, Tallies] = defaultdict(Tallies)
     for key, sums in before.tallies.rows.items():
-        per_month[before.months[side_of(key[0])]].add(key, [-value for value in sums])
+        for month_id in before.months[side_of(key[0])]:
+            per_month[month_id].add(key, [-value for value in sums])
     for key, sums in later.rows.items():
-        per_month[after[side_of(key[0])]].add(key, sums)
+        for month_id in after[side_of(key[0])]:
+            per_month[month_id].add(key, sums)
     rows: list[FrozenFigure] = []
     for month_id, part in per_month.items():
         part.names.update(later.names)

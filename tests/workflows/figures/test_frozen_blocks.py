@@ -1,0 +1,120 @@
+"""Frozen blocks: each whole quarter, half and year of frozen months is added up once, a report
+reads the largest blocks its months allow, and it still says what a count of the cases says
+after later changes to their cases — on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.helpers import VALID_REPORT, post_report
+from tests.workflows.figures.test_frozen_months import assert_report_tells_the_truth, at, today
+from workflows.cases.demo import DemoOptions, insert_demo_cases
+from workflows.cases.models import Case
+from workflows.figures.blocks import blocks_of, blocks_to_make, make_block, months_of
+from workflows.figures.freezer import MonthFreezer
+from workflows.figures.frozen import covering_ids, forget_frozen_months, freeze
+from workflows.figures.models import FrozenFigure, FrozenMonth
+from workflows.reference.reporting import Period, ReportingCalendar, date_range
+
+
+def last_year(calendar: ReportingCalendar) -> Period:
+    return blocks_of(calendar.month(today()), calendar)[0].previous()
+
+
+async def block_id(period: Period) -> int:
+    return await FrozenMonth.get(first_day=period.first_day, last_day=period.last_day,
+                                 months__gt=1).values_list("id", flat=True)
+
+
+@pytest.fixture
+async def three_years(app, client):
+    """Three years of demonstration cases and two reports placed in last year's fifth month,
+    every ended month frozen and every whole quarter, half and year added up, as `intake
+    demo` leaves them."""
+    calendar = app.state.intake.reference.calendar
+    fifth = months_of(last_year(calendar), calendar)[4]
+    for brand in ("Nike", "Adidas"):
+        await post_report(client, {**VALID_REPORT, "brand": brand, "shop_name": f"Sạp {brand}"})
+    placed = await Case.all().order_by("id")
+    for case in placed:
+        await Case.filter(id=case.id).update(created_at=at(fifth.first_day + dt.timedelta(3)))
+    await insert_demo_cases(app.state.intake.reference, DemoOptions(400, seed=5, years=3))
+    return placed
+
+
+async def test_each_whole_quarter_half_and_year_is_added_up_once(app, three_years):
+    calendar = app.state.intake.reference.calendar
+    year = last_year(calendar)
+    assert await blocks_to_make(calendar) == []
+    kept = {(first, last): count for first, last, count in
+            await FrozenMonth.filter(months__gt=1).values_list("first_day", "last_day", "months")}
+    halves = [calendar.period(f"{year.label}-H{number}") for number in (1, 2)]
+    quarters = [calendar.period(f"{year.label}-Q{number}") for number in (1, 2, 3, 4)]
+    assert kept[(year.first_day, year.last_day)] == 12
+    assert [kept[(half.first_day, half.last_day)] for half in halves] == [6, 6]
+    assert [kept[(quarter.first_day, quarter.last_day)] for quarter in quarters] == [3] * 4
+    # The freezer finds nothing more to do, and making a block again makes nothing.
+    assert await MonthFreezer(calendar).run_once() == 0
+    assert not await make_block(year, calendar, dt.datetime.now(dt.UTC))
+    assert await FrozenMonth.filter(months__gt=1).count() == len(kept)
+
+    now = dt.datetime.now(dt.UTC)
+    months = months_of(year, calendar)
+    assert await covering_ids(months, now) == [await block_id(year)]
+    assert await covering_ids(months[3:], now) == [await block_id(quarters[1]),
+                                                  await block_id(halves[1])]
+    assert await covering_ids(months[1:4], now) == await FrozenMonth.filter(
+        first_day__in=[month.first_day for month in months[1:4]], months=1).order_by(
+        "first_day").values_list("id", flat=True)
+    for period in (year, halves[1], quarters[2], calendar.month(today()).previous(),
+                   blocks_of(calendar.month(today()), calendar)[0],
+                   date_range(quarters[3].first_day, today())):
+        await assert_report_tells_the_truth(period, calendar)
+        await assert_report_tells_the_truth(period, calendar, agency="qltt")
+
+
+async def test_changes_to_a_blocked_months_cases_are_corrected_in_its_blocks(
+        app, three_years, people, act):
+    calendar = app.state.intake.reference.calendar
+    year = last_year(calendar)
+    quarter = calendar.period(f"{year.label}-Q2")
+    periods = (year, calendar.period(f"{year.label}-H1"), quarter,
+               date_range(quarter.first_day, today()))
+    frozen = await FrozenFigure.filter(correction=False).values_list("id", "n")
+    moved, rejected = three_years
+
+    await act(moved, people["officer"], "transfer", agency_code="khcn",
+              reason="Hàng kém chất lượng, không phải hàng giả.")
+    await act(rejected, people["officer"], "reject", reason="Phản ánh trùng lặp.")
+    for period in periods:
+        await assert_report_tells_the_truth(period, calendar)
+        await assert_report_tells_the_truth(period, calendar, agency="khcn")
+        await assert_report_tells_the_truth(period, calendar, agency="qltt")
+    # The frozen rows never move; the month, its quarter, half and year each got corrected.
+    assert await FrozenFigure.filter(correction=False).values_list("id", "n") == frozen
+    holding = [await block_id(period) for period in periods[:3]]
+    corrected = set(await FrozenFigure.filter(correction=True).values_list("month_id", flat=True))
+    assert len(corrected) == 4 and set(holding) < corrected
+
+
+async def test_a_block_waits_for_every_one_of_its_months(app, three_years):
+    calendar = app.state.intake.reference.calendar
+    year = last_year(calendar)
+    months = months_of(year, calendar)
+    now = dt.datetime.now(dt.UTC)
+    await forget_frozen_months()
+    for month in months[:7] + months[8:]:
+        await freeze(month, now)
+    waiting = {(block.first_day, block.last_day) for block in await blocks_to_make(calendar)}
+    q1, q3 = calendar.period(f"{year.label}-Q1"), calendar.period(f"{year.label}-Q3")
+    assert (q1.first_day, q1.last_day) in waiting and (q3.first_day, q3.last_day) not in waiting
+    assert (year.first_day, year.last_day) not in waiting
+    assert not await make_block(q3, calendar, now) and not await make_block(year, calendar, now)
+    assert not await FrozenMonth.filter(first_day=q3.first_day, months__gt=1).exists()
+
+    await freeze(months[7], now)
+    waiting = {(block.first_day, block.last_day) for block in await blocks_to_make(calendar)}
+    assert {(q3.first_day, q3.last_day), (year.first_day, year.last_day)} <= waiting
+    await assert_report_tells_the_truth(year, calendar)
