@@ -3,6 +3,7 @@ already holds cases."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
 import json
@@ -59,6 +60,23 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path) -> AsyncItera
     name = f"intake_empty_{uuid.uuid4().hex[:12]}"
     yield await create_postgres_database(name)
     await _drop_database(name)
+
+
+def test_every_column_added_to_a_table_has_a_value_for_the_rows_already_there():
+    """A NOT NULL column added without a database default cannot be added to a table that
+    holds rows on SQLite ("Cannot add a NOT NULL column with default value NULL"): the upgrade
+    of a province's database would stop there. Tortoise's `default` is Python's only."""
+    missing = []
+    for path in sorted((CHECKOUT_DIR / "workflows" / "db" / "migrations").glob("0*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "AddField":
+                field = next(k.value for k in node.keywords if k.arg == "field")
+                assert isinstance(field, ast.Call)
+                options = {k.arg: k.value for k in field.keywords}
+                nullable = "null" in options and ast.literal_eval(options["null"]) is True
+                if not nullable and "db_default" not in options:
+                    missing.append(f"{path.name}: {ast.unparse(field)}")
+    assert missing == []
 
 
 async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, empty_database):
