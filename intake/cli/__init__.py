@@ -8,7 +8,7 @@ import argparse
 import gc
 import sys
 
-from intake.cli import accounts, api_clients, audit, figures, maintenance, outbox, serve
+from intake.cli import accounts, api_clients, audit, common, figures, maintenance, outbox, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +36,7 @@ def run(argv: list[str] | None = None) -> None:
     exit. The interpreter's last garbage collection walks every object the command made:
     0.13 s after a yearly export, a tenth of it. Frozen, they are freed by their reference
     counts alone (what is left in cycles at exit has nothing to write)."""
+    common.OWN_PROCESS = True
     code = main(argv)
     gc.freeze()
     sys.exit(code)

@@ -105,7 +105,8 @@ async def forget_frozen_months() -> None:
 async def _frozen(month_ids: list[int], agency_code: str | None) -> Tallies:
     """The frozen months' rows added up by the database. Fixed SQL: a year holds some 100,000
     rows at 100,000 cases, and the ORM converting each value of their sums took as long as the
-    database adding them."""
+    database adding them. PostgreSQL's SUM of bigints is a numeric, which asyncpg reads as a
+    Decimal: cast back, it is read as fast as an int."""
     tallies = Tallies()
     if not month_ids:
         return tallies
@@ -114,8 +115,9 @@ async def _frozen(month_ids: list[int], agency_code: str | None) -> Tallies:
     places = numbered_marks(client.capabilities.dialect, len(values))
     agency = f" AND agency = {places.pop()}" if agency_code else ""
     _, rows = await client.execute_query(
-        "SELECT measure, agency, key1, key2, SUM(n) AS n, SUM(fines) AS fines, "
-        "SUM(quantity) AS quantity, SUM(value) AS value, MAX(name) AS name "
+        "SELECT measure, agency, key1, key2, CAST(SUM(n) AS BIGINT), "
+        "CAST(SUM(fines) AS BIGINT), CAST(SUM(quantity) AS BIGINT), "
+        "CAST(SUM(value) AS BIGINT), MAX(name) "
         f"FROM frozen_figure WHERE month_id IN ({', '.join(places)}){agency} "
         "GROUP BY measure, agency, key1, key2", values)
     # One row per key (GROUP BY): each is set, not added to.
