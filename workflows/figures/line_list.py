@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 
-from tortoise.expressions import Q
+from tortoise import fields
+from tortoise.expressions import Q, RawSQL
 
 from workflows.cases.models import Case
 from workflows.cases.report_fields import FIELDS
 from workflows.figures.neutral import csv_text, neutralise
 from workflows.i18n.formatting import VIETNAM
 from workflows.i18n.messages import N_
-from workflows.i18n.translations import Translator
+from workflows.i18n.translations import Labelled, Translator
 from workflows.reference import catalog
 from workflows.reference.agencies import Agency
 from workflows.reference.reporting import Period
@@ -32,6 +33,9 @@ COLUMNS = (
     ("seized_value_vnd", N_("Seized goods value (đồng)")),
 )
 BATCH = 2000
+# The columns holding a moment: written in Vietnam time.
+MOMENTS = tuple(name for name, _ in COLUMNS
+                if isinstance(Case._meta.fields_map[name], fields.DatetimeField))
 # Columns written as their label in the reader's language rather than their code.
 LABELLED = {"intake_channel": catalog.INTAKE_CHANNELS, "status": catalog.STATUSES,
             "outcome": catalog.OUTCOMES,
@@ -42,15 +46,38 @@ def header(words: Translator) -> list[str]:
     return [words.gettext(title) for _, title in COLUMNS]
 
 
-def _value(column: str, value: object, agencies: dict[str, Agency], words: Translator) -> object:
+Cell = Callable[[object], object]
+
+
+def _when(value: object) -> object:
+    """A moment in Vietnam time. SQLite's text is read here (fromisoformat), not by the ORM:
+    its parser took a third of the time of a million rows."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime):
         return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
-    if column in LABELLED:
-        return words.label(LABELLED[column], str(value or ""), "")
-    if column == "agency_code":
-        return words.label(agencies.values(), str(value or ""),
-                           words.gettext(N_("Awaiting triage")))
+    return ""
+
+
+def _labels(terms: Iterable[Labelled], words: Translator, default: str) -> Cell:
+    """A code as its label, looked up in a table made once per file."""
+    table = {term.code: words.label([term], term.code) for term in terms}
+
+    def label(value: object) -> object:
+        return table.get(str(value), str(value)) if value else default
+    return label
+
+
+def _plain(value: object) -> object:
     return neutralise(value) if value is not None else ""
+
+
+def _cells(agencies: dict[str, Agency], words: Translator) -> list[Cell]:
+    """How each column's value is written, in COLUMNS' order."""
+    awaiting = words.gettext(N_("Awaiting triage"))
+    return [_when if name in MOMENTS else _labels(LABELLED[name], words, "")
+            if name in LABELLED else _labels(agencies.values(), words, awaiting)
+            if name == "agency_code" else _plain for name, _ in COLUMNS]
 
 
 async def rows(period: Period, agency_code: str | None, agencies: dict[str, Agency],
@@ -59,13 +86,16 @@ async def rows(period: Period, agency_code: str | None, agencies: dict[str, Agen
     scope = Case.filter(created_at__gte=period.start, created_at__lt=period.end)
     if agency_code:
         scope = scope.filter(agency_code=agency_code)
-    columns = [name for name, _ in COLUMNS]
+    # The moments as the database holds them, each read once by _when.
+    scope = scope.annotate(**{f"{name}_held": RawSQL(f'"{name}"') for name in MOMENTS})
+    columns = [f"{name}_held" if name in MOMENTS else name for name, _ in COLUMNS]
+    cells = _cells(agencies, words)
     batch = await (scope.order_by("created_at", "id").limit(BATCH).values_list("id", *columns))
     while batch:
         for row in batch:
-            yield [_value(name, value, agencies, words)
-                   for name, value in zip(columns, row[1:], strict=True)]
-        last_id, last_created = batch[-1][0], batch[-1][1 + columns.index("created_at")]
+            yield [cell(value) for cell, value in zip(cells, row[1:], strict=True)]
+        last_id, held = batch[-1][0], batch[-1][1 + columns.index("created_at_held")]
+        last_created = dt.datetime.fromisoformat(held) if isinstance(held, str) else held
         batch = await (scope.filter(created_at__gte=last_created)
                        .filter(Q(created_at__gt=last_created) | Q(id__gt=last_id))
                        .order_by("created_at", "id").limit(BATCH)

@@ -20,12 +20,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 # Where a cell may begin, whichever separator the reader chose, followed by a formula start.
 _CELL_START = re.compile(r"(?:^|(?<=[,;\t\r\n\"]))(?=[=+\-@\t\r])")
+_FORMULA_STARTS = frozenset("=+-@\t\r")  # text without any of them has nothing to change
 
 
 def neutralise(value: object) -> object:
     """The value as a spreadsheet may show it: text with an apostrophe wherever a cell could
     start with a formula; anything else as it is."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not _FORMULA_STARTS.isdisjoint(value):
         return _CELL_START.sub("'", value)
     return value
 
