@@ -68,8 +68,11 @@ async def make_block(block: Period, calendar: ReportingCalendar, now: dt.datetim
             first_day__gte=block.first_day, last_day__lte=block.last_day).using_db(
             connection).values_list("id", "first_day", "last_day", "months")
         ids = {(first, last): month_id for month_id, first, last, count in kept if count == 1}
+        # Its very months, not as many of another cut-off day's (a worker not yet restarted
+        # on a changed calendar may have frozen those meanwhile).
         if any(count > 1 and (first, last) == (block.first_day, block.last_day)
-               for _, first, last, count in kept) or len(ids) != len(months):
+               for _, first, last, count in kept) or set(ids) != {
+                (month.first_day, month.last_day) for month in months}:
             return False
         made = await FrozenMonth.create(using_db=connection, first_day=block.first_day,
                                         last_day=block.last_day, frozen_at=now,

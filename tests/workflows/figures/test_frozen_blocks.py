@@ -4,7 +4,12 @@ after later changes to their cases — on both databases."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import datetime as dt
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +21,7 @@ from workflows.figures.blocks import blocks_of, blocks_to_make, make_block, mont
 from workflows.figures.freezer import MonthFreezer
 from workflows.figures.frozen import covering_ids, forget_frozen_months, freeze
 from workflows.figures.models import FrozenFigure, FrozenMonth
+from workflows.reference.loading import DEFAULT_CONFIG_DIR
 from workflows.reference.reporting import Period, ReportingCalendar, date_range
 
 
@@ -26,6 +32,22 @@ def last_year(calendar: ReportingCalendar) -> Period:
 async def block_id(period: Period) -> int:
     return await FrozenMonth.get(first_day=period.first_day, last_day=period.last_day,
                                  months__gt=1).values_list("id", flat=True)
+
+
+@pytest.fixture
+def config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """config/, with another reporting calendar when a test asks for one: (cut-off day,
+    the reporting year's last month)."""
+    target = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, target)
+    if hasattr(request, "param"):
+        cutoff, year_end = request.param
+        path = target / "reporting.toml"
+        text = re.sub(r"(?m)^cutoff_day = \d+", f"cutoff_day = {cutoff}",
+                      path.read_text(encoding="utf-8"))
+        text = re.sub(r"(?m)^year_end_month = \d+", f"year_end_month = {year_end}", text)
+        path.write_text(text, encoding="utf-8")
+    return target
 
 
 @pytest.fixture
@@ -44,14 +66,21 @@ async def three_years(app, client):
     return placed
 
 
+@pytest.mark.parametrize("config_dir", [(14, 12), (0, 6)], indirect=True)
 async def test_each_whole_quarter_half_and_year_is_added_up_once(app, three_years):
+    """With the shipped calendar (months to the 14th, years of calendar months) and with
+    calendar months in years ending in June."""
     calendar = app.state.intake.reference.calendar
+    assert (calendar.cutoff_day, calendar.year_end_month) in ((14, 12), (0, 6))
     year = last_year(calendar)
     assert await blocks_to_make(calendar) == []
     kept = {(first, last): count for first, last, count in
             await FrozenMonth.filter(months__gt=1).values_list("first_day", "last_day", "months")}
-    halves = [calendar.period(f"{year.label}-H{number}") for number in (1, 2)]
-    quarters = [calendar.period(f"{year.label}-Q{number}") for number in (1, 2, 3, 4)]
+    # The year's halves and quarters (with a year ending in June, H2 and Q3–Q4 come first).
+    halves = list(dict.fromkeys(blocks_of(month, calendar)[1]
+                                for month in months_of(year, calendar)))
+    quarters = list(dict.fromkeys(blocks_of(month, calendar)[2]
+                                  for month in months_of(year, calendar)))
     assert kept[(year.first_day, year.last_day)] == 12
     assert [kept[(half.first_day, half.last_day)] for half in halves] == [6, 6]
     assert [kept[(quarter.first_day, quarter.last_day)] for quarter in quarters] == [3] * 4
@@ -68,9 +97,11 @@ async def test_each_whole_quarter_half_and_year_is_added_up_once(app, three_year
     assert await covering_ids(months[1:4], now) == await FrozenMonth.filter(
         first_day__in=[month.first_day for month in months[1:4]], months=1).order_by(
         "first_day").values_list("id", flat=True)
+    named = [calendar.named(code, int(year.label)) for code in calendar.reports]
     for period in (year, halves[1], quarters[2], calendar.month(today()).previous(),
                    blocks_of(calendar.month(today()), calendar)[0],
-                   date_range(quarters[3].first_day, today())):
+                   date_range(quarters[3].first_day, today()),
+                   date_range(year.first_day + dt.timedelta(days=40), today()), *named):
         await assert_report_tells_the_truth(period, calendar)
         await assert_report_tells_the_truth(period, calendar, agency="qltt")
 
@@ -117,4 +148,61 @@ async def test_a_block_waits_for_every_one_of_its_months(app, three_years):
     await freeze(months[7], now)
     waiting = {(block.first_day, block.last_day) for block in await blocks_to_make(calendar)}
     assert {(q3.first_day, q3.last_day), (year.first_day, year.last_day)} <= waiting
+    assert await make_block(year, calendar, now)
+    assert await covering_ids(months, now) == [await block_id(year)]
     await assert_report_tells_the_truth(year, calendar)
+
+
+async def test_a_block_is_made_of_its_own_months_not_another_cut_off_days(app, client):
+    """A worker not yet restarted on a changed cut-off day may freeze that calendar's months
+    meanwhile: as many months inside the block, but not its days (29–31 December missing)."""
+    at_28 = dataclasses.replace(app.state.intake.reference.calendar, cutoff_day=28)
+    calendar_months = dataclasses.replace(at_28, cutoff_day=0)
+    quarter = at_28.period("2025-Q1")
+    assert (quarter.first_day, quarter.last_day) == (dt.date(2024, 12, 29), dt.date(2025, 3, 28))
+    for day in (dt.date(2024, 12, 30), dt.date(2025, 1, 15), dt.date(2025, 3, 10)):
+        await post_report(client, VALID_REPORT)
+        await Case.filter(id=(await Case.all().order_by("-id").first()).id).update(
+            created_at=at(day))
+    now = dt.datetime.now(dt.UTC)
+    for month in (at_28.period("2025-03"), calendar_months.period("2025-01"),
+                  calendar_months.period("2025-02")):
+        await freeze(month, now)
+    assert not await make_block(quarter, at_28, now)
+    await assert_report_tells_the_truth(quarter, at_28)
+
+
+async def test_a_case_received_in_one_block_and_resolved_in_another_is_corrected_in_both(
+        app, three_years, people, act):
+    calendar = app.state.intake.reference.calendar
+    months = months_of(last_year(calendar), calendar)
+    case = await Case.filter(created_at__gte=months[0].start, created_at__lt=months[2].end,
+                             resolved_at__gte=months[3].start, resolved_at__lt=months[11].end,
+                             status="resolved").order_by("id").first()
+    assert case is not None
+    await act(case, people["officer"], "reopen", reason="Người dân phản ánh tiếp.")
+    resolved_in = calendar.month(at(case.resolved_at.date()).date())  # type: ignore[union-attr]
+    for period in (last_year(calendar), *blocks_of(months[0], calendar)[1:],
+                   *blocks_of(resolved_in, calendar)[1:]):
+        await assert_report_tells_the_truth(period, calendar)
+        await assert_report_tells_the_truth(period, calendar, agency=case.agency_code)
+
+
+async def test_two_workers_making_a_block_while_a_case_changes(app, three_years, people, act):
+    """One block is made, once; the change is corrected in it or counted in it, not both."""
+    calendar = app.state.intake.reference.calendar
+    year = last_year(calendar)
+    now = dt.datetime.now(dt.UTC)
+    await forget_frozen_months()
+    for month in months_of(year, calendar):
+        await freeze(month, now)
+    made = await asyncio.gather(
+        make_block(year, calendar, now), make_block(year, calendar, now),
+        act(three_years[0], people["officer"], "transfer", agency_code="khcn",
+            reason="Hàng kém chất lượng, không phải hàng giả."),
+        make_block(calendar.period(f"{year.label}-H1"), calendar, now))
+    assert sorted(made[:2]) == [False, True] and made[3]
+    assert await FrozenMonth.filter(first_day=year.first_day, months=12).count() == 1
+    for period in (year, calendar.period(f"{year.label}-H1")):
+        await assert_report_tells_the_truth(period, calendar)
+        await assert_report_tells_the_truth(period, calendar, agency="khcn")
