@@ -69,14 +69,62 @@ def test_every_column_added_to_a_table_has_a_value_for_the_rows_already_there():
     missing = []
     for path in sorted((CHECKOUT_DIR / "workflows" / "db" / "migrations").glob("0*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "AddField":
+            called = node.func if isinstance(node, ast.Call) else None
+            if getattr(called, "attr", getattr(called, "id", "")) == "AddField":
+                assert isinstance(node, ast.Call)
                 field = next(k.value for k in node.keywords if k.arg == "field")
                 assert isinstance(field, ast.Call)
                 options = {k.arg: k.value for k in field.keywords}
                 nullable = "null" in options and ast.literal_eval(options["null"]) is True
-                if not nullable and "db_default" not in options:
+                default = options.get("db_default")
+                if not nullable and (default is None or (
+                        isinstance(default, ast.Constant) and default.value is None)):
                     missing.append(f"{path.name}: {ast.unparse(field)}")
     assert missing == []
+
+
+async def test_months_frozen_before_the_blocks_stay_single_months(database_url,
+                                                                  empty_database):
+    """0046 gives the frozen months already there months = 1: else the freezer would take
+    them for blocks and count them again every round."""
+    from workflows.figures.freezer import months_to_freeze
+    from workflows.figures.models import FrozenFigure, FrozenMonth
+    from workflows.reference.reporting import ReportingCalendar
+
+    database_url = empty_database
+    await migrate(config=tortoise_config(database_url), target="models.0045_warning_photos")
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        connection = Tortoise.get_connection("default")
+        sqlite = connection.capabilities.dialect == "sqlite"
+        marks = ", ".join("?" if sqlite else f"${n}" for n in range(1, 4))
+        frozen_at = "2026-11-20 00:00:00+00:00" if sqlite else dt.datetime(2026, 11, 20,
+                                                                           tzinfo=dt.UTC)
+        await connection.execute_query(
+            f"INSERT INTO frozen_month (first_day, last_day, frozen_at) VALUES ({marks})",
+            ["2026-10-01", "2026-10-31", frozen_at] if sqlite else
+            [dt.date(2026, 10, 1), dt.date(2026, 10, 31), frozen_at])
+    finally:
+        await Tortoise.close_connections()
+
+    await apply_migrations(database_url)
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        assert await FrozenMonth.all().values_list("first_day", "months") == [
+            (dt.date(2026, 10, 1), 1)]
+        assert not await FrozenFigure.exists()
+        await Case.create(tracking_code="AAAAAAAAAA", pin_digest="0" * 64,
+                          category="counterfeit", product_name="Nước mắm",
+                          product_group="food", sales_channel="shop", description="Cũ.",
+                          status="received")
+        await Case.filter(tracking_code="AAAAAAAAAA").update(
+            created_at=dt.datetime(2026, 10, 5, tzinfo=dt.UTC))
+        waiting = await months_to_freeze(ReportingCalendar(), dt.datetime(2026, 12, 6,
+                                                                          tzinfo=dt.UTC))
+        assert [month.label for month in waiting] == ["2026-11"]  # October is frozen
+    finally:
+        await Tortoise.close_connections()
 
 
 async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, empty_database):
