@@ -4,6 +4,7 @@ already holds cases."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from tortoise import Tortoise
@@ -62,6 +64,22 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path) -> AsyncItera
     await _drop_database(name)
 
 
+@contextlib.asynccontextmanager
+async def opened(database_url: str, target: str | None = None) -> AsyncIterator[Any]:
+    """The database migrated up to `target` (every migration without one, as `intake serve`
+    does it), open for the test: its connection."""
+    if target:
+        await migrate(config=tortoise_config(database_url), target=target)
+    else:
+        await apply_migrations(database_url)
+        EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        yield Tortoise.get_connection("default")
+    finally:
+        await Tortoise.close_connections()
+
+
 def test_every_column_added_to_a_table_has_a_value_for_the_rows_already_there():
     """A NOT NULL column added without a database default cannot be added to a table that
     holds rows on SQLite ("Cannot add a NOT NULL column with default value NULL"): the upgrade
@@ -88,14 +106,11 @@ async def test_months_frozen_before_the_blocks_stay_single_months(database_url,
     """0046 gives the frozen months already there months = 1: else the freezer would take
     them for blocks and count them again every round."""
     from workflows.figures.freezer import months_to_freeze
-    from workflows.figures.models import FrozenFigure, FrozenMonth
+    from workflows.figures.models import FrozenMonth
     from workflows.reference.reporting import ReportingCalendar
 
     database_url = empty_database
-    await migrate(config=tortoise_config(database_url), target="models.0045_warning_photos")
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
-        connection = Tortoise.get_connection("default")
+    async with opened(database_url, "models.0045_warning_photos") as connection:
         sqlite = connection.capabilities.dialect == "sqlite"
         marks = ", ".join("?" if sqlite else f"${n}" for n in range(1, 4))
         frozen_at = "2026-11-20 00:00:00+00:00" if sqlite else dt.datetime(2026, 11, 20,
@@ -104,16 +119,10 @@ async def test_months_frozen_before_the_blocks_stay_single_months(database_url,
             f"INSERT INTO frozen_month (first_day, last_day, frozen_at) VALUES ({marks})",
             ["2026-10-01", "2026-10-31", frozen_at] if sqlite else
             [dt.date(2026, 10, 1), dt.date(2026, 10, 31), frozen_at])
-    finally:
-        await Tortoise.close_connections()
 
-    await apply_migrations(database_url)
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
+    async with opened(database_url):
         assert await FrozenMonth.all().values_list("first_day", "months") == [
             (dt.date(2026, 10, 1), 1)]
-        assert not await FrozenFigure.exists()
         await Case.create(tracking_code="AAAAAAAAAA", pin_digest="0" * 64,
                           category="counterfeit", product_name="Nước mắm",
                           product_group="food", sales_channel="shop", description="Cũ.",
@@ -123,17 +132,12 @@ async def test_months_frozen_before_the_blocks_stay_single_months(database_url,
         waiting = await months_to_freeze(ReportingCalendar(), dt.datetime(2026, 12, 6,
                                                                           tzinfo=dt.UTC))
         assert [month.label for month in waiting] == ["2026-11"]  # October is frozen
-    finally:
-        await Tortoise.close_connections()
 
 
 async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, empty_database):
     """Each migration that adds a column must work on a table with rows in it."""
     database_url = empty_database
-    await migrate(config=tortoise_config(database_url), target="models.0004_staff_accounts")
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
-        connection = Tortoise.get_connection("default")
+    async with opened(database_url, "models.0004_staff_accounts") as connection:
         sqlite = connection.capabilities.dialect == "sqlite"
         values = {"tracking_code": "AAAAAAAAAA", "pin_digest": "0" * 64, "pin_failures": 0,
                   "intake_channel": "web", "language": "vi", "category": "counterfeit",
@@ -153,13 +157,8 @@ async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, em
                       for key, v in values.items()]
         await connection.execute_query(
             f'INSERT INTO "case" ({", ".join(values)}) VALUES ({marks})', params)
-    finally:
-        await Tortoise.close_connections()
 
-    await apply_migrations(database_url)
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
+    async with opened(database_url):
         case = await Case.get(tracking_code="AAAAAAAAAA")
         assert (case.product_name, case.outcome, case.shop_bare, case.search_text) == (
             "Nước mắm", "", "sap 12", "nuoc mam | phu quoc | sap 12")  # keys folded again
@@ -178,8 +177,6 @@ async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, em
                              "search_text": "sua bot | phu quoc | sap 12"})
         assert await Case.filter(search_condition("sua bot", connection_dialect())).count() == 1
         assert await index_count("case") >= INDEXES_ON_CASE
-    finally:
-        await Tortoise.close_connections()
 
 
 # The queue's and the statistics' indexes on "case" (models.py Meta.indexes) and the ones the
@@ -213,10 +210,7 @@ def legacy_hash(event: dict[str, object]) -> str:
 
 async def test_the_hash_chains_events_become_the_logs_first_leaves(database_url, empty_database):
     database_url = empty_database
-    await migrate(config=tortoise_config(database_url), target="models.0017_outbox_claims")
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
-        connection = Tortoise.get_connection("default")
+    async with opened(database_url, "models.0017_outbox_claims") as connection:
         sqlite = connection.capabilities.dialect == "sqlite"
         previous = "0" * 64
         for seq in (1, 2, 3):
@@ -233,13 +227,8 @@ async def test_the_hash_chains_events_become_the_logs_first_leaves(database_url,
                               for n, key in enumerate(columns, start=1))
             await connection.execute_query(
                 f"INSERT INTO audit_event ({', '.join(columns)}) VALUES ({marks})", values)
-    finally:
-        await Tortoise.close_connections()
 
-    await apply_migrations(database_url)
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
+    async with opened(database_url):
         signer = Signer.generate("example.org/audit")
         run = await run_sequencer(signer, force=True, wait=True)
         assert run is not None and run.size == 3
@@ -250,5 +239,3 @@ async def test_the_hash_chains_events_become_the_logs_first_leaves(database_url,
         assert (await run_sequencer(signer, force=True, wait=True)).size == 4
         report = await verify_log(signer.verifier)
         assert report.intact and report.events == 4
-    finally:
-        await Tortoise.close_connections()
