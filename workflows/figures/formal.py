@@ -8,16 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from functools import cache
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workflows.figures.appendices import Table, appendices, summary_tables
 from workflows.figures.crosstabs import CrossTables
 from workflows.figures.neutral import neutralise, sheet_cell
+from workflows.figures.sheet_styles import GRID, aligned, style, typeface
 from workflows.figures.statistics import PeriodReport
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Translator
@@ -39,23 +39,6 @@ DRAFT = N_("DRAFT: figures up to {today}; the period ends on {last}, and the pre
 NO_ROWS = N_("No figures in the period.")
 VERIFY = N_("Data verification: audit log checkpoint of {size} entries, hash {short}…; "
             "check it at {where}.")
-THIN = Side(style="thin")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FONT = "Times New Roman"
-
-
-# One instance per style: a yearly report's cells number in the thousands, and openpyxl builds
-# and compares a new style object for each assignment it is given.
-@cache
-def _font(size: int = 12, bold: bool = False, italic: bool = False,
-          underline: bool = False) -> Font:
-    return Font(name=FONT, size=size, bold=bold, italic=italic,
-                underline="single" if underline else None)
-
-
-@cache
-def _align(horizontal: str, vertical: str | None = None, wrap_text: bool = False) -> Alignment:
-    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap_text)
 
 
 def _put(sheet: Worksheet, row: int, first: int, last: int, text: object, font: Font,
@@ -63,9 +46,7 @@ def _put(sheet: Worksheet, row: int, first: int, last: int, text: object, font: 
     """A text across columns first..last of a row."""
     if last > first:
         sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    cell = sheet_cell(sheet, row, first, text)
-    cell.font = font
-    cell.alignment = _align(horizontal, "center", wrap_text=True)
+    style(sheet_cell(sheet, row, first, text), font, aligned(horizontal, "center", wrap_text=True))
     if height:
         sheet.row_dimensions[row].height = height
 
@@ -133,62 +114,60 @@ def _number_format(kind: str, value: object, words: Translator) -> str:
 def _table(sheet: Worksheet, row: int, table: Table, words: Translator) -> int:
     """The table from `row`, with a grid; the row after it."""
     for column, heading in enumerate(table.headers, start=1):
-        cell = sheet_cell(sheet, row, column, neutralise(heading))
-        cell.font, cell.border = _font(11, bold=True), GRID
-        cell.alignment = _align("center", "center", wrap_text=True)
+        style(sheet_cell(sheet, row, column, neutralise(heading)), typeface(11, bold=True),
+               aligned("center", "center", wrap_text=True), GRID)
     # Room for an agency's name in a narrow column of a cross-table: three lines.
     sheet.row_dimensions[row].height = 48 if len(table.headers) > 5 else 32
     if not table.rows:
         _put(sheet, row + 1, 1, len(table.headers), table.empty or words(NO_ROWS),
-             _font(11, italic=True))
+             typeface(11, italic=True))
         return row + 2
     for values, kinds in zip(table.rows, table.kinds, strict=True):
         row += 1
         for column, value in enumerate(values, start=1):
             cell = sheet_cell(sheet, row, column, neutralise(value))
-            cell.border, cell.font = GRID, _font(11, bold=values is table.total)
+            face = typeface(11, bold=values is table.total)
             if column > table.label_columns:
-                cell.number_format = _number_format(kinds[column - table.label_columns - 1],
-                                                    value, words)
-                cell.alignment = _align("right")
+                style(cell, face, aligned("right"), GRID, _number_format(
+                    kinds[column - table.label_columns - 1], value, words))
             else:
-                cell.alignment = _align("center" if column == 1 else "left", "top",
-                                        wrap_text=True)
+                style(cell, face, aligned("center" if column == 1 else "left", "top",
+                                          wrap_text=True), GRID)
     return row + 1
 
 
 def _heading(sheet: Worksheet, issuer: Issuer, words: Translator, made_on: dt.date) -> None:
     """The national heading, the issuer, the number and the place and date (rows 1-3)."""
-    _put(sheet, 1, 1, 2, issuer.parent.upper(), _font(12))
-    _put(sheet, 1, 3, 5, words(NATION), _font(12, bold=True))
+    _put(sheet, 1, 1, 2, issuer.parent.upper(), typeface(12))
+    _put(sheet, 1, 3, 5, words(NATION), typeface(12, bold=True))
     # The short rule under the issuer and under the motto: the text underlined, as a
     # spreadsheet draws it.
-    _put(sheet, 2, 1, 2, issuer.name.upper(), _font(12, bold=True, underline=True))
-    _put(sheet, 2, 3, 5, words(MOTTO), _font(13, bold=True, underline=True))
+    _put(sheet, 2, 1, 2, issuer.name.upper(), typeface(12, bold=True, underline=True))
+    _put(sheet, 2, 3, 5, words(MOTTO), typeface(13, bold=True, underline=True))
     _put(sheet, 3, 1, 2, words(N_("No.: ……/{suffix}"), {"suffix": issuer.number_suffix}),
-         _font(12))
+         typeface(12))
     where = f"{issuer.place}, " if issuer.place else ""
-    _put(sheet, 3, 3, 5, where + date_text(made_on, words), _font(12, italic=True))
+    _put(sheet, 3, 3, 5, where + date_text(made_on, words), typeface(12, italic=True))
 
 
 def _signature(sheet: Worksheet, row: int, issuer: Issuer, words: Translator,
                appendix_titles: Sequence[str]) -> int:
-    _put(sheet, row, 1, 5, words(N_("Attached appendices:")), _font(12, bold=True), "left")
+    _put(sheet, row, 1, 5, words(N_("Attached appendices:")), typeface(12, bold=True), "left")
     for title in appendix_titles:
         row += 1
-        _put(sheet, row, 1, 5, f"- {title}", _font(11), "left")
+        _put(sheet, row, 1, 5, f"- {title}", typeface(11), "left")
     row += 2
     start = row
-    _put(sheet, row, 1, 2, words(N_("Recipients:")), _font(11, bold=True, italic=True), "left")
+    _put(sheet, row, 1, 2, words(N_("Recipients:")), typeface(11, bold=True, italic=True), "left")
     for number, recipient in enumerate(issuer.recipients, start=1):
         row += 1
         # Each line ends with ";", the last (the archive) with ".".
         ending = "." if number == len(issuer.recipients) else ";"
-        _put(sheet, row, 1, 2, f"- {recipient.rstrip(' .;')}{ending}", _font(10), "left")
+        _put(sheet, row, 1, 2, f"- {recipient.rstrip(' .;')}{ending}", typeface(10), "left")
     title_lines = issuer.signer_title.count("\n") + 1
-    _put(sheet, start, 3, 5, issuer.signer_title, _font(12, bold=True), height=16 * title_lines)
+    _put(sheet, start, 3, 5, issuer.signer_title, typeface(12, bold=True), height=16 * title_lines)
     # Room to sign and seal, then the signer's name.
-    _put(sheet, start + 5, 3, 5, issuer.signer_name, _font(12, bold=True))
+    _put(sheet, start + 5, 3, 5, issuer.signer_name, typeface(12, bold=True))
     return max(row, start + 5) + 2
 
 
@@ -196,17 +175,17 @@ def _main_sheet(sheet: Worksheet, report: PeriodReport, issuer: Issuer, words: T
                 made_on: dt.date, scope: str, appendix_titles: Sequence[str],
                 agencies: dict[str, Agency]) -> None:
     _heading(sheet, issuer, words, made_on)
-    _put(sheet, 5, 1, 5, words(DOCUMENT), _font(14, bold=True), height=22)
-    _put(sheet, 6, 1, 5, words(SUBJECT), _font(13, bold=True), height=36)
-    _put(sheet, 7, 1, 5, period_line(report, words), _font(12, italic=True))
-    _put(sheet, 8, 1, 5, words(N_("Scope: {scope}"), {"scope": scope}), _font(12, italic=True))
+    _put(sheet, 5, 1, 5, words(DOCUMENT), typeface(14, bold=True), height=22)
+    _put(sheet, 6, 1, 5, words(SUBJECT), typeface(13, bold=True), height=36)
+    _put(sheet, 7, 1, 5, period_line(report, words), typeface(12, italic=True))
+    _put(sheet, 8, 1, 5, words(N_("Scope: {scope}"), {"scope": scope}), typeface(12, italic=True))
     if draft := draft_note(report, made_on, words):
-        _put(sheet, 9, 1, 5, draft, _font(11, bold=True, italic=True), height=30)
+        _put(sheet, 9, 1, 5, draft, typeface(11, bold=True, italic=True), height=30)
     row, widest = 10, [0, 0, 0]
     for part, table in enumerate(summary_tables(report, agencies, words), start=1):
         widest = [max(pair) for pair in zip(widest, _number_widths(table), strict=True)]
         _put(sheet, row, 1, 5, f"{'I' * part if part < 4 else part}. {table.title}",
-             _font(12, bold=True), "left")
+             typeface(12, bold=True), "left")
         row = _table(sheet, row + 1, table, words) + 1
     _signature(sheet, row, issuer, words, appendix_titles)
     for column, width in zip("ABCDE", (7, 44, 17, 17, 14), strict=True):
@@ -235,14 +214,14 @@ def _appendix(sheet: Worksheet, number: int, table: Table, report: PeriodReport,
     columns = len(table.headers)
     last = max(columns, 2)
     _put(sheet, 1, 1, last, words(N_("Appendix {number}"), {"number": number}),
-         _font(12, bold=True), height=18)
-    _put(sheet, 2, 1, last, table.title.upper(), _font(12, bold=True), height=32)
+         typeface(12, bold=True), height=18)
+    _put(sheet, 2, 1, last, table.title.upper(), typeface(12, bold=True), height=32)
     _put(sheet, 3, 1, last, words(ATTACHED, {
         "suffix": issuer.number_suffix, "date": date_text(made_on, words),
         "period": period_title(report.period, words), "span": period_span(report.period)}),
-         _font(11, italic=True), height=30)
+         typeface(11, italic=True), height=30)
     if draft := draft_note(report, made_on, words):
-        _put(sheet, 4, 1, last, draft, _font(10, bold=True, italic=True), height=28)
+        _put(sheet, 4, 1, last, draft, typeface(10, bold=True, italic=True), height=28)
     after = _table(sheet, 5, table, words)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 36 if columns > 5 else 46
@@ -281,7 +260,7 @@ def formal_workbook(report: PeriodReport, tables: CrossTables, agencies: dict[st
     # The checkpoint under the last table, never beside the signature: one line a reader
     # follows, then the signed note itself, which a verifier checks against the log's key.
     width = max(len(table.headers), 2)
-    _put(sheet, after + 1, 1, width, verification_line(checkpoint, words), _font(9, italic=True),
+    _put(sheet, after + 1, 1, width, verification_line(checkpoint, words), typeface(9, italic=True),
          "left", height=26)
     if checkpoint:
         _put(sheet, after + 2, 1, width, checkpoint, Font(name="Courier New", size=7), "left",
