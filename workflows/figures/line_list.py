@@ -55,6 +55,8 @@ def _when(value: object) -> object:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime):
+        if value.tzinfo is None:  # stored without an offset: UTC, as the ORM reads it
+            value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
     return ""
 

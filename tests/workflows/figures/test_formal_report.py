@@ -308,3 +308,22 @@ async def test_pdfs_wait_for_a_free_cpu_and_say_so_when_none_frees(app, seeded, 
     assert pdf.from_xlsx(workbook, "vi", slots, wait_seconds=0.5).startswith(b"%PDF")
     for handle in held[:-1]:
         handle.close()
+
+
+@pytest.mark.parametrize("first", ["date", "number"])
+def test_a_cell_styled_like_another_keeps_its_own_kind_of_value(first):
+    """Cells styled alike share their style indexes; a date keeps the date format openpyxl
+    gave it, and a number beside it stays a number, whichever came first."""
+    from openpyxl import Workbook
+
+    from workflows.figures.sheet_styles import GRID, aligned, style, typeface
+
+    sheet = Workbook().active
+    values = {"date": dt.date(2026, 10, 14), "number": 42}
+    order = [first, "number" if first == "date" else "date"]
+    for column, kind in enumerate(order, start=1):
+        style(sheet.cell(1, column, values[kind]), typeface(11), aligned("right"), GRID)
+    formats = {kind: sheet.cell(1, column).number_format
+               for column, kind in enumerate(order, start=1)}
+    assert formats == {"date": "yyyy-mm-dd", "number": "General"}
+    assert all(sheet.cell(1, column).font.name == "Times New Roman" for column in (1, 2))

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import time
 
 import openpyxl
 import pytest
@@ -172,3 +173,19 @@ async def test_every_export_format_opens_and_holds_the_figures_without_personal_
                  " ".join(str(c.value) for s in book for r in s.iter_rows() for c in r)):
         for secret in PRIVATE:
             assert secret not in blob
+
+
+@pytest.mark.parametrize("stored", ["2026-10-20 05:00:00+00:00", "2026-10-20 05:00:00",
+                                    "2026-10-20T05:00:00Z", "2026-10-20 12:00:00.5+07:00"])
+def test_the_line_list_writes_a_stored_moment_in_vietnam_time(stored, monkeypatch):
+    """However SQLite holds the text (an offset or none, which the ORM reads as UTC), and
+    whatever the server's own zone."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert line_list._when(stored) == "20/10/2026 12:00"
+        assert line_list._when(dt.datetime(2026, 10, 20, 5, tzinfo=dt.UTC)) == "20/10/2026 12:00"
+        assert line_list._when(None) == ""
+    finally:
+        monkeypatch.undo()
+        time.tzset()
