@@ -13,6 +13,7 @@ falls between the months' rows it adds up and its own.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import takewhile
 
 from tortoise.transactions import in_transaction
 
@@ -34,11 +35,8 @@ def blocks_of(month: Period, calendar: ReportingCalendar) -> list[Period]:
 
 
 def months_of(block: Period, calendar: ReportingCalendar) -> list[Period]:
-    months, month = [], calendar.month(block.first_day)
-    while month.first_day <= block.last_day:
-        months.append(month)
-        month = calendar.month(month.last_day + dt.timedelta(days=1))
-    return months
+    return list(takewhile(lambda month: month.first_day <= block.last_day,
+                          calendar.months_from(block.first_day)))
 
 
 async def blocks_to_make(calendar: ReportingCalendar) -> list[Period]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from itertools import takewhile
 
 from workflows.db.background import Repeating
 from workflows.figures.blocks import blocks_to_make, make_block
@@ -26,12 +27,8 @@ async def months_to_freeze(calendar: ReportingCalendar, now: dt.datetime) -> lis
     if first is None:
         return []
     frozen = set(await FrozenMonth.filter(months=1).values_list("first_day", "last_day"))
-    months, month = [], calendar.month(first)
-    while month.end + FREEZE_AFTER <= now:
-        if (month.first_day, month.last_day) not in frozen:
-            months.append(month)
-        month = calendar.month(month.last_day + dt.timedelta(days=1))
-    return months
+    ended = takewhile(lambda month: month.end + FREEZE_AFTER <= now, calendar.months_from(first))
+    return [month for month in ended if (month.first_day, month.last_day) not in frozen]
 
 
 async def freeze_ended_months(calendar: ReportingCalendar, now: dt.datetime | None = None,
@@ -42,10 +39,9 @@ async def freeze_ended_months(calendar: ReportingCalendar, now: dt.datetime | No
     months = (await months_to_freeze(calendar, now))[:at_most]
     for month in months:
         await freeze(month, now)
-    done = len(months)
-    if at_most is None or done < at_most:
-        for block in (await blocks_to_make(calendar))[:None if at_most is None
-                                                      else at_most - done]:
+    done, left = len(months), None if at_most is None else at_most - len(months)
+    if left != 0:
+        for block in (await blocks_to_make(calendar))[:left]:
             done += await make_block(block, calendar, now)
     return done
 

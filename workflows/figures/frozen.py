@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import takewhile
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
@@ -51,12 +52,11 @@ def _whole_months(period: Period, calendar: ReportingCalendar, now: dt.datetime,
     and not before the first case (nothing to count there)."""
     if first_case_day is None:
         return []
-    months, month = [], calendar.month(max(period.first_day, first_case_day))
-    while month.first_day <= period.last_day and month.end + FREEZE_AFTER <= now:
-        if month.first_day >= period.first_day and month.last_day <= period.last_day:
-            months.append(month)
-        month = calendar.month(month.last_day + dt.timedelta(days=1))
-    return months
+    ended = takewhile(lambda month: month.first_day <= period.last_day
+                      and month.end + FREEZE_AFTER <= now,
+                      calendar.months_from(max(period.first_day, first_case_day)))
+    return [month for month in ended
+            if month.first_day >= period.first_day and month.last_day <= period.last_day]
 
 
 def _rows(month_id: int, tallies: Tallies, now: dt.datetime,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -223,6 +224,13 @@ class ReportingCalendar:
         """The reporting month of a day the system computed (not bounded like a typed one:
         the months before 2001-01 are still months, with nothing in them)."""
         return parse_period(self.month_label(day), self.cutoff_day, self.year_end_month)
+
+    def months_from(self, day: dt.date) -> Iterator[Period]:
+        """The reporting months from the one holding `day` on, oldest first, without end."""
+        month = self.month(day)
+        while True:
+            yield month
+            month = self.month(month.last_day + dt.timedelta(days=1))
 
     def months_ending(self, last: Period, count: int) -> list[Period]:
         """`count` reporting months, oldest first, the last one being `last`."""
