@@ -33,6 +33,7 @@ from workflows.cases.models import Case
 from workflows.cases.search import search_condition
 from workflows.cases.web_pages import page_key
 from workflows.db.config import apply_migrations, tortoise_config
+from workflows.db.sql import numbered_marks
 from workflows.i18n.paths import CHECKOUT_DIR
 
 
@@ -112,7 +113,7 @@ async def test_months_frozen_before_the_blocks_stay_single_months(database_url,
     database_url = empty_database
     async with opened(database_url, "models.0045_warning_photos") as connection:
         sqlite = connection.capabilities.dialect == "sqlite"
-        marks = ", ".join("?" if sqlite else f"${n}" for n in range(1, 4))
+        marks = ", ".join(numbered_marks(connection.capabilities.dialect, 3))
         frozen_at = "2026-11-20 00:00:00+00:00" if sqlite else dt.datetime(2026, 11, 20,
                                                                            tzinfo=dt.UTC)
         await connection.execute_query(
@@ -150,7 +151,7 @@ async def test_upgrading_a_database_that_holds_cases_keeps_them(database_url, em
                   "reporter_email": "", "consent": False, "status": "received",
                   "routing_reason": "", "version": 1, "created_at": "2026-01-05 03:00:00+00:00",
                   "updated_at": "2026-01-05 03:00:00+00:00"}
-        marks = ", ".join("?" if sqlite else f"${n}" for n in range(1, len(values) + 1))
+        marks = ", ".join(numbered_marks(connection.capabilities.dialect, len(values)))
         params = list(values.values())
         if not sqlite:
             params = [dt.datetime(2026, 1, 5, 3, tzinfo=dt.UTC) if key.endswith("_at") else v

@@ -8,7 +8,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from workflows.figures.blocks import blocks_of, blocks_to_make, make_block, mont
 from workflows.figures.freezer import MonthFreezer
 from workflows.figures.frozen import covering_ids, forget_frozen_months, freeze
 from workflows.figures.models import FrozenFigure, FrozenMonth
-from workflows.reference.loading import DEFAULT_CONFIG_DIR
 from workflows.reference.reporting import Period, ReportingCalendar, date_range
 
 
@@ -35,19 +33,17 @@ async def block_id(period: Period) -> int:
 
 
 @pytest.fixture
-def config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """config/, with another reporting calendar when a test asks for one: (cut-off day,
-    the reporting year's last month)."""
-    target = tmp_path / "config"
-    shutil.copytree(DEFAULT_CONFIG_DIR, target)
+def config_dir(request: pytest.FixtureRequest, config_dir: Path) -> Path:
+    """The test's copy of config/ (tests/conftest.py), with another reporting calendar when a
+    test asks for one: (cut-off day, the reporting year's last month)."""
     if hasattr(request, "param"):
         cutoff, year_end = request.param
-        path = target / "reporting.toml"
+        path = config_dir / "reporting.toml"
         text = re.sub(r"(?m)^cutoff_day = \d+", f"cutoff_day = {cutoff}",
                       path.read_text(encoding="utf-8"))
         text = re.sub(r"(?m)^year_end_month = \d+", f"year_end_month = {year_end}", text)
         path.write_text(text, encoding="utf-8")
-    return target
+    return config_dir
 
 
 @pytest.fixture
