@@ -59,7 +59,8 @@ class AppContext:
 
 def build_context(settings: Settings, routes: list[BaseRoute],
                   templates: Jinja2Templates) -> AppContext:
-    reference = load_reference(settings.config_dir)  # a broken config/ file stops the start here
+    # A broken config/ file stops the start here.
+    reference = load_reference(settings.config_dir).read_in_full()
     store = store_for(settings)
     notifier = Notifier(RouteLinks(routes, settings.base_url, settings.secret_key), reference)
     sender = create_outbox_sender(settings, notifier)

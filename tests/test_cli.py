@@ -63,15 +63,24 @@ async def test_audit_integrate_signs_and_verify_checks_a_held_checkpoint(client,
     assert not (tmp_path / "x" / "audit_log_key").exists()
 
 
-def test_serve_refuses_to_start_with_a_broken_rules_file(config_dir: Path, tmp_path: Path):
-    (config_dir / "routing.toml").write_text(
-        '[[rules]]\nid = "fake-goods"\ncategory = "counterfeit"\nagency = "qtt"\n',
-        encoding="utf-8")
+@pytest.mark.parametrize("name, text, said", [
+    ("routing.toml", '[[rules]]\nid = "fake-goods"\ncategory = "counterfeit"\nagency = "qtt"\n',
+     "routing.toml line 4: rule 1: unknown agency 'qtt'"),
+    # Read on first use by the other commands (workflows.reference.loading): a server reads it
+    # at start all the same.
+    ("boundaries.geojson", '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+     '"properties": {"name": "Phường Không Có"}, "geometry": {"type": "Polygon", '
+     '"coordinates": [[[109.1, 12.1], [109.2, 12.1], [109.2, 12.2], [109.1, 12.1]]]}}]}',
+     "boundaries.geojson: feature 1: 'Phường Không Có' is not in config/communes.toml"),
+])
+def test_serve_refuses_to_start_with_a_broken_file(config_dir: Path, tmp_path: Path, name: str,
+                                                   text: str, said: str):
+    (config_dir / name).write_text(text, encoding="utf-8")
     result = run_intake("serve", "--port", str(free_port()),
                         env={"INTAKE_CONFIG_DIR": str(config_dir),
                              "INTAKE_DATA_DIR": str(tmp_path / "data")}, timeout=30)
     assert result.returncode == 2
-    assert f"{config_dir / 'routing.toml'} line 4: rule 1: unknown agency 'qtt'" in result.stderr
+    assert f"{config_dir}/{said}" in result.stderr
 
 
 def _health_once_up(server: subprocess.Popen, port: int) -> httpx.Response:

@@ -123,7 +123,8 @@ def serve(args: argparse.Namespace) -> int:
         here = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
         os.environ["INTAKE_BASE_URL"] = f"http://{here}:{args.port}"
     settings = Settings.from_env()
-    reference = load_reference(settings.config_dir)  # a broken file stops here, with its line
+    # A broken file stops here, with its line.
+    reference = load_reference(settings.config_dir).read_in_full()
     for disagreement in disagreements(reference):
         print(f"  WARNING: {disagreement}")
     asyncio.run(apply_migrations(settings.database_url))

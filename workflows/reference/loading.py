@@ -30,7 +30,7 @@ class ReferenceData:
     service_levels: ServiceLevels
     calendar: ReportingCalendar = ReportingCalendar()
     witnesses: Witnesses = Witnesses()
-    boundaries: Boundaries | None = None  # where each commune or ward lies, if configured
+    boundaries_file: Path | None = None  # config/boundaries.geojson: see `boundaries`
     brand_owners: BrandOwnerPolicy = BrandOwnerPolicy()
     identity: ServiceIdentity = ServiceIdentity()
 
@@ -46,6 +46,21 @@ class ReferenceData:
             return found
 
         return {language: translator(language, entries(language)) for language in LANGUAGES}
+
+    @cached_property
+    def boundaries(self) -> Boundaries | None:
+        """Where each commune or ward lies, if configured; read when first asked for: shapely
+        and numpy take 0.1 s to import, which `intake export` and the other commands that
+        place no pin do without. A server reads it at start (`read_in_full`)."""
+        if self.boundaries_file is None:
+            return None
+        return load_boundaries(self.boundaries_file, self.places.communes)
+
+    def read_in_full(self) -> ReferenceData:
+        """Itself, with what is otherwise read on first use read now: a server reads every
+        file at start, so that a broken one stops the start."""
+        self.boundaries  # noqa: B018 (a cached property: reading it loads the file)
+        return self
 
     def translator(self, language: str) -> Translator:
         return self.translators.get(language) or self.translators["vi"]
@@ -65,7 +80,7 @@ def load_reference(config_dir: Path) -> ReferenceData:
                                            agencies),
         calendar=load_calendar(config_dir / "reporting.toml"),
         witnesses=load_witnesses(config_dir / "audit.toml"),
-        boundaries=load_boundaries(config_dir / "boundaries.geojson", places.communes),
+        boundaries_file=config_dir / "boundaries.geojson",
         brand_owners=load_brand_policy(config_dir / "brand_owners.toml"),
         identity=load_identity(config_dir / "service.toml", places.authority),
     )
