@@ -92,6 +92,21 @@ def test_no_model_makes_every_start_read_its_source() -> None:
     assert sorted(cls.__name__ for cls in models if not cls.__dict__.get("_no_comments")) == []
 
 
+def test_an_export_starts_without_numpy_and_shapely() -> None:
+    """openpyxl is imported with numpy hidden (workflows.figures) and the communes' boundaries
+    are read on first use (workflows.reference.loading): 0.1 s of every `intake export` and
+    of every command but the server. numpy stays importable, and the boundaries readable."""
+    script = "; ".join((
+        "import sys", "from intake.cli import figures", "from workflows.figures import files",
+        "from workflows.reference.loading import DEFAULT_CONFIG_DIR, load_reference",
+        "reference = load_reference(DEFAULT_CONFIG_DIR)",
+        "print(*sorted(name for name in ('numpy', 'shapely') if name in sys.modules))",
+        "import numpy", "print(reference.boundaries.commune_at(12.245, 109.195))"))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, cwd=CHECKOUT_DIR)
+    assert result.stdout.splitlines() == ["", "Phường Nha Trang"]
+
+
 def test_no_module_and_no_function_is_too_long_to_read() -> None:
     long_modules, long_functions = [], []
     for path in PRODUCT:
