@@ -1,8 +1,11 @@
-"""Frozen blocks: a whole quarter, half or year of the reporting calendar whose months are all
-frozen, their figures added up once by the database and kept as one more frozen "month" of
-several months (FrozenMonth.months). A report covers its ended months with the largest blocks
-it finds, then single months (workflows.figures.frozen): at 100,000 cases a year's report adds
-some 11,000 rows of last year's block instead of its twelve months' 54,000.
+"""Frozen blocks: a whole quarter, half or year of the reporting calendar, or the window of one
+of the plans' reports (config/reporting.toml: the yearly report's fifteenth of December to
+fourteenth of November), whose months are all frozen, their figures added up once by the
+database and kept as one more frozen "month" of several months (FrozenMonth.months). A report
+covers its ended months with the largest blocks it finds, then single months
+(workflows.figures.frozen): at 100,000 cases a year's report adds some 11,000 rows of last
+year's block instead of its twelve months' 54,000, and the plans' yearly report one block
+instead of a half, a quarter and two months for each of its two years.
 
 A block stays true as its months do: a later change to one of its cases is corrected in the
 month and in every block that holds it, in the change's own transaction (frozen.
@@ -20,18 +23,40 @@ from tortoise.transactions import in_transaction
 from workflows.db.sql import numbered_marks
 from workflows.figures.frozen import freezing_lock
 from workflows.figures.models import FrozenMonth
-from workflows.reference.reporting import Period, ReportingCalendar, parse_period
+from workflows.reference.reporting import (
+    Period,
+    ReportingCalendar,
+    parse_period,
+    report_period,
+)
 
 BLOCK_KINDS = ("year", "half", "quarter")  # largest first
 
 
 def blocks_of(month: Period, calendar: ReportingCalendar) -> list[Period]:
-    """The calendar's year, half and quarter that hold a reporting month."""
+    """The calendar's year, half and quarter that hold a reporting month, and the windows of
+    the plans' reports that hold it and are whole reporting months (two months at least)."""
     year, number = int(month.label[:4]), int(month.label[5:7])
     labels = {"year": str(year + 1 if number > calendar.year_end_month else year),
               "half": f"{year}-H{(number + 5) // 6}", "quarter": f"{year}-Q{(number + 2) // 3}"}
-    return [parse_period(labels[kind], calendar.cutoff_day, calendar.year_end_month)
-            for kind in BLOCK_KINDS]
+    blocks = [parse_period(labels[kind], calendar.cutoff_day, calendar.year_end_month)
+              for kind in BLOCK_KINDS]
+    days = {(block.first_day, block.last_day) for block in blocks}
+    for report in calendar.reports.values():
+        for window in (report_period(report, year), report_period(report, year + 1)):
+            if (window.first_day <= month.first_day and month.last_day <= window.last_day
+                    and (window.first_day, window.last_day) not in days
+                    and _whole_months(window, calendar)):
+                days.add((window.first_day, window.last_day))
+                blocks.append(window)
+    return blocks
+
+
+def _whole_months(window: Period, calendar: ReportingCalendar) -> bool:
+    """Whether a window begins and ends with reporting months, and holds more than one."""
+    first, last = calendar.month(window.first_day), calendar.month(window.last_day)
+    return (first.first_day == window.first_day and last.last_day == window.last_day
+            and first != last)
 
 
 def months_of(block: Period, calendar: ReportingCalendar) -> list[Period]:
@@ -40,8 +65,8 @@ def months_of(block: Period, calendar: ReportingCalendar) -> list[Period]:
 
 
 async def blocks_to_make(calendar: ReportingCalendar) -> list[Period]:
-    """The calendar's quarters, halves and years whose months are all frozen and that are not
-    added up yet, oldest first."""
+    """The calendar's quarters, halves and years, and the plans' reports' windows, whose
+    months are all frozen and that are not added up yet, oldest first."""
     kept = await FrozenMonth.all().values_list("first_day", "last_day", "months")
     months = {(first, last) for first, last, count in kept if count == 1}
     made = {(first, last) for first, last, count in kept if count > 1}

@@ -1,8 +1,9 @@
 """Months are frozen in the background, so that no report pays for it: every `intake serve`
 worker checks, now and then, for reporting months that ended more than a day ago and are not
 frozen yet, and freezes them one per round (workflows.figures.frozen.freeze; a month another
-worker froze first is left as it is), then adds up each quarter, half and year whose months
-are all frozen (workflows.figures.blocks). `intake demo` freezes the months it wrote into."""
+worker froze first is left as it is), then adds up each quarter, half and year, and each of
+the plans' reports' windows, whose months are all frozen (workflows.figures.blocks). `intake
+demo` freezes the months it wrote into."""
 
 from __future__ import annotations
 

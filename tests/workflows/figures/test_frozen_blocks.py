@@ -1,6 +1,7 @@
-"""Frozen blocks: each whole quarter, half and year of frozen months is added up once, a report
-reads the largest blocks its months allow, and it still says what a count of the cases says
-after later changes to their cases — on both databases."""
+"""Frozen blocks: each whole quarter, half and year of frozen months, and each ended window of
+the plans' reports, is added up once, a report reads the largest blocks its months allow, and
+it still says what a count of the cases says after later changes to their cases — on both
+databases."""
 
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ def config_dir(request: pytest.FixtureRequest, config_dir: Path) -> Path:
 @pytest.fixture
 async def three_years(app, client):
     """Three years of demonstration cases and two reports placed in last year's fifth month,
-    every ended month frozen and every whole quarter, half and year added up, as `intake
-    demo` leaves them."""
+    every ended month frozen and every whole quarter, half, year and report window added up,
+    as `intake demo` leaves them."""
     calendar = app.state.intake.reference.calendar
     fifth = months_of(last_year(calendar), calendar)[4]
     for brand in ("Nike", "Adidas"):
@@ -80,6 +81,16 @@ async def test_each_whole_quarter_half_and_year_is_added_up_once(app, three_year
     assert kept[(year.first_day, year.last_day)] == 12
     assert [kept[(half.first_day, half.last_day)] for half in halves] == [6, 6]
     assert [kept[(quarter.first_day, quarter.last_day)] for quarter in quarters] == [3] * 4
+    # The plans' reports whose windows are whole reporting months: with the shipped calendar
+    # the yearly report's 15 December to 14 November (the six-month report's is the first
+    # half); with calendar months, none.
+    windows = {(window.first_day, window.last_day): window for window in (
+        calendar.named(code, int(year.label)) for code in calendar.reports)}
+    yearly = calendar.named("bao-cao-nam", int(year.label))
+    if calendar.cutoff_day == 14:
+        assert kept[(yearly.first_day, yearly.last_day)] == 11
+    else:
+        assert not set(windows) & set(kept)
     # The freezer finds nothing more to do, and making a block again makes nothing.
     assert await MonthFreezer(calendar).run_once() == 0
     assert not await make_block(year, calendar, dt.datetime.now(dt.UTC))
@@ -93,11 +104,13 @@ async def test_each_whole_quarter_half_and_year_is_added_up_once(app, three_year
     assert await covering_ids(months[1:4], now) == await FrozenMonth.filter(
         first_day__in=[month.first_day for month in months[1:4]], months=1).order_by(
         "first_day").values_list("id", flat=True)
-    named = [calendar.named(code, int(year.label)) for code in calendar.reports]
+    if calendar.cutoff_day == 14:
+        assert await covering_ids(months_of(yearly, calendar), now) == [await block_id(yearly)]
     for period in (year, halves[1], quarters[2], calendar.month(today()).previous(),
                    blocks_of(calendar.month(today()), calendar)[0],
                    date_range(quarters[3].first_day, today()),
-                   date_range(year.first_day + dt.timedelta(days=40), today()), *named):
+                   date_range(year.first_day + dt.timedelta(days=40), today()),
+                   *windows.values()):
         await assert_report_tells_the_truth(period, calendar)
         await assert_report_tells_the_truth(period, calendar, agency="qltt")
 
@@ -108,6 +121,7 @@ async def test_changes_to_a_blocked_months_cases_are_corrected_in_its_blocks(
     year = last_year(calendar)
     quarter = calendar.period(f"{year.label}-Q2")
     periods = (year, calendar.period(f"{year.label}-H1"), quarter,
+               calendar.named("bao-cao-nam", int(year.label)),
                date_range(quarter.first_day, today()))
     frozen = await FrozenFigure.filter(correction=False).values_list("id", "n")
     moved, rejected = three_years
@@ -119,11 +133,12 @@ async def test_changes_to_a_blocked_months_cases_are_corrected_in_its_blocks(
         await assert_report_tells_the_truth(period, calendar)
         await assert_report_tells_the_truth(period, calendar, agency="khcn")
         await assert_report_tells_the_truth(period, calendar, agency="qltt")
-    # The frozen rows never move; the month, its quarter, half and year each got corrected.
+    # The frozen rows never move; the month, its quarter, half and year and the yearly
+    # report's window each got corrected.
     assert await FrozenFigure.filter(correction=False).values_list("id", "n") == frozen
-    holding = [await block_id(period) for period in periods[:3]]
+    holding = [await block_id(period) for period in periods[:4]]
     corrected = set(await FrozenFigure.filter(correction=True).values_list("month_id", flat=True))
-    assert len(corrected) == 4 and set(holding) < corrected
+    assert len(corrected) == 5 and set(holding) < corrected
 
 
 async def test_a_block_waits_for_every_one_of_its_months(app, three_years):
