@@ -143,8 +143,9 @@ def _uncovered(period: Period, months: list[Period]) -> list[tuple[dt.datetime, 
 
 async def covering_ids(months: list[Period], now: dt.datetime) -> list[int]:
     """The frozen rows' ids that add up to the months: the longest block (a whole quarter,
-    half or year, workflows.figures.blocks) starting at each month that ends with one of
-    them, else the month itself, freezing it if it is not frozen yet (a read when all are)."""
+    half or year, or a report's window, workflows.figures.blocks) starting at each month that
+    ends with one of them, else the month itself, freezing it if it is not frozen yet (a read
+    when all are)."""
     if not months:
         return []
     kept = await FrozenMonth.filter(first_day__gte=months[0].first_day,

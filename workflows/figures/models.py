@@ -38,7 +38,8 @@ class FrozenMonth(Model):
     last_day = fields.DateField()
     frozen_at = fields.DatetimeField()
     # 1: a month, counted from its cases. More: a whole quarter, half or year of frozen months,
-    # their figures added up once (a block), so that a year's report reads fewer rows.
+    # or a report's window, their figures added up once (a block), so that a year's report
+    # reads fewer rows.
     months = fields.SmallIntField(default=1, db_default=1)
 
     class Meta:
