@@ -73,14 +73,14 @@ async def test_audit_integrate_signs_and_verify_checks_a_held_checkpoint(client,
      '"coordinates": [[[109.1, 12.1], [109.2, 12.1], [109.2, 12.2], [109.1, 12.1]]]}}]}',
      "boundaries.geojson: feature 1: 'Phường Không Có' is not in config/communes.toml"),
 ])
-def test_serve_refuses_to_start_with_a_broken_file(config_dir: Path, tmp_path: Path, name: str,
-                                                   text: str, said: str):
+def test_serve_and_check_config_refuse_a_broken_file(config_dir: Path, tmp_path: Path,
+                                                    name: str, text: str, said: str):
     (config_dir / name).write_text(text, encoding="utf-8")
-    result = run_intake("serve", "--port", str(free_port()),
-                        env={"INTAKE_CONFIG_DIR": str(config_dir),
-                             "INTAKE_DATA_DIR": str(tmp_path / "data")}, timeout=30)
-    assert result.returncode == 2
-    assert f"{config_dir}/{said}" in result.stderr
+    env = {"INTAKE_CONFIG_DIR": str(config_dir), "INTAKE_DATA_DIR": str(tmp_path / "data")}
+    for command in (["check-config"], ["serve", "--port", str(free_port())]):
+        result = run_intake(*command, env=env, timeout=30)
+        assert result.returncode == 2, command
+        assert f"{config_dir}/{said}" in result.stderr
 
 
 def _health_once_up(server: subprocess.Popen, port: int) -> httpx.Response:

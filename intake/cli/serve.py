@@ -163,7 +163,7 @@ def check_config(args: argparse.Namespace) -> int:
     from workflows.reference.loading import load_reference
 
     settings = Settings.from_env()
-    reference = load_reference(settings.config_dir)
+    reference = load_reference(settings.config_dir).read_in_full()  # every file, as serve does
     found = disagreements(reference)
     for disagreement in found:
         print(f"WARNING: {disagreement}")
