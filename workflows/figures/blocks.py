@@ -46,13 +46,13 @@ def blocks_of(month: Period, calendar: ReportingCalendar) -> list[Period]:
         for window in (report_period(report, year), report_period(report, year + 1)):
             if (window.first_day <= month.first_day and month.last_day <= window.last_day
                     and (window.first_day, window.last_day) not in days
-                    and _whole_months(window, calendar)):
+                    and _spans_whole_months(window, calendar)):
                 days.add((window.first_day, window.last_day))
                 blocks.append(window)
     return blocks
 
 
-def _whole_months(window: Period, calendar: ReportingCalendar) -> bool:
+def _spans_whole_months(window: Period, calendar: ReportingCalendar) -> bool:
     """Whether a window begins and ends with reporting months, and holds more than one."""
     first, last = calendar.month(window.first_day), calendar.month(window.last_day)
     return (first.first_day == window.first_day and last.last_day == window.last_day
