@@ -4,6 +4,7 @@ several workers, a kill) or the command line as an operator types it."""
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -25,10 +26,30 @@ def run_intake(*args: str, env: dict[str, str], timeout: float = 60) -> subproce
                           capture_output=True, text=True, timeout=timeout)
 
 
+# Ports a test may take while the suite runs in parallel (pytest-xdist): each worker its own
+# slice, below the system's ephemeral range, so that a port one worker found free and has not
+# bound yet is never another worker's; without xdist, the system picks.
+PORTS_PER_WORKER = 5000
+FIRST_WORKER_PORT = 10000
+
+
 def free_port() -> int:
+    """A port free on 127.0.0.1 now, for a server this test is about to start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return _bind_probe(0)
+    first = FIRST_WORKER_PORT + int(worker.removeprefix("gw")) * PORTS_PER_WORKER
+    while True:
+        try:
+            return _bind_probe(random.randrange(first, first + PORTS_PER_WORKER))
+        except OSError:  # taken: another of this worker's servers, or the system's
+            continue
+
+
+def _bind_probe(port: int) -> int:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        probe.bind(("127.0.0.1", port))
+        return int(probe.getsockname()[1])
 
 
 def start_server(settings: Settings, port: int, workers: int = 1,

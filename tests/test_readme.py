@@ -18,7 +18,7 @@ def shell_blocks() -> list[str]:
 def test_the_readme_starts_with_the_two_commands_and_ci_runs_the_second():
     start, test = shell_blocks()[:2]
     assert start.endswith(".venv/bin/intake serve --demo")
-    assert test.endswith("-m pytest")
+    assert test.endswith("-m pytest -n auto --maxprocesses 4")
     ci_lines = (CHECKOUT_DIR / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test in ci_lines
 

@@ -71,7 +71,10 @@ def axe_source() -> str:
             member = archive.extractfile("package/axe.min.js")
             assert member is not None
             CACHE.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(member.read())
+            # Written aside, then renamed: a parallel test worker never reads half a file.
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+            partial.write_bytes(member.read())
+            partial.replace(cached)
     return cached.read_text(encoding="utf-8")
 
 
