@@ -352,6 +352,10 @@ def test_serve_runs_for_ha_noi_from_its_official_code_and_files_a_report_there(
             code = re.search(r'id="tracking-code"[^>]*>([^<]+)<', receipt.text).group(1)
             tracked = citizen.get("/track", params={"code": code.replace(" ", "")})
             assert tracked.status_code == 200 and "Đã tiếp nhận" in tracked.text
+            # No INTAKE_BASE_URL: links name the port it was started on, not the default one.
+            discovery = citizen.get("/open311/discovery.json").json()
+            assert {endpoint["url"] for endpoint in discovery["endpoints"]} == {
+                f"http://127.0.0.1:{port}/open311/v2"}
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)

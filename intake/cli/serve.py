@@ -117,9 +117,9 @@ def serve(args: argparse.Namespace) -> int:
     from workflows.reference.loading import load_reference
 
     address = f"http://{args.host}:{args.port}"
-    if args.demo and "INTAKE_BASE_URL" not in os.environ:
-        # A demo's links in mail point where it answers (the workers read the same setting).
-        # Elsewhere the base URL is set on purpose: it also names the audit log's origin.
+    if "INTAKE_BASE_URL" not in os.environ:
+        # Unset, the links in mail, SMS and the Open311 discovery point where this server
+        # answers (the workers read the same setting), not at a port it does not listen on.
         here = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
         os.environ["INTAKE_BASE_URL"] = f"http://{here}:{args.port}"
     settings = Settings.from_env()
