@@ -10,22 +10,32 @@ from intake.middleware.csrf import CSRF_FIELD, csrf_valid
 from intake.settings import Settings
 from workflows.i18n.messages import N_, Problem
 
+# Files read beyond those allowed, so that a dozen photos picked from a phone's gallery get a
+# message beside the photos field, with the text kept, rather than a refusal of the whole form
+# (what the parser holds in memory grows with it: 1 MB per file before it spills to disk).
+EXTRA_FILES_READ = 10
+# Starlette's parser refuses a form by a message (HTTPException 400): its beginning says why.
+TOO_MANY_FILES, PART_TOO_LONG = "Too many files", "Part exceeded maximum size"
+
 
 async def read_form(request: Request, settings: Settings) -> FormData | Problem:
+    longest_part = max(settings.max_description_chars * 4, 64 * 1024)  # 4 bytes a character
     try:
-        return await request.form(
-            # Room for a few more files than allowed, so that a 6th photo gets a field message
-            # rather than a refusal of the whole request.
-            max_files=settings.max_attachments + 5,
-            max_fields=100,
-            max_part_size=max(settings.max_description_chars * 4, 64 * 1024),
-        )
+        return await request.form(max_files=settings.max_attachments + EXTRA_FILES_READ,
+                                  max_fields=100, max_part_size=longest_part)
     except HTTPException as refused:
         if refused.status_code == 413:
             return Problem(N_("The form was too large to be read: send at most {files} files of "
                               "at most {megabytes} MB each."),
                            {"files": settings.max_attachments,
                             "megabytes": settings.max_attachment_bytes // (1024 * 1024)})
+        if str(refused.detail).startswith(TOO_MANY_FILES):
+            return Problem(N_("Too many files were chosen to read the form: choose at most "
+                              "{files}."), {"files": settings.max_attachments})
+        if str(refused.detail).startswith(PART_TOO_LONG):
+            # Longer than any field allows: the description's limit is the largest.
+            return Problem(N_("A text in the form was too long to be read: write at most {chars} "
+                              "characters."), {"chars": settings.max_description_chars})
         return Problem(N_("The form could not be read. Please try again with fewer or smaller files."))
     except ClientDisconnect:
         return Problem(N_("The upload was interrupted. Please send the form again."))

@@ -18,7 +18,7 @@ from workflows.mail.models import OutboxMessage
 
 HOSTILE_FORM = [
     ({"product_name": "Nước\x00mắm"}, "Trường này có ký tự không được phép"),
-    ({"description": "x" * 1_000_000}, "Không đọc được biểu mẫu"),
+    ({"description": "x" * 1_000_000}, "quá dài nên không đọc được: chỉ viết tối đa 5000 ký tự"),
     ({"latitude": "999", "longitude": "105.8"}, "Phải nằm trong khoảng từ -90 đến 90 độ"),
     ({"price_vnd": "-1"}, "Giá không thể là số âm"),
     ({"price_vnd": "1" + "0" * 30}, "Giá không thể lớn hơn"),
@@ -40,7 +40,8 @@ async def test_the_report_form_refuses_hostile_values_cleanly(client, changes, m
 async def test_fifty_files_and_a_broken_multipart_body_are_refused_cleanly(client):
     photo = jpeg_with_gps()
     many = await post_report(client, files=[(f"{n}.jpg", photo, "image/jpeg") for n in range(50)])
-    assert many.status_code == 400 and "Không đọc được biểu mẫu" in many.text
+    assert many.status_code == 400 and "quá nhiều tệp nên không đọc được biểu mẫu: chỉ chọn tối " \
+        "đa 5 tệp" in many.text
     broken = await client.post("/report", content=b"--x\r\nnot a part at all",
                                headers={"content-type": "multipart/form-data; boundary=x"})
     assert broken.status_code == 400 and "Không đọc được biểu mẫu" in broken.text

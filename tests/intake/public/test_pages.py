@@ -154,6 +154,9 @@ def jpeg(name: str) -> tuple[str, bytes, str]:
         ({}, [("lon.jpg", b"\xff\xd8\xff" + b"0" * (11 * 1024 * 1024), "image/jpeg")], "photos",
          "“lon.jpg” lớn hơn 10 MB."),
         ({}, [jpeg(f"anh{n}.jpg") for n in range(6)], "photos", "Tối đa 5 tệp (bạn đã chọn 6)."),
+        # A phone's gallery, picked whole.
+        ({}, [jpeg(f"anh{n}.jpg") for n in range(15)], "photos",
+         "Tối đa 5 tệp (bạn đã chọn 15)."),
         ({"category": ""}, [], "category", "Hãy chọn loại vấn đề bạn phản ánh."),
         ({"purchase_date": "31/02/2026"}, [], "purchase_date", "Hãy nhập ngày theo dạng dd/mm/yyyy."),
         ({"price_vnd": "-1"}, [], "price_vnd", "Giá không thể là số âm."),
@@ -180,6 +183,26 @@ async def test_bad_input_gets_a_field_error_keeps_the_values_and_stores_nothing(
     assert await Case.all().count() == 0
     assert await Attachment.all().count() == 0
     assert await AuditEvent.all().count() == 0
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "files", "message"),
+    [
+        ({}, [jpeg(f"anh{n}.jpg") for n in range(16)],
+         "Bạn đã chọn quá nhiều tệp nên không đọc được biểu mẫu: chỉ chọn tối đa 5 tệp."),
+        ({"description": "Hàng giả " * 8000}, [],
+         "Một nội dung trong biểu mẫu quá dài nên không đọc được: chỉ viết tối đa 5000 ký tự."),
+    ],
+)
+async def test_a_form_too_big_to_read_says_why_and_stores_nothing(client, settings, change,
+                                                                  files, message):
+    """Past what the parser reads, the form cannot be kept: the message says what to change."""
+    response = await post_report(client, {**VALID_REPORT, **change}, files)
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert await Case.all().count() == 0
     assert stored_files(settings) == []
 
 
