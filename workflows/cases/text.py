@@ -33,6 +33,10 @@ INVISIBLE = N_("This field contains invisible characters, which can disguise tex
 DIRECTION = N_("This field contains invisible direction marks, which can disguise text: "
                "remove them.")
 STACKED = N_("This field stacks too many accents on one letter.")
+# What a form's bytes become where they are not UTF-8 (text pasted from another encoding, or
+# forged): the letters the person meant are lost, and "S��a" would be stored for "Sữa".
+UNREADABLE_MARK = "\ufffd"
+UNREADABLE = N_("This field contains characters that could not be read (�): type them again.")
 NO_WORDS = N_("Write words or numbers, not only symbols or spaces.")
 
 
@@ -46,6 +50,8 @@ def _problem(text: str, allowed_controls: frozenset[str]) -> Problem | None:
         category = unicodedata.category(ch)
         if ch in BIDI_CONTROLS:
             return Problem(DIRECTION)
+        if ch == UNREADABLE_MARK:
+            return Problem(UNREADABLE)
         if category in ("Cc", "Cs") and ch not in allowed_controls:
             return Problem(NOT_ALLOWED)
         if ch in BLANK_LETTERS or (category == "Cf" and ch not in JOINERS) or category in ("Co", "Zl", "Zp") \

@@ -5,12 +5,20 @@ refused with a message; Vietnamese, emoji sequences and pasted line separators a
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import urlencode
 
 import pytest
 
-from tests.helpers import VALID_REPORT, post_report
+from tests.helpers import VALID_REPORT, csrf_token, post_report
 from workflows.cases.models import Case
-from workflows.cases.text import DIRECTION, INVISIBLE, STACKED, clean_text, has_words
+from workflows.cases.text import (
+    DIRECTION,
+    INVISIBLE,
+    STACKED,
+    UNREADABLE,
+    clean_text,
+    has_words,
+)
 from workflows.i18n.messages import Problem
 
 
@@ -38,12 +46,13 @@ def test_writing_people_use_is_kept(typed):
     ("a\u0301\u0302\u0303\u0304\u0305", "stacked"),
     ("Sạp \u202egpj.exe", "direction"),
     ("dòng\u2028dòng", "invisible"),  # a line separator in a one-line field
+    ("S\ufffd\ufffda", "unreadable"),  # bytes that were not UTF-8
 ])
 def test_characters_that_disguise_text_are_refused(typed, why):
     refused = clean_text(typed)
     assert isinstance(refused, Problem)
     assert refused.message == {"invisible": INVISIBLE, "stacked": STACKED,
-                               "direction": DIRECTION}[why]
+                               "direction": DIRECTION, "unreadable": UNREADABLE}[why]
 
 
 def test_pasted_line_separators_become_new_lines_where_lines_are_allowed():
@@ -67,4 +76,20 @@ async def test_the_form_names_the_field_and_keeps_the_rest(client, field, typed)
     assert f'id="{field}-error"' in answer.text
     kept = "street" if field != "street" else "product_name"
     assert VALID_REPORT[kept] in answer.text
+    assert not await Case.exists()
+
+
+@pytest.mark.parametrize("raw", [b"S%FF%FEa", b"S%ED%A0%80a", b"S%C3a"])  # Latin-1, a surrogate, cut
+async def test_bytes_that_are_not_utf8_are_refused_not_stored_as_question_marks(client, raw):
+    """A form whose bytes are not UTF-8 (forged, or pasted from another encoding): its text
+    would be stored with "�" for the letters, so the field says so and nothing is stored."""
+    token = await csrf_token(client)
+    body = urlencode({**VALID_REPORT, "csrf_token": token, "join_case": "new",
+                      "product_name": "PLACEHOLDER"}).encode().replace(b"PLACEHOLDER", raw)
+    answer = await client.post("/report", content=body, headers={
+        "content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 400
+    assert 'id="product_name-error">Trường này có ký tự không đọc được (�): hãy gõ lại.' in \
+        answer.text
+    assert VALID_REPORT["street"] in answer.text
     assert not await Case.exists()
