@@ -14,6 +14,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import IntegrityError
 
 from intake.access_log import SecretsOutOfAccessLog
+from intake.backoffice.auth import SESSION_COOKIE
 from intake.context import build_context
 from intake.env_values import tile_origin
 from intake.errors import database_busy, http_error, not_found, server_error
@@ -77,7 +78,8 @@ def create_app(settings: Settings) -> Starlette:
                 (tile_origin(settings.map_tiles),) if settings.map_tiles else ())),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
-            Middleware(CsrfCookieMiddleware, secure=settings.https),
+            Middleware(CsrfCookieMiddleware, secure=settings.https,
+                       signed_in_cookie=SESSION_COOKIE),
         ],
         exception_handlers={404: not_found, HTTPException: http_error,
                             **{kind: database_busy for kind in DATABASE_UNAVAILABLE},

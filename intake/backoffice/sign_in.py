@@ -49,7 +49,8 @@ async def login(request: Request) -> Response:
     problem: Problem | None = form if isinstance(form, Problem) else None
     user: StaffUser | None = None
     locked = False
-    if problem is None and not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD)):
+    if problem is None and not csrf_valid(request, settings.secret_key, values.get(CSRF_FIELD),
+                                          bound=False):
         problem = Problem(N_("This form had expired. Please try again."))
     if problem is None:
         try:

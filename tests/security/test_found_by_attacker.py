@@ -16,7 +16,7 @@ from tests.intake.conftest import ACCOUNTS, PASSWORD, sign_in
 from tests.intake.public.test_pages import file_and_read_receipt
 from workflows.access.accounts import set_active
 from workflows.audit.models import AuditEvent
-from workflows.cases.models import Attachment, Case
+from workflows.cases.models import Attachment, Case, CaseNote
 
 RLO = "\u202e"
 HUGE = "1" * 4301
@@ -169,3 +169,30 @@ async def test_a_link_the_url_parser_refuses_gets_a_message_never_a_500(client, 
         "attribute[url]": url})
     assert api.status_code == 400 and "attribute[url]" in api.text
     assert not await Case.exists()
+
+
+async def test_a_planted_csrf_cookie_and_token_open_no_staff_form(client, app, accounts):
+    """Fourth pass: a CSRF cookie and token taken from an anonymous visit to /report, planted
+    in an officer's browser (a sibling subdomain, plain http), let a note be written on a case
+    once the officer signed in. Tokens are bound to the sign-in: that one, and one made under
+    an earlier sign-in, are refused; the officer's own form still works."""
+    assert (await post_report(client)).status_code == 303
+    code = (await Case.get()).tracking_code
+    async with browser(app) as attacker:
+        planted_token = await csrf_token(attacker, "/report")
+        planted_cookie = attacker.cookies["intake_csrf"]
+    client.cookies.set("intake_csrf", planted_cookie)
+    await sign_in(client, "officer")
+    earlier_token = await csrf_token(client, f"/staff/cases/{code}")
+    for token in (planted_token, earlier_token):
+        if token is earlier_token:  # signed out and in again: a new sign-in
+            await client.post("/staff/logout", data={"csrf_token": token})
+            await sign_in(client, "officer")
+        refused = await client.post(f"/staff/cases/{code}/notes",
+                                    data={"body": "Ghi chú giả mạo", "csrf_token": token})
+        assert refused.status_code in (400, 403)
+    own = await csrf_token(client, f"/staff/cases/{code}")
+    written = await client.post(f"/staff/cases/{code}/notes",
+                                data={"body": "Ghi chú thật", "csrf_token": own})
+    assert written.status_code == 303
+    assert await CaseNote.all().values_list("body", flat=True) == ["Ghi chú thật"]
