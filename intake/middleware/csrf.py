@@ -10,6 +10,7 @@ has signed in, and a token made for one sign-in is refused under another.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from http.cookies import SimpleCookie
 
@@ -48,8 +49,7 @@ class CsrfCookieMiddleware:
                     pass
         state = scope.setdefault("state", {})
         signed_in = cookies.get(self.signed_in_cookie) if self.signed_in_cookie else None
-        state["csrf_binding"] = hashlib.sha256(signed_in.value.encode()).hexdigest()[:32] \
-            if signed_in is not None and signed_in.value else ""
+        state["csrf_signed_in"] = signed_in.value if signed_in is not None else ""
         existing = cookies.get(CSRF_COOKIE)
         if existing is not None and len(existing.value) >= 32:
             state["csrf_cookie"] = existing.value
@@ -72,12 +72,17 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="intake.csrf")
 
 
-def _expected(request: Request) -> list[str]:
-    return [request.state.csrf_cookie, request.state.csrf_binding]
+def _expected(request: Request, secret_key: str) -> list[str]:
+    """The CSRF cookie, and a keyed digest of the sign-in (the token is readable in the page:
+    not the session's own digest, which is its key in the database)."""
+    signed_in: str = request.state.csrf_signed_in
+    binding = hmac.new(secret_key.encode(), b"intake.csrf.sign-in:" + signed_in.encode(),
+                       hashlib.sha256).hexdigest()[:32] if signed_in else ""
+    return [request.state.csrf_cookie, binding]
 
 
 def csrf_token(request: Request, secret_key: str) -> str:
-    return _serializer(secret_key).dumps(_expected(request))
+    return _serializer(secret_key).dumps(_expected(request, secret_key))
 
 
 def csrf_valid(request: Request, secret_key: str, submitted: str | None,
@@ -90,7 +95,7 @@ def csrf_valid(request: Request, secret_key: str, submitted: str | None,
         value = _serializer(secret_key).loads(submitted, max_age=CSRF_MAX_AGE_SECONDS)
     except BadSignature:
         return False
-    expected = _expected(request)
+    expected = _expected(request, secret_key)
     if not (isinstance(value, list) and len(value) == len(expected)
             and all(isinstance(part, str) for part in value)):
         return False
