@@ -48,6 +48,9 @@ EXPIRED = N_("This form had expired. Please send it again.")
 STILL_OPEN = N_("The form had expired, so your page is still open: press “Leave” again.")
 
 
+ENTER_CODE_AND_PIN = N_("Enter the tracking code and the PIN printed on your receipt.")
+
+
 async def reporter_access(request: Request) -> Response:
     """Code and PIN open the reporter's page."""
     context = app_context(request)
@@ -58,6 +61,9 @@ async def reporter_access(request: Request) -> Response:
     if problem is None and not csrf_valid(request, context.settings.secret_key,
                                           values.get(CSRF_FIELD)):
         problem = Problem(N_("This form had expired. Please try again."))
+    if problem is None and not (typed.strip() and values.get("pin", "").strip()):
+        # Nothing to look up, so nothing counted: not "wrong", but missing.
+        problem = Problem(ENTER_CODE_AND_PIN)
     if problem is None:
         status = 403
         try:

@@ -132,6 +132,12 @@ async def test_forgot_pin_sends_the_link_to_the_contact_on_file_only_and_tells_n
     # Not an address nor a number: said beside the field.
     wrong = await forgot(client, code, "không nhớ")
     assert wrong.status_code == 400 and 'id="forgot-contact-error"' in wrong.text
+    # No code: said beside its field, rather than "a link is on its way" to nobody.
+    for contact in (REPORTER["reporter_email"], ""):
+        no_code = await forgot(client, "  ", contact)
+        assert no_code.status_code == 400 and SENT not in no_code.text
+        assert 'id="forgot-code-error">Hãy nhập mã tra cứu của phản ánh.</p>' in no_code.text
+        assert ('id="forgot-contact-error"' in no_code.text) == (contact == "")
 
 
 async def test_forgot_pin_is_limited_per_code_per_contact_and_per_network(client, app,

@@ -21,7 +21,7 @@ from workflows.cases.phones import stored_number
 from workflows.cases.public_view import find_case
 from workflows.cases.refusals import InvalidInput
 from workflows.cases.tracking import normalize_tracking_code
-from workflows.i18n.messages import N_, Problem
+from workflows.i18n.messages import N_, Errors, Problem
 from workflows.mail.addresses import NotAMailbox, mailbox_key
 
 TOO_MANY_LINKS = N_("Too many links were asked for this report or this contact in the last "
@@ -30,6 +30,7 @@ TOO_MANY_LINKS = N_("Too many links were asked for this report or this contact i
 LINKS_PER_CODE = Allowance("pin-link-code", 3, TOO_MANY_LINKS)
 LINKS_PER_CONTACT = Allowance("pin-link-contact", 3, TOO_MANY_LINKS)
 WRONG_CONTACT = N_("Give the email address or the phone number you left with your report.")
+NO_CODE = N_("Enter your report's tracking code.")
 
 # Sends the link to the case's reporter by "mail" or "sms", in the transaction given.
 LinkSender = Callable[..., Awaitable[None]]
@@ -80,9 +81,14 @@ async def charge_link_request(typed_code: str, typed_contact: str, address: str,
     answers the same whatever `send_if_on_file` then finds, and calls it only after it has
     answered, so that not even the time taken tells whether the two match."""
     now = now or dt.datetime.now(dt.UTC)
+    errors: Errors = {}
+    if not typed_code.strip():
+        errors["code"] = Problem(NO_CODE)
     key = contact_key(typed_contact)
     if key is None:
-        raise InvalidInput({"contact": Problem(WRONG_CONTACT)})
+        errors["contact"] = Problem(WRONG_CONTACT)
+    if errors or key is None:
+        raise InvalidInput(errors)
     code = normalize_tracking_code(typed_code)
     await spend(lookups, address, now)
     await spend(LINKS_PER_CODE, f"code:{_digest(secret_key, code or typed_code[:40])}", now)

@@ -248,6 +248,13 @@ async def test_an_anonymous_reporter_adds_information_with_code_and_pin(client, 
     code, pin, _ = await file_and_read_receipt(client)
 
     token = await csrf_token(client, "/track")
+    # Left empty, either is missing, not wrong: the page says what to type, keeps the code.
+    for typed, typed_pin in ((code, ""), ("", pin), (" ", " ")):
+        empty = await client.post("/track/access", data={"code": typed, "pin": typed_pin,
+                                                         "csrf_token": token})
+        assert empty.status_code == 400
+        assert "Hãy nhập mã tra cứu và mã PIN in trên biên nhận của bạn." in empty.text
+        assert "không đúng" not in empty.text
     wrong = await client.post("/track/access", data={"code": code, "pin": "00000000",
                                                      "csrf_token": token})
     assert wrong.status_code == 403 and "Mã hoặc mã PIN không đúng" in wrong.text
