@@ -46,8 +46,6 @@ REPORTER_MAX_AGE = 30 * 60
 NO_STORE = {"Cache-Control": "no-store"}
 EXPIRED = N_("This form had expired. Please send it again.")
 STILL_OPEN = N_("The form had expired, so your page is still open: press “Leave” again.")
-
-
 ENTER_CODE_AND_PIN = N_("Enter the tracking code and the PIN printed on your receipt.")
 
 

@@ -1,17 +1,17 @@
 """Intake throughput: reports per second through `POST /open311/v2/requests.json` (urlencoded,
-and multipart with and without a 200 KB photo) and the web form `/report`, against two
+and multipart with and without a 200 KB photo) and the web form `/report`, against three
 references receiving the very same bytes in the same run: the bare Starlette endpoint of
 tests/bench/bare.py (parses, stores nothing) and the bare durable one of
 tests/bench/bare_durable.py (parses and stores a case, an audit row and an outbox row with the
 raw driver in one transaction), and the floor of tests/bench/floor.py (parses as durable does,
 and stores Intake's own rows — its case, events, mail and rate count — with fixed SQL and no
-logic, which bounds what any Python on top of this schema can reach). The load comes from wrk (Debian's `wrk`), a separate process
-over loopback, with a fixed number of connections for a fixed time; every server is one uvicorn
-worker. Intake's rate limit counts every request (a limit too high to refuse, never off).
-Goals: Intake ≥ 0.5 × bare durable with and without a photo (issue 38; the durable reference
-writes the photo too), ≥ 0.3 × bare without a photo and ≥ 0.2 × with one (issue 20), and at
-most 1.5 ms of the server's CPU per report (its process's user and system time over the run,
-the database server's not counted)."""
+logic, which bounds what any Python on top of this schema can reach). The load comes from wrk
+(Debian's `wrk`), a separate process over loopback, with a fixed number of connections for a
+fixed time; every server is one uvicorn worker. Intake's rate limit counts every request (a
+limit too high to refuse, never off). Goals: Intake ≥ 0.5 × bare durable with and without a
+photo (issue 38; the durable reference writes the photo too), ≥ 0.3 × bare without a photo and
+≥ 0.2 × with one (issue 20), and at most 1.5 ms of the server's CPU per report (its process's
+user and system time over the run, the database server's not counted)."""
 
 from __future__ import annotations
 
