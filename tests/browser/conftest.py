@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Locator, Page, async_playwright
 
 from intake.settings import Settings
 from tests.conftest import IN_CI, running_app
@@ -136,6 +136,18 @@ async def sign_in(page: Page, who: str) -> None:
     await page.get_by_label("Mật khẩu").fill(PASSWORD)
     await page.get_by_role("button", name="Đăng nhập").click()
     await page.wait_for_load_state()
+
+
+async def loaded_width(image: Locator) -> int:
+    """The image's natural width once it has loaded (0 if it fails): a lazily loaded image
+    starts loading only when it comes on screen, so it is scrolled there first."""
+    await image.scroll_into_view_if_needed()
+    width: int = await image.evaluate("""image => image.complete ? image.naturalWidth
+        : new Promise(done => {
+            image.addEventListener("load", () => done(image.naturalWidth));
+            image.addEventListener("error", () => done(0));
+        })""")
+    return width
 
 
 async def serious_violations(page: Page, axe_source: str) -> list[str]:

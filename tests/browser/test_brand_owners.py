@@ -12,7 +12,7 @@ import re
 
 from playwright.async_api import expect
 
-from tests.browser.conftest import PHONE, new_page, serious_violations, sign_in
+from tests.browser.conftest import PHONE, loaded_width, new_page, serious_violations, sign_in
 from tests.browser.test_conversation import CITIZEN, file_a_report, mail_to
 from tests.browser.test_conversation import mail_site as mail_site  # noqa: F401 (fixtures)
 from tests.browser.test_conversation import smtp as smtp  # noqa: F401
@@ -125,7 +125,7 @@ async def test_a_brand_owner_registers_is_verified_and_says_the_goods_are_counte
     guides = citizen.locator("#brand-guides")
     await expect(guides).to_contain_text(GUIDE_TITLE)
     await expect(guides.locator("img")).to_have_count(1)
-    assert await guides.locator("img").evaluate("image => image.naturalWidth") == 120
+    assert await loaded_width(guides.locator("img")) == 120
     await guides.scroll_into_view_if_needed()
     await citizen.screenshot(path=screenshots / "report-genuine-guide.png", full_page=False)
     violations["report form with a guide"] = await serious_violations(citizen, axe_source)

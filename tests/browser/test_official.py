@@ -10,7 +10,7 @@ import re
 
 from playwright.async_api import expect
 
-from tests.browser.conftest import PHONE, new_page, serious_violations, sign_in
+from tests.browser.conftest import PHONE, loaded_width, new_page, serious_violations, sign_in
 from tests.browser.test_experience import fill_required
 from tests.conftest import running_app
 from tests.helpers import jpeg_with_gps
@@ -101,7 +101,7 @@ async def test_the_case_page_in_two_panes_with_photos_who_holds_it_and_what_was_
     # The photo is shown, through the same checks as a download.
     photo = facts.locator("ul.thumbnails img")
     await expect(photo).to_be_visible()
-    assert await photo.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert await loaded_width(photo) > 0
     await expect(work.locator("#assignee")).to_contain_text("chưa giao")
     await lead.locator("summary", has_text="Giao cán bộ xử lý").click()
     option = lead.locator("#assign-assignee_id option", has_text="Nguyễn Văn An")
