@@ -13,10 +13,10 @@ from starlette.responses import Response
 from intake.api.answers import answer, error_response, language, words
 from intake.api.callers import Caller, UnknownKey, identify
 from intake.api.fields import CONTACT_NOT_KEPT, MEDIA_FIELD, report_fields
-from intake.api.refusals import refusal_response
+from intake.api.refusals import posted_form, refusal_response
 from intake.api.requests import UNKNOWN_KEY, UNKNOWN_SERVICE
 from intake.context import app_context
-from intake.formdata import read_form, uploaded_files
+from intake.formdata import uploaded_files
 from workflows.access.limits import network
 from workflows.cases.filing import API_CHANNEL, EntryPoint
 from workflows.cases.filing_refusals import FilingRefused
@@ -78,9 +78,9 @@ async def _repeat_key(header: str | None, caller: Caller, form: FormData,
 
 async def create_request(request: Request) -> Response:
     context = app_context(request)
-    form = await read_form(request, context.settings)
-    if isinstance(form, Problem):
-        return error_response(request, 400, {"form": form})
+    form = await posted_form(request)
+    if isinstance(form, Response):
+        return form
     header = _idempotency_key(request)
     if isinstance(header, Problem):
         return error_response(request, 400, {"Idempotency-Key": header})

@@ -62,6 +62,7 @@ API_KEY = _parameter("api_key", description="A registered client's key (a wrong 
 WINDOW = [_parameter("start_date", description="W3C datetime; default 90 days before end_date."),
           _parameter("end_date", description="W3C datetime; default now.")]
 IDS = _parameter("service_request_id", description="Comma-separated ids; overrides the rest.")
+NOT_A_FORM = _error("The body is not a form (urlencoded, or multipart with files)")
 LOOKUP_REFUSALS = {"400": _error("A filter is wrong; each is named"),
                    "403": _error("Unknown or revoked api_key"),
                    "429": _error("Too many look-ups from this address or client")}
@@ -160,6 +161,7 @@ def _paths(max_description_chars: int) -> dict[str, Any]:
                                    "403": _error("Unknown or revoked api_key"),
                                    "404": _error("Unknown service code"),
                                    "413": _error("The request body is too large"),
+                                   "415": NOT_A_FORM,
                                    "422": _error("The Idempotency-Key was used for another "
                                                  "request"),
                                    "429": _error("Too many reports from this address or client"),
@@ -208,6 +210,7 @@ def _updates_path() -> dict[str, Any]:
                           "403": _error("No api_key, or an unknown or revoked one"),
                           "404": _error("No report with this id was filed with this key"),
                           "413": _error("The request body is too large"),
+                          "415": NOT_A_FORM,
                           "422": _error("The update_id was used for another update"),
                           "429": _error("Too many from this client"),
                           "503": _error("Not saved; nothing was stored")}},

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.api.answers import error_response
+from intake.context import app_context
 from intake.errors import RETRY_SECONDS
+from intake.formdata import read_form
 from intake.requester import retry_after
 from workflows.cases.filing_refusals import FilingRefused, NothingStored, TooManyReports
+from workflows.i18n.messages import N_, Problem
+
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+NOT_A_FORM = N_("GeoReport v2 posts a form: send application/x-www-form-urlencoded, or "
+                "multipart/form-data with files.")
+
+
+async def posted_form(request: Request) -> FormData | Response:
+    """The POST's form, or the answer that refuses it: 415 for a body of another type (a JSON
+    body would otherwise read as an empty form and be told each field is missing), 400 for a
+    form that cannot be read."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type and media_type not in FORM_TYPES:
+        return error_response(request, 415, {"Content-Type": Problem(NOT_A_FORM)},
+                              {"Accept-Post": ", ".join(sorted(FORM_TYPES))})
+    form = await read_form(request, app_context(request).settings)
+    if isinstance(form, Problem):
+        return error_response(request, 400, {"form": form})
+    return form
 
 
 def refusal_response(request: Request, refused: FilingRefused) -> Response:

@@ -16,10 +16,9 @@ from starlette.responses import Response
 from intake.api.answers import answer, error_response, words
 from intake.api.callers import Caller, UnknownKey, identify
 from intake.api.query import read_filters
-from intake.api.refusals import refusal_response
+from intake.api.refusals import posted_form, refusal_response
 from intake.api.requests import UNKNOWN_KEY, iso, read_as_caller
 from intake.context import app_context
-from intake.formdata import read_form
 from workflows.cases.client_updates import (
     ClientUpdate,
     UpdateIdReused,
@@ -97,9 +96,9 @@ async def post_update(request: Request) -> Response:
     (not kept). Answered with Intake's id for the update; the same update id again gets it
     again, with Idempotent-Replayed."""
     context = app_context(request)
-    form = await read_form(request, context.settings)
-    if isinstance(form, Problem):
-        return error_response(request, 400, {"form": form})
+    form = await posted_form(request)
+    if isinstance(form, Response):
+        return form
     fields = {name: value for name, value in reversed(list(form.multi_items()))
               if isinstance(value, str)}
     try:

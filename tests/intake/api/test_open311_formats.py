@@ -4,12 +4,15 @@ nothing with the ElementTree building on the server side but the specification."
 
 from __future__ import annotations
 
+import json
 import xml.dom.minidom
+from urllib.parse import urlencode
 
 import pytest
 
 from tests.helpers import ENGLISH
 from tests.intake.api.test_open311 import API_REPORT
+from workflows.cases.models import Case
 
 
 def children(element: xml.dom.minidom.Element, name: str) -> list[xml.dom.minidom.Element]:
@@ -96,6 +99,31 @@ async def test_a_wrong_method_is_a_405_naming_the_allowed_ones_in_the_asked_form
             "json": "application/json", "xml": "text/xml"}[fmt]
     wrong = await client.post("/open311/v2/services.json")
     assert set(wrong.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+async def test_a_body_that_is_no_form_is_a_415_saying_what_to_send(client):
+    """A JSON body would otherwise read as an empty form, answered "service_code is missing"."""
+    for path in ("/open311/v2/requests.json", "/open311/v2/servicerequestupdates.json"):
+        for body, media_type in ((json.dumps(API_REPORT), "application/json"),
+                                 ("service_code=counterfeit", "text/plain; charset=utf-8")):
+            refused = await client.post(path, content=body, headers={
+                **ENGLISH, "content-type": media_type})
+            assert refused.status_code == 415
+            assert "application/x-www-form-urlencoded" in refused.headers["accept-post"]
+            [error] = refused.json()
+            assert error["code"] == 415
+            assert "multipart/form-data" in error["description"]
+    in_xml = await client.post("/open311/v2/requests.xml", content=json.dumps(API_REPORT),
+                               headers={"content-type": "application/json"})
+    assert in_xml.status_code == 415
+    assert "biểu mẫu" in text(children(parse(in_xml), "error")[0], "description")
+    assert await Case.all().count() == 0
+    # A form's type, however it is written, is read as a form.
+    filed = await client.post("/open311/v2/requests.json", content=urlencode(API_REPORT),
+                              headers={"content-type": "Application/X-WWW-Form-URLEncoded; "
+                                                       "charset=UTF-8"})
+    assert filed.status_code == 201
+    assert await Case.all().count() == 1
 
 
 async def test_discovery_names_the_endpoint_and_its_formats(client, settings):
