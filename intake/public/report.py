@@ -20,7 +20,7 @@ from workflows.audit.log import Actor
 from workflows.audit.receipts import filing_leaf
 from workflows.cases.filing import FILES_FIELD, EntryPoint
 from workflows.cases.filing_refusals import FilingRefused
-from workflows.cases.public_view import look_up
+from workflows.cases.public_view import look_up, public_status
 from workflows.cases.report_fields import BY_NAME
 from workflows.cases.sealing import agency_shown
 from workflows.cases.text import clean_text
@@ -117,9 +117,12 @@ async def receipt(request: Request) -> Response:
     if case is None:
         return render(request, "public/not_found.html", status_code=404)
     pin = one_time_pin(request, RECEIPT_COOKIE, "receipt", case.tracking_code, RECEIPT_MAX_AGE)
+    # Anyone holding the code may open it: it says what the track page says (of a case with
+    # the police, no agency and no date to expect).
+    status = await public_status(case)
     agency = agency_shown(case, context.reference.agencies)
     response = render(request, "public/receipt.html",
-                      {"case": case, "pin": pin, "agency": agency,
+                      {"case": case, "status": status, "pin": pin, "agency": agency,
                        "leaf": await filing_leaf(case)}, headers=NO_STORE)
     # The PIN is shown once: a reload or the back button does not show it again.
     forget(request, response, RECEIPT_COOKIE, path="/receipt")

@@ -139,11 +139,14 @@ async def test_a_referral_tips_off_no_one_and_tells_the_reporter_only_the_compet
             assert_no_code(code, text)
     assert (await ExplanationRequest.get(id=request.id)).answered_at is None
 
-    # The police answer the reporter; nobody else hears of it.
+    # The police answer the reporter, and give themselves more time; nobody else hears of it.
     async with police(app) as officer:
         replied = await post(officer, code, "/replies", action="message", body=POLICE_REPLY,
                              kind="reply")
         assert replied.status_code == 303, replied.text[:2000]
+        extended = await post(officer, code, action="extend", due_date="2031-01-05",
+                              reason="Chờ kết quả giám định.")
+        assert extended.status_code == 303, extended.text[:2000]
     await wait_for(lambda: bool(mails(smtp_server, REPORTER["reporter_email"], "")
                                 and any(POLICE_REPLY in mail for mail in mails(
                                     smtp_server, REPORTER["reporter_email"], ""))))
@@ -158,8 +161,14 @@ async def test_a_referral_tips_off_no_one_and_tells_the_reporter_only_the_compet
 
     tracked = await client.get("/track", params={"code": code})
     assert tracked.status_code == 200 and NEUTRAL in tracked.text
-    assert POLICE_REPLY not in tracked.text
-    assert_no_police(app, tracked.text)
+    # The receipt opens for anyone with the code too: no agency, no date the police set.
+    async with browser(app) as stranger:
+        receipt_page = await stranger.get(f"/receipt/{code}")
+    assert receipt_page.status_code == 200
+    assert "Cơ quan có thẩm quyền" in receipt_page.text
+    for page in (tracked.text, receipt_page.text):
+        assert POLICE_REPLY not in page and "05/01/2031" not in page
+        assert_no_police(app, page)
     for text in await open311(client, code):
         assert_no_police(app, text)
         assert POLICE_REPLY not in text
