@@ -25,6 +25,7 @@ from workflows.parties.references import format_reference
 from workflows.reference import catalog
 from workflows.reference.boundaries import Boundaries
 from workflows.reference.reporting import month_title, period_span, period_title
+from workflows.warnings.drafting import may_draft
 
 REPORT_SECTIONS = [(section, section_fields(section)) for section in SECTIONS]
 REPORT_POSITION = [field for field in FIELDS if field.kind in ("latitude", "longitude")]
@@ -61,6 +62,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         # The maps' settings (None: no map anywhere), read by intake/static/map.js.
         "map_config": map_config(context.settings.map_tiles, context.settings.map_attribution,
                                  context.reference.boundaries),
+        "may_draft_warnings": lambda user: may_draft(user, context.reference.agencies),
         "past_due": deadlines.past_due, "past_triage": deadlines.past_triage,
         "days_overdue": deadlines.days_overdue,
         "task_past_due": deadlines.task_past_due,

@@ -23,6 +23,7 @@ from workflows.cases.filing_refusals import FilingRefused
 from workflows.cases.refusals import InvalidInput
 from workflows.i18n.messages import Errors, Problem
 from workflows.warnings.drafting import (
+    NOT_FOR_THE_POLICE,
     STEPS,
     WarningRefused,
     decide,
@@ -40,7 +41,7 @@ async def _list_page(request: Request, user: StaffUser, values: dict[str, str],
                      headers: dict[str, str] | None = None) -> Response:
     return render(request, "staff/warnings.html", {
         "user": user, "warnings": await staff_warnings(user), "values": values,
-        "errors": errors,
+        "errors": errors, "not_for_the_police": NOT_FOR_THE_POLICE,
         "agencies": warning_agencies(app_context(request).reference.agencies)},
         status_code=status, headers={**NO_STORE, **(headers or {})})
 
@@ -63,6 +64,8 @@ async def warnings_page(request: Request, user: StaffUser) -> Response:
     except FilingRefused as refused:
         status, headers = refused_answer(refused)
         return await _list_page(request, user, values, refused.errors, status, headers)
+    except WarningRefused as refused:
+        return await _list_page(request, user, values, {"form": refused.problem}, 403)
     return RedirectResponse(f"/staff/warnings/{warning.id}", status_code=303)
 
 

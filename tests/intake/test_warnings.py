@@ -256,6 +256,18 @@ async def test_no_warning_speaks_for_the_police(app, staff):
     assert 'value="pc03"' not in form.text and 'value="qltt"' in form.text
     refused = await drafted(app, staff["officer"], agency="pc03")
     assert refused.status_code == 400 and "Hãy chọn cơ quan đứng tên cảnh báo." in text_of(refused)
+    # The police's own lead is offered neither the menu nor the form, and is told why.
+    police_lead = "lanh-dao@pc03.gov.vn"
+    await create_user(police_lead, PASSWORD, "lead", "pc03", AGENCIES)
+    async with as_person(app, police_lead) as lead:
+        queue = await lead.get("/staff/queue")
+        page = await lead.get("/staff/warnings")
+    assert queue.status_code == 200 and 'href="/staff/warnings"' not in queue.text
+    assert 'action="/staff/warnings' not in page.text
+    assert "không nội dung công khai nào nêu tên cơ quan công an" in text_of(page)
+    posted = await drafted(app, police_lead)
+    assert posted.status_code == 403
+    assert "không nội dung công khai nào nêu tên cơ quan công an" in text_of(posted)
     assert not await ProductWarning.exists()
 
 

@@ -95,6 +95,18 @@ def warning_agencies(agencies: Mapping[str, Agency]) -> list[str]:
     return [code for code in agencies if code not in police_codes(dict(agencies))]
 
 
+NOT_FOR_THE_POLICE = N_("A warning speaks to the public under an agency's name, and nothing "
+                        "public names the police: an intake officer or another agency's lead "
+                        "drafts it.")
+
+
+def may_draft(user: StaffUser, agencies: Mapping[str, Agency]) -> bool:
+    """An intake officer drafts for any agency that may speak through a warning; a lead for
+    their own, which the police's lead cannot."""
+    return user.role == OFFICER or (user.role == LEAD
+                                    and user.agency_code in warning_agencies(agencies))
+
+
 def may_act_for(user: StaffUser, agency_code: str) -> bool:
     return user.role == OFFICER or (user.role == LEAD and user.agency_code == agency_code)
 
@@ -128,8 +140,9 @@ async def draft(user: StaffUser, fields: Mapping[str, str], agencies: Mapping[st
                 service: FilingService, photos: Sequence[Upload] = ()) -> ProductWarning:
     """A new draft with its photos, seen by staff only until another person approves it.
     InvalidReport (InvalidInput) names each field to fix; nothing is stored then."""
-    if user.role not in WARNING_ROLES:
-        raise WarningRefused(Problem(NOT_YOURS))
+    if not may_draft(user, agencies):
+        raise WarningRefused(Problem(NOT_YOURS if user.role not in WARNING_ROLES
+                                     else NOT_FOR_THE_POLICE))
     values, errors = _read(fields, user, agencies)
     too_many = count_and_size(photos, service.policy)
     if too_many or len(photos) > MAX_PHOTOS:
