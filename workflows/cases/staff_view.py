@@ -32,6 +32,7 @@ from workflows.cases.states import (
     allowed_actions,
     allowed_support_actions,
 )
+from workflows.cases.transitions import may_take
 from workflows.i18n.messages import N_
 from workflows.i18n.translations import Labelled, Translator
 from workflows.parties.brand_claims import case_keys
@@ -99,15 +100,21 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
     own = next((s for s in view.supports if s.agency_code == user.agency_code), None)
     supporting = {s.agency_code for s in view.supports}
     owners = await _owners_to_ask(view) if leads else []
+    assignee: int | None = case.assignee_id  # type: ignore[attr-defined]
+    task_assignee: int | None = own.assignee_id if own else None  # type: ignore[attr-defined]
     return CaseWork(
         leads=leads,
         # Asking a brand owner is offered only when there is one to ask.
         actions=[action for action in allowed_actions(case.status, user.role,
                                                       sealed=is_sealed(case))
-                 if owners or action.action != "ask_brand_owner"] if leads else [],
+                 if (owners or action.action != "ask_brand_owner")
+                 and may_take(action, case.status, case.agency_code, assignee, user)]
+        if leads else [],
         assignable=await assignable_staff(case.agency_code),
         own_support=own,
-        support_actions=allowed_support_actions(own.status, user.role) if own else [],
+        support_actions=[action for action in allowed_support_actions(own.status, user.role)
+                         if may_take(action, own.status, own.agency_code, task_assignee, user,
+                                     "task")] if own else [],
         support_assignable=await assignable_staff(user.agency_code) if own else [],
         support_candidates=[code for code in agency_codes
                             if code != case.agency_code and code not in supporting],
@@ -123,6 +130,7 @@ WHY_NO_ACTION = {
     "closed": N_("This case is closed: nothing is left to do on it."),
     "elsewhere": N_("Another agency handles this case: only its staff act on it."),
     "unassigned": N_("Waiting for a lead to assign it to an inspector."),
+    "assigned_elsewhere": N_("Another inspector is assigned to this case: they act on it."),
     "role": N_("Your role has nothing to do on it at this step."),
 }
 
@@ -137,6 +145,8 @@ def why_no_action(case: Case, user: StaffUser, work: CaseWork) -> str:
         return WHY_NO_ACTION["elsewhere"]
     if user.role == INSPECTOR and case.assignee_id is None:  # type: ignore[attr-defined]
         return WHY_NO_ACTION["unassigned"]
+    if user.role == INSPECTOR and case.assignee_id != user.id:  # type: ignore[attr-defined]
+        return WHY_NO_ACTION["assigned_elsewhere"]
     return WHY_NO_ACTION["role"]
 
 

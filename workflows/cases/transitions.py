@@ -59,6 +59,17 @@ def check_permission(transition: Transition, status: str, agency_code: str | Non
                             N_("Only the inspector the task is assigned to may do this."))
 
 
+def may_take(transition: Transition, status: str, agency_code: str | None,
+             assignee_id: int | None, user: StaffUser, what: str = "case") -> bool:
+    """Whether `check_permission` lets this user take it: the page offers only what the
+    action itself would accept (an inspector, only on the cases and tasks assigned to them)."""
+    try:
+        check_permission(transition, status, agency_code, assignee_id, user, what)
+    except ActionRefused:
+        return False
+    return True
+
+
 def snapshot(record: Any, keys: list[str]) -> dict[str, Any]:
     values = {key: getattr(record, key) for key in keys}
     return {key: value.isoformat() if isinstance(value, dt.date | dt.datetime) else value

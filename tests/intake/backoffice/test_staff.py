@@ -218,6 +218,40 @@ async def test_the_case_page_offers_only_allowed_actions_and_applies_them(client
     assert "Bắt đầu xử lý" in start_page
 
 
+async def test_an_inspector_is_offered_only_the_work_assigned_to_them(client, app, accounts,
+                                                                     cases):
+    """The case's actions and a supporting task's "done" are the assignee's: another inspector
+    of the agency is offered neither, and is told who acts."""
+    code = cases["counterfeit"].tracking_code
+    await create_user("thanh-tra-2@qltt.gov.vn", PASSWORD, "inspector", "qltt", AGENCIES)
+    async with browser(app) as lead:
+        await sign_in(lead, "qltt_lead")
+        page = (await lead.get(f"/staff/cases/{code}")).text
+        assignee = re.search(r'<option value="(\d+)"[^>]*>thanh-tra@qltt.gov.vn', page).group(1)
+        for action, fields in (("assign", {"assignee_id": assignee}),
+                               ("add_support", {"agency_code": "khcn",
+                                                "task": "Kiểm tra nhãn hàng hóa."})):
+            version, token = await case_form_version(lead, code)
+            done = await lead.post(f"/staff/cases/{code}/actions", data={
+                "action": action, "version": version, "csrf_token": token, **fields})
+            assert done.status_code == 303, done.text[:1000]
+
+    await sign_in(client, "qltt")  # the assignee
+    assert 'id="action-start"' in (await client.get(f"/staff/cases/{code}")).text
+    async with browser(app) as colleague:
+        token = await csrf_token(colleague, "/staff/login")
+        assert (await colleague.post("/staff/login", data={
+            "email": "thanh-tra-2@qltt.gov.vn", "password": PASSWORD,
+            "csrf_token": token})).status_code == 303
+        page = (await colleague.get(f"/staff/cases/{code}")).text
+        assert 'id="action-' not in page
+        assert "Hồ sơ đã được giao cho cán bộ khác" in page
+    async with browser(app) as supporter:  # the task is not assigned yet: only the lead acts
+        await sign_in(supporter, "khcn")
+        page = (await supporter.get(f"/staff/cases/{code}")).text
+        assert "Kiểm tra nhãn hàng hóa." in page and 'id="action-support_done"' not in page
+
+
 async def test_a_public_reply_reaches_the_reporter_and_a_note_stays_inside(client, app, accounts,
                                                                            cases):
     case = cases["counterfeit"]
