@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -16,13 +18,35 @@ from workflows.i18n.messages import N_, Problem
 EXTRA_FILES_READ = 10
 # Starlette's parser refuses a form by a message (HTTPException 400): its beginning says why.
 TOO_MANY_FILES, PART_TOO_LONG = "Too many files", "Part exceeded maximum size"
+MAX_FIELDS = 100  # text fields in one form
+
+
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+async def _raw_utf8_form(request: Request) -> FormData | None:
+    """An urlencoded body with bytes beyond ASCII, read as the UTF-8 it is. Browsers escape
+    every such byte (%C3%A1); a script or a client that does not would otherwise reach us
+    as Latin-1 (Starlette's reading), every Vietnamese letter mangled and refused. Bytes that
+    are not UTF-8 become U+FFFD, which the fields refuse by name."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != URLENCODED:
+        return None
+    body = await request.body()  # kept: Starlette's parser reads it again from memory
+    if body.isascii():
+        return None
+    fields: list[tuple[str, str | UploadFile]] = list(parse_qsl(
+        body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FIELDS))
+    return FormData(fields)
 
 
 async def read_form(request: Request, settings: Settings) -> FormData | Problem:
     longest_part = max(settings.max_description_chars * 4, 64 * 1024)  # 4 bytes a character
     try:
+        if (raw := await _raw_utf8_form(request)) is not None:
+            return raw
         return await request.form(max_files=settings.max_attachments + EXTRA_FILES_READ,
-                                  max_fields=100, max_part_size=longest_part)
+                                  max_fields=MAX_FIELDS, max_part_size=longest_part)
     except HTTPException as refused:
         if refused.status_code == 413:
             return Problem(N_("The form was too large to be read: send at most {files} files of "
@@ -36,7 +60,9 @@ async def read_form(request: Request, settings: Settings) -> FormData | Problem:
             # Longer than any field allows: the description's limit is the largest.
             return Problem(N_("A text in the form was too long to be read: write at most {chars} "
                               "characters."), {"chars": settings.max_description_chars})
-        return Problem(N_("The form could not be read. Please try again with fewer or smaller files."))
+        return Problem(N_("The form could not be read: please send it again."))
+    except ValueError:  # more fields than MAX_FIELDS, in a body read as UTF-8
+        return Problem(N_("The form could not be read: please send it again."))
     except ClientDisconnect:
         return Problem(N_("The upload was interrupted. Please send the form again."))
 

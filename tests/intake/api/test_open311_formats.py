@@ -126,6 +126,17 @@ async def test_a_body_that_is_no_form_is_a_415_saying_what_to_send(client):
     assert await Case.all().count() == 1
 
 
+async def test_a_client_that_sends_letters_unescaped_files_them_as_typed(client):
+    """curl --data 'attribute[product_name]=Nước mắm' sends the UTF-8 bytes as they are."""
+    body = "&".join(f"{name}={value}".replace(" ", "+") for name, value in API_REPORT.items())
+    filed = await client.post("/open311/v2/requests.json", content=body.encode(), headers={
+        "content-type": "application/x-www-form-urlencoded"})
+    assert filed.status_code == 201, filed.text
+    case = await Case.get()
+    assert (case.shop_name, case.description) == (
+        API_REPORT["attribute[shop_name]"], API_REPORT["description"])
+
+
 async def test_discovery_names_the_endpoint_and_its_formats(client, settings):
     for path in ("/open311/discovery.json", "/open311/v2/discovery.json"):
         found = (await client.get(path)).json()

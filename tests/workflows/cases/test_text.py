@@ -79,7 +79,8 @@ async def test_the_form_names_the_field_and_keeps_the_rest(client, field, typed)
     assert not await Case.exists()
 
 
-@pytest.mark.parametrize("raw", [b"S%FF%FEa", b"S%ED%A0%80a", b"S%C3a"])  # Latin-1, a surrogate, cut
+@pytest.mark.parametrize("raw", [b"S%FF%FEa", b"S%ED%A0%80a", b"S%C3a",  # Latin-1, a surrogate, cut
+                                 b"S\xff\xfea", b"S\xc3a"])  # the same bytes unescaped
 async def test_bytes_that_are_not_utf8_are_refused_not_stored_as_question_marks(client, raw):
     """A form whose bytes are not UTF-8 (forged, or pasted from another encoding): its text
     would be stored with "�" for the letters, so the field says so and nothing is stored."""
@@ -93,3 +94,17 @@ async def test_bytes_that_are_not_utf8_are_refused_not_stored_as_question_marks(
         answer.text
     assert VALID_REPORT["street"] in answer.text
     assert not await Case.exists()
+
+
+async def test_letters_sent_unescaped_are_read_as_the_utf8_they_are(client):
+    """Browsers escape every byte beyond ASCII; a script posting "Nước mắm" as it is must not
+    have its letters read as Latin-1 and refused."""
+    token = await csrf_token(client)
+    typed = {**VALID_REPORT, "csrf_token": token, "join_case": "new",
+             "product_name": "Nước mắm Phú Quốc", "street": "Chợ Đầm, phường Nha Trang"}
+    body = "&".join(f"{name}={value}".replace(" ", "+") for name, value in typed.items())
+    answer = await client.post("/report", content=body.encode(), headers={
+        "content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 303, answer.text[:2000]
+    case = await Case.get()
+    assert (case.product_name, case.street) == ("Nước mắm Phú Quốc", "Chợ Đầm, phường Nha Trang")
