@@ -14,6 +14,7 @@ from intake.requester import retry_after
 from intake.templating import render
 from workflows.cases.filing_refusals import FilingRefused, NothingStored, TooManyReports
 from workflows.db.errors import what_refused
+from workflows.i18n.messages import N_
 
 log = logging.getLogger("intake")
 RETRY_SECONDS = "30"
@@ -34,9 +35,17 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/open311/")
 
 
+# What the API says where it has no more to say (its fields' errors name them).
+API_NOT_FOUND = N_("Nothing is at this address: the discovery document, /open311/discovery.json, "
+                   "lists the endpoints and formats.")
+API_WRONG_METHOD = N_("This address does not take {method}: use {allowed}.")
+API_INTERNAL = N_("Something went wrong on our side. Please try again later.")
+API_BUSY = N_("Busy: nothing was stored. Please try again in a moment.")
+
+
 async def not_found(request: Request, exc: Exception) -> Response:
     if is_api(request):
-        return plain_error(request, 404, "not found")
+        return plain_error(request, 404, API_NOT_FOUND)
     return render(request, "public/not_found.html", status_code=404)
 
 
@@ -46,6 +55,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
     headers = dict(exc.headers) if exc.headers else None
     if exc.status_code == 404:
         return await not_found(request, exc)
+    if is_api(request) and exc.status_code == 405:
+        return plain_error(request, 405, API_WRONG_METHOD, headers, method=request.method,
+                           allowed=(headers or {}).get("Allow", ""))
     if is_api(request):
         return plain_error(request, exc.status_code, str(exc.detail), headers)
     return render(request, "public/error.html", {"status": exc.status_code},
@@ -56,7 +68,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
     # Logged by path only: the request may carry a reporter's personal data.
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api(request):
-        return plain_error(request, 500, "internal error")
+        return plain_error(request, 500, API_INTERNAL)
     return render(request, "public/error.html", {"status": 500}, status_code=500)
 
 
@@ -67,5 +79,5 @@ async def database_busy(request: Request, exc: Exception) -> Response:
                 what_refused(exc))
     headers = {"Retry-After": RETRY_SECONDS}
     if is_api(request):
-        return plain_error(request, 503, "busy: nothing was stored, try again", headers)
+        return plain_error(request, 503, API_BUSY, headers)
     return render(request, "public/error.html", {"status": 503}, status_code=503, headers=headers)

@@ -34,9 +34,12 @@ def answer(request: Request, root: str, payload: object, status_code: int = 200,
     return open311_response(format_of(request), root, payload, status_code, headers)
 
 
-def plain_error(request: Request, status: int, description: str,
-                headers: dict[str, str] | None = None) -> Response:
-    """An error that names no field: a missing page, a wrong method, an outage."""
+def plain_error(request: Request, status: int, message: str,
+                headers: dict[str, str] | None = None, **params: object) -> Response:
+    """An error that names no field: a missing page, a wrong method, an outage; `message`
+    (an N_ text, with its `params`) in the caller's language."""
+    said = words(request).gettext(message)
+    description = said.format(**params) if params else said
     return answer(request, "errors", [{"code": status, "description": description}], status,
                   headers)
 

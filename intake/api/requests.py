@@ -116,7 +116,7 @@ async def _token(request: Request, caller: Caller) -> Response:
     code = normalize_tracking_code(request.path_params["token"])
     found = await public_requests(RequestQuery(tracking_codes=(code,))) if code else []
     if not found:
-        return plain_error(request, 404, words(request)(NOT_FOUND))
+        return plain_error(request, 404, NOT_FOUND)
     return answer(request, "service_requests", [
         {"token": request.path_params["token"], "service_request_id": found[0].tracking_code}])
 

@@ -99,6 +99,18 @@ async def test_a_wrong_method_is_a_405_naming_the_allowed_ones_in_the_asked_form
             "json": "application/json", "xml": "text/xml"}[fmt]
     wrong = await client.post("/open311/v2/services.json")
     assert set(wrong.headers["allow"].split(", ")) == {"GET", "HEAD"}
+    # Said in the client's language, as every other error (Vietnamese unless asked otherwise).
+    [said] = (await client.put("/open311/v2/requests.json")).json()
+    assert said["description"].startswith("Địa chỉ này không nhận PUT: hãy dùng ")
+    [said] = (await client.put("/open311/v2/requests.json", headers=ENGLISH)).json()
+    assert said["description"].startswith("This address does not take PUT: use ")
+    for path in ("/open311/v2/requests.JSON", "/open311/v2/requests/.json",
+                 "/open311/v2/requests.html"):
+        missing = await client.get(path)
+        assert missing.status_code == 404
+        [said] = missing.json()
+        assert "/open311/discovery.json" in said["description"]
+        assert said["description"].startswith("Không có gì ở địa chỉ này")
 
 
 async def test_a_body_that_is_no_form_is_a_415_saying_what_to_send(client):
