@@ -54,6 +54,14 @@ def _agency_for(request: Request, user: StaffUser) -> tuple[bool, str | None]:
                        frozenset(app_context(request).reference.agencies))
 
 
+def _is_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _period(request: Request) -> tuple[Period, Problem | None]:
     calendar = app_context(request).reference.calendar
     params = request.query_params
@@ -66,8 +74,13 @@ def _period(request: Request) -> tuple[Period, Problem | None]:
             return calendar.period(params["period"][:50]), None
     except PeriodError as error:
         return calendar.month(today), error.problem
-    except ValueError:  # not a date
-        return calendar.month(today), Problem(N_("Give both dates, the start and the end."))
+    except ValueError:  # a date missing, or no day on the calendar
+        typed = [params.get("from", ""), params.get("to", "")]
+        wrong = next((text for text in typed if text and not _is_day(text)), None)
+        if wrong is None or not all(typed):
+            return calendar.month(today), Problem(N_("Give both dates, the start and the end."))
+        return calendar.month(today), Problem(N_("“{typed}” is no day on the calendar."),
+                                              {"typed": wrong[:20]})
     return calendar.month(today), None
 
 

@@ -122,6 +122,10 @@ async def test_a_period_not_understood_is_explained_in_vietnamese(client, accoun
     assert "Ngày kết thúc đang ở trước ngày bắt đầu." in backwards.text
     half = await client.get("/staff/stats", params={"from": "2026-10-01"})
     assert "Vui lòng nhập đủ hai ngày" in half.text
+    for start, end in (("2026-02-30", "2026-03-01"), ("2026-02-01", "2026-13-01")):
+        impossible = await client.get("/staff/stats", params={"from": start, "to": end})
+        bad = start if start.endswith("30") else end
+        assert f"“{bad}” không phải là một ngày có trên lịch." in impossible.text
     wrong = await client.get("/staff/stats/export", params={"period": "2026-10", "format": "doc"})
     assert wrong.status_code == 400 and "Không có tệp tải về này" in wrong.text
     assert not await AuditEvent.filter(action="export").exists()
