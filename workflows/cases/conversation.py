@@ -30,13 +30,14 @@ def _check(case: Case, user: StaffUser, body: str, supporting_may: bool = False)
     if isinstance(cleaned, Problem):
         raise InvalidInput({"body": cleaned})
     text = cleaned
+    # Said beside the text box, which keeps what was typed.
     if not text:
-        raise ActionRefused(N_("Write something first."))
+        raise InvalidInput({"body": Problem(N_("Write something first."))})
     if not has_words(text):
         raise InvalidInput({"body": Problem(NO_WORDS)})
     if len(text) > MAX_MESSAGE_CHARS:
-        raise ActionRefused(N_("At most {limit} characters (you typed {length})."),
-                            limit=MAX_MESSAGE_CHARS, length=len(text))
+        raise InvalidInput({"body": Problem(N_("At most {limit} characters (you typed {length})."),
+                                            {"limit": MAX_MESSAGE_CHARS, "length": len(text)})})
     return text
 
 

@@ -266,8 +266,15 @@ async def test_a_public_reply_reaches_the_reporter_and_a_note_stays_inside(clien
         assert (await inspector.post(f"/staff/cases/{code}/replies",
                                      data={"body": reply, "csrf_token": token})).status_code == 303
         empty = await inspector.post(f"/staff/cases/{code}/notes",
-                                     data={"body": "  ", "csrf_token": token})
-        assert empty.status_code == 400 and "Hãy nhập nội dung trước." in empty.text
+                                     data={"body": "  ", "action": "note", "csrf_token": token})
+        assert empty.status_code == 400
+        assert 'id="note-body-error">Hãy nhập nội dung trước.' in empty.text
+        long_reply = "Đoàn kiểm tra sẽ đến chợ. " * 200  # 5,200 characters
+        too_long = await inspector.post(f"/staff/cases/{code}/replies", data={
+            "body": long_reply, "kind": "reply", "action": "message", "csrf_token": token})
+        assert too_long.status_code == 400
+        assert 'id="reply-body-error">Tối đa 5000 ký tự' in too_long.text  # beside the box
+        assert long_reply.strip()[:200] in too_long.text  # which keeps the text
         page = (await inspector.get(f"/staff/cases/{code}")).text
         assert note in page and reply in page
 
