@@ -5,6 +5,8 @@ URL's `.json` or `.xml`), and its errors, `<errors><error><code/><description/><
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -45,9 +47,13 @@ def plain_error(request: Request, status: int, message: str,
 
 
 def error_response(request: Request, status: int, errors: Errors,
-                   headers: dict[str, str] | None = None) -> Response:
+                   headers: dict[str, str] | None = None,
+                   sent_as: Mapping[str, str] | None = None) -> Response:
+    """One error per field, under the name the client sent it by (`sent_as` where that was
+    not the field's own parameter)."""
     said = words(request)
+    names = {**API_NAME, **(sent_as or {})}
     return answer(request, "errors", [
-        {"code": status, "description": f"{API_NAME.get(field, field)}: {said.problem(problem)}"}
+        {"code": status, "description": f"{names.get(field, field)}: {said.problem(problem)}"}
         for field, problem in errors.items()], status, headers)
 

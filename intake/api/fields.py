@@ -67,6 +67,9 @@ class ApiReport:
     extras: dict[str, str] = field(default_factory=dict)  # attributes with no field here
     errors: Errors = field(default_factory=dict)
     contact_dropped: bool = False  # contact details sent without consent, and not kept
+    # A field filled from a standard parameter instead of its attribute, by the name it came
+    # under: an error about it names what the client sent (address_id, not attribute[commune]).
+    sent_as: dict[str, str] = field(default_factory=dict)
 
 
 def _number(name: str, typed: str) -> str:
@@ -151,12 +154,14 @@ def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) 
             report.values[target] = first[name]
     if "street" not in report.values and first.get("address_string"):
         report.values["street"] = first["address_string"]
+        report.sent_as["street"] = "address_string"
     if first.get("media_url", "").startswith(("https://", "http://")):
         extra = _extra("media_url", [first["media_url"]])
         if extra:
             report.extras["media_url"] = extra[1]
     if "commune" not in report.values and first.get("address_id", "").strip():
         report.values["commune"] = first["address_id"].strip()
+        report.sent_as["commune"] = "address_id"
     has_position = bool(first.get("lat", "").strip() and first.get("long", "").strip())
     if not (has_position or has_words(first.get("address_string", ""))
             or report.values.get("commune", "").strip()):

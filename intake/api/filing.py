@@ -103,7 +103,7 @@ async def create_request(request: Request) -> Response:
     except KeyReused:
         return error_response(request, 422, {"Idempotency-Key": Problem(KEY_REUSED)})
     except FilingRefused as refused:
-        return refusal_response(request, refused)
+        return refusal_response(request, refused, report.sent_as)
     said = words(request)
     notice = " ".join((said(RECEIVED), *([said(CONTACT_NOT_KEPT)] if report.contact_dropped
                                           else [])))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -33,11 +35,13 @@ async def posted_form(request: Request) -> FormData | Response:
     return form
 
 
-def refusal_response(request: Request, refused: FilingRefused) -> Response:
+def refusal_response(request: Request, refused: FilingRefused,
+                     sent_as: Mapping[str, str] | None = None) -> Response:
     """Nothing stored, said in Open311's form: 429 with Retry-After when the allowance is
-    used up, 503 when the database or disk refused for now, else 400 naming each field."""
+    used up, 503 when the database or disk refused for now, else 400 naming each field (as
+    the client sent it: `sent_as`)."""
     if isinstance(refused, TooManyReports):
         return error_response(request, 429, refused.errors, retry_after(refused.limited))
     if isinstance(refused, NothingStored):
         return error_response(request, 503, refused.errors, {"Retry-After": RETRY_SECONDS})
-    return error_response(request, 400, refused.errors)
+    return error_response(request, 400, refused.errors, sent_as=sent_as)

@@ -208,7 +208,14 @@ async def test_a_report_says_where_as_the_spec_asks_and_within_the_province(clie
     assert coded.commune == "Phường Nha Trang"
     wrong_code = await client.post(path, data={**without("lat", "long"), "address_id": "70"},
                                    headers=ENGLISH)  # Hoàn Kiếm, in Hà Nội
-    assert wrong_code.status_code == 400 and "attribute[commune]" in wrong_code.text
+    # Named as the client sent them, not by the attributes they stand in for.
+    assert wrong_code.status_code == 400 and "address_id: " in wrong_code.text
+    assert "attribute[commune]" not in wrong_code.text
+    disguised = await client.post(path, data={**without("lat", "long"),
+                                              "address_string": "Chợ Đầm\u202e, Nha Trang"},
+                                  headers=ENGLISH)
+    assert disguised.status_code == 400 and "address_string: " in disguised.text
+    assert "attribute[street]" not in disguised.text
 
 
 @pytest.mark.parametrize("answer_format", ["json", "xml"])
