@@ -35,6 +35,13 @@ async def test_a_wrong_or_revoked_key_is_a_403_and_stores_nothing(client):
                                    "thu hồi."}]
         assert (await client.get("/open311/v2/requests.xml",
                                  params={"api_key": wrong})).status_code == 403
+        # The services too: a client learns of its wrong key at its first request.
+        for path in ("/open311/v2/services.json", "/open311/v2/services/counterfeit.xml"):
+            assert (await client.get(path, params={"api_key": wrong})).status_code == 403
+            assert (await client.get(path, headers={"X-Api-Key": wrong})).status_code == 403
+    for path in ("/open311/v2/services.json", "/open311/v2/services/counterfeit.xml"):
+        assert (await client.get(path, params={"api_key": key})).status_code == 200
+        assert (await client.get(path)).status_code == 200
     assert (await client.post("/open311/v2/requests.json",
                               data={**API_REPORT, "api_key": key})).status_code == 201
     await revoke_client(client_row.name)
