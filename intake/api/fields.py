@@ -150,7 +150,9 @@ def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) 
             value = _date(value)
         report.values[target] = value
     for name, target in STANDARD_FIELDS.items():
-        if name in first:
+        if len({value for sent, value in items if sent == name}) > 1:
+            report.errors[target] = Problem(N_("Give one value."))  # as for an attribute
+        elif name in first:
             report.values[target] = first[name]
     if "street" not in report.values and first.get("address_string"):
         report.values["street"] = first["address_string"]

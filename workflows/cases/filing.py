@@ -131,9 +131,10 @@ class FilingService:
                    extras: Mapping[str, str] | None = None,
                    repeat: RepeatKey | None = None) -> FiledReport:
         """`fields`: as typed, or already checked (`check`); `found`: problems the entry
-        point already saw in its own fields (reported with the rest); `extras`: what a client
-        sent that has no field here, kept for staff; `repeat`: where a retry of this filing
-        finds it (KeyReused: the key is taken)."""
+        point already saw in its own fields (reported with the rest; on the same field,
+        instead of the check's); `extras`: what a client sent that has no field here, kept
+        for staff; `repeat`: where a retry of this filing finds it (KeyReused: the key is
+        taken)."""
         if repeat is not None:
             async with nothing_stored_on_outage():
                 earlier = await earlier_filing(repeat, self.secret_key)
@@ -141,7 +142,9 @@ class FilingService:
                 return FiledReport(earlier.case, earlier.pin, repeated=True)
         checked = fields if isinstance(fields, CheckedReport) else self.check(fields,
                                                                                entry.channel)
-        draft, errors = checked.draft, {**(found or {}), **checked.errors}
+        # What the entry point saw in what was sent (two values, no place) says more than a
+        # "missing" about the same field.
+        draft, errors = checked.draft, {**checked.errors, **(found or {})}
         if entry.actor.kind == "staff" and entry.channel not in STAFF_CHANNELS:
             errors["intake_channel"] = Problem(N_("Choose how the report was received."))
         too_many = count_and_size(uploads, self.policy)

@@ -249,3 +249,18 @@ def _required_lists(document: object) -> list[list[str]]:
         for item in document:
             found += _required_lists(item)
     return found
+
+
+async def test_a_field_sent_twice_with_two_values_is_refused_whatever_its_kind(client):
+    """Which of two service codes or brands was meant is not for the server to guess; the same
+    value twice (a client's retry of one field) is one value."""
+    path = "/open311/v2/requests.json"
+    for name, values in (("service_code", ["counterfeit", "nope"]),
+                         ("attribute[brand]", ["Esse", "Marlboro"])):
+        twice = await client.post(path, data={**API_REPORT, name: values}, headers=ENGLISH)
+        assert twice.status_code == 400
+        assert twice.json() == [{"code": 400, "description": f"{name}: Give one value."}]
+    assert await Case.all().count() == 0
+    same = await client.post(path, data={**API_REPORT, "service_code": ["counterfeit"] * 2})
+    assert same.status_code == 201
+    assert (await Case.get()).category == "counterfeit"
