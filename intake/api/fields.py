@@ -48,6 +48,9 @@ PERSONAL_FIELDS = ("reporter_name", "reporter_email", "reporter_phone", "notify_
 API_NAME = {field: f"attribute[{name}]" for name, field in ATTRIBUTES.items()} | {
     field: name for name, field in STANDARD_FIELDS.items()
 } | {"reporter_name": "first_name", "photos": MEDIA_FIELD, "form": "request"}
+# The parameters that fill one field each (the place's two stand in for attributes).
+ONE_VALUE = {**STANDARD_FIELDS, "address_string": "street", "address_id": "commune",
+             "first_name": "reporter_name", "last_name": "reporter_name"}
 MAX_EXTRAS = 30
 MAX_EXTRA_NAME_CHARS = 64
 MAX_EXTRA_VALUE_CHARS = 1000
@@ -149,19 +152,24 @@ def report_fields(items: Iterable[tuple[str, str]], *, consent_collected: bool) 
         elif attribute in DATES:
             value = _date(value)
         report.values[target] = value
+    for name, target in ONE_VALUE.items():
+        # Two values for one parameter, as for an attribute: which was meant is not ours to
+        # guess (contact details without consent are dropped below, never a refusal).
+        if len({value for sent, value in items if sent == name}) > 1 and (
+                consented or target not in PERSONAL_FIELDS):
+            report.errors[target] = Problem(N_("Give one value."))
+            report.sent_as[target] = name
     for name, target in STANDARD_FIELDS.items():
-        if len({value for sent, value in items if sent == name}) > 1:
-            report.errors[target] = Problem(N_("Give one value."))  # as for an attribute
-        elif name in first:
+        if name in first and target not in report.errors:
             report.values[target] = first[name]
-    if "street" not in report.values and first.get("address_string"):
+    if not report.values.get("street", "").strip() and first.get("address_string"):
         report.values["street"] = first["address_string"]
         report.sent_as["street"] = "address_string"
     if first.get("media_url", "").startswith(("https://", "http://")):
         extra = _extra("media_url", [first["media_url"]])
         if extra:
             report.extras["media_url"] = extra[1]
-    if "commune" not in report.values and first.get("address_id", "").strip():
+    if not report.values.get("commune", "").strip() and first.get("address_id", "").strip():
         report.values["commune"] = first["address_id"].strip()
         report.sent_as["commune"] = "address_id"
     has_position = bool(first.get("lat", "").strip() and first.get("long", "").strip())

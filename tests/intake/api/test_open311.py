@@ -206,6 +206,10 @@ async def test_a_report_says_where_as_the_spec_asks_and_within_the_province(clie
     assert by_code.status_code == 201, by_code.text
     coded = await Case.filter(commune_code=22366).get()
     assert coded.commune == "Phường Nha Trang"
+    # An attribute a client sends empty leaves the place to address_id.
+    blank = await client.post(path, data={**without("lat", "long"), "address_id": "22366",
+                                          "attribute[commune]": "", "attribute[street]": " "})
+    assert blank.status_code == 201, blank.text
     wrong_code = await client.post(path, data={**without("lat", "long"), "address_id": "70"},
                                    headers=ENGLISH)  # Hoàn Kiếm, in Hà Nội
     # Named as the client sent them, not by the attributes they stand in for.
@@ -256,11 +260,21 @@ async def test_a_field_sent_twice_with_two_values_is_refused_whatever_its_kind(c
     value twice (a client's retry of one field) is one value."""
     path = "/open311/v2/requests.json"
     for name, values in (("service_code", ["counterfeit", "nope"]),
-                         ("attribute[brand]", ["Esse", "Marlboro"])):
+                         ("attribute[brand]", ["Esse", "Marlboro"]),
+                         ("address_id", ["22366", "22369"]), ("first_name", ["Trần", "Lê"])):
         twice = await client.post(path, data={**API_REPORT, name: values}, headers=ENGLISH)
         assert twice.status_code == 400
         assert twice.json() == [{"code": 400, "description": f"{name}: Give one value."}]
     assert await Case.all().count() == 0
+    # Contact details sent without consent are dropped, however many: never a refusal.
+    without_consent = {name: value for name, value in API_REPORT.items()
+                       if name != "attribute[consent]"}
+    dropped = await client.post(path, data={**without_consent,
+                                            "email": ["a@example.com", "b@example.com"]})
+    assert dropped.status_code == 201, dropped.text
+    [kept] = dropped.json()
+    assert (await Case.get(tracking_code=kept["service_request_id"])).reporter_email == ""
     same = await client.post(path, data={**API_REPORT, "service_code": ["counterfeit"] * 2})
     assert same.status_code == 201
-    assert (await Case.get()).category == "counterfeit"
+    [filed] = same.json()
+    assert (await Case.get(tracking_code=filed["service_request_id"])).category == "counterfeit"
