@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 from urllib.parse import parse_qsl
 
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -18,33 +20,42 @@ from workflows.i18n.messages import N_, Problem
 EXTRA_FILES_READ = 10
 # Starlette's parser refuses a form by a message (HTTPException 400): its beginning says why.
 TOO_MANY_FILES, PART_TOO_LONG = "Too many files", "Part exceeded maximum size"
+TOO_MANY_FIELDS_SAID = "Too many fields"
 MAX_FIELDS = 100  # text fields in one form
 
 
-URLENCODED = "application/x-www-form-urlencoded"
+URLENCODED = b"application/x-www-form-urlencoded"
+TOO_MANY_FIELDS = N_("The form has more than {limit} fields: send only the form's own.")
 
 
-async def _raw_utf8_form(request: Request) -> FormData | None:
-    """An urlencoded body with bytes beyond ASCII, read as the UTF-8 it is. Browsers escape
-    every such byte (%C3%A1); a script or a client that does not would otherwise reach us
-    as Latin-1 (Starlette's reading), every Vietnamese letter mangled and refused. Bytes that
-    are not UTF-8 become U+FFFD, which the fields refuse by name."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+async def _urlencoded(request: Request) -> FormData | Problem | None:
+    """An urlencoded body, read in the charset it declares (UTF-8 unless it says otherwise),
+    escaped or not: browsers escape every byte beyond ASCII (%C3%A1), a script or an older
+    client may not, and Starlette reads such bytes as Latin-1, every Vietnamese letter mangled.
+    Bytes that are not of the charset become U+FFFD, which the fields refuse by name.
+    None: not urlencoded (multipart is Starlette's to read)."""
+    media_type, options = parse_options_header(request.headers.get("content-type", ""))
     if media_type != URLENCODED:
         return None
-    body = await request.body()  # kept: Starlette's parser reads it again from memory
-    if body.isascii():
-        return None
+    declared = options.get(b"charset", b"utf-8").decode("latin-1").strip()
+    try:
+        charset = codecs.lookup(declared).name
+    except LookupError:
+        return Problem(N_("The form's charset, {charset}, is not one we can read: send it in "
+                          "UTF-8."), {"charset": declared[:40]})
+    text = (await request.body()).decode(charset, "replace")
     fields: list[tuple[str, str | UploadFile]] = list(parse_qsl(
-        body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FIELDS))
+        text, keep_blank_values=True, encoding=charset, errors="replace"))
+    if len(fields) > MAX_FIELDS:
+        return Problem(TOO_MANY_FIELDS, {"limit": MAX_FIELDS})
     return FormData(fields)
 
 
 async def read_form(request: Request, settings: Settings) -> FormData | Problem:
     longest_part = max(settings.max_description_chars * 4, 64 * 1024)  # 4 bytes a character
     try:
-        if (raw := await _raw_utf8_form(request)) is not None:
-            return raw
+        if (urlencoded := await _urlencoded(request)) is not None:
+            return urlencoded
         return await request.form(max_files=settings.max_attachments + EXTRA_FILES_READ,
                                   max_fields=MAX_FIELDS, max_part_size=longest_part)
     except HTTPException as refused:
@@ -56,12 +67,13 @@ async def read_form(request: Request, settings: Settings) -> FormData | Problem:
         if str(refused.detail).startswith(TOO_MANY_FILES):
             return Problem(N_("Too many files were chosen to read the form: choose at most "
                               "{files}."), {"files": settings.max_attachments})
+        if str(refused.detail).startswith(TOO_MANY_FIELDS_SAID):
+            return Problem(TOO_MANY_FIELDS, {"limit": MAX_FIELDS})
         if str(refused.detail).startswith(PART_TOO_LONG):
             # Longer than any field allows: the description's limit is the largest.
             return Problem(N_("A text in the form was too long to be read: write at most {chars} "
                               "characters."), {"chars": settings.max_description_chars})
-        return Problem(N_("The form could not be read: please send it again."))
-    except ValueError:  # more fields than MAX_FIELDS, in a body read as UTF-8
+        # A multipart body the parser cannot follow (no boundary, cut short): a client's fault.
         return Problem(N_("The form could not be read: please send it again."))
     except ClientDisconnect:
         return Problem(N_("The upload was interrupted. Please send the form again."))

@@ -22,11 +22,13 @@ NOT_A_FORM = N_("GeoReport v2 posts a form: send application/x-www-form-urlencod
 
 
 async def posted_form(request: Request) -> FormData | Response:
-    """The POST's form, or the answer that refuses it: 415 for a body of another type (a JSON
-    body would otherwise read as an empty form and be told each field is missing), 400 for a
-    form that cannot be read."""
+    """The POST's form, or the answer that refuses it: 415 for a body of another type or of
+    none said (a JSON body would otherwise read as an empty form and be told each field is
+    missing), 400 for a form that cannot be read."""
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type and media_type not in FORM_TYPES:
+    has_body = request.headers.get("content-length", "0").strip() not in ("", "0") or \
+        "transfer-encoding" in request.headers
+    if (media_type or has_body) and media_type not in FORM_TYPES:
         return error_response(request, 415, {"Content-Type": Problem(NOT_A_FORM)},
                               {"Accept-Post": ", ".join(sorted(FORM_TYPES))})
     form = await read_form(request, app_context(request).settings)

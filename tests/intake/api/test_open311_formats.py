@@ -125,6 +125,9 @@ async def test_a_body_that_is_no_form_is_a_415_saying_what_to_send(client):
             [error] = refused.json()
             assert error["code"] == 415
             assert "multipart/form-data" in error["description"]
+    unsaid = await client.post("/open311/v2/requests.json", content=urlencode(API_REPORT),
+                               headers={"content-type": ""})  # a body, and no word of its type
+    assert unsaid.status_code == 415
     in_xml = await client.post("/open311/v2/requests.xml", content=json.dumps(API_REPORT),
                                headers={"content-type": "application/json"})
     assert in_xml.status_code == 415
