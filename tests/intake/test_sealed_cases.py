@@ -147,6 +147,9 @@ async def test_a_referral_tips_off_no_one_and_tells_the_reporter_only_the_compet
         extended = await post(officer, code, action="extend", due_date="2031-01-05",
                               reason="Chờ kết quả giám định.")
         assert extended.status_code == 303, extended.text[:2000]
+        page = (await officer.get(f"/staff/cases/{code}")).text
+        assert 'id="action-extend"' in page
+        assert 'id="action-refer_to_police"' not in page  # it is there already
     await wait_for(lambda: bool(mails(smtp_server, REPORTER["reporter_email"], "")
                                 and any(POLICE_REPLY in mail for mail in mails(
                                     smtp_server, REPORTER["reporter_email"], ""))))

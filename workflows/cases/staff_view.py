@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from tortoise.expressions import Subquery
@@ -25,7 +25,7 @@ from workflows.cases.models import (
     CaseSupport,
     SeizedItem,
 )
-from workflows.cases.sealing import is_sealed
+from workflows.cases.sealing import is_sealed, police_codes
 from workflows.cases.states import (
     CLOSED_STATES,
     Transition,
@@ -44,6 +44,7 @@ from workflows.parties.models import (
     ExplanationRequest,
     SupportingReport,
 )
+from workflows.reference.agencies import Agency
 from workflows.reference.routing import explain, parse_reason
 
 
@@ -94,7 +95,7 @@ class CaseWork:
     brand_owners: list[BrandOwner]
 
 
-async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]) -> CaseWork:
+async def case_work(view: CaseView, user: StaffUser, agencies: Mapping[str, Agency]) -> CaseWork:
     case = view.case
     leads = handles(user, case)
     own = next((s for s in view.supports if s.agency_code == user.agency_code), None)
@@ -105,8 +106,9 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
     return CaseWork(
         leads=leads,
         # Asking a brand owner is offered only when there is one to ask.
-        actions=[action for action in allowed_actions(case.status, user.role,
-                                                      sealed=is_sealed(case))
+        actions=[action for action in allowed_actions(
+                     case.status, user.role, sealed=is_sealed(case),
+                     at_police=case.agency_code in police_codes(dict(agencies)))
                  if (owners or action.action != "ask_brand_owner")
                  and may_take(action, case.status, case.agency_code, assignee, user)]
         if leads else [],
@@ -116,7 +118,7 @@ async def case_work(view: CaseView, user: StaffUser, agency_codes: Iterable[str]
                          if may_take(action, own.status, own.agency_code, task_assignee, user,
                                      "task")] if own else [],
         support_assignable=await assignable_staff(user.agency_code) if own else [],
-        support_candidates=[code for code in agency_codes
+        support_candidates=[code for code in agencies
                             if code != case.agency_code and code not in supporting],
         duplicates=await possible_duplicates(case, user),
         decides_review=may_decide(user, case) and any(
@@ -130,7 +132,8 @@ WHY_NO_ACTION = {
     "closed": N_("This case is closed: nothing is left to do on it."),
     "elsewhere": N_("Another agency handles this case: only its staff act on it."),
     "unassigned": N_("Waiting for a lead to assign it to an inspector."),
-    "assigned_elsewhere": N_("Another inspector is assigned to this case: they act on it."),
+    "assigned_elsewhere": N_("Another inspector is assigned to this case: its actions are "
+                             "theirs."),
     "role": N_("Your role has nothing to do on it at this step."),
 }
 

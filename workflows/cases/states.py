@@ -48,6 +48,8 @@ class Transition:
     # It asks someone outside (a business, a brand owner): never about a case with the police
     # (workflows.cases.sealing).
     asks_outside: bool = False
+    # It takes the case to the police: not once the police handle it.
+    to_police: bool = False
 
     @property
     def event(self) -> Event:
@@ -65,9 +67,10 @@ class Transition:
 def _t(action: str, sources: set[str] | frozenset[str], target: str | None, roles: set[str],
        needs: tuple[str, ...], label: str, *, history: str, told: Told | None,
        notices: tuple[str, ...], effect: Effect = effects.nothing_else,
-       assignee_only: bool = False, asks_outside: bool = False) -> Transition:  # pragma: no mutate block
+       assignee_only: bool = False, asks_outside: bool = False,
+       to_police: bool = False) -> Transition:  # pragma: no mutate block
     return Transition(action, frozenset(sources), target, frozenset(roles), needs, label,
-                      history, told, notices, effect, assignee_only, asks_outside)
+                      history, told, notices, effect, assignee_only, asks_outside, to_police)
 
 
 PASSED_ON = N_("The report was passed to another agency, which is responsible for it.")
@@ -135,7 +138,7 @@ TRANSITIONS: tuple[Transition, ...] = (
        notices=("agency_alert", "transfer_notice")),
     # Never public: the case is sealed from then on (workflows.cases.sealing).
     _t("refer_to_police", OPEN_STATES, "triaged", {OFFICER, LEAD}, ("police", "reason"),
-       N_("Refer to the police (signs of a crime)"), effect=effects.transfer,
+       N_("Refer to the police (signs of a crime)"), effect=effects.transfer, to_police=True,
        history=N_("Referred to {agency}: signs of a crime"), told=NOT_PUBLIC,
        notices=("agency_alert", "transfer_notice")),
     _t("extend", OPEN_STATES, None, {OFFICER, LEAD}, ("due_date", "reason"),
@@ -155,11 +158,12 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
 
-def allowed_actions(status: str, role: str, sealed: bool = False) -> list[Transition]:
-    """What this role may do to a case in this status (sealed: with the police): the only
-    buttons the page shows."""
+def allowed_actions(status: str, role: str, sealed: bool = False,
+                    at_police: bool = False) -> list[Transition]:
+    """What this role may do to a case in this status (sealed: the police handle or support
+    it; at_police: they handle it): the only buttons the page shows."""
     return [t for t in TRANSITIONS if status in t.sources and role in t.roles
-            and not (sealed and t.asks_outside)]
+            and not (sealed and t.asks_outside) and not (at_police and t.to_police)]
 
 
 # A supporting agency's own task on a case (states in catalog.SUPPORT_STATUSES), with its own

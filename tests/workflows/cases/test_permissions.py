@@ -71,6 +71,11 @@ def test_the_buttons_shown_are_the_actions_allowed():
     assert [t.action for t in allowed_actions("received", "officer")] == [
         "triage", "assign", "reject", "transfer", "refer_to_police", "extend",
         "mark_duplicate", "add_support"]
+    # With the police as its agency: no second referral.
+    assert "refer_to_police" not in [t.action for t in allowed_actions(
+        "triaged", "lead", sealed=True, at_police=True)]
+    assert "refer_to_police" in [t.action for t in allowed_actions("triaged", "lead",
+                                                                   sealed=True)]
     assert allowed_actions("received", "analyst") == []
     assert [t.action for t in allowed_support_actions("open", "lead")] == [
         "support_assign", "support_done"]
