@@ -79,8 +79,8 @@ def _period(request: Request) -> tuple[Period, Problem | None]:
         wrong = next((text for text in typed if text and not _is_day(text)), None)
         if wrong is None or not all(typed):
             return calendar.month(today), Problem(N_("Give both dates, the start and the end."))
-        return calendar.month(today), Problem(N_("“{typed}” is no day on the calendar."),
-                                              {"typed": wrong[:20]})
+        return calendar.month(today), Problem(N_("“{typed}” is not a date (year-month-day, "
+                                                 "such as 2026-10-31)."), {"typed": wrong[:20]})
     return calendar.month(today), None
 
 

@@ -122,10 +122,12 @@ async def test_a_period_not_understood_is_explained_in_vietnamese(client, accoun
     assert "Ngày kết thúc đang ở trước ngày bắt đầu." in backwards.text
     half = await client.get("/staff/stats", params={"from": "2026-10-01"})
     assert "Vui lòng nhập đủ hai ngày" in half.text
-    for start, end in (("2026-02-30", "2026-03-01"), ("2026-02-01", "2026-13-01")):
+    for start, end, bad in (("2026-02-30", "2026-03-01", "2026-02-30"),
+                            ("2026-02-01", "2026-13-01", "2026-13-01"),
+                            ("31/01/2026", "2026-02-01", "31/01/2026")):
         impossible = await client.get("/staff/stats", params={"from": start, "to": end})
-        bad = start if start.endswith("30") else end
-        assert f"“{bad}” không phải là một ngày có trên lịch." in impossible.text
+        assert f"“{bad}” không phải là một ngày (năm-tháng-ngày, ví dụ 2026-10-31)." in \
+            impossible.text
     wrong = await client.get("/staff/stats/export", params={"period": "2026-10", "format": "doc"})
     assert wrong.status_code == 400 and "Không có tệp tải về này" in wrong.text
     assert not await AuditEvent.filter(action="export").exists()
