@@ -51,6 +51,14 @@ async def _urlencoded(request: Request) -> FormData | Problem | None:
     return FormData(fields)
 
 
+def too_large(settings: Settings) -> Problem:
+    """A body over INTAKE_MAX_BODY_BYTES, said by what a person can change."""
+    return Problem(N_("The form was too large to be read: send at most {files} files of at most "
+                      "{megabytes} MB each."),
+                   {"files": settings.max_attachments,
+                    "megabytes": settings.max_attachment_bytes // (1024 * 1024)})
+
+
 async def read_form(request: Request, settings: Settings) -> FormData | Problem:
     longest_part = max(settings.max_description_chars * 4, 64 * 1024)  # 4 bytes a character
     try:
@@ -60,10 +68,7 @@ async def read_form(request: Request, settings: Settings) -> FormData | Problem:
                                   max_fields=MAX_FIELDS, max_part_size=longest_part)
     except HTTPException as refused:
         if refused.status_code == 413:
-            return Problem(N_("The form was too large to be read: send at most {files} files of "
-                              "at most {megabytes} MB each."),
-                           {"files": settings.max_attachments,
-                            "megabytes": settings.max_attachment_bytes // (1024 * 1024)})
+            return too_large(settings)
         if str(refused.detail).startswith(TOO_MANY_FILES):
             return Problem(N_("Too many files were chosen to read the form: choose at most "
                               "{files}."), {"files": settings.max_attachments})

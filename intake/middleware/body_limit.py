@@ -5,10 +5,14 @@ Content-Length) is cut off as soon as it passes the cap. Starlette has no such l
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intake.api.formats import format_of_path, open311_response
+from intake.context import app_context
+from intake.formdata import too_large
+from intake.middleware.language import pick_language, preferred_language
 
 TOO_LARGE = "Request body too large"
 
@@ -18,13 +22,20 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=TOO_LARGE)
 
 
-def _refusal(path: str) -> Response:
-    """In the API's own format under /open311/, plain text elsewhere."""
+def _refusal(scope: Scope) -> Response:
+    """In the API's own format under /open311/ and its language (Accept-Language), plain text
+    in the visitor's language elsewhere (before the body is read: no page can be rendered)."""
+    request = Request(scope)
     headers = {"Connection": "close"}
-    if path.startswith("/open311/"):
-        return open311_response(format_of_path(path), "errors",
-                                [{"code": 413, "description": TOO_LARGE}], 413, headers)
-    return PlainTextResponse(TOO_LARGE, status_code=413, headers=headers)
+    api = request.url.path.startswith("/open311/")
+    language = preferred_language(request.headers.get("accept-language", "")) if api \
+        else pick_language(request.cookies, request.query_params.get("lang"))
+    context = app_context(request)
+    said = context.reference.translator(language).problem(too_large(context.settings))
+    if api:
+        return open311_response(format_of_path(request.url.path), "errors",
+                                [{"code": 413, "description": said}], 413, headers)
+    return PlainTextResponse(said, status_code=413, headers=headers)
 
 
 class BodyLimitMiddleware:
@@ -39,7 +50,7 @@ class BodyLimitMiddleware:
         declared = dict(scope["headers"]).get(b"content-length", b"")
         # A length of more digits than any cap is over it (and int() of a huge string is slow).
         if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_bytes):
-            await _refusal(scope["path"])(scope, receive, send)
+            await _refusal(scope)(scope, receive, send)
             return
         received = 0
 

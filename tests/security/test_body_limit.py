@@ -35,7 +35,13 @@ async def test_a_declared_length_over_the_cap_is_refused_before_reading(small_ap
         token = await csrf_token(client)
         body, kind = multipart(token, b"\xff" * 3 * MB)
         response = await client.post("/report", content=body, headers={"content-type": kind})
+        api = await client.post("/open311/v2/requests.xml", content=body,
+                                headers={"content-type": kind, "accept-language": "en"})
+    # Said in the visitor's language, by what they can change.
     assert response.status_code == 413
+    assert response.text.startswith("Biểu mẫu quá lớn") and "tối đa 1 tệp" in response.text
+    assert api.status_code == 413 and "<code>413</code>" in api.text
+    assert "The form was too large to be read: send at most 1 files" in api.text
     assert not await Case.exists()
 
 
