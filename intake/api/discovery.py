@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from intake.api.answers import answer
 from intake.api.formats import MEDIA_TYPES
+from intake.api.refusals import wrong_key
 from intake.context import app_context
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -19,6 +20,8 @@ KEY_SERVICE = ("Registered clients (a FixMyStreet instance, an app) get a key fr
 
 
 async def discovery(request: Request) -> Response:
+    if refused := await wrong_key(request):
+        return refused
     settings = app_context(request).settings
     endpoint = {
         "specification": SPECIFICATION,

@@ -17,6 +17,7 @@ from intake.api.fields import (
     STANDARD_FIELDS,
 )
 from intake.api.formats import FORMATS, MEDIA_TYPES
+from intake.api.refusals import wrong_key
 from intake.context import app_context
 from workflows.cases.tracking import CODE_LENGTH, CROCKFORD_ALPHABET, PIN_LENGTH
 from workflows.reference.catalog import (
@@ -247,5 +248,7 @@ def document(base_url: str, max_description_chars: int) -> dict[str, Any]:
 
 
 async def openapi(request: Request) -> Response:
+    if refused := await wrong_key(request):
+        return refused
     settings = app_context(request).settings
     return JSONResponse(document(settings.base_url, settings.max_description_chars))

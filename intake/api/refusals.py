@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.api.answers import error_response
+from intake.api.callers import UnknownKey, identify
+from intake.api.requests import UNKNOWN_KEY
 from intake.context import app_context
 from intake.errors import RETRY_SECONDS
 from intake.formdata import read_form
@@ -47,3 +49,13 @@ def refusal_response(request: Request, refused: FilingRefused,
     if isinstance(refused, NothingStored):
         return error_response(request, 503, refused.errors, {"Retry-After": RETRY_SECONDS})
     return error_response(request, 400, refused.errors, sent_as=sent_as)
+
+
+async def wrong_key(request: Request) -> Response | None:
+    """A 403 for a wrong or revoked key on a request that needs none (the services, the
+    discovery and OpenAPI documents), never a quiet answer as to anyone; None otherwise."""
+    try:
+        await identify(request)
+    except UnknownKey:
+        return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})
+    return None

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake.api.answers import answer, error_response, words
-from intake.api.callers import UnknownKey, identify
-from intake.api.requests import UNKNOWN_KEY, UNKNOWN_SERVICE
+from intake.api.refusals import wrong_key
+from intake.api.requests import UNKNOWN_SERVICE
 from intake.context import app_context
 from workflows.cases.report_fields import FIELDS, YES_NO, Open311, ReportField
 from workflows.i18n.messages import Problem
@@ -48,17 +48,8 @@ def _service(term: Term, said: Translator) -> dict[str, object]:
             "keywords": "", "group": ""}
 
 
-async def _wrong_key(request: Request) -> Response | None:
-    """A wrong or revoked key is a 403 here too, never a quiet answer as to anyone."""
-    try:
-        await identify(request)
-    except UnknownKey:
-        return error_response(request, 403, {"api_key": Problem(UNKNOWN_KEY)})
-    return None
-
-
 async def services(request: Request) -> Response:
-    if refused := await _wrong_key(request):
+    if refused := await wrong_key(request):
         return refused
     said = words(request)
     return answer(request, "services", [_service(term, said) for term in CATEGORIES])
@@ -90,7 +81,7 @@ def attribute_item(attribute: Attribute, order: int, said: Translator,
 
 async def service_definition(request: Request) -> Response:
     term = find(CATEGORIES, request.path_params["code"])
-    if refused := await _wrong_key(request):
+    if refused := await wrong_key(request):
         return refused
     if term is None:
         return error_response(request, 404, {"service_code": Problem(UNKNOWN_SERVICE)})

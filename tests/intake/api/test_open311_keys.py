@@ -24,6 +24,10 @@ FIXMYSTREET = {**ANONYMOUS_REPORT, "email": "nguoi.dung@example.org", "first_nam
                "media_url": "https://fms.example.org/photo/4711.jpeg"}
 
 
+DOCUMENTS = ("/open311/v2/services.json", "/open311/v2/services/counterfeit.xml",
+             "/open311/discovery.json", "/open311/v2/discovery.xml", "/open311/v2/openapi.json")
+
+
 async def test_a_wrong_or_revoked_key_is_a_403_and_stores_nothing(client):
     client_row, key = await register_client("FixMyStreet Khánh Hòa")
     for wrong in ("intake_not-a-key", key[:-1], "x" * 5000):
@@ -35,11 +39,11 @@ async def test_a_wrong_or_revoked_key_is_a_403_and_stores_nothing(client):
                                    "thu hồi."}]
         assert (await client.get("/open311/v2/requests.xml",
                                  params={"api_key": wrong})).status_code == 403
-        # The services too: a client learns of its wrong key at its first request.
-        for path in ("/open311/v2/services.json", "/open311/v2/services/counterfeit.xml"):
+        # The services and documents too: a client learns of its wrong key at its first request.
+        for path in DOCUMENTS:
             assert (await client.get(path, params={"api_key": wrong})).status_code == 403
             assert (await client.get(path, headers={"X-Api-Key": wrong})).status_code == 403
-    for path in ("/open311/v2/services.json", "/open311/v2/services/counterfeit.xml"):
+    for path in DOCUMENTS:
         assert (await client.get(path, params={"api_key": key})).status_code == 200
         assert (await client.get(path)).status_code == 200
     assert (await client.post("/open311/v2/requests.json",
