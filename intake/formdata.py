@@ -52,7 +52,7 @@ async def _urlencoded(request: Request) -> FormData | Problem | None:
 
 
 def too_large(settings: Settings) -> Problem:
-    """A body over INTAKE_MAX_BODY_BYTES, said by what a person can change."""
+    """A body over the cap (Settings.max_body_bytes), said by what a person can change."""
     return Problem(N_("The form was too large to be read: send at most {files} files of at most "
                       "{megabytes} MB each."),
                    {"files": settings.max_attachments,
