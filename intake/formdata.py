@@ -24,8 +24,16 @@ TOO_MANY_FIELDS_SAID = "Too many fields"
 MAX_FIELDS = 100  # text fields in one form
 
 
-URLENCODED = b"application/x-www-form-urlencoded"
+URLENCODED, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data"
+FORM_TYPES = frozenset({URLENCODED, MULTIPART})
 TOO_MANY_FIELDS = N_("The form has more than {limit} fields: send only the form's own.")
+
+
+def media_type(request: Request) -> tuple[str, dict[bytes, bytes]]:
+    """The body's media type (lower case; "" when none is said) and its parameters, as
+    Starlette's own parser reads them."""
+    kind, options = parse_options_header(request.headers.get("content-type", ""))
+    return kind.decode("latin-1"), options
 
 
 async def _urlencoded(request: Request) -> FormData | Problem | None:
@@ -34,8 +42,8 @@ async def _urlencoded(request: Request) -> FormData | Problem | None:
     client may not, and Starlette reads such bytes as Latin-1, every Vietnamese letter mangled.
     Bytes that are not of the charset become U+FFFD, which the fields refuse by name.
     None: not urlencoded (multipart is Starlette's to read)."""
-    media_type, options = parse_options_header(request.headers.get("content-type", ""))
-    if media_type != URLENCODED:
+    kind, options = media_type(request)
+    if kind != URLENCODED:
         return None
     declared = options.get(b"charset", b"utf-8").decode("latin-1").strip()
     try:

@@ -13,12 +13,11 @@ from intake.api.callers import UnknownKey, identify
 from intake.api.requests import UNKNOWN_KEY
 from intake.context import app_context
 from intake.errors import RETRY_SECONDS
-from intake.formdata import read_form
+from intake.formdata import FORM_TYPES, media_type, read_form
 from intake.requester import retry_after
 from workflows.cases.filing_refusals import FilingRefused, NothingStored, TooManyReports
 from workflows.i18n.messages import N_, Problem
 
-FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 NOT_A_FORM = N_("GeoReport v2 posts a form: send application/x-www-form-urlencoded, or "
                 "multipart/form-data with files.")
 
@@ -27,10 +26,10 @@ async def posted_form(request: Request) -> FormData | Response:
     """The POST's form, or the answer that refuses it: 415 for a body of another type or of
     none said (a JSON body would otherwise read as an empty form and be told each field is
     missing), 400 for a form that cannot be read."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    kind, _ = media_type(request)
     has_body = request.headers.get("content-length", "0").strip() not in ("", "0") or \
         "transfer-encoding" in request.headers
-    if (media_type or has_body) and media_type not in FORM_TYPES:
+    if (kind or has_body) and kind not in FORM_TYPES:
         return error_response(request, 415, {"Content-Type": Problem(NOT_A_FORM)},
                               {"Accept-Post": ", ".join(sorted(FORM_TYPES))})
     form = await read_form(request, app_context(request).settings)
