@@ -48,8 +48,12 @@ class Transition:
     # It asks someone outside (a business, a brand owner): never about a case with the police
     # (workflows.cases.sealing).
     asks_outside: bool = False
-    # It takes the case to the police: not once the police handle it.
-    to_police: bool = False
+
+    @property
+    def to_police(self) -> bool:
+        """It takes the case to the police (its `police` requirement picks the unit): not
+        offered once they handle it."""
+        return "police" in self.needs
 
     @property
     def event(self) -> Event:
@@ -67,10 +71,9 @@ class Transition:
 def _t(action: str, sources: set[str] | frozenset[str], target: str | None, roles: set[str],
        needs: tuple[str, ...], label: str, *, history: str, told: Told | None,
        notices: tuple[str, ...], effect: Effect = effects.nothing_else,
-       assignee_only: bool = False, asks_outside: bool = False,
-       to_police: bool = False) -> Transition:  # pragma: no mutate block
+       assignee_only: bool = False, asks_outside: bool = False) -> Transition:  # pragma: no mutate block
     return Transition(action, frozenset(sources), target, frozenset(roles), needs, label,
-                      history, told, notices, effect, assignee_only, asks_outside, to_police)
+                      history, told, notices, effect, assignee_only, asks_outside)
 
 
 PASSED_ON = N_("The report was passed to another agency, which is responsible for it.")
@@ -138,7 +141,7 @@ TRANSITIONS: tuple[Transition, ...] = (
        notices=("agency_alert", "transfer_notice")),
     # Never public: the case is sealed from then on (workflows.cases.sealing).
     _t("refer_to_police", OPEN_STATES, "triaged", {OFFICER, LEAD}, ("police", "reason"),
-       N_("Refer to the police (signs of a crime)"), effect=effects.transfer, to_police=True,
+       N_("Refer to the police (signs of a crime)"), effect=effects.transfer,
        history=N_("Referred to {agency}: signs of a crime"), told=NOT_PUBLIC,
        notices=("agency_alert", "transfer_notice")),
     _t("extend", OPEN_STATES, None, {OFFICER, LEAD}, ("due_date", "reason"),
